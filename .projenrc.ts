@@ -1,0 +1,107 @@
+import { awscdk, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+/** The oldest aws-cdk-lib our users may run (the published peer floor). */
+const CDK_FLOOR = '2.263.0';
+/** What we build, test and synthesize against (>= 2.268, where cdk-nag v3's synth gate runs). */
+const CDK_DEV = '2.275.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-watchkeeper',
+  description: 'Watched EC2 services for AWS CDK: CloudWatch Agent config, alarms that reach a person, recovery, scaling, idle shutdown, logs, events, audit and dashboards from one telemetry model.',
+  author: 'cdk-watchkeeper maintainers',
+  authorAddress: 'maintainers@cdk-watchkeeper.dev',
+  repositoryUrl: 'https://github.com/cdk-watchkeeper/cdk-watchkeeper.git',
+  keywords: ['aws-cdk', 'cloudwatch', 'cloudwatch-agent', 'ec2', 'monitoring', 'alarms', 'observability'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  jsiiVersion: '~6.0.0',
+  stability: 'experimental',
+
+  cdkVersion: CDK_FLOOR,
+  peerDependencyOptions: { pinnedDevDependency: false },
+  devDeps: [
+    `aws-cdk-lib@${CDK_DEV}`,
+    'constructs@^10.5.1',
+    'aws-cdk@^2.1148.1',
+    'cdk-nag@^3.0.2',
+    'fast-check@^4.10.2',
+    'aws-sdk-client-mock@^4.1.0',
+    '@aws-sdk/client-ec2@^3',
+    '@aws-sdk/client-cloudwatch@^3',
+    '@aws-sdk/client-sns@^3',
+    'cdk-monitoring-constructs@^10.2.0',
+    'ts-node@^10.9.2',
+  ],
+
+  // This repository is built and gated by .ci/run; no hosted workflows.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+    bundlingOptions: { externals: ['@aws-sdk/*'], sourcemap: false },
+  },
+
+  jestOptions: {
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      maxWorkers: 2,
+      coverageReporters: ['text-summary', 'lcov'],
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
+      watchPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
+    },
+  },
+
+  publishToPypi: {
+    distName: 'cdk-watchkeeper',
+    module: 'cdk_watchkeeper',
+  },
+  publishToMaven: {
+    javaPackage: 'dev.cdkwatchkeeper',
+    mavenGroupId: 'dev.cdk-watchkeeper',
+    mavenArtifactId: 'cdk-watchkeeper',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkWatchkeeper',
+    packageId: 'CdkWatchkeeper',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-watchkeeper/cdk-watchkeeper-go',
+  },
+
+  gitignore: ['cdk.out/', '.venv/', '.ci-venv/', '/assets/', '.jsii.tabl.json', '__pycache__/'],
+  npmignoreEnabled: true,
+});
+
+// Pure decision modules (*.pure.ts) hold the logic of Lambda handlers and of synth-time
+// calculations. They must stay free of I/O so they can be tested as plain functions.
+project.eslint?.addOverride({
+  files: ['src/**/*.pure.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [
+        { group: ['@aws-sdk/*'], message: 'Pure decision modules must not call AWS: use the handler\'s port.' },
+        { group: ['aws-cdk-lib', 'aws-cdk-lib/*'], message: 'Pure decision modules must not depend on the CDK.' },
+        { group: ['constructs'], message: 'Pure decision modules must not depend on constructs.' },
+      ],
+    }],
+  },
+});
+
+// Lambda bundles are build outputs: tests and the example app need them, so bundle first.
+const bundle = project.tasks.tryFind('bundle');
+if (bundle) {
+  project.testTask.prependSpawn(bundle);
+}
+
+// README and JSDoc examples must compile in every language.
+project.addTask('rosetta:strict', {
+  description: 'Compile every README/JSDoc example against rosetta/default.ts-fixture',
+  exec: 'jsii-rosetta extract --strict --fail',
+});
+
+project.synth();

@@ -1,0 +1,28 @@
+// The example app a newcomer synthesizes first: `npx cdk synth` (offline, no AWS account).
+// Every cdk-nag pack we gate on is registered, so a finding fails the synth.
+import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { AlertTopic } from '../src';
+
+/** A web API and a batch worker, watched. */
+export class ExampleServiceStack extends Stack {
+  public constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    new AlertTopic(this, 'Alerts', {
+      displayName: 'Example service alerts',
+      emails: ['oncall@example.com'],
+    });
+  }
+}
+
+const app = new App();
+new ExampleServiceStack(app, 'WatchkeeperExample');
+Validations.of(app).addPlugins(
+  new AwsSolutionsChecks(app),
+  new NIST80053R5Checks(app),
+  new HIPAASecurityChecks(app),
+  new PCIDSS321Checks(app),
+);
+app.synth();

@@ -1,0 +1,74 @@
+import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * Builds and throws the error every construct in this library raises for bad input:
+ * `<construct path>: <prop> must be <what is allowed>, got <value>`.
+ */
+export function invalid(scope: IConstruct, prop: string, expectation: string, value: unknown): never {
+  throw new Error(`${scope.node.path}: ${prop} must be ${expectation}, got ${show(value)}`);
+}
+
+/** True when the value is (or contains) an unresolved CDK token and cannot be checked now. */
+export function isUnresolved(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value === 'number') return Token.isUnresolved(value);
+  if (typeof value === 'string') return Token.isUnresolved(value);
+  return Token.isUnresolved(value);
+}
+
+/** Fails unless `min <= value <= max` (tokens and undefined pass). */
+export function checkRange(scope: IConstruct, prop: string, value: number | undefined, min: number, max: number): void {
+  if (value === undefined || isUnresolved(value)) return;
+  if (!Number.isFinite(value) || value < min || value > max) {
+    invalid(scope, prop, `between ${min} and ${max}`, value);
+  }
+}
+
+/** Fails unless the value is a whole number within `min..max` (tokens and undefined pass). */
+export function checkInteger(scope: IConstruct, prop: string, value: number | undefined, min: number, max: number): void {
+  if (value === undefined || isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    invalid(scope, prop, `a whole number between ${min} and ${max}`, value);
+  }
+}
+
+/** Fails unless the string matches the pattern (tokens and undefined pass). */
+export function checkPattern(scope: IConstruct, prop: string, value: string | undefined, pattern: RegExp, expectation: string): void {
+  if (value === undefined || isUnresolved(value)) return;
+  if (!pattern.test(value)) {
+    invalid(scope, prop, expectation, value);
+  }
+}
+
+/** Fails unless the value is one of `allowed` (tokens and undefined pass). */
+export function checkOneOf<T>(scope: IConstruct, prop: string, value: T | undefined, allowed: readonly T[]): void {
+  if (value === undefined || isUnresolved(value)) return;
+  if (!allowed.includes(value)) {
+    invalid(scope, prop, `one of ${allowed.map(show).join(', ')}`, value);
+  }
+}
+
+/** Fails when a list holds the same entry twice (after `key`), naming the duplicate. */
+export function checkUnique<T>(scope: IConstruct, prop: string, values: readonly T[], key: (v: T) => string = v => String(v)): void {
+  const seen = new Set<string>();
+  for (const v of values) {
+    const k = key(v);
+    if (isUnresolved(k)) continue;
+    if (seen.has(k)) {
+      invalid(scope, prop, 'free of duplicates', k);
+    }
+    seen.add(k);
+  }
+}
+
+/** Renders a value for an error message: strings quoted, everything else as JSON. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (value === undefined) return 'undefined';
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './nag';
+export * from './snapshot';
+export * from './stacks';
