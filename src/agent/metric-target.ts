@@ -1,0 +1,43 @@
+import { aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
+
+/**
+ * Which series of an agent metric to read: one instance's, or the aggregate the agent
+ * publishes for a whole Auto Scaling group.
+ */
+export class AgentMetricTarget {
+  /** The series of one instance (it carries the `InstanceId` dimension). */
+  public static instance(instanceId: string): AgentMetricTarget {
+    return new AgentMetricTarget('InstanceId', instanceId);
+  }
+
+  /** The aggregate series of every instance of an Auto Scaling group (`AutoScalingGroupName`). */
+  public static autoScalingGroup(autoScalingGroupName: string): AgentMetricTarget {
+    return new AgentMetricTarget('AutoScalingGroupName', autoScalingGroupName);
+  }
+
+  private constructor(
+    /** The dimension that identifies the target: `InstanceId` or `AutoScalingGroupName`. */
+    public readonly dimensionName: string,
+    /** The instance id or group name. */
+    public readonly dimensionValue: string,
+  ) {}
+}
+
+/**
+ * Something that knows which agent metrics are published and under which dimensions:
+ * the telemetry model. Alarms, scaling policies and dashboards read agent metrics only
+ * through it, so they never name a dimension set the agent does not publish.
+ */
+export interface IAgentMetricSource {
+  /** The CloudWatch namespace the agent publishes into. */
+  readonly namespace: string;
+  /** The mount paths (Linux) or drive letters (Windows) whose disk usage is published. */
+  readonly diskPaths: string[];
+
+  /** Memory in use, percent (Linux `mem_used_percent`, Windows `Memory % Committed Bytes In Use`). */
+  metricMemUsedPercent(target: AgentMetricTarget, options?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Swap (Linux) or paging file (Windows) in use, percent. */
+  metricSwapUsedPercent(target: AgentMetricTarget, options?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Disk space in use on one mount path or drive, percent. */
+  metricDiskUsedPercent(path: string, target: AgentMetricTarget, options?: cloudwatch.MetricOptions): cloudwatch.Metric;
+}
