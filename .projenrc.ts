@@ -104,4 +104,13 @@ project.addTask('rosetta:strict', {
   exec: 'jsii-rosetta extract --strict --fail',
 });
 
+// Benchmarks print numbers; they are never timed unit tests.
+project.addTask('bench:scale', {
+  description: 'Synth time, memory and template footprint per service vs cdk-monitoring-constructs',
+  exec: 'ts-node --transpile-only -P examples/tsconfig.json bench/scale/bench.ts',
+});
+project.addTask('bench', {
+  description: 'Run every benchmark and print its table',
+}).spawn(project.tasks.tryFind('bench:scale')!);
+
 project.synth();

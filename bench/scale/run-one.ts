@@ -1,0 +1,77 @@
+// Builds one app of N services with one monitoring variant, synthesizes it, and prints one
+// JSON line: wall time of construction + synthesis, peak memory, resources and template bytes.
+// Run by bench.ts in a fresh process per measurement so memory numbers do not leak across.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_sns as sns } from 'aws-cdk-lib';
+import { VARIANTS } from './variants';
+
+const [variant, nArg, perStackArg] = process.argv.slice(2);
+const n = Number(nArg);
+const perStack = Number(perStackArg ?? n);
+const build = VARIANTS[variant];
+if (!build || !Number.isInteger(n) || n < 1) {
+  console.error(`usage: run-one <${Object.keys(VARIANTS).join('|')}> <services> [servicesPerStack]`);
+  process.exit(2);
+}
+
+/** Builds and synthesizes the app; returns the assembly. */
+function buildApp(outdir: string, services: number) {
+  const app = new App({ outdir });
+  let stack: Stack | undefined;
+  let vpc: ec2.IVpc | undefined;
+  let topic: sns.ITopic | undefined;
+  for (let i = 0; i < services; i++) {
+    if (i % perStack === 0) {
+    stack = new Stack(app, `Services${Math.floor(i / perStack)}`, { env: { account: '123456789012', region: 'us-east-1' } });
+    vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-12345678', availabilityZones: ['us-east-1a', 'us-east-1b'],
+      privateSubnetIds: ['subnet-11111111', 'subnet-22222222'],
+    });
+    topic = build.topic(stack);
+  }
+    const s = stack!;
+    const asg = new autoscaling.AutoScalingGroup(s, `Svc${i}Group`, {
+      vpc: vpc!,
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO),
+      machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-12345678' }),
+      minCapacity: 1, maxCapacity: 4,
+    });
+    build.service(s, `Svc${i}`, asg, topic!);
+  }
+  return app.synth();
+}
+
+// Warm-up: load the modules and JIT-compile the code paths once, outside the measurement.
+const warm = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-warm-'));
+buildApp(warm, 2);
+fs.rmSync(warm, { recursive: true, force: true });
+
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${variant}-${n}-`));
+let peakHeap = 0;
+const sampler = setInterval(() => { peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed); }, 20);
+const started = process.hrtime.bigint();
+const assembly = buildApp(outdir, n);
+const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+clearInterval(sampler);
+peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+
+let resources = 0;
+let bytes = 0;
+let maxStackResources = 0;
+let maxStackBytes = 0;
+for (const st of assembly.stacks) {
+  const text = fs.readFileSync(path.join(outdir, st.templateFile), 'utf8');
+  const count = Object.keys(JSON.parse(text).Resources ?? {}).length;
+  resources += count;
+  bytes += Buffer.byteLength(text);
+  maxStackResources = Math.max(maxStackResources, count);
+  maxStackBytes = Math.max(maxStackBytes, Buffer.byteLength(text));
+}
+fs.rmSync(outdir, { recursive: true, force: true });
+console.log(JSON.stringify({
+  variant, services: n, stacks: assembly.stacks.length, elapsedMs: Math.round(elapsedMs),
+  peakHeapMb: Math.round(peakHeap / 1048576), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  resources, bytes, maxStackResources, maxStackBytes,
+}));
