@@ -1,0 +1,102 @@
+import { PriceTable, customMetricsMonthly } from './cloudwatch-prices.pure';
+
+/** What the monitoring of an app consumes in a month, counted at synth. */
+export interface UsageCounts {
+  /** Custom metric series the agents publish (unique name + dimension sets). */
+  readonly customMetricSeries: number;
+  /** Metrics in standard-resolution metric alarms (1 per single-metric alarm). */
+  readonly standardAlarmMetrics: number;
+  /** Metrics in high-resolution alarms (period < 60 s). */
+  readonly highResolutionAlarmMetrics: number;
+  /** Anomaly-detection alarms. */
+  readonly anomalyDetectionAlarms: number;
+  /** Metrics analysed by Metrics Insights query alarms (estimated). */
+  readonly metricsInsightsAlarmMetrics: number;
+  /** Composite alarms. */
+  readonly compositeAlarms: number;
+  /** Dashboards. */
+  readonly dashboards: number;
+  /** Metrics requested through GetMetricData per month (idle-shutdown runs). */
+  readonly getMetricDataMetrics: number;
+  /** Lambda invocations per month (idle shutdown). */
+  readonly lambdaInvocations: number;
+  /** Lambda GB-seconds per month. */
+  readonly lambdaGbSeconds: number;
+  /** Log data ingested per month, GB (from the volumes you declared). */
+  readonly logIngestedGb: number;
+  /** Log data stored at steady state, GB (ingestion × retention). */
+  readonly logStoredGb: number;
+  /** Customer managed KMS keys. */
+  readonly kmsKeys: number;
+}
+
+/** One line of the report. */
+export interface CostLine {
+  readonly item: string;
+  readonly quantity: number;
+  readonly unit: string;
+  readonly monthlyUsd: number;
+  readonly note?: string;
+}
+
+/** The whole estimate. */
+export interface CostEstimate {
+  readonly region: string;
+  readonly pricesRegion: string;
+  readonly pricesReadOn: string;
+  readonly lines: CostLine[];
+  readonly totalMonthlyUsd: number;
+}
+
+const round = (usd: number) => Math.round(usd * 100) / 100;
+
+/** Prices the usage with one price table. Lines with a zero quantity are left out. */
+export function estimateCost(usage: UsageCounts, table: PriceTable, region: string): CostEstimate {
+  const alarmMetricsNote = 'per metric in the alarm';
+  const candidates: CostLine[] = [
+    { item: 'Custom metrics (CloudWatch Agent)', quantity: usage.customMetricSeries, unit: 'series', monthlyUsd: customMetricsMonthly(usage.customMetricSeries, table), note: 'tiered; each name + dimension set is one metric' },
+    { item: 'Standard-resolution alarms', quantity: usage.standardAlarmMetrics, unit: 'alarm metrics', monthlyUsd: usage.standardAlarmMetrics * table.standardAlarmMetric, note: alarmMetricsNote },
+    { item: 'High-resolution alarms', quantity: usage.highResolutionAlarmMetrics, unit: 'alarm metrics', monthlyUsd: usage.highResolutionAlarmMetrics * table.highResolutionAlarmMetric, note: alarmMetricsNote },
+    { item: 'Anomaly-detection alarms', quantity: usage.anomalyDetectionAlarms, unit: 'alarms', monthlyUsd: usage.anomalyDetectionAlarms * table.anomalyDetectionMetrics * table.standardAlarmMetric, note: `billed as ${table.anomalyDetectionMetrics} metrics each` },
+    { item: 'Metrics Insights query alarms', quantity: usage.metricsInsightsAlarmMetrics, unit: 'metrics analysed', monthlyUsd: usage.metricsInsightsAlarmMetrics * table.standardAlarmMetric, note: 'estimated from the series the query matches' },
+    { item: 'Composite alarms', quantity: usage.compositeAlarms, unit: 'alarms', monthlyUsd: usage.compositeAlarms * table.compositeAlarm },
+    { item: 'Dashboards', quantity: usage.dashboards, unit: 'dashboards', monthlyUsd: usage.dashboards * table.dashboard, note: `the first ${table.freeDashboards} per account are free (not deducted)` },
+    { item: 'GetMetricData (idle shutdown)', quantity: usage.getMetricDataMetrics, unit: 'metrics requested', monthlyUsd: usage.getMetricDataMetrics / 1000 * table.getMetricDataPer1000Metrics },
+    { item: 'Lambda requests (idle shutdown)', quantity: usage.lambdaInvocations, unit: 'invocations', monthlyUsd: usage.lambdaInvocations / 1e6 * table.lambdaPerMillionRequests + usage.lambdaGbSeconds * table.lambdaPerGbSecond, note: 'before the Lambda free tier' },
+    { item: 'Log ingestion', quantity: usage.logIngestedGb, unit: 'GB/month', monthlyUsd: usage.logIngestedGb * table.logIngestionPerGb, note: 'from the volumes you declared' },
+    { item: 'Log storage', quantity: usage.logStoredGb, unit: 'GB', monthlyUsd: usage.logStoredGb * table.logStoragePerGbMonth, note: 'upper bound: storage is billed compressed' },
+    { item: 'KMS keys', quantity: usage.kmsKeys, unit: 'keys', monthlyUsd: usage.kmsKeys * table.kmsKey },
+  ];
+  const lines = candidates.filter(l => l.quantity > 0).map(l => ({ ...l, monthlyUsd: round(l.monthlyUsd) }));
+  return {
+    region,
+    pricesRegion: table.region,
+    pricesReadOn: table.readOn,
+    lines,
+    totalMonthlyUsd: round(lines.reduce((sum, l) => sum + l.monthlyUsd, 0)),
+  };
+}
+
+/** The estimate as a fixed-width table for people. */
+export function formatCostTable(estimate: CostEstimate, title: string): string {
+  const rows = estimate.lines.map(l => [l.item, formatQuantity(l.quantity), l.unit, `$${l.monthlyUsd.toFixed(2)}`, l.note ?? '']);
+  rows.push(['Total', '', '', `$${estimate.totalMonthlyUsd.toFixed(2)}`, '']);
+  const header = ['Item', 'Quantity', 'Unit', 'USD/month', 'Note'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 1 || i === 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const priced = estimate.pricesRegion === estimate.region
+    ? `${estimate.pricesRegion} prices read ${estimate.pricesReadOn}`
+    : `no price table for ${estimate.region}: us-east-1 prices read ${estimate.pricesReadOn}`;
+  return [
+    `${title} — estimated CloudWatch cost per month (${priced})`,
+    line(header),
+    line(widths.map(w => '-'.repeat(w))),
+    ...rows.slice(0, -1).map(line),
+    line(widths.map(w => '-'.repeat(w))),
+    line(rows[rows.length - 1]),
+  ].join('\n');
+}
+
+function formatQuantity(q: number): string {
+  return Number.isInteger(q) ? q.toLocaleString('en-US') : q.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
