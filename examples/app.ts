@@ -3,7 +3,7 @@
 import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { AlertTopic } from '../src';
+import { AlertTopic, CostReport } from '../src';
 
 /** A web API and a batch worker, watched. */
 export class ExampleServiceStack extends Stack {
@@ -14,6 +14,9 @@ export class ExampleServiceStack extends Stack {
       displayName: 'Example service alerts',
       emails: ['oncall@example.com'],
     });
+
+    // What all of the above costs per month, written to cdk.out and printed at synth.
+    new CostReport(this, 'CostReport', { title: 'Example service', print: true });
   }
 }
 

@@ -1,0 +1,207 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  Annotations, Stack, Token, attachCustomSynthesis,
+  aws_cloudwatch as cloudwatch, aws_kms as kms, aws_logs as logs,
+} from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+import { pricesFor } from './cloudwatch-prices.pure';
+import { CostEstimate, UsageCounts, estimateCost, formatCostTable } from './cost-estimate.pure';
+import { collectUsage } from '../private/usage-registry';
+import { checkRange, checkPattern } from '../private/validation';
+
+/** Expected log volume of one log group, for the report. */
+export interface LogVolume {
+  /** The log group. */
+  readonly logGroup: logs.ILogGroup;
+  /** Data ingested per month, in GB (uncompressed). */
+  readonly gbPerMonth: number;
+  /**
+   * How long data is kept, in days, for the storage estimate.
+   * @default - the group's retention when it is defined in this app, otherwise 30 days
+   */
+  readonly retentionDays?: number;
+}
+
+/** Properties of a {@link CostReport}. */
+export interface CostReportProps {
+  /**
+   * The report's title.
+   * @default - the path of the scope the report covers
+   */
+  readonly title?: string;
+  /**
+   * Base name of the files written into the cloud assembly (`<name>.json`, `<name>.txt`).
+   * @default 'watchkeeper-cost-report'
+   */
+  readonly fileName?: string;
+  /**
+   * The Region whose prices to use.
+   * @default - the stack's Region when it is known, otherwise us-east-1
+   */
+  readonly region?: string;
+  /**
+   * Metrics each Metrics Insights query alarm analyses (it is billed per metric the query
+   * matches, which is only known at run time).
+   * @default 10
+   */
+  readonly metricsInsightsSeriesPerAlarm?: number;
+  /**
+   * Expected log volumes, for ingestion and storage estimates.
+   * @default - logs are not estimated
+   */
+  readonly logVolumes?: LogVolume[];
+  /**
+   * Also print the table to standard error during synthesis.
+   * @default false
+   */
+  readonly print?: boolean;
+}
+
+/**
+ * A synth-time estimate of what the monitoring in its scope costs per month: agent custom
+ * metrics (from the telemetry model), alarms by kind, dashboards, idle-shutdown runs and
+ * API calls, KMS keys, and log ingestion/storage from the volumes you declare.
+ *
+ * Written into the cloud assembly as JSON and as a table, and shown as an info annotation.
+ * It counts what the app defines, at list prices (see `cloudwatch-prices`), and leaves out
+ * free tiers: it is an estimate to compare designs, not a bill.
+ *
+ * @example
+ * new CostReport(this, 'CostReport', { print: true });
+ */
+export class CostReport extends Construct {
+  private readonly logVolumes: LogVolume[] = [];
+
+  public constructor(scope: Construct, id: string, private readonly props: CostReportProps = {}) {
+    super(scope, id);
+    checkRange(this, 'metricsInsightsSeriesPerAlarm', props.metricsInsightsSeriesPerAlarm, 1, 10_000_000);
+    checkPattern(this, 'fileName', props.fileName, /^[A-Za-z0-9._-]{1,100}$/, 'a file name of letters, digits, dots, dashes and underscores');
+    for (const v of props.logVolumes ?? []) this.addLogVolume(v);
+
+    let estimate: CostEstimate | undefined;
+    this.node.addValidation({
+      validate: () => {
+        estimate = this.estimate();
+        const holder = this.annotationTarget();
+        if (holder) {
+          Annotations.of(holder).addInfo(`Estimated monitoring cost: $${estimate.totalMonthlyUsd.toFixed(2)}/month `
+            + `(${estimate.lines.map(l => `${l.item} $${l.monthlyUsd.toFixed(2)}`).join(', ') || 'nothing billable'}).`);
+        }
+        return [];
+      },
+    });
+    attachCustomSynthesis(this, {
+      onSynthesize: (session) => {
+        const result = estimate ?? this.estimate();
+        const base = path.join(session.outdir, this.props.fileName ?? 'watchkeeper-cost-report');
+        const table = formatCostTable(result, this.title);
+        fs.writeFileSync(`${base}.json`, JSON.stringify({ title: this.title, ...result }, undefined, 2));
+        fs.writeFileSync(`${base}.txt`, `${table}\n`);
+        if (this.props.print) process.stderr.write(`\n${table}\n\n`);
+      },
+    });
+  }
+
+  /** Adds an expected log volume to the estimate. */
+  public addLogVolume(volume: LogVolume): void {
+    checkRange(this, 'gbPerMonth', volume.gbPerMonth, 0, 1_000_000_000);
+    checkRange(this, 'retentionDays', volume.retentionDays, 1, 36_500);
+    this.logVolumes.push(volume);
+  }
+
+  /** The report as a table (resolves the app: call after the app is complete). */
+  public renderTable(): string {
+    return formatCostTable(this.estimate(), this.title);
+  }
+
+  /** The estimated total per month in USD (call after the app is complete). */
+  public totalMonthlyUsd(): number {
+    return this.estimate().totalMonthlyUsd;
+  }
+
+  private get title(): string {
+    return this.props.title ?? (this.node.scope?.node.path || 'App');
+  }
+
+  private get covered(): IConstruct {
+    return this.node.scope ?? this;
+  }
+
+  private annotationTarget(): IConstruct | undefined {
+    const inStack = this.node.scopes.some(s => Stack.isStack(s));
+    if (inStack) return this;
+    return this.covered.node.findAll().find(c => Stack.isStack(c));
+  }
+
+  private estimate(): CostEstimate {
+    const region = this.props.region ?? this.knownRegion() ?? 'us-east-1';
+    const { table } = pricesFor(region);
+    return estimateCost(this.countUsage(), table, region);
+  }
+
+  private knownRegion(): string | undefined {
+    const stacks = this.node.scopes.filter(s => Stack.isStack(s)) as Stack[];
+    const stack = stacks.pop() ?? (this.covered.node.findAll().find(c => Stack.isStack(c)) as Stack | undefined);
+    return stack && !Token.isUnresolved(stack.region) ? stack.region : undefined;
+  }
+
+  private countUsage(): UsageCounts {
+    const all = this.covered.node.findAll();
+    let standard = 0; let highRes = 0; let anomaly = 0; let insights = 0;
+    for (const alarm of all.filter((c): c is cloudwatch.CfnAlarm => c instanceof cloudwatch.CfnAlarm)) {
+      const kind = classifyAlarm(alarm);
+      if (kind.anomaly) anomaly++;
+      else if (kind.insights) insights += this.props.metricsInsightsSeriesPerAlarm ?? 10;
+      else if (kind.highResolution) highRes += kind.metrics;
+      else standard += kind.metrics;
+    }
+    const contributed = collectUsage(this.covered).map(c => c.usage);
+    const sum = (f: (u: typeof contributed[number]) => number | undefined) => contributed.reduce((t, u) => t + (f(u) ?? 0), 0);
+    const logIngestedGb = this.logVolumes.reduce((t, v) => t + v.gbPerMonth, 0);
+    const logStoredGb = this.logVolumes.reduce((t, v) => t + v.gbPerMonth * (this.retentionDays(v) / 30), 0);
+    return {
+      customMetricSeries: sum(u => u.customMetricSeries),
+      standardAlarmMetrics: standard,
+      highResolutionAlarmMetrics: highRes,
+      anomalyDetectionAlarms: anomaly,
+      metricsInsightsAlarmMetrics: insights,
+      compositeAlarms: all.filter(c => c instanceof cloudwatch.CfnCompositeAlarm).length,
+      dashboards: all.filter(c => c instanceof cloudwatch.CfnDashboard).length,
+      getMetricDataMetrics: sum(u => u.getMetricDataMetrics),
+      lambdaInvocations: sum(u => u.lambdaInvocations),
+      lambdaGbSeconds: sum(u => u.lambdaGbSeconds),
+      logIngestedGb,
+      logStoredGb: Math.round(logStoredGb * 100) / 100,
+      kmsKeys: all.filter(c => c instanceof kms.CfnKey).length,
+    };
+  }
+
+  private retentionDays(volume: LogVolume): number {
+    if (volume.retentionDays !== undefined) return volume.retentionDays;
+    const cfn = volume.logGroup.node.defaultChild;
+    if (cfn instanceof logs.CfnLogGroup) {
+      const days = Stack.of(cfn).resolve(cfn.retentionInDays);
+      if (typeof days === 'number') return days;
+    }
+    return 30;
+  }
+}
+
+/** What CloudWatch bills an alarm as. */
+function classifyAlarm(alarm: cloudwatch.CfnAlarm): { metrics: number; highResolution: boolean; anomaly: boolean; insights: boolean } {
+  const stack = Stack.of(alarm);
+  const queries: any[] = stack.resolve(alarm.metrics) ?? [];
+  if (queries.length === 0) {
+    const period = stack.resolve(alarm.period);
+    return { metrics: 1, highResolution: typeof period === 'number' && period < 60, anomaly: false, insights: false };
+  }
+  const expressions = queries.map(q => String(q.expression ?? ''));
+  const stats = queries.filter(q => q.metricStat);
+  return {
+    metrics: Math.max(1, stats.length),
+    highResolution: stats.some(q => (q.metricStat.period ?? 60) < 60) || queries.some(q => typeof q.period === 'number' && q.period < 60),
+    anomaly: expressions.some(e => /ANOMALY_DETECTION_BAND\s*\(/i.test(e)),
+    insights: expressions.some(e => /^\s*SELECT\s/i.test(e)),
+  };
+}

@@ -1,0 +1,99 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Duration, Stack, aws_cloudwatch as cloudwatch, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { CostReport } from '../../src';
+import { registerUsage } from '../../src/private/usage-registry';
+import { TEST_ENV } from '../helpers';
+
+const cpu = (period = Duration.minutes(5)) => new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtilization', period });
+
+function appWithReport(props: ConstructorParameters<typeof CostReport>[2] = {}) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cost-report-'));
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'Monitoring', { env: TEST_ENV });
+  const report = new CostReport(stack, 'CostReport', props);
+  return { app, stack, report, outdir };
+}
+
+describe('CostReport', () => {
+  test('counts alarms by kind, composites, dashboards and keys', () => {
+    const { app, stack, report } = appWithReport();
+    const a = cpu().createAlarm(stack, 'Standard', { threshold: 80, evaluationPeriods: 1 });
+    cpu(Duration.seconds(10)).createAlarm(stack, 'HighRes', { threshold: 80, evaluationPeriods: 3 });
+    new cloudwatch.MathExpression({ expression: 'm1 + m2', usingMetrics: { m1: cpu(), m2: cpu() } })
+      .createAlarm(stack, 'Math', { threshold: 1, evaluationPeriods: 1 });
+    new cloudwatch.MathExpression({ expression: 'SELECT AVG(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId)', usingMetrics: {}, period: Duration.minutes(5) })
+      .createAlarm(stack, 'Insights', { threshold: 1, evaluationPeriods: 1 });
+    new cloudwatch.CfnAlarm(stack, 'Anomaly', {
+      comparisonOperator: 'GreaterThanUpperThreshold', evaluationPeriods: 1, thresholdMetricId: 'band',
+      metrics: [
+        { id: 'm1', metricStat: { metric: { namespace: 'AWS/EC2', metricName: 'CPUUtilization' }, period: 300, stat: 'Average' } },
+        { id: 'band', expression: 'ANOMALY_DETECTION_BAND(m1, 2)' },
+      ],
+    });
+    new cloudwatch.CompositeAlarm(stack, 'Composite', { alarmRule: cloudwatch.AlarmRule.fromAlarm(a, cloudwatch.AlarmState.ALARM) });
+    new cloudwatch.Dashboard(stack, 'Dashboard');
+    new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    app.synth();
+
+    const table = report.renderTable();
+    expect(table).toMatch(/Standard-resolution alarms\s+3\s+alarm metrics\s+\$0\.30/);
+    expect(table).toMatch(/High-resolution alarms\s+1\s+alarm metrics\s+\$0\.30/);
+    expect(table).toMatch(/Anomaly-detection alarms\s+1\s+alarms\s+\$0\.30/);
+    expect(table).toMatch(/Metrics Insights query alarms\s+10\s+metrics analysed\s+\$1\.00/);
+    expect(table).toMatch(/Composite alarms\s+1\s+alarms\s+\$0\.50/);
+    expect(table).toMatch(/Dashboards\s+1\s+dashboards\s+\$3\.00/);
+    expect(table).toMatch(/KMS keys\s+1\s+keys\s+\$1\.00/);
+    expect(report.totalMonthlyUsd()).toBe(6.4);
+  });
+
+  test('adds what constructs declare and the log volumes you expect', () => {
+    const { app, stack, report } = appWithReport({ metricsInsightsSeriesPerAlarm: 50 });
+    registerUsage(stack, () => ({ customMetricSeries: 20, getMetricDataMetrics: 100_000, lambdaInvocations: 720 }));
+    const group = new logs.LogGroup(stack, 'App', { retention: logs.RetentionDays.THREE_MONTHS });
+    report.addLogVolume({ logGroup: group, gbPerMonth: 10 });
+    report.addLogVolume({ logGroup: logs.LogGroup.fromLogGroupName(stack, 'Other', 'other'), gbPerMonth: 1 });
+    app.synth();
+    const table = report.renderTable();
+    expect(table).toMatch(/Custom metrics \(CloudWatch Agent\)\s+20\s+series\s+\$6\.00/);
+    expect(table).toMatch(/GetMetricData \(idle shutdown\)\s+100,000\s+metrics requested\s+\$1\.00/);
+    expect(table).toMatch(/Log ingestion\s+11\s+GB\/month\s+\$5\.50/);
+    // 10 GB x 90/30 months + 1 GB x 30/30 months
+    expect(table).toMatch(/Log storage\s+31\s+GB\s+\$0\.93/);
+  });
+
+  test('writes JSON and a table into the cloud assembly and adds an info annotation', () => {
+    const { app, stack, outdir } = appWithReport({ title: 'Example' });
+    cpu().createAlarm(stack, 'Standard', { threshold: 80, evaluationPeriods: 1 });
+    app.synth();
+    const json = JSON.parse(fs.readFileSync(path.join(outdir, 'watchkeeper-cost-report.json'), 'utf8'));
+    expect(json).toMatchObject({ title: 'Example', region: 'us-east-1', pricesRegion: 'us-east-1', totalMonthlyUsd: 0.1 });
+    expect(fs.readFileSync(path.join(outdir, 'watchkeeper-cost-report.txt'), 'utf8')).toMatch(/^Example — estimated CloudWatch cost per month/);
+    Annotations.fromStack(stack).hasInfo('/Monitoring/CostReport', Match.stringLikeRegexp('Estimated monitoring cost: \\$0\\.10/month'));
+  });
+
+  test('uses us-east-1 prices for other Regions and says so', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { account: '123456789012', region: 'eu-central-1' } });
+    const report = new CostReport(stack, 'CostReport');
+    cpu().createAlarm(stack, 'Standard', { threshold: 80, evaluationPeriods: 1 });
+    app.synth();
+    expect(report.renderTable()).toContain('no price table for eu-central-1');
+  });
+
+  test.each([
+    [{ metricsInsightsSeriesPerAlarm: 0 }, /metricsInsightsSeriesPerAlarm must be between 1 and 10000000, got 0/],
+    [{ fileName: '../escape' }, /fileName must be a file name of letters, digits, dots, dashes and underscores, got '..\/escape'/],
+  ])('fails on bad input %p', (props, message) => {
+    expect(() => new CostReport(new Stack(new App(), 'S'), 'R', props)).toThrow(message);
+  });
+
+  test('fails on a negative log volume', () => {
+    const stack = new Stack(new App(), 'S');
+    const report = new CostReport(stack, 'R');
+    expect(() => report.addLogVolume({ logGroup: logs.LogGroup.fromLogGroupName(stack, 'G', 'g'), gbPerMonth: -1 }))
+      .toThrow(/gbPerMonth must be between 0 and 1000000000, got -1/);
+  });
+});
