@@ -1,4 +1,4 @@
-import { Duration, Tags, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
+import { Duration, Tags, Validations, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AlarmRouting, AlarmSeverity } from './alarm-routing';
 import { MetricsInsightsQuery } from './metrics-insights-query';
@@ -376,6 +376,17 @@ export class AlarmSet extends Construct {
       validateAlarm(notifier);
       this.created.push(notifier);
       this.liveness.push(notifier);
+      if ((options.actions ?? []).length === 0) {
+        // CloudWatch cannot suppress a metric alarm's own actions, only a composite's: the
+        // notifications must live on the composite for planned downtime to stay silent.
+        for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
+          Validations.of(alarm.node.defaultChild!).acknowledge({
+            id: `${pack}-CloudWatchAlarmAction`,
+            reason: `Notifies through the composite alarm ${notifier.node.path}, whose actions the planned-downtime suppressor can silence; `
+              + 'CloudWatch cannot suppress a metric alarm\'s own actions.',
+          });
+        }
+      }
     } else {
       this.routing.applyTo(alarm, severity);
     }
