@@ -114,7 +114,7 @@ export class AutoScalingGroupAlarms extends AlarmSet {
       });
     this.cpuAlarm = presetAlarm(this, 'Cpu', PRESETS.cpu, props.cpu, ec2Metric('CPUUtilization'), {
       threshold: percent(this, 'cpu.thresholdPercent', props.cpu?.thresholdPercent),
-      description: t => `Average CPU of ${what} has been above ${t}% for 15 minutes: it is short of capacity. Check the scaling policy and maximum size, or find the busy process.`,
+      description: (t, when) => `Average CPU of ${what} has been above ${t}% ${when}: it is short of capacity. Check the scaling policy and maximum size, or find the busy process.`,
     });
 
     const options = props.cpuCreditBalance;
@@ -125,7 +125,7 @@ export class AutoScalingGroupAlarms extends AlarmSet {
     if (options?.enabled !== false && (burstable === true || options?.enabled === true)) {
       this.cpuCreditBalanceAlarm = presetAlarm(this, 'CpuCreditBalance', PRESETS.cpuCreditBalance, options, ec2Metric('CPUCreditBalance'), {
         threshold: options?.thresholdCredits,
-        description: t => `An instance of ${what} has fewer than ${t} CPU credits left and will soon be throttled or pay for surplus credits. Scale out, or use a larger or non-burstable type.`,
+        description: (t, when) => `An instance of ${what} has fewer than ${t} CPU credits left and will soon be throttled or pay for surplus credits. Scale out, or use a larger or non-burstable type.`,
       });
     }
 
@@ -141,21 +141,21 @@ export class AutoScalingGroupAlarms extends AlarmSet {
       const metrics = agentMetrics(agent, target);
       this.memoryAlarm = presetAlarm(this, 'Memory', { ...PRESETS.memory, statistic: 'Maximum' }, props.memory, metrics.memory, {
         threshold: percent(this, 'memory.thresholdPercent', props.memory?.thresholdPercent),
-        description: t => `Memory in use on an instance of ${what} has been above ${t}% for 15 minutes. Find the instance and the process that grows.`,
+        description: (t, when) => `Memory in use on an instance of ${what} has been above ${t}% ${when}. Find the instance and the process that grows.`,
       });
       if (props.disk?.enabled !== false) {
         const threshold = percent(this, 'disk.thresholdPercent', props.disk?.thresholdPercent);
         for (const path of diskPaths(this, agent, props.disk?.paths)) {
           const alarm = presetAlarm(this, `Disk${diskId(path)}`, PRESETS.disk, props.disk, metrics.disk(path), {
             threshold,
-            description: t => `Disk ${path} on an instance of ${what} is more than ${t}% full. Rotate or delete old files, or grow the volume in the launch template.`,
+            description: (t, when) => `Disk ${path} on an instance of ${what} is more than ${t}% full. Rotate or delete old files, or grow the volume in the launch template.`,
           });
           if (alarm) this.diskAlarms.push(alarm);
         }
       }
       this.swapAlarm = presetAlarm(this, 'Swap', { ...PRESETS.swap, statistic: 'Maximum' }, props.swap, metrics.swap, {
         threshold: percent(this, 'swap.thresholdPercent', props.swap?.thresholdPercent),
-        description: t => `Swap in use on an instance of ${what} has been above ${t}% for 15 minutes. Find the instance and the process that grows.`,
+        description: (t, when) => `Swap in use on an instance of ${what} has been above ${t}% ${when}. Find the instance and the process that grows.`,
       });
     }
 

@@ -128,7 +128,7 @@ export class InstanceAlarms extends AlarmSet {
     const cpuThreshold = percent(this, 'cpu.thresholdPercent', props.cpu?.thresholdPercent);
     this.cpuAlarm = presetAlarm(this, 'Cpu', PRESETS.cpu, props.cpu, ec2Metric('CPUUtilization'), {
       threshold: cpuThreshold,
-      description: t => `CPU of ${what} has been above ${t}% for 15 minutes. Find the busy process (top, CloudWatch Agent procstat), then fix it or move to a larger type.`,
+      description: (t, when) => `CPU of ${what} has been above ${t}% ${when}. Find the busy process (top, CloudWatch Agent procstat), then fix it or move to a larger type.`,
     });
 
     const instanceType = props.instanceType ?? typeOf(props.instance);
@@ -146,7 +146,7 @@ export class InstanceAlarms extends AlarmSet {
       this.memoryAlarm = presetAlarm(this, 'Memory', PRESETS.memory, props.memory,
         (statistic, period) => agent.metricMemUsedPercent(target, { statistic, period }), {
           threshold: percent(this, 'memory.thresholdPercent', props.memory?.thresholdPercent),
-          description: t => `Memory in use on ${what} has been above ${t}% for 15 minutes; the kernel may soon kill processes. Find the process that grows, then fix it or move to a type with more memory.`,
+          description: (t, when) => `Memory in use on ${what} has been above ${t}% ${when}; the kernel may soon kill processes. Find the process that grows, then fix it or move to a type with more memory.`,
         });
       if (props.disk?.enabled !== false) {
         const diskThreshold = percent(this, 'disk.thresholdPercent', props.disk?.thresholdPercent);
@@ -154,7 +154,7 @@ export class InstanceAlarms extends AlarmSet {
           const alarm = presetAlarm(this, `Disk${diskId(path)}`, PRESETS.disk, props.disk,
             (statistic, period) => agent.metricDiskUsedPercent(path, target, { statistic, period }), {
               threshold: diskThreshold,
-              description: t => `Disk ${path} on ${what} is more than ${t}% full. Delete or rotate old files (logs, caches) or grow the volume before it fills.`,
+              description: (t, when) => `Disk ${path} on ${what} is more than ${t}% full. Delete or rotate old files (logs, caches) or grow the volume before it fills.`,
             });
           if (alarm) this.diskAlarms.push(alarm);
         }
@@ -162,7 +162,7 @@ export class InstanceAlarms extends AlarmSet {
       this.swapAlarm = presetAlarm(this, 'Swap', PRESETS.swap, props.swap,
         (statistic, period) => agent.metricSwapUsedPercent(target, { statistic, period }), {
           threshold: percent(this, 'swap.thresholdPercent', props.swap?.thresholdPercent),
-          description: t => `Swap in use on ${what} has been above ${t}% for 15 minutes: it runs short of memory and slows down. Find the process that grows or move to a type with more memory.`,
+          description: (t, when) => `Swap in use on ${what} has been above ${t}% ${when}: it runs short of memory and slows down. Find the process that grows or move to a type with more memory.`,
         });
     }
   }
@@ -187,7 +187,7 @@ export class InstanceAlarms extends AlarmSet {
     }
     return presetAlarm(this, 'CpuCreditBalance', PRESETS.cpuCreditBalance, options, metric, {
       threshold,
-      description: t => `The CPU credit balance of ${what} is below ${t}: it will soon be throttled to its baseline (standard mode) or pay for surplus credits (unlimited mode). Find what keeps the CPU busy or move to a larger or non-burstable type.`,
+      description: (t, when) => `The CPU credit balance of ${what} is below ${t}: it will soon be throttled to its baseline (standard mode) or pay for surplus credits (unlimited mode). Find what keeps the CPU busy or move to a larger or non-burstable type.`,
     });
   }
 }

@@ -45,22 +45,24 @@ export function presetAlarm(
   defaults: PresetDefaults,
   options: AlarmPresetOptions | undefined,
   metric: (statistic: string, period: Duration) => cloudwatch.IMetric,
-  spec: { threshold?: number; description: (threshold: number) => string; actions?: cloudwatch.IAlarmAction[] },
+  spec: { threshold?: number; description: (threshold: number, span: string) => string; actions?: cloudwatch.IAlarmAction[] },
 ): cloudwatch.Alarm | undefined {
   if (options?.enabled === false) return undefined;
   const threshold = spec.threshold ?? defaults.threshold;
   const evaluationPeriods = options?.evaluationPeriods ?? defaults.evaluationPeriods;
-  return set.addAlarm(id, metric(defaults.statistic, options?.period ?? defaults.period), {
+  const datapointsToAlarm = options?.datapointsToAlarm
+    ?? (options?.evaluationPeriods !== undefined ? Math.min(defaults.datapointsToAlarm, evaluationPeriods) : defaults.datapointsToAlarm);
+  const period = options?.period ?? defaults.period;
+  return set.addAlarm(id, metric(defaults.statistic, period), {
     threshold,
     comparisonOperator: defaults.comparisonOperator,
     evaluationPeriods,
-    datapointsToAlarm: options?.datapointsToAlarm
-      ?? (options?.evaluationPeriods !== undefined ? Math.min(defaults.datapointsToAlarm, evaluationPeriods) : defaults.datapointsToAlarm),
+    datapointsToAlarm,
     treatMissingData: options?.treatMissingData,
     liveness: defaults.liveness,
     severity: options?.severity ?? defaults.severity,
     runbookUrl: options?.runbookUrl,
-    description: spec.description(threshold),
+    description: spec.description(threshold, span(datapointsToAlarm, evaluationPeriods, period)),
     actions: spec.actions,
   });
 }
@@ -92,4 +94,13 @@ export function diskPaths(set: AlarmSet, agent: IAgentMetricSource, requested: s
 export function diskId(path: string): string {
   const words = path.split(/[^A-Za-z0-9]+/).filter(Boolean);
   return words.length === 0 ? 'Root' : words.map(w => w[0].toUpperCase() + w.slice(1)).join('');
+}
+
+/** "for 15 minutes" or "in 3 of 5 periods of 1 minute", for descriptions. */
+export function span(datapoints: number, evaluationPeriods: number, period: Duration): string {
+  const each = period.toHumanString();
+  if (datapoints === evaluationPeriods) {
+    return `for ${Duration.seconds(period.toSeconds() * evaluationPeriods).toHumanString()}`;
+  }
+  return `in ${datapoints} of ${evaluationPeriods} periods of ${each}`;
 }
