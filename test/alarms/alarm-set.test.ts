@@ -51,7 +51,10 @@ describe('AlarmSet', () => {
     const maintenance = set.addAlarm('Maintenance', new cloudwatch.Metric({ namespace: 'Shop', metricName: 'Maintenance' }), { threshold: 1, severity: AlarmSeverity.INFO });
     const composite = set.addCompositeAlarm('Degraded', {
       rule: cloudwatch.AlarmRule.allOf(
-        cloudwatch.AlarmRule.anyOf(cloudwatch.AlarmRule.fromAlarm(high, cloudwatch.AlarmState.ALARM), cloudwatch.AlarmRule.fromAlarm(errors, cloudwatch.AlarmState.ALARM)),
+        cloudwatch.AlarmRule.anyOf(
+          cloudwatch.AlarmRule.fromAlarm(high, cloudwatch.AlarmState.ALARM),
+          cloudwatch.AlarmRule.fromAlarm(errors, cloudwatch.AlarmState.ALARM),
+        ),
         cloudwatch.AlarmRule.not(cloudwatch.AlarmRule.fromAlarm(maintenance, cloudwatch.AlarmState.ALARM)),
       ),
       actionsSuppressor: maintenance,
@@ -96,21 +99,32 @@ describe('AlarmSet', () => {
     const { set, template } = build();
     set.addMetricsInsightsAlarm('AnyStatusCheckFailed', {
       query: MetricsInsightsQuery.aggregate({
-        aggregation: MetricsInsightsAggregation.MAX, namespace: 'AWS/EC2', metricName: 'StatusCheckFailed',
+        aggregation: MetricsInsightsAggregation.MAX,
+        namespace: 'AWS/EC2',
+        metricName: 'StatusCheckFailed',
         schemaDimensions: ['InstanceId'],
       }),
-      threshold: 1, period: Duration.minutes(1), evaluationPeriods: 2, severity: AlarmSeverity.CRITICAL,
+      threshold: 1,
+      period: Duration.minutes(1),
+      evaluationPeriods: 2,
+      severity: AlarmSeverity.CRITICAL,
     });
     template().hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: [{ Id: 'expr_1', Expression: 'SELECT MAX(StatusCheckFailed) FROM SCHEMA("AWS/EC2", InstanceId)', Period: 60, ReturnData: true, Label: 'AnyStatusCheckFailed' }],
-      Threshold: 1, EvaluationPeriods: 2, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [TOPIC],
+      Threshold: 1,
+      EvaluationPeriods: 2,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [TOPIC],
     });
   });
 
   test('Metrics Insights queries quote names and filter by dimension', () => {
     const q = MetricsInsightsQuery.aggregate({
-      aggregation: MetricsInsightsAggregation.AVG, namespace: 'CWAgent', metricName: 'Memory % Committed Bytes In Use',
-      schemaDimensions: ['InstanceId', 'AutoScalingGroupName'], where: { AutoScalingGroupName: 'web' },
+      aggregation: MetricsInsightsAggregation.AVG,
+      namespace: 'CWAgent',
+      metricName: 'Memory % Committed Bytes In Use',
+      schemaDimensions: ['InstanceId', 'AutoScalingGroupName'],
+      where: { AutoScalingGroupName: 'web' },
     });
     expect(q.sql).toBe('SELECT AVG("Memory % Committed Bytes In Use") FROM SCHEMA("CWAgent", InstanceId, AutoScalingGroupName) WHERE AutoScalingGroupName = \'web\'');
     expect(MetricsInsightsQuery.aggregate({ aggregation: MetricsInsightsAggregation.SUM, namespace: 'AWS/EC2', metricName: 'StatusCheckFailed' }).sql)

@@ -36,8 +36,14 @@ describe('AutoScalingGroupAlarms', () => {
     const { template } = build();
     for (const [name, evaluations] of [['StatusCheckFailed_System', 2], ['StatusCheckFailed_Instance', 3]] as const) {
       expect(alarmOn(template(), name)).toEqual(expect.objectContaining({
-        Namespace: 'AWS/EC2', Dimensions: [{ Name: 'AutoScalingGroupName', Value: 'web-asg' }], Statistic: 'Maximum',
-        Threshold: 1, Period: 60, EvaluationPeriods: evaluations, TreatMissingData: 'breaching', AlarmActions: [TOPIC],
+        Namespace: 'AWS/EC2',
+        Dimensions: [{ Name: 'AutoScalingGroupName', Value: 'web-asg' }],
+        Statistic: 'Maximum',
+        Threshold: 1,
+        Period: 60,
+        EvaluationPeriods: evaluations,
+        TreatMissingData: 'breaching',
+        AlarmActions: [TOPIC],
       }));
     }
     expect(alarmOn(template(), 'StatusCheckFailed_AttachedEBS')).toEqual(expect.objectContaining({ TreatMissingData: 'notBreaching' }));
@@ -47,7 +53,10 @@ describe('AutoScalingGroupAlarms', () => {
 
   test('group CPU average', () => {
     expect(alarmOn(build({ cpu: { thresholdPercent: 70 } }).template(), 'CPUUtilization')).toEqual(expect.objectContaining({
-      Dimensions: [{ Name: 'AutoScalingGroupName', Value: 'web-asg' }], Statistic: 'Average', Threshold: 70, Period: 300,
+      Dimensions: [{ Name: 'AutoScalingGroupName', Value: 'web-asg' }],
+      Statistic: 'Average',
+      Threshold: 70,
+      Period: 300,
       TreatMissingData: 'notBreaching',
     }));
   });
@@ -62,10 +71,15 @@ describe('AutoScalingGroupAlarms', () => {
       TreatMissingData: 'breaching',
       Metrics: Match.arrayWith([
         Match.objectLike({ Expression: 'inService - minSize', ReturnData: true }),
-        Match.objectLike({ Id: 'inService', ReturnData: false, MetricStat: Match.objectLike({
-          Metric: { Namespace: 'AWS/AutoScaling', MetricName: 'GroupInServiceInstances', Dimensions: [{ Name: 'AutoScalingGroupName', Value: 'web-asg' }] },
-          Period: 60, Stat: 'Minimum',
-        }) }),
+        Match.objectLike({
+          Id: 'inService',
+          ReturnData: false,
+          MetricStat: Match.objectLike({
+            Metric: { Namespace: 'AWS/AutoScaling', MetricName: 'GroupInServiceInstances', Dimensions: [{ Name: 'AutoScalingGroupName', Value: 'web-asg' }] },
+            Period: 60,
+            Stat: 'Minimum',
+          }),
+        }),
         Match.objectLike({ Id: 'minSize', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'GroupMinSize' }), Stat: 'Maximum' }) }),
       ]),
     });
@@ -101,7 +115,10 @@ describe('AutoScalingGroupAlarms', () => {
   test('agent alarms read the group series of the telemetry model', () => {
     const { template } = build({ agent: new FakeAgent(['/']) });
     expect(alarmOn(template(), 'mem_used_percent')).toEqual(expect.objectContaining({
-      Namespace: 'CWAgent', Dimensions: [{ Name: 'AutoScalingGroupName', Value: 'web-asg' }], Statistic: 'Maximum', Threshold: 90,
+      Namespace: 'CWAgent',
+      Dimensions: [{ Name: 'AutoScalingGroupName', Value: 'web-asg' }],
+      Statistic: 'Maximum',
+      Threshold: 90,
       TreatMissingData: 'notBreaching',
     }));
     expect(alarmOn(template(), 'disk_used_percent').Dimensions).toEqual([
@@ -124,8 +141,11 @@ describe('AutoScalingGroupAlarms', () => {
 
   test('presets can be disabled and custom alarms added', () => {
     const { alarms, template } = build({
-      systemStatusCheck: { enabled: false }, instanceStatusCheck: { enabled: false }, attachedEbsStatusCheck: { enabled: false },
-      cpu: { enabled: false }, inServiceCapacity: { enabled: false },
+      systemStatusCheck: { enabled: false },
+      instanceStatusCheck: { enabled: false },
+      attachedEbsStatusCheck: { enabled: false },
+      cpu: { enabled: false },
+      inServiceCapacity: { enabled: false },
     });
     alarms.addAlarm('Requests', new cloudwatch.Metric({ namespace: 'Shop', metricName: 'Requests' }), { threshold: 1000 });
     template().resourceCountIs('AWS::CloudWatch::Alarm', 1);
@@ -146,8 +166,11 @@ describe('AutoScalingGroupAlarms', () => {
 
   test('passes the nag packs fully configured', () => {
     const { stack } = build({
-      agent: new FakeAgent(), instanceType: new ec2.InstanceType('t3.small'), alarmNamePrefix: 'web',
-      runbookUrl: 'https://wiki.example.com/web', tags: { team: 'shop' },
+      agent: new FakeAgent(),
+      instanceType: new ec2.InstanceType('t3.small'),
+      alarmNamePrefix: 'web',
+      runbookUrl: 'https://wiki.example.com/web',
+      tags: { team: 'shop' },
     });
     expectNagClean(stack);
   });

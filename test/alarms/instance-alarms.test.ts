@@ -43,8 +43,13 @@ describe('InstanceAlarms', () => {
   test('instance status check notifies, and reboots only when asked', () => {
     const plain = alarmOn(build().template(), 'StatusCheckFailed_Instance');
     expect(plain).toEqual(expect.objectContaining({
-      Statistic: 'Maximum', Threshold: 1, Period: 60, EvaluationPeriods: 3, DatapointsToAlarm: 3,
-      TreatMissingData: 'breaching', AlarmActions: [TOPIC],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      Period: 60,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'breaching',
+      AlarmActions: [TOPIC],
     }));
     const rebooting = alarmOn(build({ instanceStatusCheck: { reboot: true } }).template(), 'StatusCheckFailed_Instance');
     expect(JSON.stringify(rebooting.AlarmActions)).toContain(':automate:us-east-1:ec2:reboot');
@@ -58,14 +63,26 @@ describe('InstanceAlarms', () => {
 
   test('CPU high: average above 90% for 3 of 3 five-minute periods, missing data not breaching', () => {
     expect(alarmOn(build().template(), 'CPUUtilization')).toEqual(expect.objectContaining({
-      Statistic: 'Average', Threshold: 90, ComparisonOperator: 'GreaterThanThreshold', Period: 300,
-      EvaluationPeriods: 3, DatapointsToAlarm: 3, TreatMissingData: 'notBreaching', AlarmActions: [TOPIC],
+      Statistic: 'Average',
+      Threshold: 90,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Period: 300,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [TOPIC],
     }));
   });
 
   test('every preset is overridable', () => {
     const { template } = build({
-      cpu: { thresholdPercent: 75, period: Duration.minutes(1), evaluationPeriods: 10, datapointsToAlarm: 8, treatMissingData: cloudwatch.TreatMissingData.IGNORE },
+      cpu: {
+        thresholdPercent: 75,
+        period: Duration.minutes(1),
+        evaluationPeriods: 10,
+        datapointsToAlarm: 8,
+        treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+      },
       systemStatusCheck: { recover: false, evaluationPeriods: 5 },
     });
     expect(alarmOn(template(), 'CPUUtilization')).toEqual(expect.objectContaining({
@@ -78,8 +95,10 @@ describe('InstanceAlarms', () => {
 
   test('presets can be disabled one by one', () => {
     const { template } = build({
-      systemStatusCheck: { enabled: false }, instanceStatusCheck: { enabled: false },
-      attachedEbsStatusCheck: { enabled: false }, cpu: { enabled: false },
+      systemStatusCheck: { enabled: false },
+      instanceStatusCheck: { enabled: false },
+      attachedEbsStatusCheck: { enabled: false },
+      cpu: { enabled: false },
     });
     template().resourceCountIs('AWS::CloudWatch::Alarm', 0);
   });
@@ -87,8 +106,12 @@ describe('InstanceAlarms', () => {
   test('CPU credit balance alarm only for burstable types', () => {
     const burst = build({ instanceType: new ec2.InstanceType('t3.micro') });
     expect(alarmOn(burst.template(), 'CPUCreditBalance')).toEqual(expect.objectContaining({
-      Statistic: 'Minimum', Threshold: 20, ComparisonOperator: 'LessThanThreshold', Period: 300,
-      EvaluationPeriods: 3, TreatMissingData: 'notBreaching',
+      Statistic: 'Minimum',
+      Threshold: 20,
+      ComparisonOperator: 'LessThanThreshold',
+      Period: 300,
+      EvaluationPeriods: 3,
+      TreatMissingData: 'notBreaching',
     }));
     for (const type of ['m7i.large', 'c6g.xlarge']) {
       const steady = build({ instanceType: new ec2.InstanceType(type) });
@@ -103,8 +126,11 @@ describe('InstanceAlarms', () => {
     const stack = newStack();
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
     const instance = new ec2.Instance(stack, 'Host', {
-      vpc, instanceType: new ec2.InstanceType('t4g.small'), machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
-      requireImdsv2: true, detailedMonitoring: true,
+      vpc,
+      instanceType: new ec2.InstanceType('t4g.small'),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+      requireImdsv2: true,
+      detailedMonitoring: true,
     });
     const { template } = build({ instanceId: undefined, instance, cpuCreditBalance: { thresholdCredits: 50 } }, stack);
     expect(alarmOn(template(), 'CPUCreditBalance')).toEqual(expect.objectContaining({
@@ -115,8 +141,14 @@ describe('InstanceAlarms', () => {
   test('memory, disk per path and swap come from the agent model with its dimensions', () => {
     const { template } = build({ agent: new FakeAgent(['/', '/var/log']) });
     expect(alarmOn(template(), 'mem_used_percent')).toEqual(expect.objectContaining({
-      Namespace: 'CWAgent', Dimensions: [{ Name: 'InstanceId', Value: ID }], Statistic: 'Average', Threshold: 90,
-      Period: 300, EvaluationPeriods: 3, TreatMissingData: 'notBreaching', AlarmActions: [TOPIC],
+      Namespace: 'CWAgent',
+      Dimensions: [{ Name: 'InstanceId', Value: ID }],
+      Statistic: 'Average',
+      Threshold: 90,
+      Period: 300,
+      EvaluationPeriods: 3,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [TOPIC],
     }));
     expect(alarmOn(template(), 'swap_used_percent')).toEqual(expect.objectContaining({ Threshold: 50, Statistic: 'Average' }));
     const disks = Object.values(template().findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'disk_used_percent' } }))
@@ -151,8 +183,10 @@ describe('InstanceAlarms', () => {
     const pager = new AlertTopic(stack, 'Pager', { smsNumbers: ['+14155550100'], failedDeliveryAlarm: false });
     const team = new AlertTopic(stack, 'Team', { emails: ['team@example.com'], failedDeliveryAlarm: false });
     new InstanceAlarms(stack, 'Web', {
-      instanceId: ID, routing: new AlarmRouting({ critical: [pager, team], warning: [team], notifyOnOk: false }),
-      cpu: { severity: AlarmSeverity.CRITICAL }, attachedEbsStatusCheck: { severity: AlarmSeverity.WARNING },
+      instanceId: ID,
+      routing: new AlarmRouting({ critical: [pager, team], warning: [team], notifyOnOk: false }),
+      cpu: { severity: AlarmSeverity.CRITICAL },
+      attachedEbsStatusCheck: { severity: AlarmSeverity.WARNING },
     });
     const template = Template.fromStack(stack);
     const pagerRef = { Ref: expect.stringMatching(/^Pager/) };
@@ -165,7 +199,8 @@ describe('InstanceAlarms', () => {
 
   test('descriptions say what happened and what to do, with the runbook; names carry the prefix; tags apply', () => {
     const { template } = build({
-      alarmNamePrefix: 'shop-prod-web', runbookUrl: 'https://wiki.example.com/runbooks/web',
+      alarmNamePrefix: 'shop-prod-web',
+      runbookUrl: 'https://wiki.example.com/runbooks/web',
       tags: { team: 'shop', env: 'prod' },
     });
     const system = alarmOn(template(), 'StatusCheckFailed_System');
@@ -181,8 +216,13 @@ describe('InstanceAlarms', () => {
     const custom = alarms.addAlarm('CheckoutErrors', metric, { threshold: 5, severity: AlarmSeverity.CRITICAL, description: 'Checkouts fail. Roll back the last deploy.' });
     expect(custom).toBeInstanceOf(cloudwatch.Alarm);
     expect(alarmOn(template(), 'CheckoutErrors')).toEqual(expect.objectContaining({
-      AlarmName: 'web-CheckoutErrors', Threshold: 5, EvaluationPeriods: 3, DatapointsToAlarm: 3,
-      TreatMissingData: 'notBreaching', AlarmDescription: 'Checkouts fail. Roll back the last deploy.', AlarmActions: [TOPIC],
+      AlarmName: 'web-CheckoutErrors',
+      Threshold: 5,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+      AlarmDescription: 'Checkouts fail. Roll back the last deploy.',
+      AlarmActions: [TOPIC],
     }));
     expect(alarms.alarms).toContain(custom);
   });
@@ -196,7 +236,9 @@ describe('InstanceAlarms', () => {
     const stack = newStack();
     const downtime = new cloudwatch.Alarm(stack, 'PlannedDowntime', {
       metric: new cloudwatch.Metric({ namespace: 'Watchkeeper', metricName: 'PlannedDowntime', dimensionsMap: { InstanceId: ID } }),
-      threshold: 1, evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      threshold: 1,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     const { alarms, template } = build({ livenessSuppressor: downtime }, stack);
     const system = alarmOn(template(), 'StatusCheckFailed_System');
@@ -241,8 +283,12 @@ describe('InstanceAlarms', () => {
       metric: new cloudwatch.Metric({ namespace: 'Watchkeeper', metricName: 'PlannedDowntime' }), threshold: 1, evaluationPeriods: 1,
     });
     const { alerts } = build({
-      agent: new FakeAgent(), instanceType: new ec2.InstanceType('t3.small'), alarmNamePrefix: 'web',
-      runbookUrl: 'https://wiki.example.com/web', tags: { team: 'shop' }, livenessSuppressor: downtime,
+      agent: new FakeAgent(),
+      instanceType: new ec2.InstanceType('t3.small'),
+      alarmNamePrefix: 'web',
+      runbookUrl: 'https://wiki.example.com/web',
+      tags: { team: 'shop' },
+      livenessSuppressor: downtime,
     }, stack);
     downtime.addAlarmAction(alerts.alarmAction);
     expectNagClean(stack);

@@ -8,8 +8,14 @@ const metric = (name = 'CPUUtilization') => new cloudwatch.Metric({ namespace: '
 
 function raw(stack: Stack, props: Partial<cloudwatch.CfnAlarmProps> = {}): cloudwatch.CfnAlarm {
   return new cloudwatch.CfnAlarm(stack, 'Raw', {
-    namespace: 'AWS/EC2', metricName: 'CPUUtilization', statistic: 'Average', period: 300,
-    evaluationPeriods: 3, comparisonOperator: 'GreaterThanThreshold', threshold: 90, alarmActions: ['arn:aws:sns:us-east-1:123456789012:ops'],
+    namespace: 'AWS/EC2',
+    metricName: 'CPUUtilization',
+    statistic: 'Average',
+    period: 300,
+    evaluationPeriods: 3,
+    comparisonOperator: 'GreaterThanThreshold',
+    threshold: 90,
+    alarmActions: ['arn:aws:sns:us-east-1:123456789012:ops'],
     ...props,
   });
 }
@@ -30,7 +36,10 @@ describe('alarm validation', () => {
   test('fails on SEARCH() in the alarm math', () => {
     const stack = newStack();
     const alarm = raw(stack, {
-      namespace: undefined, metricName: undefined, statistic: undefined, period: undefined,
+      namespace: undefined,
+      metricName: undefined,
+      statistic: undefined,
+      period: undefined,
       metrics: [{ id: 'e1', expression: 'MAX(SEARCH(\'{AWS/EC2,InstanceId} CPUUtilization\', \'Average\', 300))', returnData: true }],
     });
     expect(() => validateAlarm(alarm)).toThrow(/TestStack\/Raw: metric expression must be free of SEARCH\(\).*got 'MAX\(SEARCH/);
@@ -39,11 +48,15 @@ describe('alarm validation', () => {
   test('fails on more than 10 metrics in the alarm math', () => {
     const stack = newStack();
     const metrics: cloudwatch.CfnAlarm.MetricDataQueryProperty[] = Array.from({ length: 11 }, (_, i) => ({
-      id: `m${i}`, returnData: false,
+      id: `m${i}`,
+      returnData: false,
       metricStat: { metric: { namespace: 'AWS/EC2', metricName: `Metric${i}` }, period: 60, stat: 'Sum' },
     }));
     const alarm = raw(stack, {
-      namespace: undefined, metricName: undefined, statistic: undefined, period: undefined,
+      namespace: undefined,
+      metricName: undefined,
+      statistic: undefined,
+      period: undefined,
       metrics: [...metrics, { id: 'total', expression: 'SUM(METRICS())', returnData: true }],
     });
     expect(() => validateAlarm(alarm)).toThrow(/TestStack\/Raw: metrics must be at most 10 metrics in an alarm's math, got '11 metrics'/);
