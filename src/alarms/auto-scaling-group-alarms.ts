@@ -125,7 +125,7 @@ export class AutoScalingGroupAlarms extends AlarmSet {
     if (options?.enabled !== false && (burstable === true || options?.enabled === true)) {
       this.cpuCreditBalanceAlarm = presetAlarm(this, 'CpuCreditBalance', PRESETS.cpuCreditBalance, options, ec2Metric('CPUCreditBalance'), {
         threshold: options?.thresholdCredits,
-        description: (t, when) => `An instance of ${what} has fewer than ${t} CPU credits left and will soon be throttled or pay for surplus credits. Scale out, or use a larger or non-burstable type.`,
+        description: t => `An instance of ${what} has fewer than ${t} CPU credits left and will soon be throttled or pay for surplus credits. Scale out, or use a larger or non-burstable type.`,
       });
     }
 
@@ -148,7 +148,7 @@ export class AutoScalingGroupAlarms extends AlarmSet {
         for (const path of diskPaths(this, agent, props.disk?.paths)) {
           const alarm = presetAlarm(this, `Disk${diskId(path)}`, PRESETS.disk, props.disk, metrics.disk(path), {
             threshold,
-            description: (t, when) => `Disk ${path} on an instance of ${what} is more than ${t}% full. Rotate or delete old files, or grow the volume in the launch template.`,
+            description: t => `Disk ${path} on an instance of ${what} is more than ${t}% full. Rotate or delete old files, or grow the volume in the launch template.`,
           });
           if (alarm) this.diskAlarms.push(alarm);
         }

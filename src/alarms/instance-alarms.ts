@@ -154,7 +154,7 @@ export class InstanceAlarms extends AlarmSet {
           const alarm = presetAlarm(this, `Disk${diskId(path)}`, PRESETS.disk, props.disk,
             (statistic, period) => agent.metricDiskUsedPercent(path, target, { statistic, period }), {
               threshold: diskThreshold,
-              description: (t, when) => `Disk ${path} on ${what} is more than ${t}% full. Delete or rotate old files (logs, caches) or grow the volume before it fills.`,
+              description: t => `Disk ${path} on ${what} is more than ${t}% full. Delete or rotate old files (logs, caches) or grow the volume before it fills.`,
             });
           if (alarm) this.diskAlarms.push(alarm);
         }
@@ -187,7 +187,7 @@ export class InstanceAlarms extends AlarmSet {
     }
     return presetAlarm(this, 'CpuCreditBalance', PRESETS.cpuCreditBalance, options, metric, {
       threshold,
-      description: (t, when) => `The CPU credit balance of ${what} is below ${t}: it will soon be throttled to its baseline (standard mode) or pay for surplus credits (unlimited mode). Find what keeps the CPU busy or move to a larger or non-burstable type.`,
+      description: t => `The CPU credit balance of ${what} is below ${t}: it will soon be throttled to its baseline (standard mode) or pay for surplus credits (unlimited mode). Find what keeps the CPU busy or move to a larger or non-burstable type.`,
     });
   }
 }
