@@ -6,7 +6,12 @@ import { IConstruct } from 'constructs';
  * `<construct path>: <prop> must be <what is allowed>, got <value>`.
  */
 export function invalid(scope: IConstruct, prop: string, expectation: string, value: unknown): never {
-  throw new Error(`${scope.node.path}: ${prop} must be ${expectation}, got ${show(value)}`);
+  throw new Error(invalidMessage(scope, prop, expectation, value));
+}
+
+/** The message {@link invalid} throws, for checks that report instead of throwing (`addValidation`). */
+export function invalidMessage(scope: IConstruct, prop: string, expectation: string, value: unknown): string {
+  return `${scope.node.path}: ${prop} must be ${expectation}, got ${show(value)}`;
 }
 
 /** True when the value is (or contains) an unresolved CDK token and cannot be checked now. */

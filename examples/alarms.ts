@@ -1,0 +1,60 @@
+// Alarms in the example app: presets on an instance this app does not define (watched by id),
+// and fleet-wide alarms over every instance of the account and Region through Metrics Insights.
+import { Duration, aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import {
+  AlarmRouting, AlarmSet, AlarmSeverity, AnomalyDirection, IAlertTopic, InstanceAlarms,
+  MetricsInsightsAggregation, MetricsInsightsQuery,
+} from '../src';
+
+/** Watches an existing instance and the whole fleet; every alarm notifies `alerts`. */
+export function addExampleAlarms(scope: Construct, alerts: IAlertTopic): void {
+  const routing = AlarmRouting.toTopic(alerts);
+
+  const legacy = new InstanceAlarms(scope, 'LegacyHostAlarms', {
+    instanceId: 'i-0123456789abcdef0',
+    instanceType: new ec2.InstanceType('t3.small'),
+    routing,
+    alarmNamePrefix: 'example-legacy-host',
+    runbookUrl: 'https://wiki.example.com/runbooks/legacy-host',
+    tags: { service: 'example', team: 'platform' },
+    cpu: { thresholdPercent: 85 },
+  });
+
+  const fleet = new AlarmSet(scope, 'FleetAlarms', { routing, alarmNamePrefix: 'example-fleet', tags: { service: 'example' } });
+  const anyStatusCheck = fleet.addMetricsInsightsAlarm('AnyStatusCheckFailed', {
+    query: MetricsInsightsQuery.aggregate({
+      aggregation: MetricsInsightsAggregation.MAX,
+      namespace: 'AWS/EC2',
+      metricName: 'StatusCheckFailed',
+      schemaDimensions: ['InstanceId'],
+    }),
+    threshold: 1,
+    period: Duration.minutes(1),
+    evaluationPeriods: 3,
+    severity: AlarmSeverity.CRITICAL,
+    description: 'At least one EC2 instance in this account and Region fails a status check. '
+      + 'Run the query grouped by InstanceId in CloudWatch Metrics Insights to find it.',
+  });
+  fleet.addMetricsInsightsAlarm('BusiestCpu', {
+    query: MetricsInsightsQuery.aggregate({
+      aggregation: MetricsInsightsAggregation.MAX,
+      namespace: 'AWS/EC2',
+      metricName: 'CPUUtilization',
+      schemaDimensions: ['InstanceId'],
+    }),
+    threshold: 95,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+  });
+  fleet.addCompositeAlarm('LegacyHostDown', {
+    rule: cloudwatch.AlarmRule.allOf(
+      cloudwatch.AlarmRule.fromAlarm(anyStatusCheck, cloudwatch.AlarmState.ALARM),
+      cloudwatch.AlarmRule.anyOf(...legacy.livenessAlarms.map(a => cloudwatch.AlarmRule.fromAlarm(a, cloudwatch.AlarmState.ALARM))),
+    ),
+    description: 'The legacy host fails its status checks. Follow the runbook.',
+    runbookUrl: 'https://wiki.example.com/runbooks/legacy-host',
+  });
+  fleet.addAnomalyAlarm('LegacyHostCpuAnomaly', new cloudwatch.Metric({
+    namespace: 'AWS/EC2', metricName: 'CPUUtilization', dimensionsMap: { InstanceId: legacy.instanceId }, period: Duration.minutes(5),
+  }), { direction: AnomalyDirection.ABOVE, severity: AlarmSeverity.INFO });
+}

@@ -1,0 +1,198 @@
+import { Stack, Token, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { invalidMessage } from './validation';
+
+/**
+ * CloudWatch's own limits on alarms, checked at synth so an alarm CloudWatch would reject
+ * at deploy time (or accept and never fire) fails the build instead.
+ *
+ * Any construct may call {@link validateAlarm} on a `cloudwatch.Alarm`,
+ * `cloudwatch.CompositeAlarm` or their L1 resources: problems known now throw at once,
+ * and the final state (actions added later included) is checked again at synth.
+ */
+
+/** Actions per alarm state (ALARM, OK, INSUFFICIENT_DATA): PutMetricAlarm. */
+export const MAX_ACTIONS_PER_STATE = 5;
+/** Metrics in one alarm's math: CloudWatch alarms guide. */
+export const MAX_METRICS_IN_ALARM = 10;
+/** Alarm name length: PutMetricAlarm / PutCompositeAlarm. */
+export const MAX_ALARM_NAME_LENGTH = 255;
+/** Alarm description length: PutMetricAlarm. */
+export const MAX_DESCRIPTION_LENGTH = 1024;
+/** Composite alarm rule length: PutCompositeAlarm. */
+export const MAX_ALARM_RULE_LENGTH = 10240;
+/** Evaluation window when the period is shorter than an hour (seconds). */
+export const MAX_WINDOW_SHORT_PERIOD = 86_400;
+/** Evaluation window when the period is an hour or longer (seconds). */
+export const MAX_WINDOW_LONG_PERIOD = 7 * 86_400;
+
+// ASCII control characters are rejected in alarm names (tab excepted by the API pattern, but
+// CloudWatch's console and composite rules cannot use it: reject it too).
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Checks an alarm now (throwing the first problem) and registers a synth-time validation of
+ * its final state. Accepts L2 alarms (`Alarm`, `CompositeAlarm`, `AnomalyDetectionAlarm`) and
+ * `CfnAlarm` / `CfnCompositeAlarm`.
+ */
+export function validateAlarm(alarm: IConstruct): void {
+  const problems = alarmProblems(alarm);
+  if (problems.length > 0) {
+    throw new Error(problems.join('\n'));
+  }
+  alarm.node.addValidation({ validate: () => alarmProblems(alarm) });
+}
+
+/** Every problem of the alarm as it is now, as `<path>: <prop> must be ..., got ...` lines. */
+export function alarmProblems(alarm: IConstruct): string[] {
+  const cfn = findCfn(alarm);
+  if (!cfn) {
+    return [`${alarm.node.path}: alarm must be a CloudWatch alarm or composite alarm, got ${alarm.constructor.name}`];
+  }
+  const stack = Stack.of(cfn);
+  const p = stack.resolve(cfn instanceof cloudwatch.CfnAlarm ? metricAlarmProps(cfn) : compositeProps(cfn)) as ResolvedProps;
+  const problems: string[] = [];
+  const report = (prop: string, expectation: string, value: unknown) =>
+    problems.push(invalidMessage(alarm, prop, expectation, value));
+
+  checkName(p.alarmName, report);
+  if (typeof p.alarmDescription === 'string' && p.alarmDescription.length > MAX_DESCRIPTION_LENGTH) {
+    report('alarmDescription', `at most ${MAX_DESCRIPTION_LENGTH} characters long`, `${p.alarmDescription.length} characters`);
+  }
+  for (const [prop, actions] of [['alarmActions', p.alarmActions], ['okActions', p.okActions], ['insufficientDataActions', p.insufficientDataActions]] as const) {
+    if (Array.isArray(actions) && actions.length > MAX_ACTIONS_PER_STATE) {
+      report(prop, `at most ${MAX_ACTIONS_PER_STATE} actions per alarm state`, `${actions.length} actions`);
+    }
+  }
+
+  if (cfn instanceof cloudwatch.CfnCompositeAlarm) {
+    const ruleLength = minimumLength(p.alarmRule);
+    if (ruleLength > MAX_ALARM_RULE_LENGTH) {
+      report('alarmRule', `at most ${MAX_ALARM_RULE_LENGTH} characters long`, `at least ${ruleLength} characters`);
+    }
+    return problems;
+  }
+
+  const queries: ResolvedQuery[] = Array.isArray(p.metrics) ? p.metrics : [];
+  for (const q of queries) {
+    if (typeof q.expression === 'string' && /SEARCH\s*\(/i.test(q.expression)) {
+      report('metric expression', 'free of SEARCH() (CloudWatch rejects alarms on search expressions; use a Metrics Insights query)', q.expression);
+    }
+  }
+  const statCount = queries.filter(q => q.metricStat !== undefined).length;
+  if (statCount > MAX_METRICS_IN_ALARM) {
+    report('metrics', `at most ${MAX_METRICS_IN_ALARM} metrics in an alarm's math`, `${statCount} metrics`);
+  }
+  if (queries.length > 0 && [p.alarmActions, p.okActions, p.insufficientDataActions].some(hasEc2Action)) {
+    report('alarmActions', 'free of EC2 actions (stop, terminate, reboot, recover) on an alarm based on metric math', 'an EC2 action');
+  }
+
+  const periods = [p.period, ...queries.map(q => q.metricStat?.period ?? q.period)].filter((x): x is number => typeof x === 'number');
+  for (const period of new Set(periods)) {
+    if (![10, 20, 30].includes(period) && (period <= 0 || period % 60 !== 0)) {
+      report('period', '10, 20 or 30 seconds or a multiple of 60 seconds', `${period} seconds`);
+    }
+  }
+  const evaluationPeriods = p.evaluationPeriods;
+  if (typeof evaluationPeriods === 'number' && (!Number.isInteger(evaluationPeriods) || evaluationPeriods < 1)) {
+    report('evaluationPeriods', 'a whole number of at least 1', evaluationPeriods);
+  }
+  const datapoints = p.datapointsToAlarm;
+  if (typeof datapoints === 'number') {
+    if (!Number.isInteger(datapoints) || datapoints < 1) {
+      report('datapointsToAlarm', 'a whole number of at least 1', datapoints);
+    } else if (typeof evaluationPeriods === 'number' && datapoints > evaluationPeriods) {
+      report('datapointsToAlarm', `at most evaluationPeriods (${evaluationPeriods})`, datapoints);
+    }
+  }
+  const period = periods.length > 0 ? Math.max(...periods) : undefined;
+  if (period !== undefined && typeof evaluationPeriods === 'number') {
+    const window = period * evaluationPeriods;
+    const max = period < 3600 ? MAX_WINDOW_SHORT_PERIOD : MAX_WINDOW_LONG_PERIOD;
+    if (window > max) {
+      report('evaluation window (period x evaluationPeriods)',
+        `at most ${max === MAX_WINDOW_SHORT_PERIOD ? 'one day when the period is shorter than an hour' : 'seven days'} (${max} seconds)`,
+        `${period} x ${evaluationPeriods} = ${window} seconds`);
+    }
+  }
+  return problems;
+}
+
+interface ResolvedQuery {
+  readonly expression?: unknown;
+  readonly period?: unknown;
+  readonly metricStat?: { readonly period?: unknown };
+}
+
+interface ResolvedProps {
+  readonly alarmName?: unknown;
+  readonly alarmDescription?: unknown;
+  readonly alarmActions?: unknown;
+  readonly okActions?: unknown;
+  readonly insufficientDataActions?: unknown;
+  readonly alarmRule?: unknown;
+  readonly metrics?: ResolvedQuery[];
+  readonly period?: unknown;
+  readonly evaluationPeriods?: unknown;
+  readonly datapointsToAlarm?: unknown;
+}
+
+function metricAlarmProps(cfn: cloudwatch.CfnAlarm) {
+  return {
+    alarmName: cfn.alarmName,
+    alarmDescription: cfn.alarmDescription,
+    alarmActions: cfn.alarmActions,
+    okActions: cfn.okActions,
+    insufficientDataActions: cfn.insufficientDataActions,
+    metrics: cfn.metrics,
+    period: cfn.period,
+    evaluationPeriods: cfn.evaluationPeriods,
+    datapointsToAlarm: cfn.datapointsToAlarm,
+  };
+}
+
+function compositeProps(cfn: cloudwatch.CfnCompositeAlarm) {
+  return {
+    alarmName: cfn.alarmName,
+    alarmDescription: cfn.alarmDescription,
+    alarmActions: cfn.alarmActions,
+    okActions: cfn.okActions,
+    insufficientDataActions: cfn.insufficientDataActions,
+    alarmRule: cfn.alarmRule,
+  };
+}
+
+function findCfn(alarm: IConstruct): cloudwatch.CfnAlarm | cloudwatch.CfnCompositeAlarm | undefined {
+  if (alarm instanceof cloudwatch.CfnAlarm || alarm instanceof cloudwatch.CfnCompositeAlarm) return alarm;
+  const child = alarm.node.defaultChild;
+  if (child instanceof cloudwatch.CfnAlarm || child instanceof cloudwatch.CfnCompositeAlarm) return child;
+  return undefined;
+}
+
+function checkName(name: unknown, report: (prop: string, expectation: string, value: unknown) => void): void {
+  if (typeof name !== 'string' || Token.isUnresolved(name)) return;
+  if (name.length === 0 || name.length > MAX_ALARM_NAME_LENGTH) {
+    report('alarmName', `between 1 and ${MAX_ALARM_NAME_LENGTH} characters long`, `${name.length} characters`);
+  }
+  if (CONTROL_CHARS.test(name)) {
+    report('alarmName', 'free of control characters (tab, newline, ...)', name);
+  }
+}
+
+function hasEc2Action(actions: unknown): boolean {
+  return Array.isArray(actions) && actions.some(a => /:automate:[^:]*:ec2:/.test(JSON.stringify(a)));
+}
+
+/** The length a resolved string (or Fn::Join of literals and tokens) has at least. */
+function minimumLength(value: unknown): number {
+  if (typeof value === 'string') return value.length;
+  if (value && typeof value === 'object' && 'Fn::Join' in value) {
+    const [sep, parts] = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+    // A token part is at least an alarm ARN prefix: arn:aws:cloudwatch:<region>:<account>:alarm:x
+    return parts.reduce<number>((sum, part) => sum + (typeof part === 'string' ? part.length : 40), 0)
+      + sep.length * Math.max(0, parts.length - 1);
+  }
+  return 0;
+}
+
