@@ -103,8 +103,10 @@ export interface NewAutoScalingGroupOptions extends NewComputeOptions {
    */
   readonly healthChecks?: autoscaling.HealthChecks;
   /**
-   * Which group events are sent to the alert topic.
-   * @default autoscaling.ScalingEvents.ERRORS (failed launches and terminations)
+   * Which group events are sent to the alert topic. All of them by default, so a group
+   * that keeps replacing instances is noticed (and the AwsSolutions-AS3 rule is met); use
+   * `ScalingEvents.ERRORS` to hear only of failed launches and terminations.
+   * @default autoscaling.ScalingEvents.ALL
    */
   readonly notificationEvents?: autoscaling.ScalingEvents;
 }
@@ -225,8 +227,8 @@ function blockDevices(scope: Construct, options: NewComputeOptions): ec2.BlockDe
     return options.blockDevices;
   }
   const size = options.rootVolumeSize ?? DEFAULT_ROOT_SIZE;
-  const gib = size.toGibibytes();
-  checkInteger(scope, 'rootVolumeSize', gib, 1, 16384);
+  const gib = size.toMebibytes() / 1024;
+  checkInteger(scope, 'rootVolumeSize (GiB)', gib, 1, 16384);
   return [{
     deviceName: options.rootDeviceName ?? '/dev/xvda',
     volume: ec2.BlockDeviceVolume.ebs(gib, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
@@ -290,7 +292,7 @@ class NewGroupCompute extends ServiceCompute {
       defaultInstanceWarmup: warmup,
       healthChecks: o.healthChecks,
       groupMetrics: [autoscaling.GroupMetrics.all()],
-      notifications: [{ topic: context.alertTopic.topic, scalingEvents: o.notificationEvents ?? autoscaling.ScalingEvents.ERRORS }],
+      notifications: [{ topic: context.alertTopic.topic, scalingEvents: o.notificationEvents ?? autoscaling.ScalingEvents.ALL }],
     });
     allowAutoScalingToPublish(scope, context.alertTopic);
 
@@ -313,6 +315,11 @@ class NewInstanceCompute extends ServiceCompute {
     const vpc = requireVpc(scope, o, context);
     const role = newRole(scope, o);
     const securityGroup = newSecurityGroup(scope, vpc, o);
+    if (vpc.selectSubnets(privateSubnets(o)).hasPublic) {
+      Annotations.of(scope).addWarningV2('cdk-watchkeeper:ServiceCompute.publicSubnet',
+        'The instance is placed in a public subnet: it gets a public IP address when the subnet assigns them. '
+        + 'Prefer private subnets; inbound access goes through Session Manager.');
+    }
     const instance = new ec2.Instance(scope, 'Instance', {
       vpc,
       vpcSubnets: privateSubnets(o),
@@ -325,7 +332,9 @@ class NewInstanceCompute extends ServiceCompute {
       blockDevices: blockDevices(scope, o),
       requireImdsv2: true,
       detailedMonitoring: o.detailedMonitoring ?? true,
-      associatePublicIpAddress: false,
+      // No associatePublicIpAddress here: setting it moves the subnet into a network
+      // interface, which hides the VPC placement from compliance rules. Private subnets
+      // assign no public address.
       disableApiTermination: o.terminationProtection ?? true,
     });
     return { instances: [instance], role, securityGroup, connections: instance.connections, created: true };
