@@ -4,16 +4,18 @@ import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { AlertTopic } from '../src';
+import { addExampleServices } from './service';
 
 /** A web API and a batch worker, watched. */
 export class ExampleServiceStack extends Stack {
   public constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
 
-    new AlertTopic(this, 'Alerts', {
+    const alerts = new AlertTopic(this, 'Alerts', {
       displayName: 'Example service alerts',
       emails: ['oncall@example.com'],
     });
+    addExampleServices(this, alerts);
   }
 }
 
