@@ -56,9 +56,9 @@ interface PlannedGraph {
  * fleet you give it; the optional SEARCH graphs show everything else.
  *
  * @example
- * declare const api: MonitoredService;
- * declare const worker: MonitoredService;
- * new FleetOverviewDashboard(this, 'Fleet', { services: [api, worker] });
+ * const alerts = new AlertTopic(this, 'Alerts', { emails: ['oncall@example.com'] });
+ * const api = new MonitoredService(this, 'Api', { vpc, alertTopic: alerts });
+ * const fleet = new FleetOverviewDashboard(this, 'Fleet', { services: [api] });
  */
 export class FleetOverviewDashboard extends Construct {
   /** The CloudWatch dashboard. */
