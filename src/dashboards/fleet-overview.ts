@@ -3,10 +3,10 @@ import {
   aws_cloudwatch as cloudwatch,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { DASHBOARD_LIMITS, DashboardBudget, DeferredWidget, chunk } from './limits';
 import { AgentMetricTarget } from '../agent/metric-target';
 import { checkInteger, checkPattern, checkUnique } from '../private/validation';
 import type { IMonitoredService } from '../service/monitored-service';
-import { DASHBOARD_LIMITS, DashboardBudget, DeferredWidget, chunk } from './limits';
 
 /** Properties of a {@link FleetOverviewDashboard}. */
 export interface FleetOverviewDashboardProps {
@@ -148,7 +148,10 @@ export class FleetOverviewDashboard extends Construct {
         const dimensionsMap = { AutoScalingGroupName: group.autoScalingGroupName };
         cpu.push(new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtilization', statistic: 'Average', period, label: s.serviceName, dimensionsMap }));
         capacity.push(new cloudwatch.Metric({ namespace: 'AWS/AutoScaling', metricName: 'GroupInServiceInstances', statistic: 'Average', period, label: s.serviceName, dimensionsMap }));
-        if (s.agentMetrics) memory.push(s.agentMetrics.metricMemUsedPercent(AgentMetricTarget.autoScalingGroup(group.autoScalingGroupName), { period, label: s.serviceName }));
+        if (s.agentMetrics) {
+          const target = AgentMetricTarget.autoScalingGroup(group.autoScalingGroupName);
+          memory.push(s.agentMetrics.metricMemUsedPercent(target, { period, label: s.serviceName }));
+        }
       }
       s.instances.forEach((instance, i) => {
         const label = s.instances.length === 1 ? s.serviceName : `${s.serviceName} #${i + 1}`;

@@ -6,9 +6,9 @@ import {
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { DASHBOARD_LIMITS, DashboardBudget, DeferredWidget, chunk } from './limits';
 import { AgentMetricTarget, IAgentMetricSource } from '../agent/metric-target';
 import { checkPattern, invalid } from '../private/validation';
-import { DASHBOARD_LIMITS, DashboardBudget, DeferredWidget, chunk } from './limits';
 
 /** Properties of a {@link ServiceDashboard}. Give it a group or instances, not both. */
 export interface ServiceDashboardProps {

@@ -8,6 +8,8 @@ import {
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
+import { BuiltCompute, ServiceCompute } from './compute';
+import { sessionManagerPolicy } from './session-manager';
 import { AgentMetricTarget, IAgentMetricSource } from '../agent/metric-target';
 import { IAlertTopic } from '../alarms/alert-topic';
 import { ServiceDashboard } from '../dashboards/service-dashboard';
@@ -15,8 +17,6 @@ import { checkPattern, invalid } from '../private/validation';
 import { BusinessHoursScaling, BusinessHoursScalingOptions } from '../scaling/business-hours';
 import { StepScaling, StepScalingOptions } from '../scaling/step-scaling';
 import { TargetTrackingOptions, TargetTrackingScaling, TrackedMetric } from '../scaling/target-tracking';
-import { BuiltCompute, ServiceCompute } from './compute';
-import { sessionManagerPolicy } from './session-manager';
 
 /** A watched service as dashboards and fleet views see it. */
 export interface IMonitoredService extends IConstruct {

@@ -107,9 +107,11 @@ describe('ServiceDashboard', () => {
   test('matches the golden snapshot', () => {
     const stack = newStack();
     new ServiceDashboard(stack, 'Dash', {
-      serviceName: 'orders', dashboardName: 'orders',
+      serviceName: 'orders',
+      dashboardName: 'orders',
       autoScalingGroup: autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'G', 'orders-asg'),
-      agentMetrics: new FakeAgentMetrics(), logGroups: [logs.LogGroup.fromLogGroupName(stack, 'L', '/orders/app')],
+      agentMetrics: new FakeAgentMetrics(),
+      logGroups: [logs.LogGroup.fromLogGroupName(stack, 'L', '/orders/app')],
     });
     expect(stableTemplate(stack)).toMatchSnapshot();
   });

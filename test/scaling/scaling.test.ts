@@ -34,8 +34,11 @@ describe('TargetTrackingScaling', () => {
     const stack = newStack();
     const g = group(stack);
     new TargetTrackingScaling(stack, 'Memory', {
-      autoScalingGroup: g, metric: TrackedMetric.memoryUtilization(new FakeAgentMetrics()), targetValue: 70,
-      estimatedInstanceWarmup: Duration.minutes(3), disableScaleIn: true,
+      autoScalingGroup: g,
+      metric: TrackedMetric.memoryUtilization(new FakeAgentMetrics()),
+      targetValue: 70,
+      estimatedInstanceWarmup: Duration.minutes(3),
+      disableScaleIn: true,
     });
     Template.fromStack(stack).hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
       EstimatedInstanceWarmup: 180,
@@ -121,7 +124,10 @@ describe('StepScaling', () => {
       StepAdjustments: Match.arrayWith([Match.objectLike({ MetricIntervalLowerBound: 400, ScalingAdjustment: 5 })]),
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Threshold: 100, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 3,
+      Threshold: 100,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
       AlarmActions: [{ Ref: Match.stringLikeRegexp('UpperPolicy') }],
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 10, ComparisonOperator: 'LessThanOrEqualToThreshold' });
@@ -153,8 +159,10 @@ describe('BusinessHoursScaling', () => {
   test('two scheduled actions in the time zone, weekdays 08:00 and 18:00 by default', () => {
     const stack = newStack();
     new BusinessHoursScaling(stack, 'Office', {
-      autoScalingGroup: group(stack), timeZone: 'Europe/Berlin',
-      duringHours: { minCapacity: 2, maxCapacity: 10 }, outsideHours: { minCapacity: 1, maxCapacity: 2, desiredCapacity: 1 },
+      autoScalingGroup: group(stack),
+      timeZone: 'Europe/Berlin',
+      duringHours: { minCapacity: 2, maxCapacity: 10 },
+      outsideHours: { minCapacity: 1, maxCapacity: 2, desiredCapacity: 1 },
     });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', {
@@ -168,8 +176,13 @@ describe('BusinessHoursScaling', () => {
   test('custom hours and days', () => {
     const stack = newStack();
     new BusinessHoursScaling(stack, 'Office', {
-      autoScalingGroup: group(stack), timeZone: 'America/New_York', startTime: '07:30', endTime: '19:05', weekDays: 'MON,WED,FRI',
-      duringHours: { desiredCapacity: 3 }, outsideHours: { desiredCapacity: 1 },
+      autoScalingGroup: group(stack),
+      timeZone: 'America/New_York',
+      startTime: '07:30',
+      endTime: '19:05',
+      weekDays: 'MON,WED,FRI',
+      duringHours: { desiredCapacity: 3 },
+      outsideHours: { desiredCapacity: 1 },
     });
     Template.fromStack(stack).hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '30 7 * * MON,WED,FRI', DesiredCapacity: 3 });
     Template.fromStack(stack).hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '5 19 * * MON,WED,FRI', DesiredCapacity: 1 });

@@ -160,7 +160,9 @@ describe('MonitoredService', () => {
       const template = Template.fromStack(stack);
       template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
         VPCZoneIdentifier: ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'],
-        MinSize: '2', MaxSize: '8', DesiredCapacity: '3',
+        MinSize: '2',
+        MaxSize: '8',
+        DesiredCapacity: '3',
         NotificationConfigurations: [Match.objectLike({ NotificationTypes: ['autoscaling:EC2_INSTANCE_LAUNCH_ERROR', 'autoscaling:EC2_INSTANCE_TERMINATE_ERROR'] })],
       });
       template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
@@ -312,7 +314,11 @@ describe('MonitoredService', () => {
     const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['a@example.com'], encryptionKey: key });
     const agentMetrics = new FakeAgentMetrics(['/', '/data']);
     const api = new MonitoredService(stack, 'Api', {
-      vpc, alertTopic, agentMetrics, serviceName: 'orders-api', dashboardName: 'orders-api',
+      vpc,
+      alertTopic,
+      agentMetrics,
+      serviceName: 'orders-api',
+      dashboardName: 'orders-api',
       compute: ServiceCompute.newAutoScalingGroup({ minCapacity: 2, maxCapacity: 6, instanceType: new ec2.InstanceType('m7i.large') }),
     });
     api.scaleOnCpuUtilization({ targetUtilizationPercent: 50 });
