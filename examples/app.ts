@@ -4,6 +4,7 @@ import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { addExampleAlarms } from './alarms';
+import { addExampleServices } from './service';
 import { AlertTopic, CostReport } from '../src';
 
 /** A web API and a batch worker, watched. */
@@ -16,6 +17,7 @@ export class ExampleServiceStack extends Stack {
       emails: ['oncall@example.com'],
     });
     addExampleAlarms(this, alerts);
+    addExampleServices(this, alerts);
 
     // What all of the above costs per month, written to cdk.out and printed at synth.
     new CostReport(this, 'CostReport', { title: 'Example service', print: true });

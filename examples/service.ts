@@ -1,0 +1,96 @@
+// The example's workload: a web API on an Auto Scaling group and a batch worker on a single
+// instance, both watched, in a VPC that passes the compliance packs.
+import {
+  RemovalPolicy, Stack, Validations,
+  aws_ec2 as ec2,
+  aws_iam as iam,
+  aws_kms as kms,
+  aws_logs as logs,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { IAlertTopic, MonitoredService, ServiceCompute } from '../src';
+
+/** What {@link addExampleServices} built. */
+export interface ExampleServices {
+  readonly vpc: ec2.Vpc;
+  readonly api: MonitoredService;
+  readonly worker: MonitoredService;
+}
+
+/**
+ * Adds the example VPC (private subnets, flow logs to an encrypted log group, default
+ * security group closed), a web API on an Auto Scaling group with CPU and business-hours
+ * scaling and a dashboard, and a batch worker instance.
+ */
+export function addExampleServices(scope: Construct, alertTopic: IAlertTopic): ExampleServices {
+  const region = Stack.of(scope).region;
+
+  // One key for the example's log groups; CloudWatch Logs of this Region may use it.
+  const logKey = new kms.Key(scope, 'LogKey', { description: 'Encrypts the example service logs', enableKeyRotation: true });
+  logKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${region}.amazonaws.com`));
+  const logGroup = (id: string, logGroupName: string) => new logs.LogGroup(scope, id, {
+    logGroupName,
+    encryptionKey: logKey,
+    retention: logs.RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+
+  const vpc = new ec2.Vpc(scope, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 1,
+    restrictDefaultSecurityGroup: true,
+    subnetConfiguration: [
+      { name: 'public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
+      { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    ],
+  });
+  // The public subnets hold only the NAT gateway (no instance, no public IP assigned on
+  // launch); their route to the internet gateway is what gives private subnets egress.
+  for (const subnet of vpc.publicSubnets) {
+    const route = subnet.node.findChild('DefaultRoute');
+    for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) {
+      Validations.of(route).acknowledge({
+        id: `${pack}-VPCNoUnrestrictedRouteToIGW`,
+        reason: 'Public subnet of the NAT gateway only: instances run in private subnets without public addresses.',
+      });
+    }
+  }
+  const flowLogGroup = logGroup('FlowLogGroup', '/example/vpc-flow-logs');
+  const flowLogRole = new iam.Role(scope, 'FlowLogRole', { assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com') });
+  new iam.ManagedPolicy(scope, 'FlowLogPolicy', {
+    roles: [flowLogRole],
+    statements: [new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      // The log group's ARN attribute ends in `:*`, which covers its streams.
+      resources: [flowLogGroup.logGroupArn],
+    })],
+  });
+  vpc.addFlowLog('FlowLogs', {
+    // The role's permissions are the managed policy above, not grants added inline.
+    destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup, flowLogRole.withoutPolicyUpdates()),
+  });
+
+  const api = new MonitoredService(scope, 'Api', {
+    vpc,
+    alertTopic,
+    serviceName: 'orders-api',
+    compute: ServiceCompute.newAutoScalingGroup({ minCapacity: 2, maxCapacity: 6 }),
+    logGroups: [logGroup('ApiLogs', '/example/orders-api')],
+  });
+  api.scaleOnCpuUtilization({ targetUtilizationPercent: 50 });
+  api.scaleOnBusinessHours({
+    timeZone: 'Europe/Berlin',
+    duringHours: { minCapacity: 2 },
+    outsideHours: { minCapacity: 1 },
+  });
+
+  const worker = new MonitoredService(scope, 'Worker', {
+    vpc,
+    alertTopic,
+    serviceName: 'batch-worker',
+    compute: ServiceCompute.newInstance({ instanceType: new ec2.InstanceType('t3.medium') }),
+    logGroups: [logGroup('WorkerLogs', '/example/batch-worker')],
+  });
+
+  return { vpc, api, worker };
+}

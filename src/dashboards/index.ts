@@ -1,0 +1,2 @@
+export * from './fleet-overview';
+export * from './service-dashboard';

@@ -1,0 +1,3 @@
+export * from './business-hours';
+export * from './step-scaling';
+export * from './target-tracking';

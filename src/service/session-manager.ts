@@ -1,0 +1,45 @@
+import { Stack, Validations, aws_iam as iam } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { SESSION_MANAGER_CHANNELS, unscopedStatement } from '../private/unscoped-actions';
+
+/**
+ * What SSM Agent needs for Session Manager, in a managed policy of our own (the AWS
+ * managed AmazonSSMManagedInstanceCore grants far more: documents, parameters, inventory,
+ * patching): register the instance, and open the session channels.
+ *
+ * @internal
+ */
+export function sessionManagerPolicy(scope: Construct, id: string, role: iam.IRole): iam.ManagedPolicy {
+  const stack = Stack.of(scope);
+  const instances = stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' });
+  const policy = new iam.ManagedPolicy(scope, id, {
+    description: `Session Manager access for instances of ${scope.node.path} (no SSH key, no inbound port)`,
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'RegisterInstance',
+        actions: ['ssm:UpdateInstanceInformation'],
+        resources: [instances],
+      }),
+      unscopedStatement('SessionChannels', SESSION_MANAGER_CHANNELS),
+    ],
+  });
+  policy.attachToRole(role);
+  Validations.of(policy).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: SESSION_MANAGER_CHANNELS.reason,
+  });
+  Validations.of(policy).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${nagArn(stack)}]`,
+    reason: 'ssm:UpdateInstanceInformation is called by every instance of the group, whose ids are not known at deploy time; '
+      + 'limited to instances of this account and Region.',
+  });
+  return policy;
+}
+
+/** The instance ARN pattern the way cdk-nag prints it in a finding id. */
+function nagArn(stack: Stack): string {
+  const region = stack.resolve(stack.region);
+  const account = stack.resolve(stack.account);
+  const part = (v: unknown, pseudo: string) => (typeof v === 'string' ? v : `<${pseudo}>`);
+  return `arn:<AWS::Partition>:ec2:${part(region, 'AWS::Region')}:${part(account, 'AWS::AccountId')}:instance/*`;
+}

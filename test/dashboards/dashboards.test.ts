@@ -1,0 +1,193 @@
+import { App, Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_logs as logs } from 'aws-cdk-lib';
+import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
+import { Construct } from 'constructs';
+import { FleetOverviewDashboard, IMonitoredService, ServiceDashboard } from '../../src';
+import { expectNagClean, newStack, stableTemplate } from '../helpers';
+import { FakeAgentMetrics, importedVpc } from '../service/fake-agent-metrics';
+
+/** The dashboard body with CloudFormation tokens rendered as <ref>, parsed. */
+function body(stack: Stack, index = 0): any {
+  const captured = new Capture();
+  Template.fromStack(stack).allResourcesProperties('AWS::CloudWatch::Dashboard', { DashboardBody: captured });
+  for (let i = 0; i < index; i++) captured.next();
+  const value = captured.asObject();
+  const text = value['Fn::Join'][1].map((p: unknown) => (typeof p === 'string' ? p : '<ref>')).join('');
+  return JSON.parse(text);
+}
+
+function titles(dashboard: any): string[] {
+  return dashboard.widgets.map((w: any) => w.properties.title ?? w.properties.markdown?.split('\n')[0]);
+}
+
+function metricCount(dashboard: any): number {
+  return dashboard.widgets.filter((w: any) => w.type === 'metric').reduce((n: number, w: any) => n + w.properties.metrics.length, 0);
+}
+
+class FakeService extends Construct implements IMonitoredService {
+  public readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+  public readonly instances: ec2.IInstance[] = [];
+  public readonly alarms: cloudwatch.IAlarm[] = [];
+  public constructor(scope: Construct, public readonly serviceName: string, public readonly agentMetrics?: FakeAgentMetrics) {
+    super(scope, serviceName);
+    this.autoScalingGroup = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(this, 'G', `${serviceName}-asg`);
+  }
+}
+
+describe('ServiceDashboard', () => {
+  test('shows CPU, memory, disk, network, status checks, capacity, alarms and recent errors for a group', () => {
+    const stack = newStack();
+    const group = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'G', 'orders-asg');
+    const alarm = new cloudwatch.Alarm(stack, 'A', { metric: new cloudwatch.Metric({ namespace: 'X', metricName: 'Y' }), threshold: 1, evaluationPeriods: 1 });
+    const logGroup = logs.LogGroup.fromLogGroupName(stack, 'L', '/orders/app');
+    new ServiceDashboard(stack, 'Dash', {
+      serviceName: 'orders', autoScalingGroup: group, agentMetrics: new FakeAgentMetrics(['/', '/data']), alarms: [alarm], logGroups: [logGroup],
+    });
+    const dashboard = body(stack);
+    expect(titles(dashboard)).toEqual([
+      '# orders', 'Alarms', 'CPU utilization', 'Memory used', 'Disk used',
+      'Network (bytes)', 'Status checks failed', 'Group capacity', 'Recent errors',
+    ]);
+    const byTitle = (t: string) => dashboard.widgets.find((w: any) => w.properties.title === t);
+    expect(byTitle('CPU utilization').properties.metrics).toEqual([['AWS/EC2', 'CPUUtilization', 'AutoScalingGroupName', 'orders-asg', { label: 'orders' }]]);
+    expect(byTitle('Memory used').properties.metrics).toEqual([['CWAgent', 'mem_used_percent', 'AutoScalingGroupName', 'orders-asg', { label: 'orders' }]]);
+    expect(byTitle('Disk used').properties.metrics).toHaveLength(2);
+    expect(byTitle('Group capacity').properties.metrics.map((m: any[]) => m[1])).toEqual(['GroupInServiceInstances', 'GroupDesiredCapacity', 'GroupMinSize', 'GroupMaxSize']);
+    expect(byTitle('Recent errors').properties.query).toBe(
+      "SOURCE '/orders/app' | fields @timestamp, @log, @logStream, @message\n| filter @message like /(?i)(error|exception|fatal|panic)/\n| sort @timestamp desc\n| limit 100");
+    expect(byTitle('Alarms').properties.alarms).toHaveLength(1);
+  });
+
+  test('per-instance lines for instances, and advice instead of memory without an agent', () => {
+    const stack = newStack();
+    const vpc = importedVpc(stack);
+    const instances = [0, 1].map(n => new ec2.Instance(stack, `I${n}`, {
+      vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    }));
+    new ServiceDashboard(stack, 'Dash', { serviceName: 'batch', instances });
+    const dashboard = body(stack);
+    const cpu = dashboard.widgets.find((w: any) => w.properties.title === 'CPU utilization');
+    expect(cpu.properties.metrics.map((m: any[]) => m[4].label)).toEqual(['batch #1', 'batch #2']);
+    expect(JSON.stringify(dashboard)).toContain('No CloudWatch agent metrics for this service');
+    expect(JSON.stringify(dashboard)).toContain('No log group is attached');
+  });
+
+  test('alarms and log groups added later still appear', () => {
+    const stack = newStack();
+    const dash = new ServiceDashboard(stack, 'Dash', { serviceName: 's', autoScalingGroup: autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'G', 'g') });
+    dash.addAlarms(new cloudwatch.Alarm(stack, 'A', { metric: new cloudwatch.Metric({ namespace: 'X', metricName: 'Y' }), threshold: 1, evaluationPeriods: 1 }));
+    dash.addLogGroups(logs.LogGroup.fromLogGroupName(stack, 'L', 'late'));
+    const text = JSON.stringify(body(stack));
+    expect(text).toContain('"type":"alarm"');
+    expect(text).toContain("SOURCE 'late'");
+  });
+
+  test.each([
+    ['neither a group nor instances', {}, /Dash: autoScalingGroup must be set, or instances given, but not both, got 'neither'/],
+    ['a malformed error pattern', { autoScalingGroup: true, errorPattern: 'error' }, /errorPattern must be a Logs Insights regular expression between slashes, got 'error'/],
+  ])('fails on %s', (_what, props: any, message) => {
+    const stack = newStack();
+    const group = props.autoScalingGroup ? autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'G', 'g') : undefined;
+    expect(() => new ServiceDashboard(stack, 'Dash', { serviceName: 's', ...props, autoScalingGroup: group })).toThrow(message);
+  });
+
+  test('fails at synth with more than 100 alarms and more than 50 log groups', () => {
+    const stack = newStack();
+    const dash = new ServiceDashboard(stack, 'Dash', { serviceName: 's', autoScalingGroup: autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'G', 'g') });
+    for (let i = 0; i < 101; i++) dash.addAlarms(cloudwatch.Alarm.fromAlarmName(stack, `A${i}`, `alarm-${i}`));
+    for (let i = 0; i < 51; i++) dash.addLogGroups(logs.LogGroup.fromLogGroupName(stack, `L${i}`, `group-${i}`));
+    expect(() => Template.fromStack(stack)).toThrow(/alarms must be at most 100 \(one alarm status widget\), got 101[\s\S]*logGroups must be at most 50/);
+  });
+
+  test('passes the nag packs', () => {
+    const stack = newStack();
+    new ServiceDashboard(stack, 'Dash', { serviceName: 's', autoScalingGroup: autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'G', 'g') });
+    expectNagClean(stack);
+  });
+
+  test('matches the golden snapshot', () => {
+    const stack = newStack();
+    new ServiceDashboard(stack, 'Dash', {
+      serviceName: 'orders',
+      dashboardName: 'orders',
+      autoScalingGroup: autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'G', 'orders-asg'),
+      agentMetrics: new FakeAgentMetrics(),
+      logGroups: [logs.LogGroup.fromLogGroupName(stack, 'L', '/orders/app')],
+    });
+    expect(stableTemplate(stack)).toMatchSnapshot();
+  });
+});
+
+describe('FleetOverviewDashboard', () => {
+  test('shows every service side by side, SEARCH only in graphs', () => {
+    const stack = newStack();
+    const agent = new FakeAgentMetrics();
+    const fleet = new FleetOverviewDashboard(stack, 'Fleet', { services: [new FakeService(stack, 'api', agent)] });
+    fleet.addService(new FakeService(stack, 'worker'));
+    const dashboard = body(stack);
+    expect(titles(dashboard)).toEqual([
+      '# Fleet overview',
+      'CPU utilization, every Auto Scaling group (search)', 'In-service instances, every Auto Scaling group (search)',
+      'CPU utilization', 'Memory used', 'In-service instances',
+    ]);
+    const cpu = dashboard.widgets.find((w: any) => w.properties.title === 'CPU utilization');
+    expect(cpu.properties.metrics.map((m: any[]) => m[3])).toEqual(['api-asg', 'worker-asg']);
+    expect(JSON.stringify(dashboard)).toContain("SEARCH('{AWS/EC2,AutoScalingGroupName} MetricName=\\\"CPUUtilization\\\"', 'Average', 300)");
+    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 0);
+  });
+
+  test('spreads services over graphs of metricsPerGraph lines, and can leave out the search', () => {
+    const stack = newStack();
+    const fleet = new FleetOverviewDashboard(stack, 'Fleet', { metricsPerGraph: 10, accountWideSearch: false });
+    for (let i = 0; i < 25; i++) fleet.addService(new FakeService(stack, `svc-${i}`));
+    const dashboard = body(stack);
+    expect(titles(dashboard).filter(t => t.startsWith('CPU utilization'))).toEqual(['CPU utilization (1/3)', 'CPU utilization (2/3)', 'CPU utilization (3/3)']);
+    expect(JSON.stringify(dashboard)).not.toContain('SEARCH');
+    expect(metricCount(dashboard)).toBe(50);
+  });
+
+  test('warns close to the 2,500-metric dashboard limit', () => {
+    const stack = newStack();
+    const fleet = new FleetOverviewDashboard(stack, 'Fleet', { metricsPerGraph: 500 });
+    for (let i = 0; i < 700; i++) fleet.addService(new FakeService(stack, `svc-${i}`, new FakeAgentMetrics()));
+    Annotations.fromStack(stack).hasWarning('/TestStack/Fleet', Match.stringLikeRegexp('holds 2102 metrics, close to CloudWatch\'s limit of 2500'));
+  });
+
+  test('fails beyond 2,500 metrics or 500 widgets per dashboard', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Big');
+    const fleet = new FleetOverviewDashboard(stack, 'Fleet', { metricsPerGraph: 500 });
+    for (let i = 0; i < 900; i++) fleet.addService(new FakeService(stack, `svc-${i}`, new FakeAgentMetrics()));
+    expect(() => app.synth()).toThrow(/would hold 2702 metrics, more than CloudWatch's limit of 2500 per dashboard: split it into several dashboards/);
+
+    const stack2 = newStack();
+    const wide = new FleetOverviewDashboard(stack2, 'Fleet', { metricsPerGraph: 1 });
+    for (let i = 0; i < 300; i++) wide.addService(new FakeService(stack2, `svc-${i}`));
+    expect(() => Template.fromStack(stack2)).toThrow(/would hold 603 widgets, more than CloudWatch's limit of 500/);
+  });
+
+  test.each([
+    ['metricsPerGraph above the graph limit', { metricsPerGraph: 501 }, /metricsPerGraph must be a whole number between 1 and 500, got 501/],
+    ['a dashboard name with spaces', { dashboardName: 'my fleet' }, /dashboardName must be letters, digits, - and _, got 'my fleet'/],
+  ])('fails on %s', (_what, props, message) => {
+    expect(() => new FleetOverviewDashboard(newStack(), 'Fleet', props)).toThrow(message);
+  });
+
+  test('fails on two services with the same name', () => {
+    const stack = newStack();
+    const fleet = new FleetOverviewDashboard(stack, 'Fleet');
+    fleet.addService(new FakeService(stack, 'api'));
+    expect(() => fleet.addService(new FakeService(new Stack(stack, 'Other'), 'api'))).toThrow(/services \(by serviceName\) must be free of duplicates, got 'api'/);
+  });
+
+  test('passes the nag packs', () => {
+    const stack = newStack();
+    new FleetOverviewDashboard(stack, 'Fleet', { services: [new FakeService(stack, 'api')] });
+    expectNagClean(stack);
+  });
+
+  test('matches the golden snapshot', () => {
+    const stack = newStack();
+    new FleetOverviewDashboard(stack, 'Fleet', { dashboardName: 'fleet', services: [new FakeService(stack, 'api', new FakeAgentMetrics()), new FakeService(stack, 'worker')] });
+    expect(stableTemplate(stack)).toMatchSnapshot();
+  });
+});

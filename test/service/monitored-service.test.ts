@@ -1,0 +1,356 @@
+import { Size, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_sns as sns } from 'aws-cdk-lib';
+import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
+import { AlertTopic, MonitoredService, MonitoredServiceProps, ServiceCompute } from '../../src';
+import { expectNagClean, nagFindings, newStack, stableTemplate } from '../helpers';
+import { FakeAgentMetrics, importedVpc } from './fake-agent-metrics';
+
+function setup(props: Partial<MonitoredServiceProps> = {}, id = 'Api'): { stack: Stack; service: MonitoredService } {
+  const stack = newStack();
+  const vpc = importedVpc(stack);
+  const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+  const service = new MonitoredService(stack, id, { vpc, alertTopic, ...props });
+  return { stack, service };
+}
+
+function managedPolicyStatements(template: Template): any[] {
+  const policies = template.findResources('AWS::IAM::ManagedPolicy');
+  return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
+describe('MonitoredService', () => {
+  describe('default compute: a new Auto Scaling group', () => {
+    test('launch template requires IMDSv2, encrypts a gp3 root volume, has no key and no public IP', () => {
+      const { stack } = setup();
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 1);
+      template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+        LaunchTemplateData: Match.objectLike({
+          MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+          BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3', VolumeSize: 16, DeleteOnTermination: true } }],
+          Monitoring: { Enabled: true },
+          NetworkInterfaces: [Match.objectLike({ AssociatePublicIpAddress: false, DeviceIndex: 0 })],
+          KeyName: Match.absent(),
+          InstanceType: 't3.small',
+        }),
+      });
+    });
+
+    test('group runs in the private subnets with group metrics, warmup and capacity defaults', () => {
+      const { stack } = setup();
+      Template.fromStack(stack).hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+        VPCZoneIdentifier: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
+        MinSize: '1',
+        MaxSize: '2',
+        DesiredCapacity: Match.absent(),
+        DefaultInstanceWarmup: 300,
+        MetricsCollection: [{ Granularity: '1Minute' }],
+      });
+    });
+
+    test('sends every group event to the alert topic and lets Auto Scaling use the topic key', () => {
+      const { stack } = setup();
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+        NotificationConfigurations: [{
+          TopicARN: { Ref: Match.stringLikeRegexp('^Alerts') },
+          NotificationTypes: [
+            'autoscaling:EC2_INSTANCE_LAUNCH', 'autoscaling:EC2_INSTANCE_LAUNCH_ERROR',
+            'autoscaling:EC2_INSTANCE_TERMINATE', 'autoscaling:EC2_INSTANCE_TERMINATE_ERROR',
+          ],
+        }],
+      });
+      const key = Object.values(template.findResources('AWS::KMS::Key'))[0] as any;
+      const statement = key.Properties.KeyPolicy.Statement.find((s: any) => s.Sid === 'AllowAutoScalingNotifications');
+      expect(statement).toMatchObject({
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Condition: {
+          StringEquals: { 'kms:CallerAccount': '123456789012', 'kms:ViaService': 'sns.us-east-1.amazonaws.com' },
+          ArnLike: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling*']] } },
+        },
+      });
+    });
+
+    test('two services on one topic add the key statement once', () => {
+      const { stack } = setup();
+      const alertTopic = stack.node.findChild('Alerts') as AlertTopic;
+      new MonitoredService(stack, 'Second', { vpc: importedVpc(new Stack(stack, 'Other')), alertTopic });
+      const key = Object.values(Template.fromStack(stack).findResources('AWS::KMS::Key'))[0] as any;
+      expect(key.Properties.KeyPolicy.Statement.filter((s: any) => s.Sid === 'AllowAutoScalingNotifications')).toHaveLength(1);
+    });
+
+    test('security group has no inbound rule until one is allowed', () => {
+      const { stack } = setup();
+      Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
+        SecurityGroupIngress: Match.absent(),
+        SecurityGroupEgress: [Match.objectLike({ CidrIp: '0.0.0.0/0' })],
+      });
+      const opened = setup();
+      opened.service.connections!.allowFrom(ec2.Peer.ipv4('10.0.0.0/16'), ec2.Port.tcp(8080));
+      Template.fromStack(opened.stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
+        SecurityGroupIngress: [Match.objectLike({ CidrIp: '10.0.0.0/16', FromPort: 8080 })],
+      });
+    });
+
+    test('role has no AWS managed policy and a Session Manager policy of its own', () => {
+      const { stack, service } = setup();
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] },
+        ManagedPolicyArns: Match.absent(),
+      });
+      template.resourceCountIs('AWS::IAM::Policy', 0);
+      expect(service.sessionManagerPolicy).toBeDefined();
+      expect(managedPolicyStatements(template)).toEqual([
+        {
+          Sid: 'RegisterInstance',
+          Effect: 'Allow',
+          Action: 'ssm:UpdateInstanceInformation',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:instance/*']] },
+        },
+        {
+          Sid: 'SessionChannels',
+          Effect: 'Allow',
+          Action: ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
+          Resource: '*',
+        },
+      ]);
+    });
+
+    test('the only statement on Resource * holds only ssmmessages actions, which have no resource type', () => {
+      const { stack } = setup();
+      const star = managedPolicyStatements(Template.fromStack(stack)).filter(s => s.Resource === '*');
+      const actions = star.flatMap(s => [].concat(s.Action));
+      expect(actions.length).toBeGreaterThan(0);
+      expect(actions.every(a => a.startsWith('ssmmessages:'))).toBe(true);
+    });
+
+    test('sessionManager: false attaches no policy', () => {
+      const { stack, service } = setup({ sessionManager: false });
+      Template.fromStack(stack).resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+      expect(service.sessionManagerPolicy).toBeUndefined();
+    });
+
+    test('every default can be overridden', () => {
+      const stack = newStack();
+      const vpc = importedVpc(stack);
+      const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+      const role = new iam.Role(stack, 'MyRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+      const securityGroup = new ec2.SecurityGroup(stack, 'MySg', { vpc });
+      const service = new MonitoredService(stack, 'Api', {
+        alertTopic,
+        compute: ServiceCompute.newAutoScalingGroup({
+          vpc,
+          vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+          instanceType: new ec2.InstanceType('m7i.large'),
+          machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.X86_64 }),
+          role,
+          securityGroup,
+          rootVolumeSize: Size.gibibytes(40),
+          rootDeviceName: '/dev/sda1',
+          minCapacity: 2,
+          maxCapacity: 8,
+          desiredCapacity: 3,
+          notificationEvents: autoscaling.ScalingEvents.ERRORS,
+        }),
+      });
+      expect(service.role).toBe(role);
+      expect(service.securityGroup).toBe(securityGroup);
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+        VPCZoneIdentifier: ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'],
+        MinSize: '2',
+        MaxSize: '8',
+        DesiredCapacity: '3',
+        NotificationConfigurations: [Match.objectLike({ NotificationTypes: ['autoscaling:EC2_INSTANCE_LAUNCH_ERROR', 'autoscaling:EC2_INSTANCE_TERMINATE_ERROR'] })],
+      });
+      template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+        LaunchTemplateData: Match.objectLike({
+          InstanceType: 'm7i.large',
+          BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: Match.objectLike({ Encrypted: true, VolumeSize: 40 }) }],
+        }),
+      });
+      template.resourceCountIs('AWS::IAM::Role', 1);
+      template.hasResourceProperties('AWS::IAM::ManagedPolicy', { Roles: [{ Ref: Match.stringLikeRegexp('^MyRole') }] });
+    });
+
+    test('warns about unencrypted block devices the user brings', () => {
+      const { stack } = setup({
+        compute: ServiceCompute.newAutoScalingGroup({
+          blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(20, { encrypted: false }) }],
+        }),
+      });
+      Annotations.fromStack(stack).hasWarning('/TestStack/Api', Match.stringLikeRegexp('cdk-watchkeeper:ServiceCompute.unencryptedVolume'));
+    });
+
+    test.each([
+      ['minCapacity above maxCapacity', { minCapacity: 5, maxCapacity: 2 }, /Api: minCapacity must be at most maxCapacity \(2\), got 5/],
+      ['desiredCapacity outside the bounds', { minCapacity: 1, maxCapacity: 2, desiredCapacity: 4 }, /desiredCapacity must be between minCapacity \(1\) and maxCapacity \(2\), got 4/],
+      ['fractional capacity', { minCapacity: 1.5 }, /minCapacity must be a whole number between 0 and 10000, got 1.5/],
+      ['a root volume that is not whole GiB', { rootVolumeSize: Size.mebibytes(1500) }, /rootVolumeSize \(GiB\) must be a whole number between 1 and 16384, got 1.46484375/],
+    ])('fails on %s', (_name, options, message) => {
+      expect(() => setup({ compute: ServiceCompute.newAutoScalingGroup(options) })).toThrow(message);
+    });
+
+    test('fails without a VPC when it has to create instances', () => {
+      const stack = newStack();
+      const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['a@example.com'] });
+      expect(() => new MonitoredService(stack, 'Api', { alertTopic })).toThrow(/TestStack\/Api: vpc must be set on the service or in the compute options/);
+    });
+
+    test('fails on a multi-line service name', () => {
+      expect(() => setup({ serviceName: 'a\nb' })).toThrow(/serviceName must be a single line/);
+    });
+  });
+
+  describe('other compute choices', () => {
+    test('new instance: secure defaults plus termination protection', () => {
+      const { stack, service } = setup({ compute: ServiceCompute.newInstance({ instanceName: 'batch' }) }, 'Worker');
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 0);
+      template.hasResourceProperties('AWS::EC2::Instance', {
+        SubnetId: 'subnet-0aaaaaaaaaaaaaaa1',
+        DisableApiTermination: true,
+        Monitoring: true,
+        KeyName: Match.absent(),
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: Match.objectLike({ Encrypted: true, VolumeType: 'gp3' }) }],
+        Tags: [{ Key: 'Name', Value: 'batch' }],
+      });
+      template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+        LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' } },
+      });
+      expect(service.instances).toHaveLength(1);
+      expect(service.autoScalingGroup).toBeUndefined();
+      expect(service.agentTargets.map(t => t.dimensionName)).toEqual(['InstanceId']);
+    });
+
+    test('new instance warns when placed in a public subnet, and can drop termination protection', () => {
+      const { stack } = setup({
+        compute: ServiceCompute.newInstance({ vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC }, terminationProtection: false }),
+      });
+      Annotations.fromStack(stack).hasWarning('/TestStack/Api', Match.stringLikeRegexp('cdk-watchkeeper:ServiceCompute.publicSubnet'));
+      Template.fromStack(stack).hasResourceProperties('AWS::EC2::Instance', { DisableApiTermination: false });
+    });
+
+    test('existing Auto Scaling group: nothing is created but the policy on its role and the dashboard', () => {
+      const stack = newStack();
+      const vpc = importedVpc(stack);
+      const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['a@example.com'] });
+      const group = new autoscaling.AutoScalingGroup(stack, 'Legacy', {
+        vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      });
+      const service = new MonitoredService(stack, 'Api', { alertTopic, compute: ServiceCompute.existingAutoScalingGroup(group) });
+      expect(service.autoScalingGroup).toBe(group);
+      expect(service.role).toBe(group.role);
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 1);
+      template.resourceCountIs('AWS::EC2::LaunchTemplate', 0);
+      template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+      template.hasResourceProperties('AWS::IAM::ManagedPolicy', { Roles: [{ Ref: Match.stringLikeRegexp('^LegacyInstanceRole') }] });
+    });
+
+    test('imported group without a role: warns that permissions cannot be granted', () => {
+      const { stack, service } = setup({
+        compute: ServiceCompute.existingAutoScalingGroup(autoscaling.AutoScalingGroup.fromAutoScalingGroupName(newStack(), 'G', 'legacy-asg')),
+      });
+      expect(service.role).toBeUndefined();
+      Annotations.fromStack(stack).hasWarning('/TestStack/Api', Match.stringLikeRegexp('cdk-watchkeeper:MonitoredService.unknownRole'));
+      Template.fromStack(stack).resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    });
+
+    test('existing instances with a role given: policy on that role, one agent target per instance', () => {
+      const stack = newStack();
+      const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['a@example.com'] });
+      const role = iam.Role.fromRoleName(stack, 'Existing', 'legacy-role');
+      const vpc = importedVpc(stack);
+      const instances = [0, 1].map(n => new ec2.Instance(stack, `I${n}`, {
+        vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      }));
+      const service = new MonitoredService(stack, 'Legacy', { alertTopic, compute: ServiceCompute.existingInstances(instances, { role }) });
+      expect(service.instances).toHaveLength(2);
+      expect(service.agentTargets.map(t => t.dimensionValue)).toEqual(instances.map(i => i.instanceId));
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', { Roles: ['legacy-role'] });
+    });
+
+    test('fails on an empty list of existing instances', () => {
+      expect(() => setup({ compute: ServiceCompute.existingInstances([]) })).toThrow(/instances must be a list of at least one instance, got \[\]/);
+    });
+  });
+
+  describe('dashboard, alarms and log groups', () => {
+    test('creates a dashboard by default and registers alarms and log groups on it', () => {
+      const { stack, service } = setup({ agentMetrics: new FakeAgentMetrics() });
+      const alarm = service.alertTopic.topic.metric('NumberOfMessagesPublished').createAlarm(stack, 'A', { threshold: 1, evaluationPeriods: 1 });
+      service.addAlarm(alarm);
+      const group = new logs.LogGroup(stack, 'AppLogs', { logGroupName: 'app', retention: logs.RetentionDays.ONE_MONTH });
+      service.addLogGroup(group);
+      expect(service.alarms).toEqual([alarm]);
+      expect(service.logGroups).toEqual([group]);
+      const body = new Capture();
+      Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardBody: body });
+      const text = JSON.stringify(body.asObject());
+      expect(text).toContain('"type\\":\\"alarm\\"');
+      expect(text).toMatch(/SOURCE '\",\{"Ref":"AppLogs[0-9A-F]+"\},"' \| fields/);
+      expect(text).toContain('mem_used_percent');
+    });
+
+    test('dashboard: false creates none', () => {
+      const { stack, service } = setup({ dashboard: false });
+      Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+      expect(service.dashboard).toBeUndefined();
+    });
+  });
+
+  test('passes the nag packs in its default configuration', () => {
+    const { stack } = setup();
+    expectNagClean(stack);
+  });
+
+  test('passes the nag packs fully configured: group with agent, scaling and logs, plus an instance', () => {
+    const stack = newStack();
+    const vpc = importedVpc(stack);
+    const key = new kms.Key(stack, 'TopicKey', { enableKeyRotation: true });
+    const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['a@example.com'], encryptionKey: key });
+    const agentMetrics = new FakeAgentMetrics(['/', '/data']);
+    const api = new MonitoredService(stack, 'Api', {
+      vpc,
+      alertTopic,
+      agentMetrics,
+      serviceName: 'orders-api',
+      dashboardName: 'orders-api',
+      compute: ServiceCompute.newAutoScalingGroup({ minCapacity: 2, maxCapacity: 6, instanceType: new ec2.InstanceType('m7i.large') }),
+    });
+    api.scaleOnCpuUtilization({ targetUtilizationPercent: 50 });
+    api.scaleOnMemoryUtilization({ targetUtilizationPercent: 70 });
+    api.scaleOnBusinessHours({ timeZone: 'Europe/Berlin', duringHours: { minCapacity: 2 }, outsideHours: { minCapacity: 1 } });
+    new MonitoredService(stack, 'Worker', { vpc, alertTopic, agentMetrics, compute: ServiceCompute.newInstance() });
+    expectNagClean(stack);
+  });
+
+  test('nag gate reports a plain instance (negative control)', () => {
+    const stack = newStack();
+    new ec2.Instance(stack, 'Plain', {
+      vpc: importedVpc(stack), instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    });
+    expect(nagFindings(stack)).toEqual(expect.arrayContaining([
+      'AwsSolutions-EC26 at TestStack/Plain/Resource',
+      'AwsSolutions-EC28 at TestStack/Plain/Resource',
+      'NIST.800.53.R5-EC2IMDSv2Enabled at TestStack/Plain/Resource',
+    ]));
+  });
+
+  test('matches the golden snapshot of the default service', () => {
+    const { stack } = setup();
+    expect(stableTemplate(stack)).toMatchSnapshot();
+  });
+
+  test('warns when the topic key cannot be extended for Auto Scaling notifications', () => {
+    const stack = newStack();
+    const topic = sns.Topic.fromTopicArn(stack, 'T', 'arn:aws:sns:us-east-1:123456789012:ops');
+    const encryptionKey = kms.Key.fromKeyArn(stack, 'K', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    const alertTopic = AlertTopic.fromTopic(stack, 'Imported', { topic, encryptionKey });
+    new MonitoredService(stack, 'Api', { vpc: importedVpc(stack), alertTopic });
+    Annotations.fromStack(stack).hasWarning('/TestStack/Api', Match.stringLikeRegexp('AWSServiceRoleForAutoScaling.*cdk-watchkeeper:MonitoredService.topicKey'));
+  });
+});
