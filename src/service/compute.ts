@@ -152,6 +152,8 @@ export interface BuiltCompute {
   readonly connections?: ec2.Connections;
   /** True when the service created the instances (and may set their defaults). */
   readonly created: boolean;
+  /** The instance type, when the service chose it (decides burstable-only alarms). */
+  readonly instanceType?: ec2.InstanceType;
 }
 
 /**
@@ -303,6 +305,7 @@ class NewGroupCompute extends ServiceCompute {
       securityGroup,
       connections: group.connections,
       created: true,
+      instanceType: defaultType(o),
     };
   }
 }
@@ -337,7 +340,7 @@ class NewInstanceCompute extends ServiceCompute {
       // assign no public address.
       disableApiTermination: o.terminationProtection ?? true,
     });
-    return { instances: [instance], role, securityGroup, connections: instance.connections, created: true };
+    return { instances: [instance], role, securityGroup, connections: instance.connections, created: true, instanceType: defaultType(o) };
   }
 }
 

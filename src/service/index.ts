@@ -1,2 +1,3 @@
 export * from './compute';
 export * from './monitored-service';
+export { ServiceAlarmOptions } from './service-alarms';

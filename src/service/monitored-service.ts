@@ -9,8 +9,10 @@ import {
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { BuiltCompute, ServiceCompute } from './compute';
+import { ServiceAlarmOptions, createServiceAlarms } from './service-alarms';
 import { sessionManagerPolicy } from './session-manager';
 import { AgentMetricTarget, IAgentMetricSource } from '../agent/metric-target';
+import { AlarmSet } from '../alarms/alarm-set';
 import { IAlertTopic } from '../alarms/alert-topic';
 import { ServiceDashboard } from '../dashboards/service-dashboard';
 import { checkPattern, invalid } from '../private/validation';
@@ -68,6 +70,13 @@ export interface MonitoredServiceProps {
    * @default true
    */
   readonly sessionManager?: boolean;
+  /**
+   * The alarm presets: status checks (with EC2 recover on single instances), CPU, CPU
+   * credits, in-service capacity, and memory, disk and swap from the agent. A group is
+   * alarmed per group, not per instance.
+   * @default - every preset with its documented defaults, to `alertTopic`
+   */
+  readonly alarms?: ServiceAlarmOptions;
   /**
    * Create a service dashboard.
    * @default true
@@ -130,6 +139,8 @@ export class MonitoredService extends Construct implements IMonitoredService {
   public readonly dashboard?: ServiceDashboard;
   /** The Session Manager policy attached to the role, when enabled and the role is known. */
   public readonly sessionManagerPolicy?: iam.ManagedPolicy;
+  /** The preset alarm sets: one for a group, one per instance otherwise. */
+  public readonly alarmSets: AlarmSet[];
 
   private readonly _alarms: cloudwatch.IAlarm[] = [];
   private readonly _logGroups: logs.ILogGroup[] = [];
@@ -159,10 +170,6 @@ export class MonitoredService extends Construct implements IMonitoredService {
       }
     }
 
-    // The CloudWatch agent (install, config, its IAM on `this.role`) and the alarm presets
-    // attach here, reading `agentMetrics`, `agentTargets` and `alertTopic`; alarms they
-    // create are registered with `addAlarm` so the dashboard shows them.
-
     if (props.dashboard ?? true) {
       this.dashboard = new ServiceDashboard(this, 'Dashboard', {
         serviceName: this.serviceName,
@@ -171,6 +178,11 @@ export class MonitoredService extends Construct implements IMonitoredService {
         instances: this.autoScalingGroup ? undefined : this.instances,
         agentMetrics: this.agentMetrics,
       });
+    }
+
+    this.alarmSets = createServiceAlarms(this, compute, props.alertTopic, this.agentMetrics, props.alarms ?? {});
+    for (const set of this.alarmSets) {
+      for (const alarm of set.alarms) this.addAlarm(alarm);
     }
     for (const group of props.logGroups ?? []) this.addLogGroup(group);
   }

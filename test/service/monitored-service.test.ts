@@ -285,7 +285,8 @@ describe('MonitoredService', () => {
       service.addAlarm(alarm);
       const group = new logs.LogGroup(stack, 'AppLogs', { logGroupName: 'app', retention: logs.RetentionDays.ONE_MONTH });
       service.addLogGroup(group);
-      expect(service.alarms).toEqual([alarm]);
+      expect(service.alarms).toContain(alarm);
+      expect(service.alarms).toHaveLength(service.alarmSets[0].alarms.length + 1);
       expect(service.logGroups).toEqual([group]);
       const body = new Capture();
       Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardBody: body });
@@ -293,6 +294,45 @@ describe('MonitoredService', () => {
       expect(text).toContain('"type\\":\\"alarm\\"');
       expect(text).toMatch(/SOURCE '\",\{"Ref":"AppLogs[0-9A-F]+"\},"' \| fields/);
       expect(text).toContain('mem_used_percent');
+    });
+
+    test('alarms a group once per signal, not per instance, to the alert topic', () => {
+      const { stack, service } = setup({ agentMetrics: new FakeAgentMetrics() });
+      const template = Template.fromStack(stack);
+      const metrics = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties.MetricName);
+      expect(metrics.sort()).toEqual([
+        'CPUCreditBalance', 'CPUUtilization', 'NumberOfNotificationsFailed', 'StatusCheckFailed_AttachedEBS',
+        'StatusCheckFailed_Instance', 'StatusCheckFailed_System', 'disk_used_percent', 'mem_used_percent', 'swap_used_percent',
+        undefined, // in-service capacity: GroupInServiceInstances - GroupMinSize (metric math)
+      ].sort());
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'mem_used_percent',
+        Dimensions: [{ Name: 'AutoScalingGroupName', Value: { Ref: Match.stringLikeRegexp('ApiGroup') } }],
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('Alerts') }],
+      });
+      expect(service.alarmSets).toHaveLength(1);
+    });
+
+    test('alarms a single instance with EC2 recover, and lets presets be tuned or turned off', () => {
+      const { stack } = setup({
+        compute: ServiceCompute.newInstance(),
+        alarms: { cpu: { thresholdPercent: 75 }, attachedEbsStatusCheck: { enabled: false }, alarmNamePrefix: 'worker' },
+      });
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'StatusCheckFailed_System',
+        AlarmActions: Match.arrayWith([{ 'Fn::Join': ['', Match.arrayWith([':automate:us-east-1:ec2:recover'])] }]),
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CPUUtilization', Threshold: 75, AlarmName: 'worker-Cpu' });
+      expect(Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties.MetricName))
+        .not.toContain('StatusCheckFailed_AttachedEBS');
+    });
+
+    test('alarms: { enabled: false } creates no preset', () => {
+      const { stack, service } = setup({ alarms: { enabled: false } });
+      expect(service.alarmSets).toEqual([]);
+      // Only the alert topic's own failed-delivery alarm remains.
+      Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 1);
     });
 
     test('dashboard: false creates none', () => {
