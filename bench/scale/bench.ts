@@ -4,7 +4,7 @@
 import { execFileSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
-import { VARIANTS } from './variants';
+import { FLEET_SERVICES_PER_STACK, FLEET_VARIANT, VARIANTS } from './variants';
 
 interface Row {
   variant: string; services: number; stacks: number; elapsedMs: number; peakHeapMb: number;
@@ -57,8 +57,8 @@ for (const v of monitored) {
   console.log(`${v}: at ${SIZES[last]} services ${fmt(s.resPerService[last], 1)} resources and ${fmt(s.bytesPerService[last], 1)} KB of template per service, ${fmt(s.msPerService[last], 1)} ms of synth per service`);
 }
 
-if (FLEET > 0 && VARIANTS['cdk-watchkeeper-fleet']) {
-  const row = runOne('cdk-watchkeeper-fleet', FLEET);
+if (FLEET > 0) {
+  const row = runOne(FLEET_VARIANT, FLEET, FLEET_SERVICES_PER_STACK);
   console.log('');
   console.log(`fleet: ${FLEET} services in ${row.stacks} stacks synthesized in ${fmt(row.elapsedMs / 1000, 1)} s (target < 60 s), peak heap ${row.peakHeapMb} MB, max RSS ${row.maxRssMb} MB; `
     + `largest stack ${row.maxStackResources} resources (limit 500), ${fmt(row.maxStackBytes / 1024)} KB (limit 1,000 KB)`);

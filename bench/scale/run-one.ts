@@ -4,12 +4,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_sns as sns } from 'aws-cdk-lib';
+import { App, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { VARIANTS } from './variants';
 
 const [variant, nArg, perStackArg] = process.argv.slice(2);
 const n = Number(nArg);
-const perStack = Number(perStackArg ?? n);
+const perStack = Number(perStackArg ?? 25);
 const build = VARIANTS[variant];
 if (!build || !Number.isInteger(n) || n < 1) {
   console.error(`usage: run-one <${Object.keys(VARIANTS).join('|')}> <services> [servicesPerStack]`);
@@ -21,7 +21,7 @@ function buildApp(outdir: string, services: number) {
   const app = new App({ outdir });
   let stack: Stack | undefined;
   let vpc: ec2.IVpc | undefined;
-  let topic: sns.ITopic | undefined;
+  let shared: unknown;
   for (let i = 0; i < services; i++) {
     if (i % perStack === 0) {
     stack = new Stack(app, `Services${Math.floor(i / perStack)}`, { env: { account: '123456789012', region: 'us-east-1' } });
@@ -29,7 +29,7 @@ function buildApp(outdir: string, services: number) {
       vpcId: 'vpc-12345678', availabilityZones: ['us-east-1a', 'us-east-1b'],
       privateSubnetIds: ['subnet-11111111', 'subnet-22222222'],
     });
-    topic = build.topic(stack);
+    shared = build.shared(stack);
   }
     const s = stack!;
     const asg = new autoscaling.AutoScalingGroup(s, `Svc${i}Group`, {
@@ -38,7 +38,7 @@ function buildApp(outdir: string, services: number) {
       machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-12345678' }),
       minCapacity: 1, maxCapacity: 4,
     });
-    build.service(s, `Svc${i}`, asg, topic!);
+    build.service(s, `Svc${i}`, asg, shared);
   }
   return app.synth();
 }
@@ -69,7 +69,7 @@ for (const st of assembly.stacks) {
   maxStackResources = Math.max(maxStackResources, count);
   maxStackBytes = Math.max(maxStackBytes, Buffer.byteLength(text));
 }
-fs.rmSync(outdir, { recursive: true, force: true });
+if (process.env.BENCH_KEEP) console.error(`kept ${outdir}`); else fs.rmSync(outdir, { recursive: true, force: true });
 console.log(JSON.stringify({
   variant, services: n, stacks: assembly.stacks.length, elapsedMs: Math.round(elapsedMs),
   peakHeapMb: Math.round(peakHeap / 1048576), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),

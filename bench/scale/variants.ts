@@ -1,20 +1,60 @@
 import { Stack, aws_autoscaling as autoscaling, aws_kms as kms, aws_sns as sns } from 'aws-cdk-lib';
 import { monitorWithPeer } from './peer';
+import { benchAgentMetrics } from './agent';
+import { AlertTopic, FleetOverviewDashboard, MonitoredService, ServiceAlarmOptions, ServiceCompute } from '../../src';
 
 /** One way of monitoring a service, for the benchmark. */
 export interface Variant {
-  /** The notification topic shared by every service of a stack. */
-  topic(stack: Stack): sns.ITopic;
+  /** Creates what every service of a stack shares (the notification topic); returns it. */
+  shared(stack: Stack): unknown;
   /** Adds the monitoring of one service around its Auto Scaling group. */
-  service(stack: Stack, id: string, asg: autoscaling.AutoScalingGroup, topic: sns.ITopic): void;
+  service(stack: Stack, id: string, asg: autoscaling.AutoScalingGroup, shared: unknown): void;
 }
 
 function encryptedTopic(stack: Stack): sns.ITopic {
   return new sns.Topic(stack, 'Alerts', { masterKey: new kms.Key(stack, 'AlertsKey', { enableKeyRotation: true }) });
 }
 
+/**
+ * The peer's alarm set, expressed with our presets: CPU, memory, disk (/), status check and
+ * in-service capacity, per group. (Our other presets are turned off to compare like with like.)
+ */
+const SAME_ALARMS: ServiceAlarmOptions = {
+  instanceStatusCheck: { enabled: false },
+  attachedEbsStatusCheck: { enabled: false },
+  swap: { enabled: false },
+};
+
+interface Shared { readonly alerts: AlertTopic; readonly fleet?: FleetOverviewDashboard }
+
+function watchkeeper(fleetDashboard: boolean): Variant {
+  return {
+    shared: (stack): Shared => ({
+      alerts: new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] }),
+      fleet: fleetDashboard ? new FleetOverviewDashboard(stack, 'Fleet', { perServiceGraphs: false }) : undefined,
+    }),
+    service: (stack, id, asg, shared) => {
+      const { alerts, fleet } = shared as Shared;
+      const service = new MonitoredService(stack, id, {
+        alertTopic: alerts,
+        compute: ServiceCompute.existingAutoScalingGroup(asg, { role: asg.role }),
+        agentMetrics: benchAgentMetrics(),
+        alarms: SAME_ALARMS,
+        dashboard: !fleetDashboard,
+      });
+      fleet?.addService(service);
+    },
+  };
+}
+
 export const VARIANTS: Record<string, Variant> = {
   /** The Auto Scaling groups alone: subtracted from the others to isolate monitoring. */
-  'baseline': { topic: encryptedTopic, service: () => undefined },
-  'cdk-monitoring-constructs': { topic: encryptedTopic, service: monitorWithPeer },
+  'baseline': { shared: encryptedTopic, service: () => undefined },
+  'cdk-monitoring-constructs': { shared: encryptedTopic, service: (s, id, asg, topic) => monitorWithPeer(s, id, asg, topic as sns.ITopic) },
+  'cdk-watchkeeper': watchkeeper(false),
+  'cdk-watchkeeper, fleet dashboard': watchkeeper(true),
 };
+
+/** Variants measured only at fleet scale (services spread 25 per stack, as ServiceStacks does). */
+export const FLEET_VARIANT = 'cdk-watchkeeper, fleet dashboard';
+export const FLEET_SERVICES_PER_STACK = 25;

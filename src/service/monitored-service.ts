@@ -137,7 +137,7 @@ export class MonitoredService extends Construct implements IMonitoredService {
   public readonly connections?: ec2.Connections;
   /** The service dashboard, unless disabled. */
   public readonly dashboard?: ServiceDashboard;
-  /** The Session Manager policy attached to the role, when enabled and the role is known. */
+  /** The Session Manager policy attached to the role, when enabled and the role is known (one per stack, shared by its services). */
   public readonly sessionManagerPolicy?: iam.ManagedPolicy;
   /** The preset alarm sets: one for a group, one per instance otherwise. */
   public readonly alarmSets: AlarmSet[];
@@ -162,7 +162,7 @@ export class MonitoredService extends Construct implements IMonitoredService {
 
     if (props.sessionManager ?? true) {
       if (this.role) {
-        this.sessionManagerPolicy = sessionManagerPolicy(this, 'SessionManagerPolicy', this.role);
+        this.sessionManagerPolicy = sessionManagerPolicy(this, this.role);
       } else {
         Annotations.of(this).addWarningV2('cdk-watchkeeper:MonitoredService.unknownRole',
           'The instances\' role is not known, so Session Manager (and later the agent) cannot be granted: '

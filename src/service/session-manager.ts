@@ -2,18 +2,28 @@ import { Stack, Validations, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { SESSION_MANAGER_CHANNELS, unscopedStatement } from '../private/unscoped-actions';
 
+const SINGLETON_ID = 'WatchkeeperSessionManagerPolicy';
+
 /**
  * What SSM Agent needs for Session Manager, in a managed policy of our own (the AWS
  * managed AmazonSSMManagedInstanceCore grants far more: documents, parameters, inventory,
  * patching): register the instance, and open the session channels.
  *
+ * The policy names no service, so one per stack serves every service in it: each call
+ * attaches the same policy to another role (a stack of many services pays one resource).
+ *
  * @internal
  */
-export function sessionManagerPolicy(scope: Construct, id: string, role: iam.IRole): iam.ManagedPolicy {
+export function sessionManagerPolicy(scope: Construct, role: iam.IRole): iam.ManagedPolicy {
   const stack = Stack.of(scope);
+  const existing = stack.node.tryFindChild(SINGLETON_ID) as iam.ManagedPolicy | undefined;
+  if (existing) {
+    existing.attachToRole(role);
+    return existing;
+  }
   const instances = stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' });
-  const policy = new iam.ManagedPolicy(scope, id, {
-    description: `Session Manager access for instances of ${scope.node.path} (no SSH key, no inbound port)`,
+  const policy = new iam.ManagedPolicy(stack, SINGLETON_ID, {
+    description: 'Session Manager access for watched instances of this stack (no SSH key, no inbound port)',
     statements: [
       new iam.PolicyStatement({
         sid: 'RegisterInstance',

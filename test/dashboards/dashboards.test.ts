@@ -145,6 +145,18 @@ describe('FleetOverviewDashboard', () => {
     expect(metricCount(dashboard)).toBe(50);
   });
 
+  test('perServiceGraphs: false keeps only the search graphs and the alarm statuses', () => {
+    const stack = newStack();
+    const fleet = new FleetOverviewDashboard(stack, 'Fleet', { perServiceGraphs: false });
+    for (let i = 0; i < 30; i++) fleet.addService(new FakeService(stack, `svc-${i}`, new FakeAgentMetrics()));
+    const dashboard = body(stack);
+    expect(titles(dashboard)).toEqual([
+      '# Fleet overview',
+      'CPU utilization, every Auto Scaling group (search)', 'In-service instances, every Auto Scaling group (search)',
+    ]);
+    expect(metricCount(dashboard)).toBe(2);
+  });
+
   test('warns close to the 2,500-metric dashboard limit', () => {
     const stack = newStack();
     const fleet = new FleetOverviewDashboard(stack, 'Fleet', { metricsPerGraph: 500 });

@@ -126,6 +126,17 @@ describe('MonitoredService', () => {
       expect(actions.every(a => a.startsWith('ssmmessages:'))).toBe(true);
     });
 
+    test('services of one stack share one Session Manager policy, attached to each role', () => {
+      const { stack, service } = setup();
+      const other = new MonitoredService(stack, 'Worker', { vpc: stack.node.findChild('ImportedVpc') as ec2.IVpc, alertTopic: service.alertTopic });
+      expect(other.sessionManagerPolicy).toBe(service.sessionManagerPolicy);
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
+      template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^ApiRole') }, { Ref: Match.stringLikeRegexp('^WorkerRole') }],
+      });
+    });
+
     test('sessionManager: false attaches no policy', () => {
       const { stack, service } = setup({ sessionManager: false });
       Template.fromStack(stack).resourceCountIs('AWS::IAM::ManagedPolicy', 0);
