@@ -1,2 +1,3 @@
 export * from './agent';
 export * from './alarms';
+export * from './logs';

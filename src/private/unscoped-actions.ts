@@ -1,0 +1,69 @@
+import { aws_iam as iam } from 'aws-cdk-lib';
+
+/**
+ * IAM actions that AWS offers no resource-level permission for: a statement granting them
+ * must say `Resource: '*'`. Each entry carries the reason, which is also the text of the
+ * cdk-nag acknowledgement on the policy that holds it, so a reviewer reads the same claim
+ * in the code, the template and the nag report.
+ *
+ * Keep this list short and checked against the Service Authorization Reference.
+ */
+export interface UnscopedActions {
+  /** The actions, all of one service. */
+  readonly actions: string[];
+  /** Why they cannot be scoped. */
+  readonly reason: string;
+}
+
+/**
+ * Session Manager channels (SSM Agent opens them from the instance). The `ssmmessages`
+ * actions have no resource type in the Service Authorization Reference.
+ */
+export const SESSION_MANAGER_CHANNELS: UnscopedActions = {
+  actions: [
+    'ssmmessages:CreateControlChannel',
+    'ssmmessages:CreateDataChannel',
+    'ssmmessages:OpenControlChannel',
+    'ssmmessages:OpenDataChannel',
+  ],
+  reason: 'ssmmessages:CreateControlChannel, CreateDataChannel, OpenControlChannel and OpenDataChannel have no resource type '
+    + '(Service Authorization Reference, Amazon Message Gateway Service): Session Manager needs them on Resource *.',
+};
+
+/** A statement granting the actions on `*`, with a Sid so the template shows which list it came from. */
+export function unscopedStatement(sid: string, unscoped: UnscopedActions): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid, actions: [...unscoped.actions], resources: ['*'] });
+}
+
+/**
+ * Publishing custom metrics. `cloudwatch:PutMetricData` has no resource type; the
+ * `cloudwatch:namespace` condition key is what limits it, so every grant of it carries that
+ * condition.
+ */
+export const PUT_METRIC_DATA: UnscopedActions = {
+  actions: ['cloudwatch:PutMetricData'],
+  reason: 'cloudwatch:PutMetricData has no resource type (Service Authorization Reference, Amazon CloudWatch): '
+    + 'it is limited to one namespace by the cloudwatch:namespace condition instead.',
+};
+
+/**
+ * Reading metric data for dashboards and alarm graphs. `cloudwatch:GetMetricData` has no
+ * resource type and no condition key that limits it to some metrics.
+ */
+export const READ_METRIC_DATA: UnscopedActions = {
+  actions: ['cloudwatch:GetMetricData'],
+  reason: 'cloudwatch:GetMetricData has no resource type (Service Authorization Reference, Amazon CloudWatch): '
+    + 'dashboards and alarm graphs cannot render without it.',
+};
+
+/**
+ * Reading the results of Logs Insights queries and listing saved queries. Starting a query
+ * is scoped to the log groups (`logs:StartQuery`); fetching its results and listing the
+ * saved query definitions have no resource type.
+ */
+export const READ_QUERY_RESULTS: UnscopedActions = {
+  actions: ['logs:GetQueryResults', 'logs:DescribeQueryDefinitions'],
+  reason: 'logs:GetQueryResults and logs:DescribeQueryDefinitions have no resource type (Service Authorization Reference, '
+    + 'Amazon CloudWatch Logs): a query can only start on the granted log groups (logs:StartQuery is scoped), '
+    + 'but reading its results and listing saved queries need Resource *.',
+};
