@@ -1,3 +1,4 @@
 export * from './agent';
 export * from './alarms';
 export * from './logs';
+export * from './events';
