@@ -2,3 +2,4 @@ export * from './agent';
 export * from './alarms';
 export * from './logs';
 export * from './events';
+export * from './audit';
