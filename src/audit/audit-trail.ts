@@ -100,8 +100,8 @@ export class AuditTrail extends Construct {
     const trailName = props.trailName ?? Names.uniqueResourceName(this, { maxLength: 128 });
     checkPattern(this, 'trailName', trailName, /^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/,
       '3-128 letters, digits, periods, underscores and dashes, starting with a letter or digit');
-    const archiveDays = (props.archiveAfter ?? Duration.days(90)).toDays();
-    const expireDays = (props.expireAfter ?? Duration.days(365)).toDays();
+    const archiveDays = (props.archiveAfter ?? Duration.days(90)).toDays({ integral: false });
+    const expireDays = (props.expireAfter ?? Duration.days(365)).toDays({ integral: false });
     checkInteger(this, 'archiveAfter (days)', archiveDays, 1, 36_500);
     checkInteger(this, 'expireAfter (days)', expireDays, 1, 36_500);
     if (expireDays <= archiveDays) invalid(this, 'expireAfter', `longer than archiveAfter (${archiveDays} days)`, `${expireDays} days`);
