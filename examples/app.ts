@@ -3,6 +3,7 @@
 import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { addExampleLogs } from './logs';
 import { AlertTopic } from '../src';
 
 /** A web API and a batch worker, watched. */
@@ -10,10 +11,11 @@ export class ExampleServiceStack extends Stack {
   public constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
 
-    new AlertTopic(this, 'Alerts', {
+    const alerts = new AlertTopic(this, 'Alerts', {
       displayName: 'Example service alerts',
       emails: ['oncall@example.com'],
     });
+    addExampleLogs(this, { alerts });
   }
 }
 
