@@ -77,12 +77,18 @@ describe('AuditTrail', () => {
       Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     }));
     expect(statements).toContainEqual({
-      Sid: 'AWSCloudTrailAclCheck', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl',
+      Sid: 'AWSCloudTrailAclCheck',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 's3:GetBucketAcl',
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AuditBucket/), 'Arn'] },
       Condition: { StringEquals: { 'aws:SourceArn': TRAIL_ARN } },
     });
     expect(statements).toContainEqual({
-      Sid: 'AWSCloudTrailWrite', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject',
+      Sid: 'AWSCloudTrailWrite',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 's3:PutObject',
       Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^AuditBucket/), 'Arn'] }, '/AWSLogs/123456789012/*']] },
       Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': TRAIL_ARN } },
     });
@@ -98,7 +104,10 @@ describe('AuditTrail', () => {
     const statements = bucketPolicy(stack, 'AuditAccessLogsBucket');
     expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     expect(statements).toContainEqual({
-      Sid: 'S3ServerAccessLogsOfTheAuditTrailBucket', Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject',
+      Sid: 'S3ServerAccessLogsOfTheAuditTrailBucket',
+      Effect: 'Allow',
+      Principal: { Service: 'logging.s3.amazonaws.com' },
+      Action: 's3:PutObject',
       Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^AuditAccessLogsBucket/), 'Arn'] }, '/audit-trail-bucket/*']] },
       Condition: {
         ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [expect.stringMatching(/^AuditBucket/), 'Arn'] } },
@@ -114,8 +123,11 @@ describe('AuditTrail', () => {
     expect(key.Properties.EnableKeyRotation).toBe(true);
     const statements = key.Properties.KeyPolicy.Statement;
     expect(statements).toContainEqual({
-      Sid: 'AllowCloudTrailToEncryptLogs', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' },
-      Action: 'kms:GenerateDataKey*', Resource: '*',
+      Sid: 'AllowCloudTrailToEncryptLogs',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 'kms:GenerateDataKey*',
+      Resource: '*',
       Condition: {
         StringEquals: { 'aws:SourceArn': TRAIL_ARN },
         StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudtrail:*:123456789012:trail/*']] } },
@@ -133,7 +145,9 @@ describe('AuditTrail', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [{
-          Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'cloudtrail.amazonaws.com' },
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
           Condition: { StringEquals: { 'aws:SourceArn': TRAIL_ARN } },
         }],
       },
@@ -141,7 +155,8 @@ describe('AuditTrail', () => {
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: [{
-          Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
           Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AuditLogGroup'), 'Arn'] },
         }],
       },

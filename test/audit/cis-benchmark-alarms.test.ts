@@ -20,9 +20,14 @@ function patternOf(stack: Stack, metricName: string): string {
 }
 
 const ct = (o: object) => JSON.stringify({
-  eventVersion: '1.08', eventSource: 'ec2.amazonaws.com', eventName: 'DescribeInstances', eventType: 'AwsApiCall',
+  eventVersion: '1.08',
+  eventSource: 'ec2.amazonaws.com',
+  eventName: 'DescribeInstances',
+  eventType: 'AwsApiCall',
   userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::123456789012:assumed-role/dev/alice' },
-  sourceIPAddress: '203.0.113.10', awsRegion: 'us-east-1', ...o,
+  sourceIPAddress: '203.0.113.10',
+  awsRegion: 'us-east-1',
+  ...o,
 });
 
 /** Per control: events that must match, events that must not. */
@@ -105,8 +110,14 @@ describe('CisBenchmarkAlarms', () => {
       MetricTransformations: [{ MetricNamespace: 'CISBenchmark', MetricName: 'RootAccountUsage', MetricValue: '1' }],
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'CISBenchmark', MetricName: 'RootAccountUsage', Statistic: 'Sum', Period: 300, Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching',
+      Namespace: 'CISBenchmark',
+      MetricName: 'RootAccountUsage',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
     });
   });

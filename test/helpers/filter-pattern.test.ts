@@ -1,8 +1,14 @@
 import { matchesFilterPattern, metricFilterValue, parseJsonFilterPattern } from './filter-pattern';
 
 const event = JSON.stringify({
-  level: 'ERROR', status_code: 503, duration_ms: 12.5, path: '/orders', ok: false, gone: null,
-  userIdentity: { type: 'Root', sessionContext: { mfa: 'Yes' } }, items: ['a', 'b'],
+  level: 'ERROR',
+  status_code: 503,
+  duration_ms: 12.5,
+  path: '/orders',
+  ok: false,
+  gone: null,
+  userIdentity: { type: 'Root', sessionContext: { mfa: 'Yes' } },
+  items: ['a', 'b'],
 });
 
 describe('filter-pattern evaluator', () => {
