@@ -77,6 +77,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   npmignoreEnabled: true,
 });
 
+// projen ignores every folder named `logs`; only the root one holds log files.
+project.gitignore.removePatterns('logs');
+project.gitignore.exclude('/logs/');
+project.npmignore?.removePatterns('logs');
+project.npmignore?.exclude('/logs/');
+
 // Pure decision modules (*.pure.ts) hold the logic of Lambda handlers and of synth-time
 // calculations. They must stay free of I/O so they can be tested as plain functions.
 project.eslint?.addOverride({

@@ -5,6 +5,7 @@ import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Ch
 import { Construct } from 'constructs';
 import { addExampleAlarms } from './alarms';
 import { addExampleServices } from './service';
+import { addExampleLogs } from './logs';
 import { AlertTopic, CostReport } from '../src';
 
 /** A web API and a batch worker, watched. */
@@ -17,7 +18,8 @@ export class ExampleServiceStack extends Stack {
       emails: ['oncall@example.com'],
     });
     addExampleAlarms(this, alerts);
-    addExampleServices(this, alerts);
+    const { api } = addExampleServices(this, alerts);
+    addExampleLogs(this, { alerts, appRole: api.role, autoScalingGroup: api.autoScalingGroup });
 
     // What all of the above costs per month, written to cdk.out and printed at synth.
     new CostReport(this, 'CostReport', { title: 'Example service', print: true });

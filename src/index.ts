@@ -5,3 +5,6 @@ export * from './scale';
 export * from './dashboards';
 export * from './scaling';
 export * from './service';
+export * from './logs';
+export * from './events';
+export * from './audit';

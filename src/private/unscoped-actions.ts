@@ -34,3 +34,36 @@ export const SESSION_MANAGER_CHANNELS: UnscopedActions = {
 export function unscopedStatement(sid: string, unscoped: UnscopedActions): iam.PolicyStatement {
   return new iam.PolicyStatement({ sid, actions: [...unscoped.actions], resources: ['*'] });
 }
+
+/**
+ * Publishing custom metrics. `cloudwatch:PutMetricData` has no resource type; the
+ * `cloudwatch:namespace` condition key is what limits it, so every grant of it carries that
+ * condition.
+ */
+export const PUT_METRIC_DATA: UnscopedActions = {
+  actions: ['cloudwatch:PutMetricData'],
+  reason: 'cloudwatch:PutMetricData has no resource type (Service Authorization Reference, Amazon CloudWatch): '
+    + 'it is limited to one namespace by the cloudwatch:namespace condition instead.',
+};
+
+/**
+ * Reading metric data for dashboards and alarm graphs. `cloudwatch:GetMetricData` has no
+ * resource type and no condition key that limits it to some metrics.
+ */
+export const READ_METRIC_DATA: UnscopedActions = {
+  actions: ['cloudwatch:GetMetricData'],
+  reason: 'cloudwatch:GetMetricData has no resource type (Service Authorization Reference, Amazon CloudWatch): '
+    + 'dashboards and alarm graphs cannot render without it.',
+};
+
+/**
+ * Reading the results of Logs Insights queries and listing saved queries. Starting a query
+ * is scoped to the log groups (`logs:StartQuery`); fetching its results and listing the
+ * saved query definitions have no resource type.
+ */
+export const READ_QUERY_RESULTS: UnscopedActions = {
+  actions: ['logs:GetQueryResults', 'logs:DescribeQueryDefinitions'],
+  reason: 'logs:GetQueryResults and logs:DescribeQueryDefinitions have no resource type (Service Authorization Reference, '
+    + 'Amazon CloudWatch Logs): a query can only start on the granted log groups (logs:StartQuery is scoped), '
+    + 'but reading its results and listing saved queries need Resource *.',
+};

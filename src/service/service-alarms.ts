@@ -4,8 +4,8 @@ import { BuiltCompute } from './compute';
 import { IAgentMetricSource } from '../agent/metric-target';
 import { AlarmRouting } from '../alarms/alarm-routing';
 import { AlarmSet } from '../alarms/alarm-set';
-import { AutoScalingGroupAlarms } from '../alarms/auto-scaling-group-alarms';
 import { IAlertTopic } from '../alarms/alert-topic';
+import { AutoScalingGroupAlarms } from '../alarms/auto-scaling-group-alarms';
 import { InstanceAlarms } from '../alarms/instance-alarms';
 import {
   AlarmPresetOptions, CpuCreditAlarmOptions, DiskAlarmOptions, InstanceStatusCheckAlarmOptions,

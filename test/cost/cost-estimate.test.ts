@@ -3,9 +3,19 @@ import { US_EAST_1_PRICES, customMetricsMonthly, pricesFor } from '../../src/cos
 import { UsageCounts, estimateCost, formatCostTable } from '../../src/cost/cost-estimate.pure';
 
 const NONE: UsageCounts = {
-  customMetricSeries: 0, standardAlarmMetrics: 0, highResolutionAlarmMetrics: 0, anomalyDetectionAlarms: 0,
-  metricsInsightsAlarmMetrics: 0, compositeAlarms: 0, dashboards: 0, getMetricDataMetrics: 0,
-  lambdaInvocations: 0, lambdaGbSeconds: 0, logIngestedGb: 0, logStoredGb: 0, kmsKeys: 0,
+  customMetricSeries: 0,
+  standardAlarmMetrics: 0,
+  highResolutionAlarmMetrics: 0,
+  anomalyDetectionAlarms: 0,
+  metricsInsightsAlarmMetrics: 0,
+  compositeAlarms: 0,
+  dashboards: 0,
+  getMetricDataMetrics: 0,
+  lambdaInvocations: 0,
+  lambdaGbSeconds: 0,
+  logIngestedGb: 0,
+  logStoredGb: 0,
+  kmsKeys: 0,
 };
 
 describe('custom metric pricing', () => {
@@ -32,9 +42,18 @@ describe('custom metric pricing', () => {
 describe('estimateCost', () => {
   test('prices each kind of usage with the table', () => {
     const estimate = estimateCost({
-      ...NONE, customMetricSeries: 30, standardAlarmMetrics: 12, highResolutionAlarmMetrics: 2,
-      anomalyDetectionAlarms: 1, compositeAlarms: 2, dashboards: 1, getMetricDataMetrics: 2_000_000,
-      metricsInsightsAlarmMetrics: 50, logIngestedGb: 10, logStoredGb: 300, kmsKeys: 2,
+      ...NONE,
+      customMetricSeries: 30,
+      standardAlarmMetrics: 12,
+      highResolutionAlarmMetrics: 2,
+      anomalyDetectionAlarms: 1,
+      compositeAlarms: 2,
+      dashboards: 1,
+      getMetricDataMetrics: 2_000_000,
+      metricsInsightsAlarmMetrics: 50,
+      logIngestedGb: 10,
+      logStoredGb: 300,
+      kmsKeys: 2,
     }, US_EAST_1_PRICES, 'us-east-1');
     const usd = Object.fromEntries(estimate.lines.map(l => [l.item, l.monthlyUsd]));
     expect(usd).toEqual({

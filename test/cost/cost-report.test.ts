@@ -27,7 +27,9 @@ describe('CostReport', () => {
     new cloudwatch.MathExpression({ expression: 'SELECT AVG(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId)', usingMetrics: {}, period: Duration.minutes(5) })
       .createAlarm(stack, 'Insights', { threshold: 1, evaluationPeriods: 1 });
     new cloudwatch.CfnAlarm(stack, 'Anomaly', {
-      comparisonOperator: 'GreaterThanUpperThreshold', evaluationPeriods: 1, thresholdMetricId: 'band',
+      comparisonOperator: 'GreaterThanUpperThreshold',
+      evaluationPeriods: 1,
+      thresholdMetricId: 'band',
       metrics: [
         { id: 'm1', metricStat: { metric: { namespace: 'AWS/EC2', metricName: 'CPUUtilization' }, period: 300, stat: 'Average' } },
         { id: 'band', expression: 'ANOMALY_DETECTION_BAND(m1, 2)' },

@@ -1,9 +1,10 @@
 import * as path from 'path';
-// The project lints with the eslintrc format (projen's .eslintrc.json).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { LegacyESLint } = require('eslint/use-at-your-own-risk');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// The project lints with the eslintrc format (projen's .eslintrc.json), whose API is
+// only reachable through require().
+/* eslint-disable @typescript-eslint/no-require-imports */
 const { Linter } = require('eslint');
+const { LegacyESLint } = require('eslint/use-at-your-own-risk');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const ROOT = path.join(__dirname, '..', '..');
 

@@ -1,0 +1,275 @@
+import {
+  Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Validations,
+  aws_cloudtrail as cloudtrail,
+  aws_iam as iam,
+  aws_kms as kms,
+  aws_logs as logs,
+  aws_s3 as s3,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { CisBenchmarkAlarms } from './cis-benchmark-alarms';
+import { CisControl } from './cis-controls';
+import { IAlertTopic } from '../alarms/alert-topic';
+import { allowLogsToUseKey } from '../logs/log-group-key';
+import { checkInteger, checkPattern, invalid } from '../private/validation';
+
+/** Properties of an {@link AuditTrail}. */
+export interface AuditTrailProps {
+  /** Where the CIS alarms notify. */
+  readonly alertTopic: IAlertTopic;
+  /**
+   * The trail's name.
+   * @default - a name derived from the construct path
+   */
+  readonly trailName?: string;
+  /**
+   * The customer managed key that encrypts the log files, the bucket and the log group.
+   * Must be a key of this app (its policy is extended for CloudTrail and CloudWatch Logs).
+   * @default - a new key with rotation enabled
+   */
+  readonly encryptionKey?: kms.Key;
+  /**
+   * How long the CloudWatch Logs copy of the events is kept (the one the CIS filters and
+   * Logs Insights read).
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * When log files in the bucket move to S3 Glacier Instant Retrieval.
+   * @default Duration.days(90)
+   */
+  readonly archiveAfter?: Duration;
+  /**
+   * When log files in the bucket are deleted.
+   * @default Duration.days(365)
+   */
+  readonly expireAfter?: Duration;
+  /**
+   * The bucket that receives the trail bucket's server access logs.
+   * @default - a new bucket (SSE-S3, versioned, TLS only, kept 365 days)
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+  /**
+   * The CIS controls to alarm on.
+   * @default - every control of CisControl
+   */
+  readonly cisControls?: CisControl[];
+  /**
+   * What happens to the bucket, log group and key when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+const REPLICATION_REASON = 'Cross-Region replication of audit logs is a choice of the account owner '
+  + '(a second Region, its key and its cost): enable it on this bucket when your policy requires it.';
+
+/**
+ * An account audit trail: a multi-Region CloudTrail trail with log file validation,
+ * writing to a KMS-encrypted, versioned, TLS-only S3 bucket with server access logging,
+ * block public access and a lifecycle, and to an encrypted CloudWatch Logs group with
+ * the CIS AWS Foundations Benchmark metric filters and alarms.
+ *
+ * Cost: the first copy of management events is free; S3 storage, one KMS key ($1/month),
+ * CloudWatch Logs ingestion ($0.50/GB) and the CIS alarms ($0.10 each per month).
+ *
+ * @example
+ * declare const alerts: AlertTopic;
+ * new AuditTrail(this, 'Audit', { alertTopic: alerts });
+ */
+export class AuditTrail extends Construct {
+  /** The trail. */
+  public readonly trail: cloudtrail.CfnTrail;
+  /** The trail's ARN. */
+  public readonly trailArn: string;
+  /** The bucket holding the log files. */
+  public readonly bucket: s3.Bucket;
+  /** The bucket receiving the log bucket's access logs. */
+  public readonly accessLogsBucket: s3.IBucket;
+  /** The CloudWatch Logs group the trail delivers to. */
+  public readonly logGroup: logs.LogGroup;
+  /** The key encrypting log files, bucket and log group. */
+  public readonly encryptionKey: kms.Key;
+  /** The CIS metric filters and alarms. */
+  public readonly cisAlarms: CisBenchmarkAlarms;
+
+  public constructor(scope: Construct, id: string, props: AuditTrailProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const trailName = props.trailName ?? Names.uniqueResourceName(this, { maxLength: 128 });
+    checkPattern(this, 'trailName', trailName, /^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/,
+      '3-128 letters, digits, periods, underscores and dashes, starting with a letter or digit');
+    const archiveDays = (props.archiveAfter ?? Duration.days(90)).toDays({ integral: false });
+    const expireDays = (props.expireAfter ?? Duration.days(365)).toDays({ integral: false });
+    checkInteger(this, 'archiveAfter (days)', archiveDays, 1, 36_500);
+    checkInteger(this, 'expireAfter (days)', expireDays, 1, 36_500);
+    if (expireDays <= archiveDays) invalid(this, 'expireAfter', `longer than archiveAfter (${archiveDays} days)`, `${expireDays} days`);
+    this.trailArn = stack.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: trailName });
+
+    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
+      description: `Encrypts the audit trail ${trailName}`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    this.allowCloudTrailToUseKey();
+    allowLogsToUseKey(this, this.encryptionKey);
+
+    this.accessLogsBucket = props.accessLogsBucket ?? this.newAccessLogsBucket(removalPolicy);
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.encryptionKey,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{
+        transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(archiveDays) }],
+        expiration: Duration.days(expireDays),
+        noncurrentVersionExpiration: Duration.days(30),
+      }],
+      removalPolicy,
+    });
+    this.logAccessTo(this.accessLogsBucket, 'audit-trail-bucket/');
+    Validations.of(this.bucket).acknowledge({ id: 'NIST.800.53.R5-S3BucketReplicationEnabled', reason: REPLICATION_REASON });
+    Validations.of(this.bucket).acknowledge({ id: 'HIPAA.Security-S3BucketReplicationEnabled', reason: REPLICATION_REASON });
+    Validations.of(this.bucket).acknowledge({ id: 'PCI.DSS.321-S3BucketReplicationEnabled', reason: REPLICATION_REASON });
+
+    const sourceArn = { 'aws:SourceArn': this.trailArn };
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AWSCloudTrailAclCheck',
+      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+      actions: ['s3:GetBucketAcl'],
+      resources: [this.bucket.bucketArn],
+      conditions: { StringEquals: sourceArn },
+    }));
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AWSCloudTrailWrite',
+      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [this.bucket.arnForObjects(`AWSLogs/${stack.account}/*`)],
+      conditions: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', ...sourceArn } },
+    }));
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: this.encryptionKey,
+      removalPolicy,
+    });
+    const logsRole = new iam.Role(this, 'LogsRole', {
+      assumedBy: new iam.ServicePrincipal('cloudtrail.amazonaws.com', { conditions: { StringEquals: sourceArn } }),
+      description: `Lets the trail ${trailName} deliver events to its log group`,
+    });
+    const logsPolicy = new iam.ManagedPolicy(this, 'LogsPolicy', {
+      description: `Lets the trail ${trailName} write its log group only`,
+      roles: [logsRole],
+      statements: [new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      })],
+    });
+
+    this.trail = new cloudtrail.CfnTrail(this, 'Resource', {
+      trailName,
+      isLogging: true,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      kmsKeyId: this.encryptionKey.keyArn,
+      s3BucketName: this.bucket.bucketName,
+      cloudWatchLogsLogGroupArn: this.logGroup.logGroupArn,
+      cloudWatchLogsRoleArn: logsRole.roleArn,
+      eventSelectors: [{ readWriteType: 'All', includeManagementEvents: true }],
+    });
+    this.trail.node.addDependency(this.bucket.policy!, logsPolicy);
+
+    this.cisAlarms = new CisBenchmarkAlarms(this, 'Cis', {
+      logGroup: this.logGroup,
+      alertTopic: props.alertTopic,
+      controls: props.cisControls,
+    });
+  }
+
+  /**
+   * Server access logging of the trail bucket through a bucket policy on the target (the
+   * method AWS recommends), whatever the app's feature flags: CDK's own wiring falls back
+   * to ACLs, which need ObjectWriter ownership.
+   */
+  private logAccessTo(target: s3.IBucket, prefix: string): void {
+    const stack = Stack.of(this);
+    (this.bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: target.bucketName,
+      logFilePrefix: prefix,
+    };
+    const added = target.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'S3ServerAccessLogsOfTheAuditTrailBucket',
+      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [target.arnForObjects(`${prefix}*`)],
+      conditions: {
+        ArnLike: { 'aws:SourceArn': this.bucket.bucketArn },
+        StringEquals: { 'aws:SourceAccount': stack.account },
+      },
+    }));
+    if (!added.statementAdded) {
+      Annotations.of(this).addWarningV2('cdk-watchkeeper:AuditTrail.accessLogsBucketPolicy',
+        'Cannot add a policy to the imported access-logs bucket: allow logging.s3.amazonaws.com s3:PutObject on '
+        + `${prefix}* (aws:SourceArn = the audit trail bucket) yourself, or no access logs are delivered.`);
+    }
+  }
+
+  /** Lets CloudTrail encrypt this trail's log files with the key, and describe it. */
+  private allowCloudTrailToUseKey(): void {
+    const stack = Stack.of(this);
+    const cloudTrail = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
+    this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudTrailToEncryptLogs',
+      principals: [cloudTrail],
+      actions: ['kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'aws:SourceArn': this.trailArn },
+        StringLike: {
+          'kms:EncryptionContext:aws:cloudtrail:arn': stack.formatArn({
+            service: 'cloudtrail', region: '*', resource: 'trail', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        },
+      },
+    }));
+    this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudTrailToDescribeKey',
+      principals: [cloudTrail],
+      actions: ['kms:DescribeKey'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceArn': this.trailArn } },
+    }));
+  }
+
+  /**
+   * The bucket for the log bucket's server access logs. S3 delivers access logs only to
+   * buckets encrypted with SSE-S3, and an access-log bucket logging to itself loops: both
+   * findings are acknowledged on this bucket with those reasons.
+   */
+  private newAccessLogsBucket(removalPolicy: RemovalPolicy): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'AccessLogsBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy,
+    });
+    const v = Validations.of(bucket);
+    const kmsReason = 'S3 server access logs can only be delivered to a bucket encrypted with SSE-S3 (AES256); SSE-KMS is not supported for the target bucket.';
+    const loggingReason = 'This bucket receives the server access logs of the audit trail bucket; logging it to itself would loop.';
+    v.acknowledge({ id: 'AwsSolutions-S1', reason: loggingReason });
+    for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) {
+      v.acknowledge({ id: `${pack}-S3BucketLoggingEnabled`, reason: loggingReason });
+      v.acknowledge({ id: `${pack}-S3DefaultEncryptionKMS`, reason: kmsReason });
+      v.acknowledge({ id: `${pack}-S3BucketReplicationEnabled`, reason: REPLICATION_REASON });
+    }
+    return bucket;
+  }
+}

@@ -1,0 +1,82 @@
+import { aws_cloudwatch as cloudwatch, aws_logs as logs } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { CisControl } from './cis-controls';
+import { CIS_FILTERS } from './cis-filters';
+import { IAlertTopic } from '../alarms/alert-topic';
+import { checkNamespace } from '../logs/json-log-helpers';
+import { createLogMetricAlarm } from '../logs/log-alarm-factory';
+import { checkUnique, invalid } from '../private/validation';
+
+/** Properties of {@link CisBenchmarkAlarms}. */
+export interface CisBenchmarkAlarmsProps {
+  /** The CloudWatch Logs group a CloudTrail trail delivers to. */
+  readonly logGroup: logs.ILogGroup;
+  /** Where the alarms notify. */
+  readonly alertTopic: IAlertTopic;
+  /**
+   * The controls to monitor.
+   * @default - every control of CisControl
+   */
+  readonly controls?: CisControl[];
+  /**
+   * The namespace of the metrics.
+   * @default 'CISBenchmark'
+   */
+  readonly metricNamespace?: string;
+}
+
+/**
+ * The CIS AWS Foundations Benchmark monitoring controls on a CloudTrail log group: one
+ * metric filter and one alarm per control (any matching event in 5 minutes notifies the
+ * topic). Use it on the group of an existing trail; `AuditTrail` creates it for its own.
+ *
+ * Cost: 15 alarms ($1.50/month) and up to 15 custom metrics ($4.50/month), published
+ * only when a matching event happens.
+ *
+ * @example
+ * declare const alerts: AlertTopic;
+ * const trailLogs = logs.LogGroup.fromLogGroupName(this, 'TrailLogs', 'org-trail-logs');
+ * new CisBenchmarkAlarms(this, 'Cis', { logGroup: trailLogs, alertTopic: alerts });
+ */
+export class CisBenchmarkAlarms extends Construct {
+  /** The metric filters, by control. */
+  public readonly metricFilters: logs.MetricFilter[] = [];
+  /** The alarms, in the order of `controls`. */
+  public readonly alarms: cloudwatch.Alarm[] = [];
+  /** The namespace of the metrics. */
+  public readonly metricNamespace: string;
+  private readonly byControl = new Map<CisControl, cloudwatch.Alarm>();
+
+  public constructor(scope: Construct, id: string, props: CisBenchmarkAlarmsProps) {
+    super(scope, id);
+    this.metricNamespace = props.metricNamespace ?? 'CISBenchmark';
+    checkNamespace(this, this.metricNamespace, 'metricNamespace');
+    const controls = props.controls ?? Object.values(CisControl);
+    if (controls.length === 0) invalid(this, 'controls', 'a non-empty list', controls);
+    checkUnique(this, 'controls', controls);
+
+    for (const control of controls) {
+      const spec = CIS_FILTERS[control];
+      const filter = new logs.MetricFilter(this, spec.metricName, {
+        logGroup: props.logGroup,
+        filterPattern: logs.FilterPattern.literal(spec.pattern),
+        metricNamespace: this.metricNamespace,
+        metricName: spec.metricName,
+        metricValue: '1',
+      });
+      this.metricFilters.push(filter);
+      const metric = new cloudwatch.Metric({ namespace: this.metricNamespace, metricName: spec.metricName });
+      const alarm = createLogMetricAlarm(filter, 'Alarm', metric, { threshold: 1 }, props.alertTopic, {
+        statistic: 'Sum',
+        description: `${spec.description}. Check the CloudTrail events in ${props.logGroup.logGroupName} from the last 5 minutes.`,
+      });
+      this.alarms.push(alarm);
+      this.byControl.set(control, alarm);
+    }
+  }
+
+  /** The alarm of one control, when it is monitored. */
+  public alarmFor(control: CisControl): cloudwatch.Alarm | undefined {
+    return this.byControl.get(control);
+  }
+}

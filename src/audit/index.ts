@@ -1,0 +1,3 @@
+export * from './audit-trail';
+export * from './cis-benchmark-alarms';
+export * from './cis-controls';

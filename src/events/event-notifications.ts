@@ -1,0 +1,225 @@
+import {
+  Duration,
+  aws_autoscaling as autoscaling,
+  aws_cloudwatch as cloudwatch,
+  aws_ec2 as ec2,
+  aws_events as events,
+  aws_events_targets as targets,
+  aws_lambda as lambda,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { IAlertTopic } from '../alarms/alert-topic';
+import { checkUnique, invalid } from '../private/validation';
+
+/** EC2 instance states, as EC2 reports them in state-change events. */
+export enum InstanceState {
+  /** The instance is starting. */
+  PENDING = 'pending',
+  /** The instance runs. */
+  RUNNING = 'running',
+  /** The instance is being stopped. */
+  STOPPING = 'stopping',
+  /** The instance is stopped. */
+  STOPPED = 'stopped',
+  /** The instance is being terminated. */
+  SHUTTING_DOWN = 'shutting-down',
+  /** The instance is terminated. */
+  TERMINATED = 'terminated',
+}
+
+/** CloudWatch alarm states. */
+export enum AlarmStateValue {
+  /** The alarm fires. */
+  ALARM = 'ALARM',
+  /** The alarm is back to normal. */
+  OK = 'OK',
+  /** The alarm lacks data. */
+  INSUFFICIENT_DATA = 'INSUFFICIENT_DATA',
+}
+
+/** Options of {@link EventNotifications.onInstanceStateChange}. */
+export interface InstanceStateChangeOptions {
+  /** The instances to watch. */
+  readonly instances: ec2.IInstance[];
+  /**
+   * The states that notify.
+   * @default [InstanceState.STOPPED, InstanceState.TERMINATED]
+   */
+  readonly states?: InstanceState[];
+}
+
+/** Options of {@link EventNotifications.onAutoScalingFailure}. */
+export interface AutoScalingFailureOptions {
+  /** The groups to watch. */
+  readonly autoScalingGroups: autoscaling.IAutoScalingGroup[];
+}
+
+/** Options of {@link EventNotifications.onAlarmStateChange}. */
+export interface AlarmStateChangeOptions {
+  /** The function invoked with every matching `CloudWatch Alarm State Change` event. */
+  readonly handler: lambda.IFunction;
+  /**
+   * The alarms whose changes are sent.
+   * @default - every alarm of the account in the Region
+   */
+  readonly alarms?: cloudwatch.IAlarm[];
+  /**
+   * The new states that are sent.
+   * @default [AlarmStateValue.ALARM, AlarmStateValue.OK]
+   */
+  readonly states?: AlarmStateValue[];
+}
+
+/** Properties of {@link EventNotifications}. */
+export interface EventNotificationsProps {
+  /** The topic the notifications are published to. */
+  readonly alertTopic: IAlertTopic;
+  /**
+   * Instances whose state changes (stopped, terminated by default) notify.
+   * @default - no instance state-change rule
+   */
+  readonly instances?: ec2.IInstance[];
+  /**
+   * The instance states that notify.
+   * @default [InstanceState.STOPPED, InstanceState.TERMINATED]
+   */
+  readonly instanceStates?: InstanceState[];
+  /**
+   * Auto Scaling groups whose failed launches and terminations notify. Instances of a group
+   * come and go by design; their failures, not their state changes, need a person.
+   * @default - no Auto Scaling rule
+   */
+  readonly autoScalingGroups?: autoscaling.IAutoScalingGroup[];
+  /**
+   * Notify AWS Health scheduled changes for EC2 (instance retirement, maintenance,
+   * reboots) of the account in the Region.
+   * @default true
+   */
+  readonly scheduledMaintenance?: boolean;
+  /**
+   * A function invoked with CloudWatch alarm state changes (for example to open an
+   * incident or post to chat).
+   * @default - no alarm hook
+   */
+  readonly alarmStateHook?: lambda.IFunction;
+  /**
+   * The alarms whose changes reach `alarmStateHook`.
+   * @default - every alarm of the account in the Region
+   */
+  readonly hookedAlarms?: cloudwatch.IAlarm[];
+}
+
+/**
+ * EventBridge rules that tell people about what happens to a service's compute, with a
+ * readable one-line message (input transformer) instead of raw event JSON:
+ * EC2 instance state changes, Auto Scaling launch/terminate failures, AWS Health
+ * scheduled changes for EC2, and alarm state changes sent to a Lambda hook.
+ * EventBridge rules on AWS service events are free.
+ *
+ * @example
+ * declare const alerts: AlertTopic;
+ * new EventNotifications(this, 'Events', {
+ *   alertTopic: alerts,
+ *   instances: [instance],
+ *   autoScalingGroups: [group],
+ *   alarmStateHook: fn,
+ * });
+ */
+export class EventNotifications extends Construct {
+  /** The rule on instance state changes, when instances are given. */
+  public readonly instanceStateRule?: events.Rule;
+  /** The rule on Auto Scaling failures, when groups are given. */
+  public readonly autoScalingFailureRule?: events.Rule;
+  /** The rule on AWS Health scheduled changes for EC2, unless turned off. */
+  public readonly scheduledMaintenanceRule?: events.Rule;
+  /** The rule sending alarm state changes to the hook, when one is given. */
+  public readonly alarmStateRule?: events.Rule;
+
+  private readonly alertTopic: IAlertTopic;
+
+  public constructor(scope: Construct, id: string, props: EventNotificationsProps) {
+    super(scope, id);
+    this.alertTopic = props.alertTopic;
+    if (props.instances && props.instances.length > 0) {
+      this.instanceStateRule = this.onInstanceStateChange('InstanceState', { instances: props.instances, states: props.instanceStates });
+    }
+    if (props.autoScalingGroups && props.autoScalingGroups.length > 0) {
+      this.autoScalingFailureRule = this.onAutoScalingFailure('AutoScalingFailure', { autoScalingGroups: props.autoScalingGroups });
+    }
+    if (props.scheduledMaintenance ?? true) {
+      this.scheduledMaintenanceRule = this.onScheduledMaintenance('ScheduledMaintenance');
+    }
+    if (props.alarmStateHook) {
+      this.alarmStateRule = this.onAlarmStateChange('AlarmState', { handler: props.alarmStateHook, alarms: props.hookedAlarms });
+    } else if (props.hookedAlarms) {
+      invalid(this, 'hookedAlarms', 'given only with alarmStateHook', props.hookedAlarms.map(a => a.node.path));
+    }
+  }
+
+  /** Notifies when one of the instances enters one of the states (default stopped, terminated). */
+  public onInstanceStateChange(id: string, options: InstanceStateChangeOptions): events.Rule {
+    if (options.instances.length === 0) invalid(this, 'instances', 'a non-empty list', []);
+    const states = options.states ?? [InstanceState.STOPPED, InstanceState.TERMINATED];
+    if (states.length === 0) invalid(this, 'states', 'a non-empty list', states);
+    checkUnique(this, 'states', states);
+    return this.notify(id, 'EC2 instance state changes of the service', {
+      source: ['aws.ec2'],
+      detailType: ['EC2 Instance State-change Notification'],
+      detail: { 'instance-id': options.instances.map(i => i.instanceId), 'state': states },
+    }, events.RuleTargetInput.fromText(
+      `EC2 instance ${events.EventField.fromPath('$.detail.instance-id')} is now ${events.EventField.fromPath('$.detail.state')} `
+      + `(account ${events.EventField.account}, Region ${events.EventField.region}, at ${events.EventField.time}).`));
+  }
+
+  /** Notifies when a group fails to launch or terminate an instance. */
+  public onAutoScalingFailure(id: string, options: AutoScalingFailureOptions): events.Rule {
+    if (options.autoScalingGroups.length === 0) invalid(this, 'autoScalingGroups', 'a non-empty list', []);
+    return this.notify(id, 'Auto Scaling launch and terminate failures of the service', {
+      source: ['aws.autoscaling'],
+      detailType: ['EC2 Instance Launch Unsuccessful', 'EC2 Instance Terminate Unsuccessful'],
+      detail: { AutoScalingGroupName: options.autoScalingGroups.map(g => g.autoScalingGroupName) },
+    }, events.RuleTargetInput.fromText(
+      `${events.EventField.detailType} in Auto Scaling group ${events.EventField.fromPath('$.detail.AutoScalingGroupName')}: `
+      + `${events.EventField.fromPath('$.detail.StatusMessage')} (cause: ${events.EventField.fromPath('$.detail.Cause')}; `
+      + `account ${events.EventField.account}, Region ${events.EventField.region}, at ${events.EventField.time}).`));
+  }
+
+  /** Notifies AWS Health scheduled changes for EC2 (retirements, maintenance, reboots). */
+  public onScheduledMaintenance(id: string): events.Rule {
+    return this.notify(id, 'AWS Health scheduled changes for EC2', {
+      source: ['aws.health'],
+      detailType: ['AWS Health Event'],
+      detail: { service: ['EC2'], eventTypeCategory: ['scheduledChange'] },
+    }, events.RuleTargetInput.fromText(
+      `AWS Health scheduled change for EC2: ${events.EventField.fromPath('$.detail.eventTypeCode')} on `
+      + `${events.EventField.fromPath('$.detail.affectedEntities[0].entityValue')}, from ${events.EventField.fromPath('$.detail.startTime')} `
+      + `(account ${events.EventField.account}, Region ${events.EventField.region}). `
+      + `${events.EventField.fromPath('$.detail.eventDescription[0].latestDescription')}`));
+  }
+
+  /** Invokes a function with alarm state changes (default: to ALARM and to OK). */
+  public onAlarmStateChange(id: string, options: AlarmStateChangeOptions): events.Rule {
+    const states = options.states ?? [AlarmStateValue.ALARM, AlarmStateValue.OK];
+    if (states.length === 0) invalid(this, 'states', 'a non-empty list', states);
+    checkUnique(this, 'states', states);
+    if (options.alarms && options.alarms.length === 0) invalid(this, 'alarms', 'a non-empty list when given', []);
+    return new events.Rule(this, id, {
+      description: `CloudWatch alarm state changes to ${states.join(', ')}, sent to a hook (${this.node.path})`,
+      eventPattern: {
+        source: ['aws.cloudwatch'],
+        detailType: ['CloudWatch Alarm State Change'],
+        resources: options.alarms?.map(a => a.alarmArn),
+        detail: { state: { value: states } },
+      },
+      targets: [new targets.LambdaFunction(options.handler, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+    });
+  }
+
+  private notify(id: string, what: string, eventPattern: events.EventPattern, message: events.RuleTargetInput): events.Rule {
+    return new events.Rule(this, id, {
+      description: `${what}, to ${this.alertTopic.node.path}`,
+      eventPattern,
+      targets: [this.alertTopic.eventTarget(message)],
+    });
+  }
+}

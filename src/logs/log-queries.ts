@@ -1,0 +1,170 @@
+import { Duration, aws_logs as logs } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { JsonLogFields } from './json-log-fields';
+import { ResolvedJsonLogFields, quote, resolveJsonLogFields } from './json-log-helpers';
+import { checkInteger, checkPattern, checkUnique, invalid } from '../private/validation';
+
+/** Options of {@link LogQueries.addQuery}. */
+export interface LogQueryOptions {
+  /** The query's name, shown under the folder of this set in the Logs Insights console. */
+  readonly name: string;
+  /** The Logs Insights query. */
+  readonly queryString: string;
+  /**
+   * The log groups the query runs on.
+   * @default - the log groups of this set
+   */
+  readonly logGroups?: logs.ILogGroup[];
+}
+
+/** Properties of {@link LogQueries}. */
+export interface LogQueriesProps {
+  /** The log groups the queries run on. */
+  readonly logGroups: logs.ILogGroup[];
+  /**
+   * The folder the saved queries appear in (the part of their names before the last `/`).
+   * @default - the construct's path
+   */
+  readonly folder?: string;
+  /**
+   * Where each piece of information is in the log event.
+   * @default - the defaults of JsonLogFields
+   */
+  readonly fields?: JsonLogFields;
+  /**
+   * The level values that count as errors.
+   * @default ['ERROR', 'FATAL', 'CRITICAL']
+   */
+  readonly errorLevels?: string[];
+  /**
+   * Requests at least this slow are listed by the slow-requests query. The duration
+   * field is read in milliseconds.
+   * @default Duration.seconds(1)
+   */
+  readonly slowRequestThreshold?: Duration;
+  /**
+   * How many rows the list queries (top endpoints, slow requests, recent errors) return.
+   * @default 100
+   */
+  readonly limit?: number;
+  /**
+   * Create the standard on-call queries. Turn off to keep only your own.
+   * @default true
+   */
+  readonly standardQueries?: boolean;
+}
+
+/**
+ * Saved CloudWatch Logs Insights queries (`AWS::Logs::QueryDefinition`) for the
+ * questions every on-call asks of a web API's JSON logs — errors per 5-minute bin, top
+ * endpoints by request count, average and p99 latency by endpoint, requests slower than
+ * a threshold, recent errors with their request ids — plus your own. Saved queries are
+ * free; running one costs $0.005 per GB scanned.
+ *
+ * @example
+ * declare const appLogs: AppLogGroup;
+ * const queries = new LogQueries(this, 'ApiQueries', { logGroups: [appLogs.logGroup], folder: 'orders-api' });
+ * queries.addQuery('Checkout', {
+ *   name: 'Checkout failures',
+ *   queryString: 'fields message, request_id | filter path = "/checkout" and status_code >= 500',
+ * });
+ */
+export class LogQueries extends Construct {
+  /** Errors per 5-minute bin. */
+  public readonly errorsPerFiveMinutes?: logs.CfnQueryDefinition;
+  /** Endpoints by request count. */
+  public readonly topEndpoints?: logs.CfnQueryDefinition;
+  /** Average and p99 latency by endpoint. */
+  public readonly latencyByEndpoint?: logs.CfnQueryDefinition;
+  /** Requests slower than the threshold, slowest first. */
+  public readonly slowRequests?: logs.CfnQueryDefinition;
+  /** The latest errors with their request ids. */
+  public readonly recentErrors?: logs.CfnQueryDefinition;
+  /** Every query of the set, standard ones first. */
+  public readonly queries: logs.CfnQueryDefinition[] = [];
+
+  private readonly logGroups: logs.ILogGroup[];
+  private readonly folder: string;
+
+  public constructor(scope: Construct, id: string, props: LogQueriesProps) {
+    super(scope, id);
+    if (props.logGroups.length === 0) invalid(this, 'logGroups', 'a non-empty list', props.logGroups);
+    this.logGroups = props.logGroups;
+    this.folder = props.folder ?? this.node.path;
+    checkPattern(this, 'folder', this.folder, /^[^\s/][^\n]{0,200}$/, 'a folder name not starting with a space or /');
+    const fields = resolveJsonLogFields(this, props.fields);
+    const levels = props.errorLevels ?? ['ERROR', 'FATAL', 'CRITICAL'];
+    if (levels.length === 0) invalid(this, 'errorLevels', 'a non-empty list', levels);
+    const limit = props.limit ?? 100;
+    checkInteger(this, 'limit', limit, 1, 10_000);
+    const slowMs = (props.slowRequestThreshold ?? Duration.seconds(1)).toMilliseconds();
+    checkInteger(this, 'slowRequestThreshold (ms)', slowMs, 1, 3_600_000);
+
+    if (props.standardQueries ?? true) {
+      const q = standardQueries(fields, levels, slowMs, limit);
+      this.errorsPerFiveMinutes = this.addQuery('ErrorsPerFiveMinutes', { name: 'Errors per 5 minutes', queryString: q.errors });
+      this.topEndpoints = this.addQuery('TopEndpoints', { name: 'Top endpoints by requests', queryString: q.topEndpoints });
+      this.latencyByEndpoint = this.addQuery('LatencyByEndpoint', { name: 'Latency by endpoint (avg, p99)', queryString: q.latency });
+      this.slowRequests = this.addQuery('SlowRequests', { name: `Requests slower than ${slowMs} ms`, queryString: q.slow });
+      this.recentErrors = this.addQuery('RecentErrors', { name: 'Recent errors with request ids', queryString: q.recentErrors });
+    }
+    this.node.addValidation({
+      validate: () => {
+        checkUnique(this, 'query names', this.queries, d => d.name);
+        return [];
+      },
+    });
+  }
+
+  /** Saves a query of your own in this set's folder. */
+  public addQuery(id: string, options: LogQueryOptions): logs.CfnQueryDefinition {
+    checkPattern(this, 'name', options.name, /^[^\s/][^\n/]{0,254}$/, 'a name of 1-255 characters without / or line breaks');
+    if (options.queryString.trim().length === 0 || options.queryString.length > 10_000) {
+      invalid(this, 'queryString', 'a Logs Insights query of 1-10,000 characters', options.queryString);
+    }
+    const groups = options.logGroups ?? this.logGroups;
+    if (groups.length === 0) invalid(this, 'logGroups', 'a non-empty list', groups);
+    const definition = new logs.CfnQueryDefinition(this, id, {
+      name: `${this.folder}/${options.name}`,
+      queryString: options.queryString,
+      logGroupNames: groups.map(g => g.logGroupName),
+    });
+    this.queries.push(definition);
+    return definition;
+  }
+}
+
+/** The standard query texts. */
+function standardQueries(f: ResolvedJsonLogFields, levels: string[], slowMs: number, limit: number) {
+  const isError = `${f.level} in [${levels.map(quote).join(', ')}]`;
+  return {
+    errors: [
+      `filter ${isError}`,
+      'stats count(*) as errors by bin(5m)',
+    ].join('\n| '),
+    topEndpoints: [
+      `filter ispresent(${f.path})`,
+      `stats count(*) as requests by ${f.method}, ${f.path}`,
+      'sort requests desc',
+      `limit ${limit}`,
+    ].join('\n| '),
+    latency: [
+      `filter ispresent(${f.duration})`,
+      `stats avg(${f.duration}) as avg_duration, pct(${f.duration}, 99) as p99_duration, count(*) as requests by ${f.method}, ${f.path}`,
+      'sort p99_duration desc',
+      `limit ${limit}`,
+    ].join('\n| '),
+    slow: [
+      `fields @timestamp, ${f.requestId}, ${f.method}, ${f.path}, ${f.statusCode}, ${f.duration}`,
+      `filter ${f.duration} >= ${slowMs}`,
+      `sort ${f.duration} desc`,
+      `limit ${limit}`,
+    ].join('\n| '),
+    recentErrors: [
+      `fields @timestamp, ${f.requestId}, ${f.level}, ${f.message}, ${f.method}, ${f.path}, ${f.statusCode}`,
+      `filter ${isError}`,
+      'sort @timestamp desc',
+      `limit ${limit}`,
+    ].join('\n| '),
+  };
+}

@@ -1,0 +1,116 @@
+import { Duration, aws_logs as logs } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AppLogGroup, LogQueries } from '../../src';
+import { expectNagClean, newStack, stableTemplate } from '../helpers';
+
+function setup(props: Partial<import('../../src').LogQueriesProps> = {}) {
+  const stack = newStack();
+  const group = new AppLogGroup(stack, 'ApiLogs', { logGroupName: '/orders/api' });
+  const queries = new LogQueries(stack, 'Queries', { logGroups: [group.logGroup], folder: 'orders-api', ...props });
+  return {
+    stack,
+    group,
+    queries,
+    get byName(): Record<string, any> {
+      const definitions = Template.fromStack(stack).findResources('AWS::Logs::QueryDefinition');
+      return Object.fromEntries(Object.values(definitions).map(d => [d.Properties.Name, d.Properties]));
+    },
+  };
+}
+
+describe('LogQueries', () => {
+  test('saves the five on-call queries in the folder, on the group', () => {
+    const { byName } = setup();
+    expect(Object.keys(byName)).toEqual([
+      'orders-api/Errors per 5 minutes',
+      'orders-api/Top endpoints by requests',
+      'orders-api/Latency by endpoint (avg, p99)',
+      'orders-api/Requests slower than 1000 ms',
+      'orders-api/Recent errors with request ids',
+    ]);
+    for (const q of Object.values(byName)) {
+      expect(q.LogGroupNames).toEqual([{ Ref: expect.stringMatching(/^ApiLogs/) }]);
+    }
+  });
+
+  test('errors per 5-minute bin', () => {
+    const { byName } = setup();
+    expect(byName['orders-api/Errors per 5 minutes'].QueryString).toBe(
+      'filter level in ["ERROR", "FATAL", "CRITICAL"]\n| stats count(*) as errors by bin(5m)');
+  });
+
+  test('top endpoints by request count', () => {
+    const { byName } = setup();
+    expect(byName['orders-api/Top endpoints by requests'].QueryString).toBe(
+      'filter ispresent(path)\n| stats count(*) as requests by method, path\n| sort requests desc\n| limit 100');
+  });
+
+  test('average and p99 latency by endpoint', () => {
+    const { byName } = setup();
+    expect(byName['orders-api/Latency by endpoint (avg, p99)'].QueryString).toBe(
+      'filter ispresent(duration_ms)\n'
+      + '| stats avg(duration_ms) as avg_duration, pct(duration_ms, 99) as p99_duration, count(*) as requests by method, path\n'
+      + '| sort p99_duration desc\n| limit 100');
+  });
+
+  test('requests slower than the threshold, with their request ids', () => {
+    const { byName } = setup({ slowRequestThreshold: Duration.millis(250), limit: 20 });
+    expect(byName['orders-api/Requests slower than 250 ms'].QueryString).toBe(
+      'fields @timestamp, request_id, method, path, status_code, duration_ms\n| filter duration_ms >= 250\n| sort duration_ms desc\n| limit 20');
+  });
+
+  test('recent errors with request ids, with custom fields and levels', () => {
+    const { byName } = setup({ fields: { requestId: 'trace.id', level: 'severity' }, errorLevels: ['error'] });
+    expect(byName['orders-api/Recent errors with request ids'].QueryString).toBe(
+      'fields @timestamp, trace.id, severity, message, method, path, status_code\n| filter severity in ["error"]\n| sort @timestamp desc\n| limit 100');
+  });
+
+  test('custom queries join the folder and may run on other groups', () => {
+    const { stack, queries } = setup({ standardQueries: false });
+    const other = logs.LogGroup.fromLogGroupName(stack, 'Worker', '/orders/worker');
+    const q = queries.addQuery('Jobs', { name: 'Failed jobs', queryString: 'fields @message | filter job_status = "failed"', logGroups: [other] });
+    expect(queries.queries).toEqual([q]);
+    Template.fromStack(stack).resourceCountIs('AWS::Logs::QueryDefinition', 1);
+    Template.fromStack(stack).hasResourceProperties('AWS::Logs::QueryDefinition', {
+      Name: 'orders-api/Failed jobs', QueryString: 'fields @message | filter job_status = "failed"', LogGroupNames: ['/orders/worker'],
+    });
+  });
+
+  test('the folder defaults to the construct path', () => {
+    const stack = newStack();
+    const group = new AppLogGroup(stack, 'ApiLogs');
+    const queries = new LogQueries(stack, 'Queries', { logGroups: [group.logGroup] });
+    expect(queries.recentErrors?.name).toBe('TestStack/Queries/Recent errors with request ids');
+  });
+
+  test.each([
+    [{ logGroups: [] }, /logGroups must be a non-empty list/],
+    [{ limit: 0 }, /limit must be a whole number between 1 and 10000, got 0/],
+    [{ errorLevels: [] }, /errorLevels must be a non-empty list/],
+    [{ fields: { path: '$.path' } }, /fields.path must be a JSON field name/],
+  ])('fails on bad props %#', (props, message) => {
+    const stack = newStack();
+    const group = new AppLogGroup(stack, 'ApiLogs');
+    expect(() => new LogQueries(stack, 'Queries', { logGroups: [group.logGroup], ...props })).toThrow(message);
+  });
+
+  test('fails on an empty query, a name with a slash or a duplicate name', () => {
+    const stack = newStack();
+    const group = new AppLogGroup(stack, 'ApiLogs');
+    const queries = new LogQueries(stack, 'Queries', { logGroups: [group.logGroup], folder: 'orders-api' });
+    expect(() => queries.addQuery('A', { name: 'x', queryString: ' ' })).toThrow(/queryString must be a Logs Insights query/);
+    expect(() => queries.addQuery('B', { name: 'a/b', queryString: 'fields @message' })).toThrow(/name must be a name of 1-255 characters without \//);
+    queries.addQuery('C', { name: 'Errors per 5 minutes', queryString: 'fields @message' });
+    expect(() => Template.fromStack(stack)).toThrow(/query names must be free of duplicates, got 'orders-api\/Errors per 5 minutes'/);
+  });
+
+  test('passes the nag packs', () => {
+    const { stack } = setup();
+    expectNagClean(stack);
+  });
+
+  test('matches the golden snapshot', () => {
+    const { stack } = setup();
+    expect(stableTemplate(stack)).toMatchSnapshot();
+  });
+});
