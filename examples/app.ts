@@ -4,8 +4,8 @@ import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { addExampleAlarms } from './alarms';
-import { addExampleServices } from './service';
 import { addExampleLogs } from './logs';
+import { addExampleServices } from './service';
 import { AlertTopic, CostReport } from '../src';
 
 /** A web API and a batch worker, watched. */

@@ -90,6 +90,7 @@ export function addExampleServices(scope: Construct, alertTopic: IAlertTopic): E
     serviceName: 'batch-worker',
     compute: ServiceCompute.newInstance({ instanceType: new ec2.InstanceType('t3.medium') }),
     logGroups: [logGroup('WorkerLogs', '/example/batch-worker')],
+    eventNotifications: true,
   });
 
   return { vpc, api, worker };

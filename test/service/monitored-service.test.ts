@@ -1,4 +1,4 @@
-import { Size, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_sns as sns } from 'aws-cdk-lib';
+import { CfnWaitConditionHandle, Size, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_sns as sns } from 'aws-cdk-lib';
 import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { AlertTopic, MonitoredService, MonitoredServiceProps, ServiceCompute } from '../../src';
 import { expectNagClean, nagFindings, newStack, stableTemplate } from '../helpers';
@@ -375,7 +375,7 @@ describe('MonitoredService', () => {
     api.scaleOnCpuUtilization({ targetUtilizationPercent: 50 });
     api.scaleOnMemoryUtilization({ targetUtilizationPercent: 70 });
     api.scaleOnBusinessHours({ timeZone: 'Europe/Berlin', duringHours: { minCapacity: 2 }, outsideHours: { minCapacity: 1 } });
-    new MonitoredService(stack, 'Worker', { vpc, alertTopic, agentMetrics, compute: ServiceCompute.newInstance() });
+    new MonitoredService(stack, 'Worker', { vpc, alertTopic, agentMetrics, compute: ServiceCompute.newInstance(), eventNotifications: true });
     expectNagClean(stack);
   });
 
@@ -403,5 +403,75 @@ describe('MonitoredService', () => {
     const alertTopic = AlertTopic.fromTopic(stack, 'Imported', { topic, encryptionKey });
     new MonitoredService(stack, 'Api', { vpc: importedVpc(stack), alertTopic });
     Annotations.fromStack(stack).hasWarning('/TestStack/Api', Match.stringLikeRegexp('AWSServiceRoleForAutoScaling.*cdk-watchkeeper:MonitoredService.topicKey'));
+  });
+
+  describe('event notifications', () => {
+    test('are off by default', () => {
+      const { stack, service } = setup();
+      expect(service.eventNotifications).toBeUndefined();
+      Template.fromStack(stack).resourceCountIs('AWS::Events::Rule', 0);
+    });
+
+    test('add no rule for a group the service creates: its group notifications already reach the topic', () => {
+      const { stack, service } = setup({ eventNotifications: true });
+      expect(service.eventNotifications).toBeUndefined();
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::Events::Rule', 0);
+      template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+        NotificationConfigurations: [Match.objectLike({ NotificationTypes: Match.arrayWith(['autoscaling:EC2_INSTANCE_LAUNCH_ERROR']) })],
+      });
+    });
+
+    test('notify failed launches and terminations of an existing group, and nothing account-wide', () => {
+      const stack = newStack();
+      const vpc = importedVpc(stack);
+      const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['a@example.com'] });
+      const group = new autoscaling.AutoScalingGroup(stack, 'Legacy', {
+        vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      });
+      const service = new MonitoredService(stack, 'Api', {
+        alertTopic, compute: ServiceCompute.existingAutoScalingGroup(group), eventNotifications: true,
+      });
+      expect(service.eventNotifications?.autoScalingFailureRule).toBeDefined();
+      expect(service.eventNotifications?.instanceStateRule).toBeUndefined();
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::Events::Rule', 1);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          'source': ['aws.autoscaling'],
+          'detail-type': ['EC2 Instance Launch Unsuccessful', 'EC2 Instance Terminate Unsuccessful'],
+          'detail': { AutoScalingGroupName: [{ Ref: Match.stringLikeRegexp('^LegacyASG') }] },
+        },
+        Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^Alerts') } })],
+      });
+    });
+
+    test('notify state changes of single instances', () => {
+      const { stack } = setup({ compute: ServiceCompute.newInstance(), eventNotifications: true }, 'Worker');
+      Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.ec2'],
+          detail: { 'instance-id': [{ Ref: Match.stringLikeRegexp('^WorkerInstance') }], 'state': ['stopped', 'terminated'] },
+        },
+      });
+    });
+  });
+
+  describe('stack budget', () => {
+    const fill = (stack: Stack, count: number) => {
+      for (let i = 0; i < count; i++) new CfnWaitConditionHandle(stack, `Filler${i}`);
+    };
+
+    test('warns when the stack holding the service nears CloudFormation\'s 500 resources', () => {
+      const { stack } = setup();
+      fill(stack, 400);
+      Annotations.fromStack(stack).hasWarning('/TestStack', Match.stringLikeRegexp('of CloudFormation\'s 500 resources per stack.*cdk-watchkeeper:StackBudget.resources'));
+    });
+
+    test('fails the synth when the stack holding the service exceeds 500 resources', () => {
+      const { stack } = setup();
+      fill(stack, 500);
+      expect(() => Template.fromStack(stack)).toThrow(/TestStack has \d+ resources; CloudFormation accepts at most 500/);
+    });
   });
 });
