@@ -48,7 +48,10 @@ const warm = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-warm-'));
 buildApp(warm, 2);
 fs.rmSync(warm, { recursive: true, force: true });
 
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${variant}-${n}-`));
+// BENCH_OUTDIR keeps the cloud assembly at a known place (for auditing the templates).
+const outdir = process.env.BENCH_OUTDIR
+  ? path.resolve(process.env.BENCH_OUTDIR)
+  : fs.mkdtempSync(path.join(os.tmpdir(), `bench-${variant}-${n}-`));
 let peakHeap = 0;
 const sampler = setInterval(() => { peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed); }, 20);
 const started = process.hrtime.bigint();
@@ -69,7 +72,9 @@ for (const st of assembly.stacks) {
   maxStackResources = Math.max(maxStackResources, count);
   maxStackBytes = Math.max(maxStackBytes, Buffer.byteLength(text));
 }
-if (process.env.BENCH_KEEP) console.error(`kept ${outdir}`); else fs.rmSync(outdir, { recursive: true, force: true });
+if (process.env.BENCH_KEEP || process.env.BENCH_OUTDIR) console.error(`kept ${outdir}`); else fs.rmSync(outdir, { recursive: true, force: true });
+const overLimit = maxStackResources > 500 || maxStackBytes > 1_000_000;
+if (overLimit) process.exitCode = 1;
 console.log(JSON.stringify({
   variant, services: n, stacks: assembly.stacks.length, elapsedMs: Math.round(elapsedMs),
   peakHeapMb: Math.round(peakHeap / 1048576), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
