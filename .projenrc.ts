@@ -81,7 +81,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.gitignore.removePatterns('logs');
 project.gitignore.exclude('/logs/');
 project.npmignore?.removePatterns('logs');
-project.npmignore?.exclude('/logs/');
+project.npmignore?.exclude('/logs/', '/cdk.out/', '/cdk.out.fleet/', '/examples/', '/bench/', '/docs/', '/rosetta/', '/.ci/', '/.ci-venv/', '/cdk.json');
 
 // Pure decision modules (*.pure.ts) hold the logic of Lambda handlers and of synth-time
 // calculations. They must stay free of I/O so they can be tested as plain functions.
