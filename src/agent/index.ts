@@ -1,1 +1,5 @@
 export * from './metric-target';
+export * from './plugins';
+export * from './log-sources';
+export * from './agent-config';
+export * from './cloudwatch-agent';

@@ -67,3 +67,14 @@ export const READ_QUERY_RESULTS: UnscopedActions = {
     + 'Amazon CloudWatch Logs): a query can only start on the granted log groups (logs:StartQuery is scoped), '
     + 'but reading its results and listing saved queries need Resource *.',
 };
+
+/**
+ * What the CloudWatch agent reads about its own instance: its tags (for the
+ * `AutoScalingGroupName` dimension) and its volumes (for EBS dimensions of disk metrics).
+ * Neither action supports resource-level permissions.
+ */
+export const AGENT_EC2_METADATA: UnscopedActions = {
+  actions: ['ec2:DescribeTags', 'ec2:DescribeVolumes'],
+  reason: 'ec2:DescribeTags and ec2:DescribeVolumes do not support resource-level permissions (Service Authorization Reference, '
+    + 'Amazon EC2): the CloudWatch agent reads its instance\'s tags and volumes with them.',
+};

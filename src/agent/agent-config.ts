@@ -1,0 +1,398 @@
+import { Duration, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
+import { agentError, checkInterval } from './agent-error';
+import { AgentLogFileProps, WindowsEventLogProps } from './log-sources';
+import { LINUX_OWN_DIMENSIONS, linuxMetricName } from './measurements';
+import { AgentMetricTarget, IAgentMetricSource } from './metric-target';
+import { AgentOs, AgentPlugin } from './plugins';
+import { renderLogFile, renderWindowsEvent } from './render-logs';
+
+/** EC2 dimensions the agent can append to every metric it publishes. */
+export enum AppendDimension {
+  /** The instance id: one series per instance. */
+  INSTANCE_ID = 'InstanceId',
+  /** The Auto Scaling group name (only on instances that belong to a group). */
+  AUTO_SCALING_GROUP_NAME = 'AutoScalingGroupName',
+  /** The AMI id. */
+  IMAGE_ID = 'ImageId',
+  /** The instance type. */
+  INSTANCE_TYPE = 'InstanceType',
+}
+
+/** What the CloudWatch agent collects and how it dimensions it. */
+export interface AgentConfigProps {
+  /**
+   * The operating system of the instances.
+   * @default AgentOs.LINUX
+   */
+  readonly os?: AgentOs;
+  /**
+   * The metric plugins. The default is the recommended, cost-conscious set: memory,
+   * swap and disk `/` (Linux) or Memory, Paging File and LogicalDisk (Windows).
+   * @default - AgentConfig.recommendedPlugins(os)
+   */
+  readonly metrics?: AgentPlugin[];
+  /**
+   * The CloudWatch namespace.
+   * @default 'CWAgent'
+   */
+  readonly namespace?: string;
+  /**
+   * How often every plugin collects (plugins may override it). Below 60 seconds the agent
+   * publishes high-resolution metrics, which cost the same per metric but more API calls.
+   * @default Duration.seconds(60)
+   */
+  readonly interval?: Duration;
+  /**
+   * The EC2 dimensions appended to every series. Each appended dimension whose value
+   * differs between instances multiplies the series (and the bill).
+   * @default [AppendDimension.INSTANCE_ID, AppendDimension.AUTO_SCALING_GROUP_NAME]
+   */
+  readonly appendDimensions?: AppendDimension[];
+  /**
+   * Also publish one rolled-up series per Auto Scaling group (and per group and disk
+   * path): what group alarms, scaling policies and dashboards read.
+   * @default true
+   */
+  readonly aggregateByAutoScalingGroup?: boolean;
+  /**
+   * Also publish one rolled-up series per instance with only `InstanceId`, needed to read
+   * a single instance's metrics when `ImageId` or `InstanceType` are appended.
+   * @default false
+   */
+  readonly aggregateByInstance?: boolean;
+  /**
+   * The log files to ship.
+   * @default - none
+   */
+  readonly logFiles?: AgentLogFileProps[];
+  /**
+   * The Windows event logs to ship (Windows only).
+   * @default - none
+   */
+  readonly windowsEventLogs?: WindowsEventLogProps[];
+}
+
+const NAMESPACE = /^(?!AWS\/)[\w.\-/#:]{1,255}$/;
+
+/**
+ * The telemetry model: a typed, validated CloudWatch agent configuration. It renders the
+ * agent's JSON, and it is what alarms, scaling policies and dashboards read agent metrics
+ * through: every `metricXxx` accessor returns exactly a series the rendered configuration
+ * publishes, or fails at synth saying what to change.
+ *
+ * @example
+ * const config = new AgentConfig({
+ *   metrics: [AgentPlugin.memory(), AgentPlugin.disk({ paths: ['/', '/data'] }), AgentPlugin.cpu()],
+ *   logFiles: [{ filePath: '/var/log/orders/app.log', logGroupName: '/orders/app' }],
+ * });
+ */
+export class AgentConfig implements IAgentMetricSource {
+  /** The recommended plugins for an operating system: memory, swap and root disk usage in percent. */
+  public static recommendedPlugins(os: AgentOs = AgentOs.LINUX): AgentPlugin[] {
+    return os === AgentOs.WINDOWS
+      ? [AgentPlugin.windowsMemory(), AgentPlugin.windowsPagingFile(), AgentPlugin.windowsLogicalDisk()]
+      : [AgentPlugin.memory(), AgentPlugin.swap(), AgentPlugin.disk()];
+  }
+
+  /** The operating system. */
+  public readonly os: AgentOs;
+  /** The CloudWatch namespace. */
+  public readonly namespace: string;
+  /** The collection interval in seconds. */
+  public readonly intervalSeconds: number;
+  /** The metric plugins. */
+  public readonly plugins: AgentPlugin[];
+  /** The appended EC2 dimensions. */
+  public readonly appendDimensions: AppendDimension[];
+  /** The log files shipped. */
+  public readonly logFiles: AgentLogFileProps[];
+  /** The Windows event logs shipped. */
+  public readonly windowsEventLogs: WindowsEventLogProps[];
+
+  private readonly aggregations: string[][];
+  private readonly rendered: string;
+
+  public constructor(props: AgentConfigProps = {}) {
+    this.os = props.os ?? AgentOs.LINUX;
+    this.namespace = props.namespace ?? 'CWAgent';
+    if (!NAMESPACE.test(this.namespace)) {
+      agentError('namespace', 'a CloudWatch namespace of 1 to 255 letters, digits and . - _ / # : not starting with AWS/', this.namespace);
+    }
+    this.intervalSeconds = checkInterval('interval', props.interval ?? Duration.seconds(60));
+    this.plugins = [...(props.metrics ?? AgentConfig.recommendedPlugins(this.os))];
+    this.appendDimensions = [...(props.appendDimensions ?? [AppendDimension.INSTANCE_ID, AppendDimension.AUTO_SCALING_GROUP_NAME])];
+    this.logFiles = [...(props.logFiles ?? [])];
+    this.windowsEventLogs = [...(props.windowsEventLogs ?? [])];
+    if (this.plugins.length === 0 && this.logFiles.length === 0 && this.windowsEventLogs.length === 0) {
+      agentError('metrics', 'non-empty when no logs are collected (the agent would do nothing)', []);
+    }
+    this.checkPlugins();
+    if (new Set(this.appendDimensions).size !== this.appendDimensions.length) agentError('appendDimensions', 'without duplicates', this.appendDimensions);
+    this.aggregations = this.planAggregations(props);
+    this.rendered = JSON.stringify(this.toJson());
+  }
+
+  /** The mount paths (Linux) whose disk usage in percent is published; none on Windows (use `metricLogicalDiskFreePercent`). */
+  public get diskPaths(): string[] {
+    const disk = this.plugin('disk');
+    return disk && disk.collects('used_percent') ? [...disk._diskPaths] : [];
+  }
+
+  /** The agent configuration as JSON text, keys in a fixed order (the SSM parameter's value). */
+  public render(): string {
+    return this.rendered;
+  }
+
+  /** The dimension sets (sorted names joined by commas) the configuration publishes for a metric name. */
+  public publishedDimensionSets(metricName: string): string[] {
+    const plugin = this.plugins.find(p => this.metricNames(p).includes(metricName));
+    if (!plugin) return [];
+    const own = this.ownDimensions(plugin);
+    const appended = this.appendDimensions as string[];
+    // The agent's own series: the plugin's dimensions plus the appended ones (or `host` when
+    // none are appended); AutoScalingGroupName only on instances that belong to a group.
+    const originals = [[...own, ...(appended.length > 0 ? appended : ['host'])]];
+    if (appended.includes(AppendDimension.AUTO_SCALING_GROUP_NAME)) {
+      originals.push([...own, ...appended.filter(d => d !== AppendDimension.AUTO_SCALING_GROUP_NAME)]);
+    }
+    // One rolled-up series per aggregation whose dimensions the metric carries.
+    const all = new Set([...own, ...appended]);
+    const aggregates = this.aggregations.filter(agg => agg.every(d => all.has(d)));
+    const sets = [...(plugin._dropOriginal ? [] : originals), ...aggregates];
+    return [...new Set(sets.map(set => [...set].sort().join(',')))];
+  }
+
+  /**
+   * Custom metric series one instance publishes (each one is billed as a custom metric
+   * while it receives data): original series unless dropped, plus per-instance roll-ups.
+   * Plugins measuring every device, interface or core (`*`) are counted as two.
+   */
+  public seriesPerInstance(): number {
+    let total = 0;
+    for (const p of this.plugins) {
+      const perName = p.measurements.length * this.resourceCount(p);
+      if (!p._dropOriginal) total += perName;
+      if (p.key === 'disk' && this.aggregations.some(a => a.includes(AppendDimension.INSTANCE_ID) && a.includes('path'))) total += perName;
+      if (this.aggregations.some(a => a.length === 1 && a[0] === AppendDimension.INSTANCE_ID)) total += p.measurements.length;
+    }
+    return total;
+  }
+
+  /** Custom metric series one Auto Scaling group adds through its roll-ups, whatever its size. */
+  public seriesPerAutoScalingGroup(): number {
+    let total = 0;
+    for (const p of this.plugins) {
+      if (this.aggregations.some(a => a.length === 1 && a[0] === AppendDimension.AUTO_SCALING_GROUP_NAME)) total += p.measurements.length;
+      const diskKey = this.os === AgentOs.WINDOWS ? 'LogicalDisk' : 'disk';
+      if (p.key === diskKey && this.aggregations.some(a => a.length === 2 && a[0] === AppendDimension.AUTO_SCALING_GROUP_NAME)) {
+        total += p.measurements.length * this.resourceCount(p);
+      }
+    }
+    return total;
+  }
+
+  /** Memory in use, percent: Linux `mem_used_percent`, Windows `Memory % Committed Bytes In Use`. */
+  public metricMemUsedPercent(target: AgentMetricTarget, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.os === AgentOs.WINDOWS
+      ? this.windowsMetric('Memory', '% Committed Bytes In Use', undefined, target, options)
+      : this.linuxMetric('mem', 'used_percent', {}, target, options);
+  }
+
+  /** Swap in use, percent: Linux `swap_used_percent`, Windows `Paging File % Usage` of `_Total`. */
+  public metricSwapUsedPercent(target: AgentMetricTarget, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.os === AgentOs.WINDOWS
+      ? this.windowsMetric('Paging File', '% Usage', '_Total', target, options)
+      : this.linuxMetric('swap', 'used_percent', {}, target, options);
+  }
+
+  /** Disk space in use on a mount path, percent (Linux `disk_used_percent`). */
+  public metricDiskUsedPercent(path: string, target: AgentMetricTarget, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (this.os === AgentOs.WINDOWS) {
+      agentError('metricDiskUsedPercent', 'used with a Linux configuration; Windows publishes LogicalDisk % Free Space (metricLogicalDiskFreePercent)', path);
+    }
+    return this.linuxMetric('disk', 'used_percent', { path }, target, options);
+  }
+
+  /** Free inodes on a mount path (Linux `disk_inodes_free`): a disk can be full of small files with space left. */
+  public metricDiskInodesFree(path: string, target: AgentMetricTarget, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.linuxMetric('disk', 'inodes_free', { path }, target, options);
+  }
+
+  /** Busy CPU of all cores together, percent (Linux `cpu_usage_active`, `cpu` = `cpu-total`). */
+  public metricCpuUsageActive(target: AgentMetricTarget, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.linuxMetric('cpu', 'usage_active', { cpu: 'cpu-total' }, target, options);
+  }
+
+  /** Established TCP connections (Linux `netstat_tcp_established`). */
+  public metricTcpEstablished(target: AgentMetricTarget, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.linuxMetric('netstat', 'tcp_established', {}, target, options);
+  }
+
+  /** Free space of a Windows drive (`C:`), percent (`LogicalDisk % Free Space`). */
+  public metricLogicalDiskFreePercent(drive: string, target: AgentMetricTarget, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.windowsMetric('LogicalDisk', '% Free Space', drive, target, options);
+  }
+
+  /** The agent's JSON as an object (what `render()` serializes). */
+  private toJson(): Record<string, unknown> {
+    const out: Record<string, unknown> = {
+      agent: { metrics_collection_interval: this.intervalSeconds },
+    };
+    if (this.plugins.length > 0) {
+      const collected: Record<string, unknown> = {};
+      for (const p of this.plugins) {
+        if (p.key === 'procstat') {
+          collected.procstat = [...((collected.procstat as unknown[]) ?? []), p._render()];
+        } else {
+          collected[p.key] = p._render();
+        }
+      }
+      const metrics: Record<string, unknown> = { namespace: this.namespace };
+      if (this.appendDimensions.length > 0) {
+        metrics.append_dimensions = Object.fromEntries(this.appendDimensions.map(d => [d, `\${aws:${d}}`]));
+      }
+      if (this.aggregations.length > 0) metrics.aggregation_dimensions = this.aggregations.map(a => [...a]);
+      metrics.metrics_collected = collected;
+      out.metrics = metrics;
+    }
+    const logsCollected: Record<string, unknown> = {};
+    if (this.logFiles.length > 0) logsCollected.files = { collect_list: this.logFiles.map(renderLogFile) };
+    if (this.windowsEventLogs.length > 0) logsCollected.windows_events = { collect_list: this.windowsEventLogs.map(renderWindowsEvent) };
+    if (Object.keys(logsCollected).length > 0) out.logs = { logs_collected: logsCollected };
+    this.checkLogs();
+    return out;
+  }
+
+  private checkPlugins(): void {
+    const seen = new Set<string>();
+    for (const p of this.plugins) {
+      if (p.os !== this.os) agentError(`metrics[${p.key}]`, `a ${this.os} plugin in a ${this.os} configuration`, `a ${p.os} plugin`);
+      if (p.key !== 'procstat' && seen.has(p.key)) agentError('metrics', 'free of duplicate plugins', p.key);
+      seen.add(p.key);
+    }
+    if (this.os === AgentOs.LINUX && this.windowsEventLogs.length > 0) {
+      agentError('windowsEventLogs', 'empty in a linux configuration', this.windowsEventLogs.map(e => e.eventName));
+    }
+  }
+
+  private checkLogs(): void {
+    const paths = new Set<string>();
+    for (const f of this.logFiles) {
+      if (paths.has(f.filePath)) agentError('logFiles', 'free of duplicate file paths', f.filePath);
+      paths.add(f.filePath);
+    }
+    // The agent refuses one group with two different retentions.
+    const retention = new Map<string, unknown>();
+    for (const d of [...this.logFiles, ...this.windowsEventLogs]) {
+      const r = d.retention ?? 'default';
+      if (retention.has(d.logGroupName) && retention.get(d.logGroupName) !== r) {
+        agentError(`logFiles[${d.logGroupName}].retention`, 'the same for every source writing to one log group', r);
+      }
+      retention.set(d.logGroupName, r);
+    }
+  }
+
+  private planAggregations(props: AgentConfigProps): string[][] {
+    const appended = this.appendDimensions as string[];
+    const out: string[][] = [];
+    const byGroup = props.aggregateByAutoScalingGroup ?? true;
+    const windows = this.os === AgentOs.WINDOWS;
+    const pathDim = windows ? 'instance' : 'path';
+    const hasDisk = this.plugins.some(p => p.key === (windows ? 'LogicalDisk' : 'disk'));
+    if (byGroup && this.plugins.length > 0) {
+      if (!appended.includes(AppendDimension.AUTO_SCALING_GROUP_NAME)) {
+        agentError('appendDimensions', 'including AUTO_SCALING_GROUP_NAME when aggregateByAutoScalingGroup is on (set it to false otherwise)', appended);
+      }
+      out.push([AppendDimension.AUTO_SCALING_GROUP_NAME]);
+      if (hasDisk) out.push([AppendDimension.AUTO_SCALING_GROUP_NAME, pathDim]);
+    }
+    if (!windows && hasDisk && appended.includes(AppendDimension.INSTANCE_ID)) out.push([AppendDimension.INSTANCE_ID, 'path']);
+    if (props.aggregateByInstance) {
+      if (!appended.includes(AppendDimension.INSTANCE_ID)) agentError('appendDimensions', 'including INSTANCE_ID when aggregateByInstance is on', appended);
+      out.push([AppendDimension.INSTANCE_ID]);
+    }
+    return out;
+  }
+
+  private resourceCount(p: AgentPlugin): number {
+    const resources = p._render().resources as string[] | undefined;
+    if (!resources) return 1;
+    return resources.reduce((n, r) => n + (r === '*' ? 2 : 1), 0);
+  }
+
+  private plugin(key: string): AgentPlugin | undefined {
+    return this.plugins.find(p => p.key === key);
+  }
+
+  private metricNames(p: AgentPlugin): string[] {
+    return p.os === AgentOs.WINDOWS ? p.measurements.map(m => `${p.key} ${m}`) : p.measurements.map(m => linuxMetricName(p.key, m));
+  }
+
+  private ownDimensions(p: AgentPlugin): string[] {
+    if (p.os === AgentOs.WINDOWS) return p._render().resources ? ['instance', 'objectname'] : ['objectname'];
+    const own = [...(LINUX_OWN_DIMENSIONS[p.key] ?? [])];
+    return p.key === 'disk' ? own.filter(d => d !== 'device') : own;
+  }
+
+  private linuxMetric(key: string, measurement: string, own: Record<string, string>, target: AgentMetricTarget,
+    options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (this.os !== AgentOs.LINUX) agentError(`metric ${linuxMetricName(key, measurement)}`, 'read from a linux configuration', this.os);
+    const plugin = this.plugin(key);
+    const name = linuxMetricName(key, measurement);
+    if (!plugin || !plugin.collects(measurement)) {
+      agentError(`metric ${name}`, `collected: add AgentPlugin.${pluginFactory(key)}() with measurement ${measurement}`, 'not collected');
+    }
+    if (key === 'disk' && !plugin._diskPaths.includes(own.path)) {
+      agentError(`metric ${name}`, `read for a measured path (${plugin._diskPaths.join(', ')})`, own.path);
+    }
+    // Rolled-up series carry only the aggregation dimensions: the per-core/per-path keys the
+    // aggregation keeps, nothing else.
+    const dims = this.dimensionsFor(name, target, key === 'disk' ? { path: own.path } : {}, own);
+    return this.metric(name, dims, options);
+  }
+
+  private windowsMetric(objectName: string, counter: string, instance: string | undefined, target: AgentMetricTarget,
+    options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (this.os !== AgentOs.WINDOWS) agentError(`metric ${objectName} ${counter}`, 'read from a windows configuration', this.os);
+    const plugin = this.plugin(objectName);
+    const name = `${objectName} ${counter}`;
+    if (!plugin || !plugin.collects(counter)) agentError(`metric ${name}`, `collected: add the ${objectName} counter ${counter}`, 'not collected');
+    const own: Record<string, string> = { objectname: objectName, ...(instance !== undefined ? { instance } : {}) };
+    const dims = this.dimensionsFor(name, target, objectName === 'LogicalDisk' && instance !== undefined ? { instance } : {}, own);
+    return this.metric(name, dims, options);
+  }
+
+  /**
+   * The dimensions of the series for a target: the group's rolled-up series
+   * (`AutoScalingGroupName` plus the aggregation's path), or one instance's series.
+   */
+  private dimensionsFor(name: string, target: AgentMetricTarget, aggregateKeys: Record<string, string>,
+    own: Record<string, string>): Record<string, string> {
+    const published = this.publishedDimensionSets(name);
+    const candidates: Record<string, string>[] = target.dimensionName === AppendDimension.AUTO_SCALING_GROUP_NAME
+      ? [{ ...aggregateKeys, AutoScalingGroupName: target.dimensionValue }]
+      : [{ ...aggregateKeys, InstanceId: target.dimensionValue }, { ...own, InstanceId: target.dimensionValue }];
+    for (const dims of candidates) {
+      if (published.includes(Object.keys(dims).sort().join(','))) return dims;
+    }
+    const advice = target.dimensionName === AppendDimension.AUTO_SCALING_GROUP_NAME
+      ? 'keep aggregateByAutoScalingGroup on and AUTO_SCALING_GROUP_NAME in appendDimensions'
+      : 'append INSTANCE_ID and no other per-instance dimension, or set aggregateByInstance';
+    return agentError(`metric ${name}`, `published per ${target.dimensionName} to be read that way (${advice}); `
+      + `this configuration publishes [${published.join(' | ')}]`, target.dimensionValue);
+  }
+
+  private metric(metricName: string, dimensionsMap: Record<string, string>, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: this.namespace,
+      metricName,
+      dimensionsMap,
+      period: Duration.seconds(Math.max(60, this.intervalSeconds)),
+      ...options,
+    });
+  }
+}
+
+function pluginFactory(key: string): string {
+  return ({ mem: 'memory', net: 'network', diskio: 'diskIo', nvidia_gpu: 'nvidiaGpu' } as Record<string, string>)[key] ?? key;
+}

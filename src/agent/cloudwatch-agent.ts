@@ -1,0 +1,230 @@
+import { createHash } from 'crypto';
+import {
+  Names,
+  RemovalPolicy,
+  Validations,
+  aws_autoscaling as autoscaling,
+  aws_ec2 as ec2,
+  aws_iam as iam,
+  aws_kms as kms,
+  aws_logs as logs,
+  aws_ssm as ssm,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { AgentConfig } from './agent-config';
+import { AgentLogDestination } from './log-sources';
+import { AgentOs } from './plugins';
+import { allowLogsToUseKey, sharedLogGroupKey } from '../logs/log-group-key';
+import { registerUsage } from '../private/usage-registry';
+import { AGENT_EC2_METADATA, PUT_METRIC_DATA, unscopedStatement } from '../private/unscoped-actions';
+import { checkInteger, checkPattern } from '../private/validation';
+
+/** How the CloudWatch agent reaches the instances. */
+export interface CloudWatchAgentProps {
+  /** What the agent collects: the telemetry model. */
+  readonly config: AgentConfig;
+  /**
+   * The SSM parameter holding the configuration. The `AmazonCloudWatch-` prefix is what
+   * AWS's own agent documents and console expect.
+   * @default - 'AmazonCloudWatch-' plus a name unique in the app
+   */
+  readonly parameterName?: string;
+  /**
+   * The key encrypting the log groups the agent writes.
+   * @default - the stack's one key for the log groups of this library (rotation on, usable
+   *   by CloudWatch Logs of this account and Region)
+   */
+  readonly logEncryptionKey?: kms.IKey;
+  /**
+   * What happens to the created log groups when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * How many instances run this configuration, for the cost report's count of custom
+   * metric series.
+   * @default 1
+   */
+  readonly expectedInstances?: number;
+  /**
+   * How many Auto Scaling groups run this configuration, for the cost report (each adds
+   * its rolled-up series).
+   * @default - the number of groups it is installed on
+   */
+  readonly expectedAutoScalingGroups?: number;
+}
+
+/**
+ * Puts a CloudWatch agent configuration on instances: the rendered configuration in an SSM
+ * parameter, one log group per destination (finite retention, KMS, retained), a managed
+ * policy granting exactly what the agent does, and user data that installs the agent on
+ * Amazon Linux 2023, Ubuntu or Windows Server and starts it with the configuration.
+ *
+ * On Linux the start command is also installed as a per-boot script, and the user data
+ * carries the configuration's hash: a configuration change changes the user data, so a
+ * group's launch template gets a new version and an instance is restarted, and the agent
+ * reads the new configuration on that boot.
+ *
+ * @example
+ * declare const group: autoscaling.AutoScalingGroup;
+ * const config = new AgentConfig({ logFiles: [{ filePath: '/var/log/orders/app.log', logGroupName: '/orders/app' }] });
+ * const agent = new CloudWatchAgent(this, 'Agent', { config });
+ * agent.installOnAutoScalingGroup(group);
+ */
+export class CloudWatchAgent extends Construct {
+  /** The telemetry model. */
+  public readonly config: AgentConfig;
+  /** The SSM parameter holding the rendered configuration. */
+  public readonly parameter: ssm.StringParameter;
+  /** The managed policy attached to the roles of the instances. */
+  public readonly policy: iam.ManagedPolicy;
+  /** The log groups the agent writes, by name. */
+  public readonly logGroups: logs.ILogGroup[];
+  /** A short hash of the configuration; it changes whenever the configuration does. */
+  public readonly configHash: string;
+
+  private readonly groups = new Set<string>();
+
+  public constructor(scope: Construct, id: string, props: CloudWatchAgentProps) {
+    super(scope, id);
+    this.config = props.config;
+    const rendered = this.config.render();
+    this.configHash = createHash('sha256').update(rendered).digest('hex').slice(0, 16);
+    checkInteger(this, 'expectedInstances', props.expectedInstances, 0, 100_000);
+    checkInteger(this, 'expectedAutoScalingGroups', props.expectedAutoScalingGroups, 0, 10_000);
+
+    const parameterName = props.parameterName ?? `AmazonCloudWatch-${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`;
+    checkPattern(this, 'parameterName', parameterName, /^[a-zA-Z0-9_.\-/]{1,1011}$/, 'an SSM parameter name of letters, digits and _.-/');
+    // Standard parameters hold 4 KB, advanced ones 8 KB (and cost $0.05 a month).
+    const bytes = Buffer.byteLength(rendered);
+    checkInteger(this, 'config (rendered bytes)', bytes, 1, 8192);
+    this.parameter = new ssm.StringParameter(this, 'Parameter', {
+      parameterName,
+      stringValue: rendered,
+      tier: bytes > 4096 ? ssm.ParameterTier.ADVANCED : ssm.ParameterTier.STANDARD,
+      description: `CloudWatch agent configuration (sha256 ${this.configHash})`,
+    });
+
+    this.logGroups = this.createLogGroups(props);
+    this.policy = this.createPolicy();
+
+    registerUsage(this, () => {
+      const instances = props.expectedInstances ?? 1;
+      const groups = props.expectedAutoScalingGroups ?? this.groups.size;
+      const series = instances * this.config.seriesPerInstance() + groups * this.config.seriesPerAutoScalingGroup();
+      return {
+        customMetricSeries: series,
+        detail: `${this.node.path}: ${this.config.seriesPerInstance()} agent series per instance × ${instances} `
+          + `+ ${this.config.seriesPerAutoScalingGroup()} per group × ${groups}`,
+      };
+    });
+  }
+
+  /** Installs and starts the agent on a new instance, and grants its role what the agent needs. */
+  public installOnInstance(instance: ec2.Instance): void {
+    this.install(instance.role, instance.userData);
+  }
+
+  /** Installs and starts the agent on every instance of a group, and grants the group's role. */
+  public installOnAutoScalingGroup(group: autoscaling.AutoScalingGroup): void {
+    this.grant(group.role);
+    group.addUserData(...this.userDataCommands());
+    this.groups.add(group.node.path);
+  }
+
+  /** Installs and starts the agent through any user data, and grants the role. */
+  public install(role: iam.IRole, userData: ec2.UserData): void {
+    this.grant(role);
+    userData.addCommands(...this.userDataCommands());
+  }
+
+  /** Attaches the agent's managed policy to a role (for instances whose user data you manage). */
+  public grant(role: iam.IRole): void {
+    this.policy.attachToRole(role);
+  }
+
+  /** The user data lines that install, configure and start the agent for the configuration's OS. */
+  public userDataCommands(): string[] {
+    const source = `ssm:${this.parameter.parameterName}`;
+    if (this.config.os === AgentOs.WINDOWS) {
+      return [
+        `# CloudWatch agent, configuration sha256 ${this.configHash}`,
+        '$ctl = "$env:ProgramFiles\\Amazon\\AmazonCloudWatchAgent\\amazon-cloudwatch-agent-ctl.ps1"',
+        'if (-not (Test-Path $ctl)) {',
+        '  $msi = "$env:TEMP\\amazon-cloudwatch-agent.msi"',
+        '  Invoke-WebRequest -UseBasicParsing -Uri "https://amazoncloudwatch-agent.s3.amazonaws.com/windows/amd64/latest/amazon-cloudwatch-agent.msi" -OutFile $msi',
+        '  Start-Process msiexec.exe -Wait -ArgumentList "/i `"$msi`" /qn"',
+        '}',
+        `& $ctl -a fetch-config -m ec2 -s -c ${source}`,
+      ];
+    }
+    const script = '/var/lib/cloud/scripts/per-boot/watchkeeper-cloudwatch-agent.sh';
+    return [
+      `# CloudWatch agent, configuration sha256 ${this.configHash}`,
+      'if [ ! -x /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl ]; then',
+      '  if command -v dnf >/dev/null 2>&1; then dnf install -y amazon-cloudwatch-agent',
+      '  elif command -v yum >/dev/null 2>&1; then yum install -y amazon-cloudwatch-agent',
+      '  elif command -v dpkg >/dev/null 2>&1; then',
+      '    arch="$(dpkg --print-architecture)"',
+      '    curl -fsSL -o /tmp/amazon-cloudwatch-agent.deb "https://amazoncloudwatch-agent.s3.amazonaws.com/ubuntu/${arch}/latest/amazon-cloudwatch-agent.deb"',
+      '    dpkg -i -E /tmp/amazon-cloudwatch-agent.deb',
+      '  fi',
+      'fi',
+      `mkdir -p "$(dirname ${script})"`,
+      `printf '%s\\n' '#!/bin/sh' '/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c ${source}' > ${script}`,
+      `chmod 700 ${script}`,
+      script,
+    ];
+  }
+
+  private createLogGroups(props: CloudWatchAgentProps): logs.ILogGroup[] {
+    const destinations: AgentLogDestination[] = [...this.config.logFiles, ...this.config.windowsEventLogs];
+    if (destinations.length === 0) return [];
+    const key = props.logEncryptionKey ?? sharedLogGroupKey(this);
+    if (props.logEncryptionKey) allowLogsToUseKey(this, props.logEncryptionKey);
+    const byName = new Map<string, logs.ILogGroup>();
+    for (const d of destinations) {
+      if (byName.has(d.logGroupName)) continue;
+      byName.set(d.logGroupName, new logs.LogGroup(this, `Logs${byName.size}`, {
+        logGroupName: d.logGroupName,
+        retention: d.retention ?? logs.RetentionDays.ONE_MONTH,
+        encryptionKey: key,
+        removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+      }));
+    }
+    return [...byName.values()];
+  }
+
+  private createPolicy(): iam.ManagedPolicy {
+    const statements = [
+      new iam.PolicyStatement({
+        sid: 'ReadConfiguration',
+        actions: ['ssm:GetParameter'],
+        resources: [this.parameter.parameterArn],
+      }),
+      unscopedStatement('ReadInstanceMetadata', AGENT_EC2_METADATA),
+    ];
+    if (this.config.plugins.length > 0) {
+      const put = unscopedStatement('PublishMetrics', PUT_METRIC_DATA);
+      put.addCondition('StringEquals', { 'cloudwatch:namespace': this.config.namespace });
+      statements.push(put);
+    }
+    if (this.logGroups.length > 0) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'WriteLogs',
+        actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+        // The group ARN ends in :* and so covers its streams.
+        resources: this.logGroups.map(g => g.logGroupArn),
+      }));
+    }
+    const policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: `What the CloudWatch agent of ${this.node.path} needs, nothing more`,
+      statements,
+    });
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `${AGENT_EC2_METADATA.reason} ${PUT_METRIC_DATA.reason}`,
+    });
+    return policy;
+  }
+}
