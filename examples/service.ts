@@ -8,7 +8,7 @@ import {
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { IAlertTopic, MonitoredService, ServiceCompute } from '../src';
+import { AgentConfig, AgentLogFilter, AgentPlugin, IAlertTopic, MonitoredService, ServiceCompute } from '../src';
 
 /** What {@link addExampleServices} built. */
 export interface ExampleServices {
@@ -76,8 +76,19 @@ export function addExampleServices(scope: Construct, alertTopic: IAlertTopic): E
     serviceName: 'orders-api',
     compute: ServiceCompute.newAutoScalingGroup({ minCapacity: 2, maxCapacity: 6 }),
     logGroups: [logGroup('ApiLogs', '/example/orders-api')],
+    // The agent: memory, swap and root disk (rolled up per group), busy CPU and TCP
+    // connections, and the access log without health checks.
+    agent: new AgentConfig({
+      metrics: [...AgentConfig.recommendedPlugins(), AgentPlugin.cpu(), AgentPlugin.netstat()],
+      logFiles: [{
+        filePath: '/var/log/orders-api/access.log',
+        logGroupName: '/example/orders-api/access',
+        filters: [AgentLogFilter.exclude('GET /health')],
+      }],
+    }),
   });
   api.scaleOnCpuUtilization({ targetUtilizationPercent: 50 });
+  api.scaleOnMemoryUtilization({ targetUtilizationPercent: 70 });
   api.scaleOnBusinessHours({
     timeZone: 'Europe/Berlin',
     duringHours: { minCapacity: 2 },
@@ -90,6 +101,15 @@ export function addExampleServices(scope: Construct, alertTopic: IAlertTopic): E
     serviceName: 'batch-worker',
     compute: ServiceCompute.newInstance({ instanceType: new ec2.InstanceType('t3.medium') }),
     logGroups: [logGroup('WorkerLogs', '/example/batch-worker')],
+    agent: new AgentConfig({
+      metrics: [...AgentConfig.recommendedPlugins(), AgentPlugin.procstat({ exe: 'batch-worker' })],
+      logFiles: [{
+        filePath: '/var/log/batch-worker/*.log',
+        logGroupName: '/example/batch-worker/jobs',
+        timestampFormat: '%Y-%m-%dT%H:%M:%S',
+        multiLineStartPattern: '{timestamp_format}',
+      }],
+    }),
     eventNotifications: true,
   });
 

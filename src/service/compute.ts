@@ -154,6 +154,10 @@ export interface BuiltCompute {
   readonly created: boolean;
   /** The instance type, when the service chose it (decides burstable-only alarms). */
   readonly instanceType?: ec2.InstanceType;
+  /** The user data of created instances, where the agent installation goes. */
+  readonly userData?: ec2.UserData;
+  /** How many instances usually run (for the cost report), when known. */
+  readonly expectedInstances?: number;
 }
 
 /**
@@ -306,6 +310,8 @@ class NewGroupCompute extends ServiceCompute {
       connections: group.connections,
       created: true,
       instanceType: defaultType(o),
+      userData: launchTemplate.userData,
+      expectedInstances: o.desiredCapacity ?? minCapacity,
     };
   }
 }
@@ -340,7 +346,16 @@ class NewInstanceCompute extends ServiceCompute {
       // assign no public address.
       disableApiTermination: o.terminationProtection ?? true,
     });
-    return { instances: [instance], role, securityGroup, connections: instance.connections, created: true, instanceType: defaultType(o) };
+    return {
+      instances: [instance],
+      role,
+      securityGroup,
+      connections: instance.connections,
+      created: true,
+      instanceType: defaultType(o),
+      userData: instance.userData,
+      expectedInstances: 1,
+    };
   }
 }
 
@@ -369,6 +384,7 @@ class ExistingInstancesCompute extends ServiceCompute {
       role,
       connections: this.instances.length === 1 ? this.instances[0].connections : undefined,
       created: false,
+      expectedInstances: this.instances.length,
     };
   }
 }

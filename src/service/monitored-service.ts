@@ -11,7 +11,10 @@ import { Construct, IConstruct } from 'constructs';
 import { BuiltCompute, ServiceCompute } from './compute';
 import { ServiceAlarmOptions, createServiceAlarms } from './service-alarms';
 import { sessionManagerPolicy } from './session-manager';
+import { AgentConfig } from '../agent/agent-config';
+import { CloudWatchAgent } from '../agent/cloudwatch-agent';
 import { AgentMetricTarget, IAgentMetricSource } from '../agent/metric-target';
+import { AgentOs } from '../agent/plugins';
 import { AlarmSet } from '../alarms/alarm-set';
 import { IAlertTopic } from '../alarms/alert-topic';
 import { ServiceDashboard } from '../dashboards/service-dashboard';
@@ -56,9 +59,19 @@ export interface MonitoredServiceProps {
    */
   readonly serviceName?: string;
   /**
+   * The CloudWatch agent configuration to install on the instances: the service puts it
+   * in an SSM parameter, creates its log groups, grants the role exactly what the agent
+   * needs, adds the install-and-start commands to the user data of instances it creates,
+   * and reads memory, disk and swap through it (`agentMetrics` defaults to it). For
+   * existing compute, only the role is granted: run `agent.userDataCommands()` yourself.
+   * @default - no agent
+   */
+  readonly agent?: AgentConfig;
+  /**
    * The telemetry model of the CloudWatch agent on the instances: memory and disk widgets,
-   * memory scaling and agent alarms read their metrics through it.
-   * @default - no agent metrics
+   * memory scaling and agent alarms read their metrics through it. Give it only when
+   * the agent is installed some other way.
+   * @default - `agent`, when given; otherwise no agent metrics
    */
   readonly agentMetrics?: IAgentMetricSource;
   /**
@@ -153,6 +166,8 @@ export class MonitoredService extends Construct implements IMonitoredService {
   public readonly sessionManagerPolicy?: iam.ManagedPolicy;
   /** The preset alarm sets: one for a group, one per instance otherwise. */
   public readonly alarmSets: AlarmSet[];
+  /** The CloudWatch agent installation, when `agent` is given. */
+  public readonly agent?: CloudWatchAgent;
   /** The EventBridge rules notifying the compute's events, when `eventNotifications` is on and a rule is needed. */
   public readonly eventNotifications?: EventNotifications;
 
@@ -164,7 +179,7 @@ export class MonitoredService extends Construct implements IMonitoredService {
     this.serviceName = props.serviceName ?? id;
     checkPattern(this, 'serviceName', this.serviceName, /^[^\n\r]{1,100}$/, 'a single line of 1 to 100 characters');
     this.alertTopic = props.alertTopic;
-    this.agentMetrics = props.agentMetrics;
+    this.agentMetrics = props.agentMetrics ?? props.agent;
 
     const compute: BuiltCompute = (props.compute ?? ServiceCompute.newAutoScalingGroup())
       ._build(this, { vpc: props.vpc, alertTopic: props.alertTopic });
@@ -173,6 +188,8 @@ export class MonitoredService extends Construct implements IMonitoredService {
     this.role = compute.role;
     this.securityGroup = compute.securityGroup;
     this.connections = compute.connections;
+
+    if (props.agent) this.agent = this.installAgent(props.agent, compute);
 
     if (props.sessionManager ?? true) {
       if (this.role) {
@@ -198,7 +215,7 @@ export class MonitoredService extends Construct implements IMonitoredService {
     for (const set of this.alarmSets) {
       for (const alarm of set.alarms) this.addAlarm(alarm);
     }
-    for (const group of props.logGroups ?? []) this.addLogGroup(group);
+    for (const group of [...(props.logGroups ?? []), ...(this.agent?.logGroups ?? [])]) this.addLogGroup(group);
 
     if (props.eventNotifications ?? false) {
       this.eventNotifications = this.notifyComputeEvents(compute);
@@ -281,6 +298,29 @@ export class MonitoredService extends Construct implements IMonitoredService {
       estimatedInstanceWarmup: options.estimatedInstanceWarmup,
       disableScaleIn: options.disableScaleIn,
     });
+  }
+
+  private installAgent(config: AgentConfig, compute: BuiltCompute): CloudWatchAgent {
+    const agent = new CloudWatchAgent(this, 'Agent', {
+      config,
+      expectedInstances: compute.expectedInstances,
+      expectedAutoScalingGroups: compute.autoScalingGroup ? 1 : 0,
+    });
+    if (compute.role) agent.grant(compute.role);
+    if (compute.userData) {
+      const windowsUserData = compute.userData.render().startsWith('<powershell>');
+      if (windowsUserData !== (config.os === AgentOs.WINDOWS)) {
+        invalid(this, 'agent', `a ${windowsUserData ? 'windows' : 'linux'} configuration for the instances' ${windowsUserData ? 'Windows' : 'Linux'} user data`,
+          `a ${config.os} configuration`);
+      }
+      compute.userData.addCommands(...agent.userDataCommands());
+    } else {
+      Annotations.of(this).addWarningV2('cdk-watchkeeper:MonitoredService.agentNotInstalled',
+        'The instances exist already, so the CloudWatch agent is not installed by this service: run the commands of '
+        + '`service.agent.userDataCommands()` on them (or AWS Systems Manager\'s AmazonCloudWatch-ManageAgent with the parameter '
+        + '`service.agent.parameter`)' + (compute.role ? '.' : ', and grant their role `service.agent.policy`.'));
+    }
+    return agent;
   }
 
   private notifyComputeEvents(compute: BuiltCompute): EventNotifications | undefined {
