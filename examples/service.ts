@@ -79,7 +79,7 @@ export function addExampleServices(scope: Construct, alertTopic: IAlertTopic): E
     // The agent: memory, swap and root disk (rolled up per group), busy CPU and TCP
     // connections, and the access log without health checks.
     agent: new AgentConfig({
-      metrics: [...AgentConfig.recommendedPlugins(), AgentPlugin.cpu(), AgentPlugin.netstat()],
+      additionalMetrics: [AgentPlugin.cpu(), AgentPlugin.netstat()],
       logFiles: [{
         filePath: '/var/log/orders-api/access.log',
         logGroupName: '/example/orders-api/access',
@@ -102,7 +102,7 @@ export function addExampleServices(scope: Construct, alertTopic: IAlertTopic): E
     compute: ServiceCompute.newInstance({ instanceType: new ec2.InstanceType('t3.medium') }),
     logGroups: [logGroup('WorkerLogs', '/example/batch-worker')],
     agent: new AgentConfig({
-      metrics: [...AgentConfig.recommendedPlugins(), AgentPlugin.procstat({ exe: 'batch-worker' })],
+      additionalMetrics: [AgentPlugin.procstat({ exe: 'batch-worker' })],
       logFiles: [{
         filePath: '/var/log/batch-worker/*.log',
         logGroupName: '/example/batch-worker/jobs',

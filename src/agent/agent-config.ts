@@ -32,6 +32,12 @@ export interface AgentConfigProps {
    */
   readonly metrics?: AgentPlugin[];
   /**
+   * Plugins added to `metrics` (to the recommended set when `metrics` is not given), so
+   * the recommended set can be extended without repeating it.
+   * @default - none
+   */
+  readonly additionalMetrics?: AgentPlugin[];
+  /**
    * The CloudWatch namespace.
    * @default 'CWAgent'
    */
@@ -82,7 +88,7 @@ const NAMESPACE = /^(?!AWS\/)[\w.\-/#:]{1,255}$/;
  *
  * @example
  * const config = new AgentConfig({
- *   metrics: [AgentPlugin.memory(), AgentPlugin.disk({ paths: ['/', '/data'] }), AgentPlugin.cpu()],
+ *   additionalMetrics: [AgentPlugin.cpu(), AgentPlugin.netstat()],
  *   logFiles: [{ filePath: '/var/log/orders/app.log', logGroupName: '/orders/app' }],
  * });
  */
@@ -119,7 +125,7 @@ export class AgentConfig implements IAgentMetricSource {
       agentError('namespace', 'a CloudWatch namespace of 1 to 255 letters, digits and . - _ / # : not starting with AWS/', this.namespace);
     }
     this.intervalSeconds = checkInterval('interval', props.interval ?? Duration.seconds(60));
-    this.plugins = [...(props.metrics ?? AgentConfig.recommendedPlugins(this.os))];
+    this.plugins = [...(props.metrics ?? AgentConfig.recommendedPlugins(this.os)), ...(props.additionalMetrics ?? [])];
     this.appendDimensions = [...(props.appendDimensions ?? [AppendDimension.INSTANCE_ID, AppendDimension.AUTO_SCALING_GROUP_NAME])];
     this.logFiles = [...(props.logFiles ?? [])];
     this.windowsEventLogs = [...(props.windowsEventLogs ?? [])];

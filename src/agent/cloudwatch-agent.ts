@@ -15,8 +15,8 @@ import { AgentConfig } from './agent-config';
 import { AgentLogDestination } from './log-sources';
 import { AgentOs } from './plugins';
 import { allowLogsToUseKey, sharedLogGroupKey } from '../logs/log-group-key';
-import { registerUsage } from '../private/usage-registry';
 import { AGENT_EC2_METADATA, PUT_METRIC_DATA, unscopedStatement } from '../private/unscoped-actions';
+import { registerUsage } from '../private/usage-registry';
 import { checkInteger, checkPattern } from '../private/validation';
 
 /** How the CloudWatch agent reaches the instances. */
@@ -66,7 +66,6 @@ export interface CloudWatchAgentProps {
  * reads the new configuration on that boot.
  *
  * @example
- * declare const group: autoscaling.AutoScalingGroup;
  * const config = new AgentConfig({ logFiles: [{ filePath: '/var/log/orders/app.log', logGroupName: '/orders/app' }] });
  * const agent = new CloudWatchAgent(this, 'Agent', { config });
  * agent.installOnAutoScalingGroup(group);

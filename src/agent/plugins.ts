@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
-import { LINUX_MEASUREMENTS } from './measurements';
 import { agentError, checkInterval } from './agent-error';
+import { LINUX_MEASUREMENTS } from './measurements';
 
 /** The operating system an agent configuration is for. */
 export enum AgentOs {

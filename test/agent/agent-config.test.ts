@@ -1,8 +1,8 @@
 import { Duration, Stack, aws_logs as logs } from 'aws-cdk-lib';
+import { renderAndKeep } from './write-config';
 import {
   AgentConfig, AgentLogFilter, AgentMetricTarget, AgentOs, AgentPlugin, AppendDimension, WindowsEventLevel,
 } from '../../src';
-import { renderAndKeep } from './write-config';
 
 const GROUP = AgentMetricTarget.autoScalingGroup('orders-api');
 const INSTANCE = AgentMetricTarget.instance('i-0123456789abcdef0');
@@ -125,7 +125,7 @@ describe('AgentConfig', () => {
   });
 
   describe('metric accessors return exactly a series the configuration publishes', () => {
-    const linux = new AgentConfig({ metrics: [...AgentConfig.recommendedPlugins(), AgentPlugin.cpu(), AgentPlugin.netstat()] });
+    const linux = new AgentConfig({ additionalMetrics: [AgentPlugin.cpu(), AgentPlugin.netstat()] });
     const windows = new AgentConfig({ os: AgentOs.WINDOWS });
     const cases: Array<[string, AgentConfig, (t: AgentMetricTarget) => any, string, Record<string, string>, Record<string, string>]> = [
       ['memory', linux, t => linux.metricMemUsedPercent(t), 'mem_used_percent', {}, {}],
@@ -168,7 +168,7 @@ describe('AgentConfig', () => {
   });
 
   test('counts the custom metric series it makes, per instance and per group', () => {
-    const config = new AgentConfig({ metrics: [...AgentConfig.recommendedPlugins(), AgentPlugin.cpu()] });
+    const config = new AgentConfig({ additionalMetrics: [AgentPlugin.cpu()] });
     // mem 1 + swap 1 + disk 2 (rolled up per instance and path; originals dropped) + cpu 3
     expect(config.seriesPerInstance()).toBe(7);
     // per group: every metric once, plus the disk metrics per path

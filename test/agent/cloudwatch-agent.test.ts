@@ -1,0 +1,206 @@
+import { RemovalPolicy, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms } from 'aws-cdk-lib';
+import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
+import { AgentConfig, AgentOs, AgentPlugin, AlertTopic, CloudWatchAgent, MonitoredService, ServiceCompute } from '../../src';
+import { expectNagClean, newStack, stableTemplate } from '../helpers';
+import { importedVpc } from '../service/fake-agent-metrics';
+
+const LOGS = { filePath: '/var/log/orders/app.log', logGroupName: '/orders/app' };
+
+function secureInstance(stack: Stack, id = 'Instance'): ec2.Instance {
+  return new ec2.Instance(stack, id, {
+    vpc: importedVpc(stack),
+    instanceType: new ec2.InstanceType('t3.small'),
+    machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    requireImdsv2: true,
+    detailedMonitoring: true,
+    disableApiTermination: true,
+    blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(16, { encrypted: true }) }],
+  });
+}
+
+function secureGroup(stack: Stack): autoscaling.AutoScalingGroup {
+  const vpc = importedVpc(stack);
+  return new autoscaling.AutoScalingGroup(stack, 'Group', {
+    vpc,
+    launchTemplate: new ec2.LaunchTemplate(stack, 'Template', {
+      instanceType: new ec2.InstanceType('t3.small'),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      requireImdsv2: true,
+      detailedMonitoring: true,
+      userData: ec2.UserData.forLinux(),
+      role: new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }),
+      blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(16, { encrypted: true }) }],
+    }),
+    minCapacity: 1,
+    maxCapacity: 2,
+    notifications: [{ topic: new AlertTopic(stack, 'GroupAlerts', { emails: ['oncall@example.com'] }).topic }],
+  });
+}
+
+function statements(stack: Stack): any[] {
+  const policies = Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy');
+  return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
+describe('CloudWatchAgent', () => {
+  test('puts the rendered configuration in an AmazonCloudWatch- parameter', () => {
+    const stack = newStack();
+    const config = new AgentConfig();
+    const agent = new CloudWatchAgent(stack, 'Agent', { config });
+    Template.fromStack(stack).hasResourceProperties('AWS::SSM::Parameter', {
+      Name: Match.stringLikeRegexp('^AmazonCloudWatch-'),
+      Type: 'String',
+      Tier: 'Standard',
+      Value: config.render(),
+      Description: `CloudWatch agent configuration (sha256 ${agent.configHash})`,
+    });
+    expect(agent.configHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(new CloudWatchAgent(newStack(), 'Agent', { config: new AgentConfig({ metrics: [AgentPlugin.cpu()] }) }).configHash).not.toEqual(agent.configHash);
+  });
+
+  test('grants exactly what the agent does: its parameter, its namespace, its log groups, and the two EC2 reads', () => {
+    const stack = newStack();
+    const agent = new CloudWatchAgent(stack, 'Agent', { config: new AgentConfig({ namespace: 'Orders/Agent', logFiles: [LOGS] }) });
+    agent.installOnInstance(secureInstance(stack));
+    const param = new Capture();
+    expect(statements(stack)).toEqual([
+      { Sid: 'ReadConfiguration', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: expect.objectContaining({ 'Fn::Join': expect.anything() }) },
+      { Sid: 'ReadInstanceMetadata', Effect: 'Allow', Action: ['ec2:DescribeTags', 'ec2:DescribeVolumes'], Resource: '*' },
+      { Sid: 'PublishMetrics', Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'Orders/Agent' } } },
+      {
+        Sid: 'WriteLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AgentLogs0/), 'Arn'] },
+      },
+    ]);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'ReadConfiguration', Resource: param })]) },
+      Roles: [{ Ref: Match.stringLikeRegexp('^InstanceInstanceRole') }],
+    });
+    expect(JSON.stringify(param.asObject())).toContain(':parameter/');
+  });
+
+  test('creates one log group per destination: a month of retention, the stack key, retained', () => {
+    const stack = newStack();
+    const agent = new CloudWatchAgent(stack, 'Agent', {
+      config: new AgentConfig({ logFiles: [LOGS, { filePath: '/var/log/orders/error.log', logGroupName: '/orders/app' }, { filePath: '/var/log/messages', logGroupName: '/os/messages' }] }),
+    });
+    expect(agent.logGroups).toHaveLength(2);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Logs::LogGroup', 2);
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: '/orders/app', RetentionInDays: 30, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Key'), 'Arn'] } },
+      DeletionPolicy: 'Retain',
+    });
+    template.resourceCountIs('AWS::KMS::Key', 1);
+  });
+
+  test('uses a key and removal policy the user brings, and lets CloudWatch Logs use the key', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'MyKey', { enableKeyRotation: true });
+    new CloudWatchAgent(stack, 'Agent', { config: new AgentConfig({ logFiles: [LOGS] }), logEncryptionKey: key, logRemovalPolicy: RemovalPolicy.DESTROY });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::Logs::LogGroup', { Properties: { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MyKey'), 'Arn'] } }, DeletionPolicy: 'Delete' });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'logs.us-east-1.amazonaws.com' } })]) },
+    });
+  });
+
+  test('Linux user data installs the agent on Amazon Linux or Ubuntu and starts it on every boot, carrying the config hash', () => {
+    const stack = newStack();
+    const agent = new CloudWatchAgent(stack, 'Agent', { config: new AgentConfig() });
+    const instance = secureInstance(stack);
+    agent.installOnInstance(instance);
+    const script = stack.resolve(instance.userData.render());
+    const text = JSON.stringify(script);
+    expect(text).toContain(`configuration sha256 ${agent.configHash}`);
+    expect(text).toContain('dnf install -y amazon-cloudwatch-agent');
+    expect(text).toContain('ubuntu/${arch}/latest/amazon-cloudwatch-agent.deb');
+    expect(text).toContain('/var/lib/cloud/scripts/per-boot/watchkeeper-cloudwatch-agent.sh');
+    expect(text).toContain('amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c ssm:');
+  });
+
+  test('Windows user data installs the MSI and fetches the configuration', () => {
+    const agent = new CloudWatchAgent(newStack(), 'Agent', { config: new AgentConfig({ os: AgentOs.WINDOWS }) });
+    const lines = agent.userDataCommands().join('\n');
+    expect(lines).toContain('windows/amd64/latest/amazon-cloudwatch-agent.msi');
+    expect(lines).toContain('& $ctl -a fetch-config -m ec2 -s -c ssm:');
+  });
+
+  test('installs on an Auto Scaling group through its launch template', () => {
+    const stack = newStack();
+    const group = secureGroup(stack);
+    const agent = new CloudWatchAgent(stack, 'Agent', { config: new AgentConfig() });
+    agent.installOnAutoScalingGroup(group);
+    const template = Template.fromStack(stack);
+    const userData = new Capture();
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: { UserData: userData } });
+    expect(JSON.stringify(userData.asObject())).toContain('fetch-config');
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', { Roles: [{ Ref: Match.stringLikeRegexp('^Role') }] });
+  });
+
+  test('fails on a configuration too large for an SSM parameter', () => {
+    const logFiles = Array.from({ length: 80 }, (_, i) => ({ filePath: `/var/log/app-${i}/application-with-a-long-name.log`, logGroupName: `/orders/app-${i}` }));
+    expect(() => new CloudWatchAgent(newStack(), 'Agent', { config: new AgentConfig({ logFiles }) }))
+      .toThrow(/config \(rendered bytes\) must be a whole number between 1 and 8192, got \d+/);
+  });
+
+  test('passes the nag packs on an instance and on an Auto Scaling group', () => {
+    const stack = newStack();
+    const config = new AgentConfig({ additionalMetrics: [AgentPlugin.cpu()], logFiles: [LOGS] });
+    new CloudWatchAgent(stack, 'OnInstance', { config }).installOnInstance(secureInstance(stack));
+    const groupStack = newStack();
+    new CloudWatchAgent(groupStack, 'OnGroup', { config }).installOnAutoScalingGroup(secureGroup(groupStack));
+    expectNagClean(stack);
+    expectNagClean(groupStack);
+  });
+
+  test('matches the golden snapshot', () => {
+    const stack = newStack();
+    new CloudWatchAgent(stack, 'Agent', { config: new AgentConfig({ logFiles: [LOGS] }) }).installOnInstance(secureInstance(stack));
+    expect(stableTemplate(stack)).toMatchSnapshot();
+  });
+});
+
+describe('MonitoredService with an agent', () => {
+  test('installs it on the group it creates, reads memory and disk through it, and adds its log groups', () => {
+    const stack = newStack();
+    const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const service = new MonitoredService(stack, 'Api', { vpc: importedVpc(stack), alertTopic, agent: new AgentConfig({ logFiles: [LOGS] }) });
+    service.scaleOnMemoryUtilization({ targetUtilizationPercent: 70 });
+    expect(service.agentMetrics).toBe(service.agent!.config);
+    expect(service.logGroups).toEqual(service.agent!.logGroups);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'mem_used_percent', Namespace: 'CWAgent', Dimensions: [{ Name: 'AutoScalingGroupName', Value: Match.anyValue() }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'disk_used_percent',
+      Dimensions: Match.arrayWith([{ Name: 'path', Value: '/' }]),
+    });
+    const userData = new Capture();
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: { UserData: userData } });
+    expect(JSON.stringify(userData.asObject())).toContain('fetch-config');
+    expectNagClean(stack);
+  });
+
+  test('on existing instances grants the role and warns that installing is up to the user', () => {
+    const stack = newStack();
+    const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const instance = secureInstance(stack, 'LegacyInstance');
+    new MonitoredService(stack, 'Legacy', { alertTopic, compute: ServiceCompute.existingInstances([instance]), agent: new AgentConfig() });
+    Annotations.fromStack(stack).hasWarning('/TestStack/Legacy', Match.stringLikeRegexp('agent is not installed by this service.*cdk-watchkeeper:MonitoredService.agentNotInstalled'));
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'PublishMetrics' })]) },
+      Roles: [{ Ref: Match.stringLikeRegexp('^LegacyInstanceInstanceRole') }],
+    });
+  });
+
+  test('fails on a Windows configuration for Linux instances', () => {
+    const stack = newStack();
+    const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    expect(() => new MonitoredService(stack, 'Api', { vpc: importedVpc(stack), alertTopic, agent: new AgentConfig({ os: AgentOs.WINDOWS }) }))
+      .toThrow(/agent must be a linux configuration for the instances' Linux user data, got 'a windows configuration'/);
+  });
+});
