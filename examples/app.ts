@@ -4,6 +4,7 @@ import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { addExampleAlarms } from './alarms';
+import { addExampleIdleShutdown } from './cost';
 import { addExampleLogs } from './logs';
 import { addExampleServices } from './service';
 import { AlertTopic, CostReport } from '../src';
@@ -18,7 +19,8 @@ export class ExampleServiceStack extends Stack {
       emails: ['oncall@example.com'],
     });
     addExampleAlarms(this, alerts);
-    const { api } = addExampleServices(this, alerts);
+    const idleShutdown = addExampleIdleShutdown(this, alerts);
+    const { api } = addExampleServices(this, alerts, idleShutdown);
     addExampleLogs(this, { alerts, appRole: api.role, autoScalingGroup: api.autoScalingGroup });
 
     // What all of the above costs per month, written to cdk.out and printed at synth.

@@ -8,7 +8,7 @@ import {
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AgentConfig, AgentLogFilter, AgentPlugin, IAlertTopic, MonitoredService, ServiceCompute } from '../src';
+import { AgentConfig, AgentLogFilter, AgentPlugin, IAlertTopic, IdleShutdown, MonitoredService, ServiceCompute } from '../src';
 
 /** What {@link addExampleServices} built. */
 export interface ExampleServices {
@@ -22,7 +22,7 @@ export interface ExampleServices {
  * security group closed), a web API on an Auto Scaling group with CPU and business-hours
  * scaling and a dashboard, and a batch worker instance.
  */
-export function addExampleServices(scope: Construct, alertTopic: IAlertTopic): ExampleServices {
+export function addExampleServices(scope: Construct, alertTopic: IAlertTopic, idleShutdown?: IdleShutdown): ExampleServices {
   const region = Stack.of(scope).region;
 
   // One key for the example's log groups; CloudWatch Logs of this Region may use it.

@@ -1,1 +1,2 @@
 export * from './cost-report';
+export * from './idle-shutdown';

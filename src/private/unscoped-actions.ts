@@ -78,3 +78,13 @@ export const AGENT_EC2_METADATA: UnscopedActions = {
   reason: 'ec2:DescribeTags and ec2:DescribeVolumes do not support resource-level permissions (Service Authorization Reference, '
     + 'Amazon EC2): the CloudWatch agent reads its instance\'s tags and volumes with them.',
 };
+
+/**
+ * What idle shutdown reads: the opted-in instances (found by tag at run time) and the
+ * alarms on their status checks (found by metric at run time).
+ */
+export const IDLE_SHUTDOWN_READS: UnscopedActions = {
+  actions: ['ec2:DescribeInstances', 'cloudwatch:DescribeAlarmsForMetric'],
+  reason: 'ec2:DescribeInstances and cloudwatch:DescribeAlarmsForMetric have no resource type (Service Authorization Reference, '
+    + 'Amazon EC2 and Amazon CloudWatch): idle shutdown lists opted-in instances and their status-check alarms with them.',
+};

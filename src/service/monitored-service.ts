@@ -18,6 +18,7 @@ import { AgentOs } from '../agent/plugins';
 import { AlarmSet } from '../alarms/alarm-set';
 import { IAlertTopic } from '../alarms/alert-topic';
 import { ServiceDashboard } from '../dashboards/service-dashboard';
+import { IdleShutdown } from '../cost/idle-shutdown';
 import { EventNotifications } from '../events/event-notifications';
 import { checkPattern, invalid } from '../private/validation';
 import { watchStackBudget } from '../scale/stack-budget';
@@ -112,6 +113,13 @@ export interface MonitoredServiceProps {
    * @default false
    */
   readonly eventNotifications?: boolean;
+  /**
+   * Opt the service's instances in to this stack's idle shutdown (they get its opt-in
+   * tag). Only single instances: an Auto Scaling group would replace a stopped instance,
+   * so groups are refused (scale them with `scaleOnBusinessHours` instead).
+   * @default - not opted in
+   */
+  readonly idleShutdown?: IdleShutdown;
 }
 
 /** Target tracking on a utilization percentage (CPU or memory). */
@@ -219,6 +227,12 @@ export class MonitoredService extends Construct implements IMonitoredService {
 
     if (props.eventNotifications ?? false) {
       this.eventNotifications = this.notifyComputeEvents(compute);
+    }
+    if (props.idleShutdown) {
+      if (this.autoScalingGroup) {
+        invalid(this, 'idleShutdown', 'given only for single instances (a group replaces stopped instances: use scaleOnBusinessHours)', 'an Auto Scaling group');
+      }
+      for (const instance of this.instances) props.idleShutdown.optIn(instance);
     }
     watchStackBudget(this);
   }
