@@ -137,7 +137,8 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 /** The run's report for the topic: what was stopped and why, what failed, what was not reached. */
 export function report(decisions: readonly Decision[], failed: ReadonlyArray<{ instanceId: string; error: string }>,
   unreached: readonly string[], dryRun: boolean): { subject: string; message: string } | undefined {
-  const acted = decisions.filter(d => d.action !== 'keep');
+  const failedIds = new Set(failed.map(f => f.instanceId));
+  const acted = decisions.filter(d => d.action !== 'keep' && !failedIds.has(d.instanceId));
   if (acted.length === 0 && failed.length === 0 && unreached.length === 0) return undefined;
   const verb = dryRun ? 'would stop' : 'stopped';
   const lines = [

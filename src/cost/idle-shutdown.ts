@@ -233,8 +233,11 @@ export class IdleShutdown extends Construct {
 
   private createPolicy(topic: IAlertTopic, queue: sqs.IQueue, queueKey: kms.IKey): iam.ManagedPolicy {
     const stack = Stack.of(this);
+    // The reads cannot be scoped to resources; they can be kept to the stack's Region.
+    const readsInThisRegion = unscopedStatement('ReadInstancesAndAlarms', IDLE_SHUTDOWN_READS);
+    readsInThisRegion.addCondition('StringEquals', { 'aws:RequestedRegion': stack.region });
     const statements = [
-      unscopedStatement('ReadInstancesAndAlarms', IDLE_SHUTDOWN_READS),
+      readsInThisRegion,
       unscopedStatement('ReadMetrics', READ_METRIC_DATA),
       new iam.PolicyStatement({
         sid: 'StopOptedInInstances',

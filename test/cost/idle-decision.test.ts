@@ -1,0 +1,134 @@
+import * as fc from 'fast-check';
+import {
+  IdleSettings, InstanceFacts, InstanceSeries, MAX_QUERIES_PER_CALL, QUERIES_PER_INSTANCE, chunk, decide, expectedDatapoints, ineligibility,
+  metricQueries, report,
+} from '../../src/cost/idle-decision.pure';
+
+const SETTINGS: IdleSettings = {
+  optInTagKey: 'watchkeeper:idle-shutdown',
+  optInTagValue: 'enabled',
+  protectionTagKey: 'watchkeeper:keep-running',
+  cpuPeakPercent: 5,
+  networkBytes: 5 * 1024 * 1024,
+  lookbackMinutes: 60,
+  periodMinutes: 5,
+  dryRun: false,
+};
+
+const OPTED_IN: InstanceFacts = {
+  instanceId: 'i-0000000000000001',
+  state: 'running',
+  tags: { 'watchkeeper:idle-shutdown': 'enabled' },
+  hibernationConfigured: false,
+};
+
+const flat = (v: number): Array<number | undefined> => Array.from({ length: 12 }, () => v);
+const IDLE: InstanceSeries = { cpuPeak: flat(1), networkIn: flat(1000), networkOut: flat(1000) };
+
+describe('idle decision', () => {
+  test('a complete, quiet hour stops the instance, and says why', () => {
+    expect(decide(OPTED_IN, IDLE, SETTINGS)).toEqual({
+      instanceId: 'i-0000000000000001',
+      action: 'stop',
+      reason: 'idle for 60 minutes: peak CPU 1% < 5%, network 24000 bytes < 5242880',
+    });
+  });
+
+  test('an instance launched with hibernation is hibernated', () => {
+    expect(decide({ ...OPTED_IN, hibernationConfigured: true }, IDLE, SETTINGS).action).toBe('hibernate');
+  });
+
+  test.each([
+    ['one CPU period at the threshold', { ...IDLE, cpuPeak: [...flat(1).slice(1), 5] }, /peak CPU 5% reached the 5% threshold/],
+    ['network traffic over the window', { ...IDLE, networkIn: flat(500_000) }, /network traffic 6012000 bytes reached/],
+    ['one CPU datapoint missing', { ...IDLE, cpuPeak: flat(1).slice(1) }, /metrics are missing/],
+    ['an undefined network datapoint', { ...IDLE, networkOut: [undefined, ...flat(1).slice(1)] }, /metrics are missing/],
+    ['a NaN datapoint', { ...IDLE, cpuPeak: [NaN, ...flat(1).slice(1)] }, /metrics are missing/],
+    ['no data at all', { cpuPeak: [], networkIn: [], networkOut: [] }, /metrics are missing/],
+  ])('keeps the instance on %s', (_name, series, reason) => {
+    const d = decide(OPTED_IN, series as InstanceSeries, SETTINGS);
+    expect(d.action).toBe('keep');
+    expect(d.reason).toMatch(reason);
+  });
+
+  test.each([
+    ['not running', { ...OPTED_IN, state: 'stopping' }, 'it is stopping, not running'],
+    ['without the opt-in tag', { ...OPTED_IN, tags: {} }, 'it does not carry the opt-in tag watchkeeper:idle-shutdown=enabled'],
+    ['with another opt-in value', { ...OPTED_IN, tags: { 'watchkeeper:idle-shutdown': 'disabled' } }, 'it does not carry the opt-in tag'],
+    ['protected', { ...OPTED_IN, tags: { ...OPTED_IN.tags, 'watchkeeper:keep-running': '' } }, 'it carries the protection tag watchkeeper:keep-running'],
+    ['in an Auto Scaling group', { ...OPTED_IN, tags: { ...OPTED_IN.tags, 'aws:autoscaling:groupName': 'web' } }, 'it belongs to Auto Scaling group web'],
+  ])('never touches an instance %s', (_name, instance, reason) => {
+    expect(ineligibility(instance, SETTINGS)).toContain(reason);
+    expect(decide(instance, IDLE, SETTINGS)).toMatchObject({ action: 'keep' });
+  });
+
+  const series = fc.record({
+    cpuPeak: fc.array(fc.option(fc.double({ min: 0, max: 100, noNaN: true }), { nil: undefined }), { maxLength: 14 }),
+    networkIn: fc.array(fc.option(fc.double({ min: 0, max: 1e7, noNaN: true }), { nil: undefined }), { maxLength: 14 }),
+    networkOut: fc.array(fc.option(fc.double({ min: 0, max: 1e7, noNaN: true }), { nil: undefined }), { maxLength: 14 }),
+  });
+  const tags = fc.dictionary(fc.constantFrom('watchkeeper:idle-shutdown', 'watchkeeper:keep-running', 'aws:autoscaling:groupName', 'Name'),
+    fc.constantFrom('enabled', 'disabled', 'web', ''));
+  const instance = fc.record({
+    instanceId: fc.constant('i-1'),
+    state: fc.constantFrom('running', 'stopped', 'pending', 'stopping'),
+    tags,
+    hibernationConfigured: fc.boolean(),
+  });
+
+  test('property: never stops an instance with any datapoint missing in the window', () => {
+    fc.assert(fc.property(instance, series, (i, s) => {
+      const window = expectedDatapoints(SETTINGS);
+      const complete = [s.cpuPeak, s.networkIn, s.networkOut].every(p => p.length >= window && p.slice(0, window).every(v => v !== undefined));
+      if (!complete) expect(decide(i, s, SETTINGS).action).toBe('keep');
+    }), { numRuns: 500 });
+  });
+
+  test('property: never stops an untagged, protected, grouped or non-running instance', () => {
+    fc.assert(fc.property(instance, (i) => {
+      const eligible = i.state === 'running' && i.tags['watchkeeper:idle-shutdown'] === 'enabled'
+        && !('watchkeeper:keep-running' in i.tags) && !('aws:autoscaling:groupName' in i.tags);
+      if (!eligible) expect(decide(i, IDLE, SETTINGS).action).toBe('keep');
+    }), { numRuns: 500 });
+  });
+
+  test('property: a stop always means every threshold held', () => {
+    fc.assert(fc.property(instance, series, (i, s) => {
+      const d = decide(i, s, SETTINGS);
+      if (d.action === 'keep') return;
+      const w = expectedDatapoints(SETTINGS);
+      expect(Math.max(...(s.cpuPeak.slice(0, w) as number[]))).toBeLessThan(SETTINGS.cpuPeakPercent);
+      const bytes = [...s.networkIn.slice(0, w), ...s.networkOut.slice(0, w)].reduce((a: number, b) => a + (b as number), 0);
+      expect(bytes).toBeLessThan(SETTINGS.networkBytes);
+    }), { numRuns: 500 });
+  });
+
+  test('three queries per instance, ids by position, so 166 instances fit one GetMetricData call', () => {
+    const q = metricQueries(['i-a', 'i-b'], SETTINGS, 10);
+    expect(q.map(x => x.Id)).toEqual(['c10', 'i10', 'o10', 'c11', 'i11', 'o11']);
+    expect(q[0].MetricStat).toEqual({
+      Metric: { Namespace: 'AWS/EC2', MetricName: 'CPUUtilization', Dimensions: [{ Name: 'InstanceId', Value: 'i-a' }] },
+      Period: 300,
+      Stat: 'Maximum',
+    });
+    expect(q[1].MetricStat.Stat).toBe('Sum');
+    expect(Math.floor(MAX_QUERIES_PER_CALL / QUERIES_PER_INSTANCE)).toBe(166);
+  });
+
+  test('chunks lists and refuses a useless size', () => {
+    expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(chunk([], 3)).toEqual([]);
+    expect(() => chunk([1], 0)).toThrow(/chunk size must be a positive integer, got 0/);
+  });
+
+  test('reports what was stopped, what failed and what was not reached; nothing when nothing happened', () => {
+    const stop = decide(OPTED_IN, IDLE, SETTINGS);
+    expect(report([{ ...stop, action: 'keep' }], [], [], false)).toBeUndefined();
+    const r = report([stop], [{ instanceId: 'i-2', error: 'IncorrectInstanceState: stopping' }], ['i-3'], false)!;
+    expect(r.subject).toBe('Idle shutdown: stopped 1, 1 failed');
+    expect(r.message).toContain('- i-0000000000000001: stopped, idle for 60 minutes');
+    expect(r.message).toContain('- i-2: IncorrectInstanceState: stopping');
+    expect(r.message).toContain('Not evaluated before the time limit (1): i-3');
+    expect(report([stop], [], [], true)!.message).toContain('would stop 1 instance(s) (dry run: nothing was stopped)');
+  });
+});

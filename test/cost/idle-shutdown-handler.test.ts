@@ -1,0 +1,207 @@
+import {
+  CloudWatchClient, DescribeAlarmsForMetricCommand, DisableAlarmActionsCommand, EnableAlarmActionsCommand, GetMetricDataCommand,
+} from '@aws-sdk/client-cloudwatch';
+import { DescribeInstancesCommand, EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { IdleSettings } from '../../src/cost/idle-decision.pure';
+import { handler, run, settingsFromEnv } from '../../src/cost/idle-shutdown.lambda';
+
+const ec2 = mockClient(EC2Client);
+const cw = mockClient(CloudWatchClient);
+const sns = mockClient(SNSClient);
+
+const SETTINGS: IdleSettings = {
+  optInTagKey: 'idle',
+  optInTagValue: 'yes',
+  protectionTagKey: 'keep',
+  cpuPeakPercent: 5,
+  networkBytes: 5_000_000,
+  lookbackMinutes: 60,
+  periodMinutes: 5,
+  dryRun: false,
+};
+const NOW = new Date('2026-11-24T10:07:00Z');
+const plenty = () => 600_000;
+
+function instance(id: string, tags: Record<string, string> = { idle: 'yes' }, hibernation = false) {
+  return {
+    InstanceId: id,
+    State: { Name: 'running' },
+    Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+    HibernationOptions: { Configured: hibernation },
+  };
+}
+
+/** Answers GetMetricData with idle data for every query, except busy instances (by query index). */
+function metricsAnswer(busyIds: Set<string> = new Set(), missing: Set<string> = new Set()) {
+  cw.on(GetMetricDataCommand).callsFake(input => ({
+    MetricDataResults: input.MetricDataQueries.map((q: any) => {
+      const id = q.MetricStat.Metric.Dimensions[0].Value;
+      if (missing.has(id)) return { Id: q.Id, Values: [1, 1] };
+      const value = q.Id.startsWith('c') ? (busyIds.has(id) ? 60 : 1) : 100;
+      return { Id: q.Id, Values: Array.from({ length: 12 }, () => value) };
+    }),
+  }));
+}
+
+beforeEach(() => {
+  ec2.reset();
+  cw.reset();
+  sns.reset();
+  process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:alerts';
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  cw.on(DescribeAlarmsForMetricCommand).callsFake(input => ({
+    MetricAlarms: [{ AlarmName: `${input.Dimensions[0].Value}-${input.MetricName}` }],
+  }));
+});
+
+afterEach(() => jest.restoreAllMocks());
+
+describe('idle shutdown handler', () => {
+  test('finds opted-in running instances server-side, page by page, and stops only the idle ones', async () => {
+    ec2.on(DescribeInstancesCommand)
+      .resolvesOnce({ Reservations: [{ Instances: [instance('i-idle'), instance('i-busy')] }], NextToken: 'p2' })
+      .resolvesOnce({ Reservations: [{ Instances: [instance('i-missing'), instance('i-grouped', { 'idle': 'yes', 'aws:autoscaling:groupName': 'web' })] }] });
+    metricsAnswer(new Set(['i-busy']), new Set(['i-missing']));
+    ec2.on(StopInstancesCommand).resolves({});
+
+    const result = await run(SETTINGS, plenty, NOW);
+
+    expect(result).toEqual({ evaluated: 3, stopped: ['i-idle'], failed: [], unreached: [], dryRun: false });
+    const describes = ec2.commandCalls(DescribeInstancesCommand);
+    expect(describes).toHaveLength(2);
+    expect(describes[0].args[0].input.Filters).toEqual([
+      { Name: 'tag:idle', Values: ['yes'] }, { Name: 'instance-state-name', Values: ['running'] },
+    ]);
+    expect(describes[1].args[0].input.NextToken).toBe('p2');
+    const window = cw.commandCalls(GetMetricDataCommand)[0].args[0].input;
+    expect(window.StartTime).toEqual(new Date('2026-11-24T09:05:00Z'));
+    expect(window.EndTime).toEqual(new Date('2026-11-24T10:05:00Z'));
+    expect(ec2.commandCalls(StopInstancesCommand).map(c => c.args[0].input)).toEqual([{ InstanceIds: ['i-idle'], Hibernate: undefined }]);
+  });
+
+  test('silences the liveness alarms of instances it stops before stopping them, and reports to the topic', async () => {
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-idle')] }] });
+    metricsAnswer();
+    ec2.on(StopInstancesCommand).resolves({});
+    await run(SETTINGS, plenty, NOW);
+    expect(cw.commandCalls(DisableAlarmActionsCommand)[0].args[0].input.AlarmNames).toEqual([
+      'i-idle-StatusCheckFailed', 'i-idle-StatusCheckFailed_System', 'i-idle-StatusCheckFailed_Instance',
+    ]);
+    const publish = sns.commandCalls(PublishCommand)[0].args[0].input;
+    expect(publish.TopicArn).toBe('arn:aws:sns:us-east-1:123456789012:alerts');
+    expect(publish.Subject).toBe('Idle shutdown: stopped 1');
+    expect(publish.Message).toContain('i-idle: stopped, idle for 60 minutes');
+  });
+
+  test('hibernates instances launched with hibernation, in their own call', async () => {
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-a'), instance('i-h', { idle: 'yes' }, true)] }] });
+    metricsAnswer();
+    ec2.on(StopInstancesCommand).resolves({});
+    await run(SETTINGS, plenty, NOW);
+    expect(ec2.commandCalls(StopInstancesCommand).map(c => c.args[0].input)).toEqual([
+      { InstanceIds: ['i-a'], Hibernate: undefined }, { InstanceIds: ['i-h'], Hibernate: true },
+    ]);
+  });
+
+  test('one bad instance does not abort the batch: EC2 refusals are split and retried, failures reported and re-alarmed', async () => {
+    const ids = ['i-1', 'i-2', 'i-bad', 'i-4'];
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: ids.map(id => instance(id)) }] });
+    metricsAnswer();
+    ec2.on(StopInstancesCommand).callsFake(input => {
+      if (input.InstanceIds.includes('i-bad')) throw Object.assign(new Error('The instance is not in a state from which it can be stopped'), { name: 'IncorrectInstanceState' });
+      return {};
+    });
+    const result = await run(SETTINGS, plenty, NOW);
+    expect(result.stopped.sort()).toEqual(['i-1', 'i-2', 'i-4']);
+    expect(result.failed).toEqual([{ instanceId: 'i-bad', error: 'IncorrectInstanceState: The instance is not in a state from which it can be stopped' }]);
+    expect(cw.commandCalls(EnableAlarmActionsCommand)[0].args[0].input.AlarmNames).toEqual([
+      'i-bad-StatusCheckFailed', 'i-bad-StatusCheckFailed_System', 'i-bad-StatusCheckFailed_Instance',
+    ]);
+    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Subject).toBe('Idle shutdown: stopped 3, 1 failed');
+  });
+
+  test('asks for metrics in calls of at most 500 queries, following NextToken', async () => {
+    const ids = Array.from({ length: 400 }, (_, i) => `i-${i}`);
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: ids.map(id => instance(id)) }] });
+    let paged = false;
+    cw.on(GetMetricDataCommand).callsFake(input => {
+      const results = input.MetricDataQueries.map((q: any) => ({ Id: q.Id, Values: Array.from({ length: paged || input.NextToken ? 6 : 6 }, () => (q.Id.startsWith('c') ? 1 : 10)) }));
+      if (!input.NextToken) { paged = true; return { MetricDataResults: results, NextToken: 'more' }; }
+      return { MetricDataResults: results };
+    });
+    ec2.on(StopInstancesCommand).resolves({});
+    const result = await run(SETTINGS, plenty, NOW);
+    const calls = cw.commandCalls(GetMetricDataCommand).map(c => c.args[0].input);
+    expect(calls.every(c => c.MetricDataQueries!.length <= 500)).toBe(true);
+    expect(calls.filter(c => !c.NextToken).map(c => c.MetricDataQueries!.length)).toEqual([498, 498, 204]);
+    expect(calls.filter(c => c.NextToken === 'more')).toHaveLength(3);
+    expect(result.stopped).toHaveLength(400);
+    expect(ec2.commandCalls(StopInstancesCommand).map(c => c.args[0].input.InstanceIds!.length)).toEqual([100, 100, 100, 100]);
+  });
+
+  test('dry run decides and reports but stops and silences nothing', async () => {
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-idle')] }] });
+    metricsAnswer();
+    const result = await run({ ...SETTINGS, dryRun: true }, plenty, NOW);
+    expect(result.stopped).toEqual([]);
+    expect(ec2.commandCalls(StopInstancesCommand)).toHaveLength(0);
+    expect(cw.commandCalls(DisableAlarmActionsCommand)).toHaveLength(0);
+    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Message).toContain('dry run: nothing was stopped');
+  });
+
+  test('near the time limit it stops looking and reports what it did not reach', async () => {
+    const ids = Array.from({ length: 1000 }, (_, i) => `i-${i}`);
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: ids.map(id => instance(id)) }] });
+    metricsAnswer(new Set(ids));
+    let calls = 0;
+    const remaining = () => (calls++ === 0 ? 600_000 : 5_000);
+    const result = await run(SETTINGS, remaining, NOW);
+    // the first group of 4 metric calls (664 instances) ran; the rest was not reached
+    expect(result.evaluated).toBe(664);
+    expect(result.unreached).toHaveLength(336);
+    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Message).toContain('Not evaluated before the time limit (336)');
+  });
+
+  test('writes one JSON line per decision and its metrics in Embedded Metric Format', async () => {
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-idle'), instance('i-keep', { idle: 'yes', keep: '1' })] }] });
+    metricsAnswer();
+    ec2.on(StopInstancesCommand).resolves({});
+    await run(SETTINGS, plenty, NOW);
+    const lines = (console.log as jest.Mock).mock.calls.map(c => JSON.parse(c[0]));
+    expect(lines).toEqual(expect.arrayContaining([
+      { decision: 'keep', instanceId: 'i-keep', reason: 'it carries the protection tag keep', dryRun: false },
+      expect.objectContaining({ decision: 'stop', instanceId: 'i-idle' }),
+    ]));
+    const emf = lines.find(l => l._aws);
+    expect(emf._aws.CloudWatchMetrics[0].Metrics.map((m: any) => m.Name)).toEqual(['InstancesEvaluated', 'InstancesStopped', 'Errors', 'InstancesNotReached']);
+    expect(emf).toMatchObject({ InstancesEvaluated: 1, InstancesStopped: 1, Errors: 0, InstancesNotReached: 0 });
+  });
+
+  test('turns the liveness alarms of an opted-in instance back on when it runs again, not of others', async () => {
+    Object.assign(process.env, {
+      OPT_IN_TAG_KEY: 'idle',
+      OPT_IN_TAG_VALUE: 'yes',
+      PROTECTION_TAG_KEY: 'keep',
+      CPU_PEAK_PERCENT: '5',
+      NETWORK_BYTES: '5000000',
+      LOOKBACK_MINUTES: '60',
+      PERIOD_MINUTES: '5',
+      DRY_RUN: 'false',
+    });
+    const event = (id: string) => ({ 'detail-type': 'EC2 Instance State-change Notification', 'detail': { 'instance-id': id, 'state': 'running' } });
+    ec2.on(DescribeInstancesCommand, { InstanceIds: ['i-opted'] }).resolves({ Reservations: [{ Instances: [instance('i-opted')] }] });
+    ec2.on(DescribeInstancesCommand, { InstanceIds: ['i-other'] }).resolves({ Reservations: [{ Instances: [instance('i-other', {})] }] });
+    const context = { getRemainingTimeInMillis: plenty };
+    expect(await handler(event('i-opted'), context)).toEqual({ reenabled: 3 });
+    expect(await handler(event('i-other'), context)).toEqual({ reenabled: 0 });
+    expect(cw.commandCalls(EnableAlarmActionsCommand)).toHaveLength(1);
+  });
+
+  test('fails clearly on a missing or malformed setting', () => {
+    expect(() => settingsFromEnv({})).toThrow('environment variable OPT_IN_TAG_KEY must be set');
+    expect(() => settingsFromEnv({ OPT_IN_TAG_KEY: 'a', OPT_IN_TAG_VALUE: 'b', PROTECTION_TAG_KEY: 'c', CPU_PEAK_PERCENT: 'x' }))
+      .toThrow('environment variable CPU_PEAK_PERCENT must be a number, got x');
+  });
+});

@@ -1,0 +1,177 @@
+import { Duration, Size, Stack, aws_ec2 as ec2, aws_events as events, aws_logs as logs } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AlertTopic, IdleShutdown, IdleShutdownProps, MonitoredService, ServiceCompute } from '../../src';
+import { expectNagClean, newStack, stableTemplate } from '../helpers';
+import { importedVpc } from '../service/fake-agent-metrics';
+
+function setup(props: Partial<IdleShutdownProps> = {}): { stack: Stack; idle: IdleShutdown; alerts: AlertTopic } {
+  const stack = newStack();
+  const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+  const idle = new IdleShutdown(stack, 'IdleShutdown', { alertTopic: alerts, ...props });
+  return { stack, idle, alerts };
+}
+
+function statements(stack: Stack): any[] {
+  const policies = Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy');
+  return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
+describe('IdleShutdown', () => {
+  test('runs hourly on Node.js 24 with one reserved slot, an encrypted dead-letter queue and its own log group', () => {
+    const { stack } = setup();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Handler: 'index.handler',
+      MemorySize: 256,
+      Timeout: 300,
+      ReservedConcurrentExecutions: 1,
+      DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IdleShutdownDeadLetters'), 'Arn'] } },
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^IdleShutdownLogs') } },
+      Environment: {
+        Variables: Match.objectLike({
+          OPT_IN_TAG_KEY: 'watchkeeper:idle-shutdown',
+          OPT_IN_TAG_VALUE: 'enabled',
+          PROTECTION_TAG_KEY: 'watchkeeper:keep-running',
+          CPU_PEAK_PERCENT: '5',
+          NETWORK_BYTES: String(5 * 1024 * 1024),
+          LOOKBACK_MINUTES: '60',
+          PERIOD_MINUTES: '5',
+          DRY_RUN: 'false',
+          TOPIC_ARN: { Ref: Match.stringLikeRegexp('^Alerts') },
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { 'source': ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'], 'detail': { state: ['running'] } },
+    });
+    template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 90, KmsKeyId: Match.anyValue() }, DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('grants exactly what the function does', () => {
+    const { stack } = setup();
+    expect(statements(stack)).toEqual([
+      {
+        Sid: 'ReadInstancesAndAlarms',
+        Effect: 'Allow',
+        Action: ['ec2:DescribeInstances', 'cloudwatch:DescribeAlarmsForMetric'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } },
+      },
+      { Sid: 'ReadMetrics', Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' },
+      {
+        Sid: 'StopOptedInInstances',
+        Effect: 'Allow',
+        Action: 'ec2:StopInstances',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:instance/*']] },
+        Condition: { StringEquals: { 'aws:ResourceTag/watchkeeper:idle-shutdown': 'enabled' } },
+      },
+      {
+        Sid: 'SilenceLivenessAlarms',
+        Effect: 'Allow',
+        Action: ['cloudwatch:DisableAlarmActions', 'cloudwatch:EnableAlarmActions'],
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:us-east-1:123456789012:alarm:*']] },
+      },
+      { Sid: 'Report', Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: expect.stringMatching(/^Alerts/) } },
+      { Sid: 'Log', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^IdleShutdownLogs/), 'Arn'] } },
+      { Sid: 'DeadLetters', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^IdleShutdownDeadLetters/), 'Arn'] } },
+      {
+        Sid: 'EncryptReportsAndDeadLetters',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: [{ 'Fn::GetAtt': [expect.stringMatching(/^IdleShutdownDeadLetterKey/), 'Arn'] }, { 'Fn::GetAtt': [expect.stringMatching(/^AlertsKey/), 'Arn'] }],
+      },
+    ]);
+  });
+
+  test('takes its thresholds, window, tags, schedule, dry run and retention', () => {
+    const { stack } = setup({
+      cpuPeakPercent: 10,
+      networkTraffic: Size.mebibytes(50),
+      lookback: Duration.hours(3),
+      optInTagKey: 'cost:stop-when-idle',
+      optInTagValue: 'true',
+      protectionTagKey: 'cost:never-stop',
+      dryRun: true,
+      logRetention: logs.RetentionDays.ONE_WEEK,
+      schedule: events.Schedule.cron({ minute: '0', hour: '18-23', weekDay: 'MON-FRI' }),
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          CPU_PEAK_PERCENT: '10',
+          NETWORK_BYTES: String(50 * 1024 * 1024),
+          LOOKBACK_MINUTES: '180',
+          OPT_IN_TAG_KEY: 'cost:stop-when-idle',
+          OPT_IN_TAG_VALUE: 'true',
+          PROTECTION_TAG_KEY: 'cost:never-stop',
+          DRY_RUN: 'true',
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 18-23 ? * MON-FRI *)' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+  });
+
+  test('optIn and protect tag every instance under a construct', () => {
+    const { stack, idle } = setup();
+    const vpc = importedVpc(stack);
+    const instance = new ec2.Instance(stack, 'Worker', {
+      vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    });
+    idle.optIn(instance);
+    const other = new ec2.Instance(stack, 'Db', {
+      vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    });
+    idle.optIn(other);
+    idle.protect(other);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      Tags: Match.arrayWith([{ Key: 'watchkeeper:idle-shutdown', Value: 'enabled' }]),
+    });
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      Tags: Match.arrayWith([{ Key: 'watchkeeper:keep-running', Value: 'true' }]),
+    });
+  });
+
+  test('MonitoredService opts its single instance in, and refuses a group', () => {
+    const { stack, idle, alerts } = setup();
+    const vpc = importedVpc(stack);
+    new MonitoredService(stack, 'Worker', { vpc, alertTopic: alerts, compute: ServiceCompute.newInstance(), idleShutdown: idle });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::Instance', {
+      Tags: Match.arrayWith([{ Key: 'watchkeeper:idle-shutdown', Value: 'enabled' }]),
+    });
+    expect(() => new MonitoredService(stack, 'Api', { vpc, alertTopic: alerts, idleShutdown: idle }))
+      .toThrow(/idleShutdown must be given only for single instances \(a group replaces stopped instances: use scaleOnBusinessHours\), got 'an Auto Scaling group'/);
+  });
+
+  test.each<[string, Partial<IdleShutdownProps>, RegExp]>([
+    ['a CPU threshold above 100', { cpuPeakPercent: 120 }, /cpuPeakPercent must be between 0.1 and 100, got 120/],
+    ['a window shorter than 15 minutes', { lookback: Duration.minutes(10) }, /lookback \(minutes\) must be a whole number between 15 and 1440, got 10/],
+    ['a window that is not whole periods', { lookback: Duration.minutes(22) }, /lookback must be a multiple of 5 minutes, got '22 minutes'/],
+    ['an aws: tag key', { optInTagKey: 'aws:idle' }, /optInTagKey must be a tag key of 1 to 128 characters not starting with aws:/],
+    ['the same opt-in and protection tag', { protectionTagKey: 'watchkeeper:idle-shutdown' }, /protectionTagKey must be different from optInTagKey/],
+    ['infinite log retention', { logRetention: logs.RetentionDays.INFINITE }, /logRetention must be a finite retention/],
+  ])('fails on %s', (_name, props, message) => {
+    expect(() => setup(props)).toThrow(message);
+  });
+
+  test('fails on a second function in the same stack', () => {
+    const { stack, alerts } = setup();
+    expect(() => new IdleShutdown(stack, 'Again', { alertTopic: alerts }))
+      .toThrow(/scope must be the only IdleShutdown of stack TestStack \(one function serves every service; opt instances in with optIn\), got 'TestStack\/IdleShutdown'/);
+  });
+
+  test('passes the nag packs by default and configured', () => {
+    expectNagClean(setup().stack);
+    expectNagClean(setup({ dryRun: true, cpuPeakPercent: 2, optInTagKey: 'team:idle' }).stack);
+  });
+
+  test('matches the golden snapshot', () => {
+    expect(stableTemplate(setup().stack)).toMatchSnapshot();
+  });
+});
