@@ -4,7 +4,7 @@ import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { addExampleAlarms } from './alarms';
-import { addExampleIdleShutdown } from './cost';
+import { addExampleIdleShutdown, addExampleOfficeHours } from './cost';
 import { addExampleLogs } from './logs';
 import { addExampleServices } from './service';
 import { AlertTopic, CostReport } from '../src';
@@ -20,7 +20,8 @@ export class ExampleServiceStack extends Stack {
     });
     addExampleAlarms(this, alerts);
     const idleShutdown = addExampleIdleShutdown(this, alerts);
-    const { api } = addExampleServices(this, alerts, idleShutdown);
+    const { api, worker } = addExampleServices(this, alerts, idleShutdown);
+    addExampleOfficeHours(this, worker);
     addExampleLogs(this, { alerts, appRole: api.role, autoScalingGroup: api.autoScalingGroup });
 
     // What all of the above costs per month, written to cdk.out and printed at synth.

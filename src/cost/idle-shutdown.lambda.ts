@@ -159,7 +159,9 @@ async function seriesFor(batch: InstanceFacts[], s: IdleSettings, start: Date, e
 }
 
 /** Stops a batch; when EC2 refuses it (one bad id fails the whole call), halves it and retries. */
-async function stopSplitting(ids: string[], hibernate: boolean, stopped: string[], failed: Array<{ instanceId: string; error: string }>): Promise<void> {
+type Failure = { instanceId: string; error: string };
+
+async function stopSplitting(ids: string[], hibernate: boolean, stopped: string[], failed: Failure[]): Promise<void> {
   if (ids.length === 0) return;
   try {
     await ec2.send(new StopInstancesCommand({ InstanceIds: ids, Hibernate: hibernate || undefined }));

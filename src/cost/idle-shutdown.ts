@@ -94,7 +94,6 @@ const MEMORY_MB = 256;
  *
  * @example
  * declare const alerts: AlertTopic;
- * declare const instance: ec2.Instance;
  * const idle = new IdleShutdown(this, 'IdleShutdown', { alertTopic: alerts, dryRun: true });
  * idle.optIn(instance);
  */

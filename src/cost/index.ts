@@ -1,2 +1,3 @@
 export * from './cost-report';
 export * from './idle-shutdown';
+export * from './scheduled-start-stop';
