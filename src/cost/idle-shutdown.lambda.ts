@@ -15,6 +15,8 @@ import {
 const STOP_BATCH = 100;
 /** GetMetricData calls in flight at once. */
 const METRIC_CONCURRENCY = 4;
+/** DescribeAlarmsForMetric calls in flight at once (CloudWatch's API rate is per account). */
+const ALARM_CONCURRENCY = 8;
 /** Time kept in reserve to stop, report and log before Lambda's limit. */
 const RESERVE_MS = 20_000;
 /** The liveness metrics whose alarms are silenced while an instance is stopped on purpose. */
@@ -105,7 +107,7 @@ export async function run(s: IdleSettings, remainingMs: () => number, now: Date)
     }
     // An instance that did not stop must page again when it fails.
     const stillRunning = failed.map(f => f.instanceId);
-    const names = (await Promise.all(stillRunning.map(livenessAlarms))).flat();
+    const names = (await mapLimit(stillRunning, ALARM_CONCURRENCY, livenessAlarms)).flat();
     for (const batch of chunk(names, 100)) await cloudwatch.send(new EnableAlarmActionsCommand({ AlarmNames: batch }));
   }
 
@@ -190,7 +192,7 @@ async function livenessAlarms(instanceId: string): Promise<string[]> {
 
 /** Planned downtime never pages anyone: the liveness alarms of instances about to stop stop acting. */
 async function silenceLiveness(instanceIds: string[]): Promise<void> {
-  const names = (await Promise.all(instanceIds.map(livenessAlarms))).flat();
+  const names = (await mapLimit(instanceIds, ALARM_CONCURRENCY, livenessAlarms)).flat();
   for (const batch of chunk(names, 100)) await cloudwatch.send(new DisableAlarmActionsCommand({ AlarmNames: batch }));
 }
 
@@ -223,6 +225,20 @@ function metricsLine(result: RunResult, decisions: Decision[]): Record<string, u
     InstancesNotReached: result.unreached.length,
     wouldStop: result.dryRun ? decisions.filter(d => d.action !== 'keep').map(d => d.instanceId) : undefined,
   };
+}
+
+/** Maps with at most `limit` calls in flight, keeping the order of the results. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 function log(line: Record<string, unknown>): void {
