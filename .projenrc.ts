@@ -73,7 +73,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-watchkeeper/cdk-watchkeeper-go',
   },
 
-  gitignore: ['cdk.out/', 'cdk.out.fleet/', '.venv/', '.ci-venv/', '/assets/', '.jsii.tabl.json', '__pycache__/'],
+  gitignore: ['cdk.out/', 'cdk.out.fleet/', '.integ-venv/', '.venv/', '.ci-venv/', '/assets/', '.jsii.tabl.json', '__pycache__/'],
   npmignoreEnabled: true,
 });
 
@@ -109,6 +109,11 @@ project.addTask('rosetta:strict', {
   description: 'Compile every README/JSDoc example against rosetta/default.ts-fixture',
   exec: 'jsii-rosetta extract --strict --fail',
 });
+
+// Integration tests against moto's server (a local AWS emulator from PyPI) on loopback.
+const integ = project.addTask('test:integ', { description: 'Idle shutdown against a local AWS emulator (moto), installed into .integ-venv' });
+integ.exec('test -x .integ-venv/bin/moto_server || (python3 -m venv .integ-venv && .integ-venv/bin/pip install --quiet --disable-pip-version-check "moto[server]>=5,<6")');
+integ.exec("jest --ci --coverage=false --testMatch '<rootDir>/test/integ/**/*.moto.ts'");
 
 // Benchmarks print numbers; they are never timed unit tests.
 project.addTask('bench:scale', {
