@@ -73,7 +73,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-watchkeeper/cdk-watchkeeper-go',
   },
 
-  gitignore: ['cdk.out/', 'cdk.out.fleet/', '.integ-venv/', '.venv/', '.ci-venv/', '/assets/', '.jsii.tabl.json', '__pycache__/'],
+  gitignore: ['cdk.out/', 'cdk.out.fleet/', 'cdk.out.python/', 'cdk.out.ts-compare/', 'examples/java/target/', '.integ-venv/', '.venv/', '.ci-venv/', '/assets/', '.jsii.tabl.json', '__pycache__/'],
   npmignoreEnabled: true,
 });
 
@@ -109,6 +109,9 @@ project.addTask('rosetta:strict', {
   description: 'Compile every README/JSDoc example against rosetta/default.ts-fixture',
   exec: 'jsii-rosetta extract --strict --fail',
 });
+
+// No .NET SDK is needed to publish the .NET sources: generate them, the release pipeline builds them.
+project.tasks.tryFind('package:dotnet')!.reset('jsii-pacmak -v --target dotnet --code-only');
 
 // Integration tests against moto's server (a local AWS emulator from PyPI) on loopback.
 const integ = project.addTask('test:integ', { description: 'Idle shutdown against a local AWS emulator (moto), installed into .integ-venv' });

@@ -111,6 +111,7 @@ export function addExampleServices(scope: Construct, alertTopic: IAlertTopic, id
       }],
     }),
     eventNotifications: true,
+    idleShutdown,
   });
 
   return { vpc, api, worker };
