@@ -275,12 +275,14 @@ class NewGroupCompute extends ServiceCompute {
 
     const role = newRole(scope, o);
     const securityGroup = newSecurityGroup(scope, vpc, o);
+    const image = defaultImage(o);
     const launchTemplate = new ec2.LaunchTemplate(scope, 'LaunchTemplate', {
       instanceType: defaultType(o),
-      machineImage: defaultImage(o),
+      machineImage: image,
       role,
       securityGroup,
-      userData: o.userData ?? ec2.UserData.forLinux(),
+      // The image's own kind of user data: PowerShell for Windows images, a shell script otherwise.
+      userData: o.userData ?? image.getImage(scope).userData,
       blockDevices: blockDevices(scope, o),
       requireImdsv2: true,
       httpPutResponseHopLimit: 2,

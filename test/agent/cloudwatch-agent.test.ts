@@ -204,3 +204,22 @@ describe('MonitoredService with an agent', () => {
       .toThrow(/agent must be a linux configuration for the instances' Linux user data, got 'a windows configuration'/);
   });
 });
+
+describe('MonitoredService with a Windows agent', () => {
+  test('a group on a Windows image gets PowerShell user data that installs the agent', () => {
+    const stack = newStack();
+    const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const service = new MonitoredService(stack, 'Win', {
+      vpc: importedVpc(stack),
+      alertTopic,
+      compute: ServiceCompute.newAutoScalingGroup({ machineImage: ec2.MachineImage.latestWindows(ec2.WindowsVersion.WINDOWS_SERVER_2022_ENGLISH_FULL_BASE) }),
+      agent: new AgentConfig({ os: AgentOs.WINDOWS }),
+    });
+    const userData = new Capture();
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: { UserData: userData } });
+    const text = JSON.stringify(userData.asObject());
+    expect(text).toContain('<powershell>');
+    expect(text).toContain('amazon-cloudwatch-agent.msi');
+    expect(service.agentMetrics!.metricMemUsedPercent(service.agentTargets[0]).metricName).toBe('Memory % Committed Bytes In Use');
+  });
+});
