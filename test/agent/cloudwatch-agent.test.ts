@@ -212,7 +212,9 @@ describe('MonitoredService with a Windows agent', () => {
     const service = new MonitoredService(stack, 'Win', {
       vpc: importedVpc(stack),
       alertTopic,
-      compute: ServiceCompute.newAutoScalingGroup({ machineImage: ec2.MachineImage.latestWindows(ec2.WindowsVersion.WINDOWS_SERVER_2022_ENGLISH_FULL_BASE) }),
+      compute: ServiceCompute.newAutoScalingGroup({
+        machineImage: ec2.MachineImage.latestWindows(ec2.WindowsVersion.WINDOWS_SERVER_2022_ENGLISH_FULL_BASE),
+      }),
       agent: new AgentConfig({ os: AgentOs.WINDOWS }),
     });
     const userData = new Capture();
