@@ -1,5 +1,5 @@
 import {
-  Annotations, ArnFormat, Duration, Resource, Stack, Token,
+  Annotations, ArnFormat, Duration, Names, Resource, Stack, Token,
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cw_actions,
   aws_events as events,
@@ -179,6 +179,9 @@ export class AlertTopic extends Construct implements IAlertTopic {
     this.topic = this.snsTopic;
     this.topicArn = this.snsTopic.topicArn;
     this.alarmAction = new cw_actions.SnsAction(this.snsTopic);
+    // enforceSSL makes CDK write a topic policy, and a topic policy replaces SNS's default one:
+    // without its own Allow, CloudWatch cannot publish a single alarm notification.
+    allowAlarmsToPublish(this.snsTopic);
 
     for (const email of props.emails ?? []) this.addEmailSubscription(email);
     for (const phone of props.smsNumbers ?? []) this.addSmsSubscription(phone);
@@ -233,7 +236,7 @@ export class AlertTopic extends Construct implements IAlertTopic {
 
   /** Invokes a Lambda function with every notification. */
   public addLambdaSubscription(fn: lambda.IFunction): sns.Subscription {
-    return this.subscribe(new subs.LambdaSubscription(fn));
+    return this.subscribe(new UniquelyNamedSubscription(new subs.LambdaSubscription(fn)));
   }
 
   /** Delivers every notification to an SQS queue. */
@@ -276,6 +279,19 @@ export class AlertTopic extends Construct implements IAlertTopic {
   }
 }
 
+/**
+ * `LambdaSubscription` names its subscription after the topic's construct id and creates it
+ * inside the function. Our topic's id is `Resource`, which every `lambda.Function` already
+ * has as a child: name the subscription after the topic's unique id instead.
+ */
+class UniquelyNamedSubscription implements sns.ITopicSubscription {
+  public constructor(private readonly inner: sns.ITopicSubscription) {}
+
+  public bind(topic: sns.ITopic): sns.TopicSubscriptionConfig {
+    return { ...this.inner.bind(topic), subscriberId: `Subscription${Names.nodeUniqueId(topic.node)}` };
+  }
+}
+
 class ImportedAlertTopic extends Resource implements IAlertTopic {
   public readonly topic: sns.ITopic;
   public readonly topicArn: string;
@@ -289,6 +305,16 @@ class ImportedAlertTopic extends Resource implements IAlertTopic {
     this.encryptionKey = options.encryptionKey;
     this.alarmAction = new cw_actions.SnsAction(options.topic);
 
+    if (!allowAlarmsToPublish(options.topic)) {
+      const stack = Stack.of(this);
+      const partition = Token.isUnresolved(stack.partition) ? 'aws' : stack.partition;
+      Annotations.of(this).addWarningV2('cdk-watchkeeper:AlertTopic.unverifiedTopicPolicy',
+        'Cannot see or extend this topic\'s policy. If the topic has a policy of its own (it replaces SNS\'s default one), '
+        + 'alarms cannot publish unless it holds this statement: {"Sid":"AllowCloudWatchAlarmsToPublish","Effect":"Allow",'
+        + '"Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":"sns:Publish","Resource":"<topic ARN>",'
+        + `"Condition":{"StringEquals":{"aws:SourceAccount":"${stack.account}"},"ArnLike":{"aws:SourceArn":"arn:${partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*"}}}. `
+        + 'EventBridge rules need an Allow of sns:Publish for events.amazonaws.com as well.');
+    }
     const proven = options.encryptionKey !== undefined && allowServicesToUseKey(this, options.encryptionKey);
     if (!proven) {
       Annotations.of(this).addWarningV2('cdk-watchkeeper:AlertTopic.unverifiedKey',
@@ -305,6 +331,29 @@ class ImportedAlertTopic extends Resource implements IAlertTopic {
   public grantPublish(grantee: iam.IGrantable): iam.Grant {
     return this.topic.grantPublish(grantee);
   }
+}
+
+/**
+ * Lets CloudWatch alarms of this account publish to the topic. Returns false when the
+ * topic's policy cannot be changed (imported topic).
+ *
+ * A topic policy replaces SNS's default policy, so CloudWatch needs its own Allow, scoped to
+ * alarms of this account (composite alarms have `alarm:` ARNs too). See "Using Amazon SNS
+ * notifications" in the CloudWatch user guide:
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/US_SetupSNS.html
+ */
+function allowAlarmsToPublish(topic: sns.ITopic): boolean {
+  const stack = Stack.of(topic);
+  return topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchAlarmsToPublish',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+    },
+  })).statementAdded;
 }
 
 /**

@@ -1,7 +1,7 @@
-import { Stack, aws_kms as kms, aws_lambda as lambda, aws_sns as sns, aws_sqs as sqs, aws_events as events } from 'aws-cdk-lib';
+import { App, Stack, aws_kms as kms, aws_lambda as lambda, aws_sns as sns, aws_sqs as sqs, aws_events as events } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AlertTopic } from '../../src';
-import { expectNagClean, nagFindings, newStack, stableTemplate } from '../helpers';
+import { TEST_ENV, expectNagClean, nagFindings, newStack, stableTemplate } from '../helpers';
 
 function keyStatements(template: Template): any[] {
   const keys = template.findResources('AWS::KMS::Key');
@@ -65,6 +65,49 @@ describe('AlertTopic', () => {
         })]),
       },
     });
+  });
+
+  test('topic policy lets CloudWatch alarms of this account publish (it replaces the default policy)', () => {
+    const stack = newStack();
+    new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const policies = Template.fromStack(stack).findResources('AWS::SNS::TopicPolicy');
+    const statements = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements.find(s => s.Principal?.Service === 'cloudwatch.amazonaws.com')).toEqual({
+      Sid: 'AllowCloudWatchAlarmsToPublish',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: { Ref: expect.stringMatching(/^Alerts/) },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': '123456789012' },
+        // composite alarms have alarm: ARNs as well, so this covers both kinds
+        ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:us-east-1:123456789012:alarm:*']] } },
+      },
+    });
+  });
+
+  test('subscribes a real Lambda function and a real queue, in this stack and in another', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Alarms', { env: TEST_ENV });
+    const other = new Stack(app, 'Consumers', { env: TEST_ENV });
+    const fnProps = { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=()=>{}') };
+    const local = new lambda.Function(stack, 'Pager', fnProps);
+    const remote = new lambda.Function(other, 'Pager', fnProps);
+    const localQueue = new sqs.Queue(stack, 'Queue', { enforceSSL: true });
+    const remoteQueue = new sqs.Queue(other, 'Queue', { enforceSSL: true });
+    const alerts = new AlertTopic(stack, 'Alerts', { lambdaFunctions: [local], queues: [localQueue] });
+    alerts.addLambdaSubscription(remote);
+    alerts.addSqsSubscription(remoteQueue);
+    const second = new AlertTopic(stack, 'Second', { lambdaFunctions: [local] });
+    expect(second.topicArn).toBeDefined();
+
+    const here = Template.fromStack(stack);
+    here.resourceCountIs('AWS::SNS::Subscription', 3);
+    here.resourceCountIs('AWS::Lambda::Permission', 2);
+    const there = Template.fromStack(other);
+    there.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
+    there.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sqs' });
+    there.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'sns.amazonaws.com' });
   });
 
   test('subscribes email, SMS, HTTPS, Lambda and SQS endpoints from props', () => {
@@ -171,10 +214,22 @@ describe('AlertTopic', () => {
     const imported = AlertTopic.fromTopic(stack, 'Imported', { topic });
     expect(imported.topicArn).toBe('arn:aws:sns:us-east-1:123456789012:ops');
     Annotations.fromStack(stack).hasWarning('/TestStack/Imported', Match.stringLikeRegexp('alias/aws/sns'));
+    Annotations.fromStack(stack).hasWarning('/TestStack/Imported',
+      Match.stringLikeRegexp('cloudwatch.amazonaws.com.*sns:Publish.*arn:aws:cloudwatch:us-east-1:123456789012:alarm:\\*.*AlertTopic.unverifiedTopicPolicy'));
 
     const importedKey = kms.Key.fromKeyArn(stack, 'ImportedKey', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
     AlertTopic.fromTopic(stack, 'WithImportedKey', { topic, encryptionKey: importedKey });
     Annotations.fromStack(stack).hasWarning('/TestStack/WithImportedKey', Match.stringLikeRegexp('cdk-watchkeeper:AlertTopic.unverifiedKey'));
+  });
+
+  test('fromTopic extends the policy of a topic of this app so alarms can publish', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'TopicKey', { enableKeyRotation: true });
+    const topic = new sns.Topic(stack, 'Topic', { masterKey: key, enforceSSL: true });
+    AlertTopic.fromTopic(stack, 'Imported', { topic, encryptionKey: key });
+    Template.fromStack(stack).hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowCloudWatchAlarmsToPublish', Action: 'sns:Publish' })]) },
+    });
   });
 
   test('fromTopic with a key of this app grants CloudWatch and EventBridge and does not warn', () => {
