@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { AgentConfig } from './agent-config';
 import { AgentLogDestination } from './log-sources';
 import { AgentOs } from './plugins';
+import { agentLogGroup } from './shared-log-groups';
 import { allowLogsToUseKey, sharedLogGroupKey } from '../logs/log-group-key';
 import { AGENT_EC2_METADATA, PUT_METRIC_DATA, unscopedStatement } from '../private/unscoped-actions';
 import { registerUsage } from '../private/usage-registry';
@@ -184,8 +185,7 @@ export class CloudWatchAgent extends Construct {
     const byName = new Map<string, logs.ILogGroup>();
     for (const d of destinations) {
       if (byName.has(d.logGroupName)) continue;
-      byName.set(d.logGroupName, new logs.LogGroup(this, `Logs${byName.size}`, {
-        logGroupName: d.logGroupName,
+      byName.set(d.logGroupName, agentLogGroup(this, d.logGroupName, {
         retention: d.retention ?? logs.RetentionDays.ONE_MONTH,
         encryptionKey: key,
         removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,

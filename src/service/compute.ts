@@ -7,6 +7,7 @@ import {
 import { Construct } from 'constructs';
 import { IAlertTopic } from '../alarms/alert-topic';
 import { checkInteger, invalid } from '../private/validation';
+import { ServiceEgress } from './egress';
 
 /** What every new compute choice (group or instance) lets you set; everything has a secure default. */
 export interface NewComputeOptions {
@@ -40,9 +41,16 @@ export interface NewComputeOptions {
   /**
    * The security group. Inbound traffic is allowed only through
    * `service.connections.allowFrom(...)`.
-   * @default - a new group with no inbound rule and all outbound traffic allowed
+   * @default - a new group with no inbound rule and outbound traffic as `egress` says
    */
   readonly securityGroup?: ec2.ISecurityGroup;
+  /**
+   * What the new security group allows out. Ignored when you bring `securityGroup`.
+   * Add what the application needs besides HTTPS with `service.connections.allowTo(...)`.
+   * @default ServiceEgress.httpsOnly() - TCP 443 anywhere: the agent, Systems Manager and
+   * the package repositories
+   */
+  readonly egress?: ServiceEgress;
   /**
    * Commands run at first boot.
    * @default - the image's default (none)
@@ -214,11 +222,23 @@ function newRole(scope: Construct, options: NewComputeOptions): iam.IRole {
 }
 
 function newSecurityGroup(scope: Construct, vpc: ec2.IVpc, options: NewComputeOptions): ec2.ISecurityGroup {
-  return options.securityGroup ?? new ec2.SecurityGroup(scope, 'SecurityGroup', {
+  if (options.securityGroup) {
+    if (options.egress) {
+      invalid(scope, 'egress', 'unset when you bring your own securityGroup (its rules are yours)', options.egress.description);
+    }
+    return options.securityGroup;
+  }
+  const egress = options.egress ?? ServiceEgress.httpsOnly();
+  if (!egress._allowAllOutbound && egress._peerCount === 0) {
+    invalid(scope, 'egress', 'ServiceEgress.httpsTo() with at least one peer', '[]');
+  }
+  const group = new ec2.SecurityGroup(scope, 'SecurityGroup', {
     vpc,
-    description: `Instances of ${scope.node.path}: no inbound rule unless allowed`,
-    allowAllOutbound: true,
+    description: `Instances of ${scope.node.path}: no inbound rule unless allowed; outbound ${egress.description}`,
+    allowAllOutbound: egress._allowAllOutbound,
   });
+  egress._apply(group);
+  return group;
 }
 
 function blockDevices(scope: Construct, options: NewComputeOptions): ec2.BlockDevice[] {
@@ -341,13 +361,13 @@ class NewInstanceCompute extends ServiceCompute {
       securityGroup,
       userData: o.userData,
       blockDevices: blockDevices(scope, o),
-      requireImdsv2: true,
       detailedMonitoring: o.detailedMonitoring ?? true,
       // No associatePublicIpAddress here: setting it moves the subnet into a network
       // interface, which hides the VPC placement from compliance rules. Private subnets
       // assign no public address.
       disableApiTermination: o.terminationProtection ?? true,
     });
+    requireImdsv2WithoutName(scope, instance);
     return {
       instances: [instance],
       role,
@@ -389,6 +409,22 @@ class ExistingInstancesCompute extends ServiceCompute {
       expectedInstances: this.instances.length,
     };
   }
+}
+
+/**
+ * Requires IMDSv2 through a launch template of our own that has no name. `requireImdsv2`
+ * would name it `<id>LaunchTemplate` unless the app sets the
+ * `@aws-cdk/aws-ec2:uniqueImdsv2TemplateName` flag, and launch template names are unique
+ * per account and Region: a second copy of the stack would fail to deploy. The template holds
+ * only the metadata options, which never change, so its version (part of the instance's
+ * launch template reference, a replacing property) stays 1.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-launchtemplate.html
+ */
+function requireImdsv2WithoutName(scope: Construct, instance: ec2.Instance): void {
+  const template = new ec2.CfnLaunchTemplate(scope, 'InstanceMetadataOptions', {
+    launchTemplateData: { metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: 2 } },
+  });
+  instance.instance.launchTemplate = { launchTemplateId: template.ref, version: template.attrLatestVersionNumber };
 }
 
 /** The role of an L2 group or instance of this app, when it has one. */

@@ -71,7 +71,7 @@ describe('CloudWatchAgent', () => {
         Sid: 'WriteLogs',
         Effect: 'Allow',
         Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
-        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AgentLogs0/), 'Arn'] },
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^WatchkeeperAgentLogGroupsLogsordersapp/), 'Arn'] },
       },
     ]);
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
@@ -94,6 +94,29 @@ describe('CloudWatchAgent', () => {
       DeletionPolicy: 'Retain',
     });
     template.resourceCountIs('AWS::KMS::Key', 1);
+  });
+
+  test('two services sharing one AgentConfig share its log groups (names are unique per account and Region)', () => {
+    const stack = newStack();
+    const vpc = importedVpc(stack);
+    const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const config = new AgentConfig({ logFiles: [LOGS] });
+    const api = new MonitoredService(stack, 'Api', { vpc, alertTopic, agent: config });
+    const worker = new MonitoredService(stack, 'Worker', { vpc, alertTopic, agent: config, compute: ServiceCompute.newInstance() });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    expect(api.agent!.logGroups[0]).toBe(worker.agent!.logGroups[0]);
+    // both agents may write to it
+    const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((st: any) => st.Sid === 'WriteLogs');
+    expect(policies).toHaveLength(2);
+  });
+
+  test('fails when two agents of a stack want one log group with different settings, naming the fix', () => {
+    const stack = newStack();
+    new CloudWatchAgent(stack, 'A', { config: new AgentConfig({ logFiles: [LOGS] }) });
+    expect(() => new CloudWatchAgent(stack, 'B', { config: new AgentConfig({ logFiles: [LOGS] }), logRemovalPolicy: RemovalPolicy.DESTROY }))
+      .toThrow(/TestStack\/B: log group '\/orders\/app' must be created with the same retention, encryption key and removal policy .*TestStack\/A already created it.*give both the same/);
   });
 
   test('uses a key and removal policy the user brings, and lets CloudWatch Logs use the key', () => {

@@ -1,6 +1,6 @@
 import { CfnWaitConditionHandle, Size, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_sns as sns } from 'aws-cdk-lib';
 import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
-import { AlertTopic, MonitoredService, MonitoredServiceProps, ServiceCompute } from '../../src';
+import { AlertTopic, MonitoredService, MonitoredServiceProps, ServiceCompute, ServiceEgress } from '../../src';
 import { expectNagClean, nagFindings, newStack, stableTemplate } from '../helpers';
 import { FakeAgentMetrics, importedVpc } from './fake-agent-metrics';
 
@@ -84,13 +84,42 @@ describe('MonitoredService', () => {
       const { stack } = setup();
       Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
         SecurityGroupIngress: Match.absent(),
-        SecurityGroupEgress: [Match.objectLike({ CidrIp: '0.0.0.0/0' })],
+        SecurityGroupEgress: [Match.objectLike({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 })],
       });
       const opened = setup();
       opened.service.connections!.allowFrom(ec2.Peer.ipv4('10.0.0.0/16'), ec2.Port.tcp(8080));
       Template.fromStack(opened.stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
         SecurityGroupIngress: [Match.objectLike({ CidrIp: '10.0.0.0/16', FromPort: 8080 })],
       });
+    });
+
+    test('egress is HTTPS only by default, and can be narrowed to peers or opened to all traffic', () => {
+      const narrowed = setup({ compute: ServiceCompute.newAutoScalingGroup({ egress: ServiceEgress.httpsTo([ec2.Peer.ipv4('10.0.0.0/16')]) }) });
+      Template.fromStack(narrowed.stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
+        SecurityGroupEgress: [Match.objectLike({ CidrIp: '10.0.0.0/16', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 })],
+      });
+      const open = setup({ compute: ServiceCompute.newInstance({ egress: ServiceEgress.allTraffic() }) });
+      Template.fromStack(open.stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
+        SecurityGroupEgress: [Match.objectLike({ CidrIp: '0.0.0.0/0', IpProtocol: '-1' })],
+      });
+      // no rule on every protocol in the default (AWS Guard SECURITY_GROUP_EGRESS_ALL_PROTOCOLS)
+      const { stack } = setup();
+      const groups = Template.fromStack(stack).findResources('AWS::EC2::SecurityGroup');
+      const rules = Object.values(groups).flatMap((g: any) => g.Properties.SecurityGroupEgress ?? []);
+      expect(rules.filter((r: any) => r.IpProtocol === '-1')).toEqual([]);
+    });
+
+    test('fails on egress together with a security group of your own, or on httpsTo with no peer', () => {
+      const stack = newStack();
+      const vpc = importedVpc(stack);
+      const securityGroup = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-12345678');
+      const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+      expect(() => new MonitoredService(stack, 'Api', {
+        vpc, alertTopic, compute: ServiceCompute.newAutoScalingGroup({ securityGroup, egress: ServiceEgress.httpsOnly() }),
+      })).toThrow(/egress must be unset when you bring your own securityGroup/);
+      expect(() => new MonitoredService(stack, 'Api2', {
+        vpc, alertTopic, compute: ServiceCompute.newAutoScalingGroup({ egress: ServiceEgress.httpsTo([]) }),
+      })).toThrow(/egress must be ServiceEgress.httpsTo\(\) with at least one peer/);
     });
 
     test('role has no AWS managed policy and a Session Manager policy of its own', () => {
@@ -228,8 +257,13 @@ describe('MonitoredService', () => {
         BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: Match.objectLike({ Encrypted: true, VolumeType: 'gp3' }) }],
         Tags: [{ Key: 'Name', Value: 'batch' }],
       });
+      // IMDSv2 through a launch template with no name: a fixed name fails the second deploy
       template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
-        LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' } },
+        LaunchTemplateName: Match.absent(),
+        LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 2 } },
+      });
+      template.hasResourceProperties('AWS::EC2::Instance', {
+        LaunchTemplate: { LaunchTemplateId: { Ref: Match.stringLikeRegexp('InstanceMetadataOptions') }, Version: Match.anyValue() },
       });
       expect(service.instances).toHaveLength(1);
       expect(service.autoScalingGroup).toBeUndefined();
