@@ -1,7 +1,7 @@
 import { Duration, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { agentError, checkInterval } from './agent-error';
 import { AgentLogFileProps, WindowsEventLogProps } from './log-sources';
-import { LINUX_OWN_DIMENSIONS, linuxMetricName } from './measurements';
+import { LINUX_OWN_DIMENSIONS, PROCSTAT_SELECTORS, linuxMetricName, procstatDimensions } from './measurements';
 import { AgentMetricTarget, IAgentMetricSource } from './metric-target';
 import { AgentOs, AgentPlugin } from './plugins';
 import { renderLogFile, renderWindowsEvent } from './render-logs';
@@ -116,6 +116,7 @@ export class AgentConfig implements IAgentMetricSource {
   public readonly windowsEventLogs: WindowsEventLogProps[];
 
   private readonly aggregations: string[][];
+  private readonly explicitMetrics: boolean;
   private readonly rendered: string;
 
   public constructor(props: AgentConfigProps = {}) {
@@ -125,6 +126,7 @@ export class AgentConfig implements IAgentMetricSource {
       agentError('namespace', 'a CloudWatch namespace of 1 to 255 letters, digits and . - _ / # : not starting with AWS/', this.namespace);
     }
     this.intervalSeconds = checkInterval('interval', props.interval ?? Duration.seconds(60));
+    this.explicitMetrics = props.metrics !== undefined;
     this.plugins = [...(props.metrics ?? AgentConfig.recommendedPlugins(this.os)), ...(props.additionalMetrics ?? [])];
     this.appendDimensions = [...(props.appendDimensions ?? [AppendDimension.INSTANCE_ID, AppendDimension.AUTO_SCALING_GROUP_NAME])];
     this.logFiles = [...(props.logFiles ?? [])];
@@ -138,8 +140,20 @@ export class AgentConfig implements IAgentMetricSource {
     this.rendered = JSON.stringify(this.toJson());
   }
 
-  /** The mount paths (Linux) whose disk usage in percent is published; none on Windows (use `metricLogicalDiskFreePercent`). */
+  /**
+   * The mount paths (Linux) or drives (Windows) whose disk usage in percent can be read.
+   * On Windows these are the drive letters the LogicalDisk counters name; measuring every
+   * drive (`*`, the default) yields `C:`, the system drive every Windows instance has, since
+   * other drive letters are unknown until the instance runs.
+   */
   public get diskPaths(): string[] {
+    if (this.os === AgentOs.WINDOWS) {
+      const disk = this.plugin('LogicalDisk');
+      if (!disk || !disk.collects('% Free Space')) return [];
+      const resources = (disk._render().resources as string[] | undefined) ?? ['*'];
+      const drives = resources.filter(r => /^[A-Za-z]:$/.test(r)).map(r => r.toUpperCase());
+      return resources.includes('*') && !drives.includes('C:') ? ['C:', ...drives] : drives;
+    }
     const disk = this.plugin('disk');
     return disk && disk.collects('used_percent') ? [...disk._diskPaths] : [];
   }
@@ -149,16 +163,34 @@ export class AgentConfig implements IAgentMetricSource {
     return this.rendered;
   }
 
-  /** The dimension sets (sorted names joined by commas) the configuration publishes for a metric name. */
+  /**
+   * The dimension sets (sorted names joined by commas) the configuration publishes for a
+   * metric name, on any instance.
+   */
   public publishedDimensionSets(metricName: string): string[] {
-    const plugin = this.plugins.find(p => this.metricNames(p).includes(metricName));
-    if (!plugin) return [];
-    const own = this.ownDimensions(plugin);
+    return this.dimensionSetsOn(metricName, 'any');
+  }
+
+  /**
+   * The dimension sets published by instances outside a group (`standalone`), by members of
+   * a group (`member`), or by either (`any`). The agent appends `AutoScalingGroupName` only on
+   * group members, so the original series of a member always carry it.
+   */
+  private dimensionSetsOn(metricName: string, on: 'standalone' | 'member' | 'any'): string[] {
+    // Several procstat plugins (one per selector) may publish the same name.
+    const sets = this.plugins.filter(p => this.metricNames(p).includes(metricName)).flatMap(p => this.pluginDimensionSets(p, metricName, on));
+    return [...new Set(sets)];
+  }
+
+  private pluginDimensionSets(plugin: AgentPlugin, metricName: string, on: 'standalone' | 'member' | 'any'): string[] {
+    const own = this.ownDimensions(plugin, metricName);
     const appended = this.appendDimensions as string[];
     // The agent's own series: the plugin's dimensions plus the appended ones (or `host` when
     // none are appended); AutoScalingGroupName only on instances that belong to a group.
-    const originals = [[...own, ...(appended.length > 0 ? appended : ['host'])]];
-    if (appended.includes(AppendDimension.AUTO_SCALING_GROUP_NAME)) {
+    const withGroup = appended.includes(AppendDimension.AUTO_SCALING_GROUP_NAME);
+    const originals: string[][] = [];
+    if (on !== 'standalone' || !withGroup) originals.push([...own, ...(appended.length > 0 ? appended : ['host'])]);
+    if (withGroup && on !== 'member') {
       originals.push([...own, ...appended.filter(d => d !== AppendDimension.AUTO_SCALING_GROUP_NAME)]);
     }
     // One rolled-up series per aggregation whose dimensions the metric carries.
@@ -211,10 +243,26 @@ export class AgentConfig implements IAgentMetricSource {
       : this.linuxMetric('swap', 'used_percent', {}, target, options);
   }
 
-  /** Disk space in use on a mount path, percent (Linux `disk_used_percent`). */
-  public metricDiskUsedPercent(path: string, target: AgentMetricTarget, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  /**
+   * Disk space in use on a mount path or drive, percent: Linux `disk_used_percent`; on
+   * Windows `100 - LogicalDisk % Free Space` of the drive (a math expression of one metric,
+   * priced as one; the statistic is mirrored, so `Maximum` used is `Minimum` free).
+   */
+  public metricDiskUsedPercent(path: string, target: AgentMetricTarget, options?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     if (this.os === AgentOs.WINDOWS) {
-      agentError('metricDiskUsedPercent', 'used with a Linux configuration; Windows publishes LogicalDisk % Free Space (metricLogicalDiskFreePercent)', path);
+      if (!this.diskPaths.includes(path)) {
+        agentError('metricDiskUsedPercent', `a drive the LogicalDisk counters measure (${this.diskPaths.join(', ') || 'none: add AgentPlugin.windowsLogicalDisk()'})`, path);
+      }
+      const mirrored: Record<string, string> = { Maximum: 'Minimum', Minimum: 'Maximum', Average: 'Average' };
+      const statistic = options?.statistic ?? 'Average';
+      if (!(statistic in mirrored)) agentError('metricDiskUsedPercent.statistic', 'Average, Minimum or Maximum on Windows (it is read as 100 - free space)', statistic);
+      const free = this.metricLogicalDiskFreePercent(path, target, { ...options, statistic: mirrored[statistic], label: undefined });
+      return new cloudwatch.MathExpression({
+        expression: '100 - free',
+        usingMetrics: { free },
+        label: options?.label ?? `Disk ${path} used %`,
+        period: free.period,
+      });
     }
     return this.linuxMetric('disk', 'used_percent', { path }, target, options);
   }
@@ -272,8 +320,20 @@ export class AgentConfig implements IAgentMetricSource {
   private checkPlugins(): void {
     const seen = new Set<string>();
     for (const p of this.plugins) {
-      if (p.os !== this.os) agentError(`metrics[${p.key}]`, `a ${this.os} plugin in a ${this.os} configuration`, `a ${p.os} plugin`);
-      if (p.key !== 'procstat' && seen.has(p.key)) agentError('metrics', 'free of duplicate plugins', p.key);
+      if (p.os !== this.os) {
+        const fix = p.os === AgentOs.WINDOWS
+          ? 'set os: AgentOs.WINDOWS on the AgentConfig to collect Windows counters'
+          : 'use the windows plugins (AgentPlugin.windowsXxx) in a Windows configuration, or drop os: AgentOs.WINDOWS for Linux instances';
+        agentError(`metrics[${p.key}]`, `a ${this.os} plugin in a ${this.os} configuration (${fix})`, `a ${p.os} plugin`);
+      }
+      if (p.key !== 'procstat' && seen.has(p.key)) {
+        const recommended = AgentConfig.recommendedPlugins(this.os).map(r => r.key);
+        const fix = !this.explicitMetrics && recommended.includes(p.key)
+          ? `the recommended set already has ${p.key}: to change it, give metrics instead of additionalMetrics, for example `
+            + `metrics: [${recommended.map(k => (k === p.key ? `AgentPlugin.${pluginFactory(k)}({ ... })` : `AgentPlugin.${pluginFactory(k)}()`)).join(', ')}]`
+          : `merge the two ${p.key} plugins into one`;
+        agentError('metrics', `free of duplicate plugins (${fix})`, p.key);
+      }
       seen.add(p.key);
     }
     if (this.os === AgentOs.LINUX && this.windowsEventLogs.length > 0) {
@@ -334,8 +394,13 @@ export class AgentConfig implements IAgentMetricSource {
     return p.os === AgentOs.WINDOWS ? p.measurements.map(m => `${p.key} ${m}`) : p.measurements.map(m => linuxMetricName(p.key, m));
   }
 
-  private ownDimensions(p: AgentPlugin): string[] {
+  private ownDimensions(p: AgentPlugin, metricName: string): string[] {
     if (p.os === AgentOs.WINDOWS) return p._render().resources ? ['instance', 'objectname'] : ['objectname'];
+    if (p.key === 'procstat') {
+      const body = p._render();
+      const selector = PROCSTAT_SELECTORS.find(k => body[k] !== undefined) ?? 'exe';
+      return procstatDimensions(selector, metricName);
+    }
     const own = [...(LINUX_OWN_DIMENSIONS[p.key] ?? [])];
     return p.key === 'disk' ? own.filter(d => d !== 'device') : own;
   }
@@ -374,16 +439,21 @@ export class AgentConfig implements IAgentMetricSource {
    */
   private dimensionsFor(name: string, target: AgentMetricTarget, aggregateKeys: Record<string, string>,
     own: Record<string, string>): Record<string, string> {
-    const published = this.publishedDimensionSets(name);
+    const member = target.autoScalingGroupName;
+    const published = this.dimensionSetsOn(name, member === undefined ? 'standalone' : 'member');
     const candidates: Record<string, string>[] = target.dimensionName === AppendDimension.AUTO_SCALING_GROUP_NAME
       ? [{ ...aggregateKeys, AutoScalingGroupName: target.dimensionValue }]
-      : [{ ...aggregateKeys, InstanceId: target.dimensionValue }, { ...own, InstanceId: target.dimensionValue }];
+      : member === undefined
+        ? [{ ...aggregateKeys, InstanceId: target.dimensionValue }, { ...own, InstanceId: target.dimensionValue }]
+        : [{ ...aggregateKeys, InstanceId: target.dimensionValue }, { ...own, AutoScalingGroupName: member, InstanceId: target.dimensionValue }];
     for (const dims of candidates) {
       if (published.includes(Object.keys(dims).sort().join(','))) return dims;
     }
     const advice = target.dimensionName === AppendDimension.AUTO_SCALING_GROUP_NAME
       ? 'keep aggregateByAutoScalingGroup on and AUTO_SCALING_GROUP_NAME in appendDimensions'
-      : 'append INSTANCE_ID and no other per-instance dimension, or set aggregateByInstance';
+      : member === undefined
+        ? 'append INSTANCE_ID and no other per-instance dimension, or set aggregateByInstance'
+        : 'set aggregateByInstance, or append only INSTANCE_ID and AUTO_SCALING_GROUP_NAME and keep the original series';
     return agentError(`metric ${name}`, `published per ${target.dimensionName} to be read that way (${advice}); `
       + `this configuration publishes [${published.join(' | ')}]`, target.dimensionValue);
   }
@@ -400,5 +470,6 @@ export class AgentConfig implements IAgentMetricSource {
 }
 
 function pluginFactory(key: string): string {
-  return ({ mem: 'memory', net: 'network', diskio: 'diskIo', nvidia_gpu: 'nvidiaGpu' } as Record<string, string>)[key] ?? key;
+  const windows: Record<string, string> = { 'Memory': 'windowsMemory', 'Paging File': 'windowsPagingFile', 'LogicalDisk': 'windowsLogicalDisk' };
+  return ({ mem: 'memory', net: 'network', diskio: 'diskIo', nvidia_gpu: 'nvidiaGpu', ...windows } as Record<string, string>)[key] ?? key;
 }

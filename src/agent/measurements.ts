@@ -43,8 +43,27 @@ export const LINUX_OWN_DIMENSIONS: Record<string, readonly string[]> = {
   processes: [],
 };
 
-/** The published metric name of a Linux measurement: `<plugin>_<measurement>` (nvidia_gpu publishes as nvidia_smi). */
+/**
+ * The published metric name of a Linux measurement: `<plugin>_<measurement>`, except that
+ * nvidia_gpu publishes as `nvidia_smi_…` and procstat's `pid_count` as
+ * `procstat_lookup_pid_count` ("Metrics collected by procstat",
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Agent-procstat-process-metrics.html).
+ */
 export function linuxMetricName(plugin: string, measurement: string): string {
+  if (plugin === 'procstat' && measurement === 'pid_count') return 'procstat_lookup_pid_count';
   const prefix = plugin === 'nvidia_gpu' ? 'nvidia_smi' : plugin;
   return `${prefix}_${measurement}`;
+}
+
+/** procstat's selectors, as they appear in the configuration and as dimension names. */
+export const PROCSTAT_SELECTORS = ['exe', 'pattern', 'pid_file'] as const;
+
+/**
+ * The dimensions procstat puts on its own series: the selector it was configured with
+ * (`exe`, `pattern` or `pid_file`, with the configured string as value) and `pid_finder`;
+ * per-process metrics also carry `process_name`, the lookup metrics
+ * (`procstat_lookup_pid_count`) do not (the agent's procstat input, after Telegraf's).
+ */
+export function procstatDimensions(selector: string, metricName: string): string[] {
+  return metricName.startsWith('procstat_lookup_') ? [selector, 'pid_finder'] : [selector, 'pid_finder', 'process_name'];
 }

@@ -5,9 +5,23 @@ import { aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
  * publishes for a whole Auto Scaling group.
  */
 export class AgentMetricTarget {
-  /** The series of one instance (it carries the `InstanceId` dimension). */
+  /**
+   * The series of one instance that is not in an Auto Scaling group (it carries the
+   * `InstanceId` dimension). For a member of a group use `autoScalingGroupMember`: the agent
+   * appends `AutoScalingGroupName` to every series of a group member (from the instance's
+   * `aws:autoscaling:groupName` tag), so `{InstanceId}` alone never exists for it.
+   */
   public static instance(instanceId: string): AgentMetricTarget {
     return new AgentMetricTarget('InstanceId', instanceId);
+  }
+
+  /**
+   * The series of one instance of an Auto Scaling group: `{AutoScalingGroupName, InstanceId}`
+   * (plus the metric's own dimensions), or the per-instance roll-up when the configuration
+   * publishes one.
+   */
+  public static autoScalingGroupMember(instanceId: string, autoScalingGroupName: string): AgentMetricTarget {
+    return new AgentMetricTarget('InstanceId', instanceId, autoScalingGroupName);
   }
 
   /** The aggregate series of every instance of an Auto Scaling group (`AutoScalingGroupName`). */
@@ -20,6 +34,11 @@ export class AgentMetricTarget {
     public readonly dimensionName: string,
     /** The instance id or group name. */
     public readonly dimensionValue: string,
+    /**
+     * The group of an instance target that belongs to one.
+     * @default - the instance is not in a group
+     */
+    public readonly autoScalingGroupName?: string,
   ) {}
 }
 
@@ -31,13 +50,19 @@ export class AgentMetricTarget {
 export interface IAgentMetricSource {
   /** The CloudWatch namespace the agent publishes into. */
   readonly namespace: string;
-  /** The mount paths (Linux) or drive letters (Windows) whose disk usage is published. */
+  /**
+   * The mount paths (Linux, `/`) or drives (Windows, `C:`) whose disk usage can be read
+   * with `metricDiskUsedPercent`.
+   */
   readonly diskPaths: string[];
 
   /** Memory in use, percent (Linux `mem_used_percent`, Windows `Memory % Committed Bytes In Use`). */
   metricMemUsedPercent(target: AgentMetricTarget, options?: cloudwatch.MetricOptions): cloudwatch.Metric;
   /** Swap (Linux) or paging file (Windows) in use, percent. */
   metricSwapUsedPercent(target: AgentMetricTarget, options?: cloudwatch.MetricOptions): cloudwatch.Metric;
-  /** Disk space in use on one mount path or drive, percent. */
-  metricDiskUsedPercent(path: string, target: AgentMetricTarget, options?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /**
+   * Disk space in use on one mount path or drive, percent: a metric on Linux
+   * (`disk_used_percent`), `100 - LogicalDisk % Free Space` on Windows.
+   */
+  metricDiskUsedPercent(path: string, target: AgentMetricTarget, options?: cloudwatch.MetricOptions): cloudwatch.IMetric;
 }

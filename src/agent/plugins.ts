@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { agentError, checkInterval } from './agent-error';
-import { LINUX_MEASUREMENTS } from './measurements';
+import { LINUX_MEASUREMENTS, linuxMetricName } from './measurements';
 
 /** The operating system an agent configuration is for. */
 export enum AgentOs {
@@ -292,8 +292,7 @@ export class AgentPlugin {
     if (this.intervalSeconds !== undefined) out.metrics_collection_interval = this.intervalSeconds;
     for (const [k, v] of Object.entries(this.body)) out[k] = v;
     if (this._dropOriginal) {
-      const prefix = this.key === 'nvidia_gpu' ? 'nvidia_smi' : this.key;
-      out.drop_original_metrics = this.measurements.map(m => `${prefix}_${m}`);
+      out.drop_original_metrics = this.measurements.map(m => linuxMetricName(this.key, m));
     }
     return out;
   }

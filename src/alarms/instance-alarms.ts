@@ -32,6 +32,13 @@ export interface InstanceAlarmsProps extends AlarmSetProps {
    * @default - no agent alarms (memory, disk, swap)
    */
   readonly agent?: IAgentMetricSource;
+  /**
+   * The Auto Scaling group the instance belongs to, if any. The agent appends
+   * `AutoScalingGroupName` to every series of a group member, so its memory, disk and swap
+   * alarms must name the group too: without it they would watch a series that never exists.
+   * @default - the instance is not in a group
+   */
+  readonly autoScalingGroupName?: string;
   /** `StatusCheckFailed_System` ≥ 1 for 2 of 2 minutes → EC2 recover + CRITICAL; missing = breaching. @default - enabled with recover */
   readonly systemStatusCheck?: SystemStatusCheckAlarmOptions;
   /** `StatusCheckFailed_Instance` ≥ 1 for 3 of 3 minutes → CRITICAL (optional reboot); missing = breaching. @default - enabled, no reboot */
@@ -135,7 +142,9 @@ export class InstanceAlarms extends AlarmSet {
     this.cpuCreditBalanceAlarm = this.creditAlarm(props, instanceType, ec2Metric('CPUCreditBalance'), what);
 
     const agent = props.agent;
-    const target = AgentMetricTarget.instance(instanceId);
+    const target = props.autoScalingGroupName !== undefined
+      ? AgentMetricTarget.autoScalingGroupMember(instanceId, props.autoScalingGroupName)
+      : AgentMetricTarget.instance(instanceId);
     for (const [prop, options] of [['memory', props.memory], ['disk', props.disk], ['swap', props.swap]] as const) {
       if (!agent && options?.enabled === true) {
         invalid(this, `${prop}.enabled`, 'false or unset when no agent is given (the metric would never arrive)', true);

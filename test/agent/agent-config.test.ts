@@ -115,7 +115,39 @@ describe('AgentConfig', () => {
     expect(json.logs.logs_collected.windows_events.collect_list[1]).toEqual({
       event_name: 'Application', event_levels: ['ERROR'], log_group_name: '/orders/windows/application', log_stream_name: '{instance_id}',
     });
-    expect(config.diskPaths).toEqual([]);
+    expect(config.diskPaths).toEqual(['C:', 'D:']);
+  });
+
+  test('Windows disk usage is 100 - LogicalDisk free space per drive, C: when every drive is measured', () => {
+    const windows = new AgentConfig({ os: AgentOs.WINDOWS });
+    expect(windows.diskPaths).toEqual(['C:']);
+    const used = windows.metricDiskUsedPercent('C:', GROUP, { statistic: 'Maximum' }) as any;
+    expect(used.expression).toBe('100 - free');
+    expect(used.usingMetrics.free.metricName).toBe('LogicalDisk % Free Space');
+    expect(used.usingMetrics.free.statistic).toBe('Minimum');
+    expect(used.usingMetrics.free.dimensions).toEqual({ AutoScalingGroupName: 'orders-api', instance: 'C:' });
+    expect(() => windows.metricDiskUsedPercent('E:', GROUP)).toThrow(/a drive the LogicalDisk counters measure \(C:\), got 'E:'/);
+  });
+
+  test('a member of an Auto Scaling group is read with its group dimension, never {InstanceId} alone', () => {
+    const config = new AgentConfig();
+    const member = AgentMetricTarget.autoScalingGroupMember('i-0123456789abcdef0', 'orders-api');
+    expect(config.metricMemUsedPercent(member).dimensions).toEqual({ AutoScalingGroupName: 'orders-api', InstanceId: 'i-0123456789abcdef0' });
+    expect(config.metricDiskUsedPercent('/', member).dimensions).toEqual({ InstanceId: 'i-0123456789abcdef0', path: '/' });
+    // with a per-instance roll-up, the roll-up is read
+    const rolled = new AgentConfig({ aggregateByInstance: true });
+    expect(rolled.metricMemUsedPercent(member).dimensions).toEqual({ InstanceId: 'i-0123456789abcdef0' });
+    // a standalone instance keeps {InstanceId}
+    expect(config.metricMemUsedPercent(INSTANCE).dimensions).toEqual({ InstanceId: INSTANCE.dimensionValue });
+  });
+
+  test('procstat publishes pid_count as procstat_lookup_pid_count, with its selector and pid_finder dimensions', () => {
+    const config = new AgentConfig({ additionalMetrics: [AgentPlugin.procstat({ exe: 'gunicorn' }), AgentPlugin.procstat({ pidFile: '/run/nginx.pid' })] });
+    expect(config.publishedDimensionSets('procstat_pid_count')).toEqual([]);
+    expect(config.publishedDimensionSets('procstat_lookup_pid_count')).toEqual(expect.arrayContaining([
+      'AutoScalingGroupName,InstanceId,exe,pid_finder', 'InstanceId,exe,pid_finder', 'InstanceId,pid_file,pid_finder',
+    ]));
+    expect(config.publishedDimensionSets('procstat_cpu_usage')).toEqual(expect.arrayContaining(['InstanceId,exe,pid_finder,process_name']));
   });
 
   test('a logs-only configuration renders no metrics section', () => {
@@ -190,8 +222,8 @@ describe('AgentConfig', () => {
       ['procstat with an invalid regex', () => AgentPlugin.procstat({ pattern: '([' }), /procstat.pattern must be a valid regular expression/],
       ['a namespace under AWS/', () => new AgentConfig({ namespace: 'AWS/EC2' }), /namespace must be a CloudWatch namespace/],
       ['a Windows plugin in a Linux config', () => new AgentConfig({ metrics: [AgentPlugin.windowsMemory()] }),
-        /metrics\[Memory\] must be a linux plugin in a linux configuration, got 'a windows plugin'/],
-      ['the same plugin twice', () => new AgentConfig({ metrics: [AgentPlugin.memory(), AgentPlugin.memory()] }), /metrics must be free of duplicate plugins, got 'mem'/],
+        /metrics\[Memory\] must be a linux plugin in a linux configuration \(set os: AgentOs.WINDOWS.*\), got 'a windows plugin'/],
+      ['the same plugin twice', () => new AgentConfig({ metrics: [AgentPlugin.memory(), AgentPlugin.memory()] }), /metrics must be free of duplicate plugins \(merge the two mem plugins into one\), got 'mem'/],
       ['Windows event logs on Linux', () => new AgentConfig({ windowsEventLogs: [{ eventName: 'System', logGroupName: '/s' }] }),
         /windowsEventLogs must be empty in a linux configuration/],
       ['nothing to collect', () => new AgentConfig({ metrics: [] }), /metrics must be non-empty when no logs are collected/],
@@ -229,7 +261,10 @@ describe('AgentConfig', () => {
       ['an instance series that carries ImageId', () => new AgentConfig({
         appendDimensions: [AppendDimension.INSTANCE_ID, AppendDimension.IMAGE_ID, AppendDimension.AUTO_SCALING_GROUP_NAME],
       }).metricMemUsedPercent(INSTANCE), /must be published per InstanceId to be read that way.*publishes \[/],
-      ['disk used percent on Windows', () => new AgentConfig({ os: AgentOs.WINDOWS }).metricDiskUsedPercent('C:', GROUP), /metricLogicalDiskFreePercent/],
+      ['a Windows plugin in a Linux configuration, naming os', () => new AgentConfig({ metrics: [AgentPlugin.windowsMemory()] }),
+        /must be a linux plugin in a linux configuration \(set os: AgentOs.WINDOWS on the AgentConfig/],
+      ['a second disk plugin in additionalMetrics, naming metrics', () => new AgentConfig({ additionalMetrics: [AgentPlugin.disk({ paths: ['/data'] })] }),
+        /the recommended set already has disk: to change it, give metrics instead of additionalMetrics, for example metrics: \[AgentPlugin.memory\(\), AgentPlugin.swap\(\), AgentPlugin.disk\(\{ ... \}\)\]/],
     ];
     test.each(cases)('fails on %s', (_name, make, message) => {
       expect(make).toThrow(message);

@@ -247,4 +247,28 @@ describe('MonitoredService with a Windows agent', () => {
     expect(text).toContain('amazon-cloudwatch-agent.msi');
     expect(service.agentMetrics!.metricMemUsedPercent(service.agentTargets[0]).metricName).toBe('Memory % Committed Bytes In Use');
   });
+
+  test('a Windows group gets a disk alarm per drive: free space of C: below 15 %', () => {
+    const stack = newStack();
+    const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const service = new MonitoredService(stack, 'Win', {
+      vpc: importedVpc(stack),
+      alertTopic,
+      compute: ServiceCompute.newAutoScalingGroup({
+        machineImage: ec2.MachineImage.latestWindows(ec2.WindowsVersion.WINDOWS_SERVER_2022_ENGLISH_FULL_BASE),
+      }),
+      agent: new AgentConfig({ os: AgentOs.WINDOWS }),
+    });
+    const disks = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'))
+      .map((a: any) => a.Properties).filter(p => JSON.stringify(p.Metrics ?? []).includes('LogicalDisk % Free Space'));
+    expect(disks).toHaveLength(1);
+    const [alarm] = disks;
+    expect(alarm.Threshold).toBe(85);
+    expect(alarm.ComparisonOperator).toBe('GreaterThanThreshold');
+    const free = alarm.Metrics.find((m: any) => m.MetricStat).MetricStat;
+    expect(free.Stat).toBe('Minimum');
+    expect(free.Metric.Dimensions).toEqual(expect.arrayContaining([{ Name: 'instance', Value: 'C:' }]));
+    expect(alarm.Metrics.find((m: any) => m.Expression).Expression).toBe('100 - free');
+    expect(service.agentMetrics!.diskPaths).toEqual(['C:']);
+  });
 });

@@ -1,7 +1,7 @@
 import { Duration, Stack, aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { FakeAgent } from './fake-agent';
-import { AlarmRouting, AlarmSeverity, AlertTopic, InstanceAlarms, InstanceAlarmsProps } from '../../src';
+import { AgentConfig, AlarmRouting, AlarmSeverity, AlertTopic, InstanceAlarms, InstanceAlarmsProps } from '../../src';
 import { expectNagClean, newStack, stableTemplate } from '../helpers';
 
 const ID = 'i-0123456789abcdef0';
@@ -23,6 +23,15 @@ const TOPIC = { Ref: expect.stringMatching(/^Alerts/) };
 const TOPIC_MATCH = { Ref: Match.stringLikeRegexp('^Alerts') };
 
 describe('InstanceAlarms', () => {
+  test('agent alarms of a group member read the series the agent publishes for it, with its group', () => {
+    const { template } = build({ agent: new AgentConfig(), autoScalingGroupName: 'orders-api' });
+    expect(alarmOn(template(), 'mem_used_percent').Dimensions).toEqual([
+      { Name: 'AutoScalingGroupName', Value: 'orders-api' }, { Name: 'InstanceId', Value: ID },
+    ]);
+    const standalone = build({ agent: new AgentConfig() });
+    expect(alarmOn(standalone.template(), 'mem_used_percent').Dimensions).toEqual([{ Name: 'InstanceId', Value: ID }]);
+  });
+
   test('system status check recovers the instance and notifies, missing data is breaching', () => {
     const { template } = build();
     expect(alarmOn(template(), 'StatusCheckFailed_System')).toEqual(expect.objectContaining({
