@@ -5,9 +5,9 @@ import {
   aws_iam as iam,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { ServiceEgress } from './egress';
 import { IAlertTopic } from '../alarms/alert-topic';
 import { checkInteger, invalid } from '../private/validation';
-import { ServiceEgress } from './egress';
 
 /** What every new compute choice (group or instance) lets you set; everything has a secure default. */
 export interface NewComputeOptions {
