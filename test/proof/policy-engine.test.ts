@@ -8,7 +8,10 @@ const group = (account: string, name: string) => `arn:aws:logs:us-east-1:${accou
 const logsKeyPolicy = {
   Version: '2012-10-17',
   Statement: [{
-    Effect: 'Allow', Principal: { Service: 'logs.us-east-1.amazonaws.com' }, Action: 'kms:GenerateDataKey*', Resource: '*',
+    Effect: 'Allow',
+    Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+    Action: 'kms:GenerateDataKey*',
+    Resource: '*',
     Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-east-1:123456789012:log-group:*' } },
   }],
 };
@@ -56,7 +59,9 @@ describe('Proof policy engine', () => {
 
   test('models SNS\'s default topic policy: the owner account\'s alarms may publish, others may not', async () => {
     const publish = (account: string) => decide({
-      principal: 'cloudwatch.amazonaws.com', action: 'sns:Publish', resource: TOPIC,
+      principal: 'cloudwatch.amazonaws.com',
+      action: 'sns:Publish',
+      resource: TOPIC,
       context: { 'aws:SourceOwner': account, 'aws:SourceAccount': account, 'aws:SourceArn': `arn:aws:cloudwatch:us-east-1:${account}:alarm:a` },
     }, { resource: snsDefaultPolicy(TOPIC) });
     expect(await publish('123456789012')).toEqual('Allowed');
