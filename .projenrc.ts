@@ -33,6 +33,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sns@^3',
     'cdk-monitoring-constructs@^10.2.0',
     'ts-node@^10.9.2',
+    // Test-only (AGPL-3.0-or-later, never bundled or published): a real IAM policy engine for test/proof.
+    '@cloud-copilot/iam-simulate@^0.1.173',
   ],
 
   // This repository is built and gated by .ci/run; no hosted workflows.
