@@ -1,6 +1,7 @@
 // The example's workload: a web API on an Auto Scaling group and a batch worker on a single
 // instance, both watched, in a VPC that passes the compliance packs.
 import {
+  ArnFormat,
   RemovalPolicy, Stack, Validations,
   aws_ec2 as ec2,
   aws_iam as iam,
@@ -27,7 +28,14 @@ export function addExampleServices(scope: Construct, alertTopic: IAlertTopic, id
 
   // One key for the example's log groups; CloudWatch Logs of this Region may use it.
   const logKey = new kms.Key(scope, 'LogKey', { description: 'Encrypts the example service logs', enableKeyRotation: true });
-  logKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${region}.amazonaws.com`));
+  // Only log groups of this account and Region may use the key (CloudWatch Logs sends the
+  // group's ARN as encryption context).
+  logKey.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
+    actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
+    resources: ['*'],
+    conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Stack.of(scope).formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
+  }));
   const logGroup = (id: string, logGroupName: string) => new logs.LogGroup(scope, id, {
     logGroupName,
     encryptionKey: logKey,

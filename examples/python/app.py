@@ -86,7 +86,22 @@ def add_example_services(scope: Construct, alert_topic: wk.IAlertTopic, idle_shu
     """A compliant VPC, the orders API on a group and the batch worker instance (examples/service.ts)."""
     region = Stack.of(scope).region
     log_key = kms.Key(scope, "LogKey", description="Encrypts the example service logs", enable_key_rotation=True)
-    log_key.grant_encrypt_decrypt(iam.ServicePrincipal(f"logs.{region}.amazonaws.com"))
+    # Only log groups of this account and Region may use the key (CloudWatch Logs sends the
+    # group's ARN as encryption context).
+    log_key.add_to_resource_policy(
+        iam.PolicyStatement(
+            principals=[iam.ServicePrincipal(f"logs.{region}.amazonaws.com")],
+            actions=["kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
+            resources=["*"],
+            conditions={
+                "ArnLike": {
+                    "kms:EncryptionContext:aws:logs:arn": Stack.of(scope).format_arn(
+                        service="logs", resource="log-group", resource_name="*", arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME
+                    )
+                }
+            },
+        )
+    )
 
     def log_group(construct_id: str, name: str) -> logs.LogGroup:
         return logs.LogGroup(

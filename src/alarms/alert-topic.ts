@@ -245,7 +245,7 @@ export class AlertTopic extends Construct implements IAlertTopic {
   }
 
   public eventTarget(message?: events.RuleTargetInput): events.IRuleTarget {
-    return new targets.SnsTopic(this.snsTopic, { message });
+    return new AccountScopedTopicTarget(this.snsTopic, message);
   }
 
   public grantPublish(grantee: iam.IGrantable): iam.Grant {
@@ -277,6 +277,43 @@ export class AlertTopic extends Construct implements IAlertTopic {
     // addSubscription returns the created Subscription construct.
     return this.snsTopic.addSubscription(subscription) as sns.Subscription;
   }
+}
+
+/**
+ * An EventBridge target that publishes to the topic, admitted by the topic policy only for
+ * rules of this account and Region. `targets.SnsTopic` allows `events.amazonaws.com` with no
+ * condition, which lets a rule of any account publish (the confused deputy). EventBridge
+ * sends `aws:SourceArn` (the rule) and `aws:SourceAccount` with its SNS requests:
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+ * Its KMS requests carry neither, so the key policy cannot be scoped the same way; the topic
+ * policy is the gate.
+ */
+class AccountScopedTopicTarget implements events.IRuleTarget {
+  public constructor(private readonly topic: sns.ITopic, private readonly message?: events.RuleTargetInput) {}
+
+  public bind(_rule: events.IRule, _id?: string): events.RuleTargetConfig {
+    allowRulesToPublish(this.topic);
+    return { arn: this.topic.topicArn, input: this.message, targetResource: this.topic };
+  }
+}
+
+const rulesAllowed = new WeakSet<sns.ITopic>();
+
+/** Lets EventBridge rules of this account and Region publish to the topic (once per topic). */
+function allowRulesToPublish(topic: sns.ITopic): void {
+  if (rulesAllowed.has(topic)) return;
+  const stack = Stack.of(topic);
+  const added = topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowEventBridgeRulesToPublish',
+    principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
+    },
+  }));
+  if (added.statementAdded) rulesAllowed.add(topic);
 }
 
 /**
@@ -325,7 +362,8 @@ class ImportedAlertTopic extends Resource implements IAlertTopic {
   }
 
   public eventTarget(message?: events.RuleTargetInput): events.IRuleTarget {
-    return new targets.SnsTopic(this.topic, { message });
+    // A topic we cannot extend keeps CDK's target, which adds nothing it cannot add either.
+    return this.topic instanceof sns.Topic ? new AccountScopedTopicTarget(this.topic, message) : new targets.SnsTopic(this.topic, { message });
   }
 
   public grantPublish(grantee: iam.IGrantable): iam.Grant {

@@ -3,6 +3,7 @@ import {
   aws_autoscaling as autoscaling,
   aws_ec2 as ec2,
   aws_iam as iam,
+  aws_kms as kms,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ServiceEgress } from './egress';
@@ -296,6 +297,11 @@ class NewGroupCompute extends ServiceCompute {
     const role = newRole(scope, o);
     const securityGroup = newSecurityGroup(scope, vpc, o);
     const image = defaultImage(o);
+    const devices = blockDevices(scope, o);
+    for (const device of devices) {
+      const key = device.volume.ebsDevice?.kmsKey;
+      if (key) allowAutoScalingToUseEbsKey(scope, key);
+    }
     const launchTemplate = new ec2.LaunchTemplate(scope, 'LaunchTemplate', {
       instanceType: defaultType(o),
       machineImage: image,
@@ -303,7 +309,7 @@ class NewGroupCompute extends ServiceCompute {
       securityGroup,
       // The image's own kind of user data: PowerShell for Windows images, a shell script otherwise.
       userData: o.userData ?? image.getImage(scope).userData,
-      blockDevices: blockDevices(scope, o),
+      blockDevices: devices,
       requireImdsv2: true,
       httpPutResponseHopLimit: 2,
       detailedMonitoring: o.detailedMonitoring ?? true,
@@ -439,6 +445,47 @@ function roleOf(resource: autoscaling.IAutoScalingGroup | ec2.IInstance): iam.IR
   }
   if (resource instanceof ec2.Instance) return resource.role;
   return undefined;
+}
+
+const ebsKeysGranted = new WeakSet<kms.IKey>();
+
+/**
+ * Auto Scaling launches a group's instances with its service-linked role, which must be
+ * allowed to use a customer managed key of the launch template's volumes, or every launch
+ * fails ("Client.InternalError: Client error on launch"). The key policy AWS documents,
+ * naming the role through a condition for the reason given below:
+ * https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
+ */
+function allowAutoScalingToUseEbsKey(scope: Construct, key: kms.IKey): void {
+  if (ebsKeysGranted.has(key)) return;
+  const stack = Stack.of(scope);
+  const role = `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling*`;
+  const use = key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowAutoScalingToUseTheKeyForVolumes',
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'kms:CallerAccount': stack.account }, ArnLike: { 'aws:PrincipalArn': role } },
+  }), true);
+  const grant = key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowAutoScalingToGrantTheKeyToVolumes',
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: {
+      StringEquals: { 'kms:CallerAccount': stack.account },
+      ArnLike: { 'aws:PrincipalArn': role },
+      Bool: { 'kms:GrantIsForAWSResource': 'true' },
+    },
+  }), true);
+  if (use.statementAdded && grant.statementAdded) {
+    ebsKeysGranted.add(key);
+  } else {
+    Annotations.of(scope).addWarningV2('cdk-watchkeeper:ServiceCompute.ebsKey',
+      'Cannot extend the policy of the volumes\' KMS key: allow the Auto Scaling service-linked role (AWSServiceRoleForAutoScaling) '
+      + 'kms:Encrypt, kms:Decrypt, kms:ReEncrypt*, kms:GenerateDataKey*, kms:DescribeKey and kms:CreateGrant (with kms:GrantIsForAWSResource), '
+      + 'or the group cannot launch instances.');
+  }
 }
 
 /**

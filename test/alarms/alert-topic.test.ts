@@ -255,6 +255,27 @@ describe('AlertTopic', () => {
     expect(alerts.alarmAction).toBeDefined();
   });
 
+  test('topic policy admits EventBridge rules of this account and Region only', () => {
+    const stack = newStack();
+    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['a@example.com'] });
+    for (const id of ['One', 'Two']) {
+      new events.Rule(stack, id, { eventPattern: { source: ['aws.ec2'] }, targets: [alerts.eventTarget()] });
+    }
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::SNS::TopicPolicy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((st: any) => st.Principal?.Service === 'events.amazonaws.com');
+    expect(statements).toEqual([{
+      Sid: 'AllowEventBridgeRulesToPublish',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: { Ref: expect.stringMatching(/^Alerts/) },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': '123456789012' },
+        ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-east-1:123456789012:rule/*']] } },
+      },
+    }]);
+  });
+
   test('grantPublish allows sns:Publish on the topic and use of its key', () => {
     const stack = newStack();
     const alerts = new AlertTopic(stack, 'Alerts', { emails: ['a@example.com'] });

@@ -438,7 +438,8 @@ export class AccessEdges {
             principal: role(account),
             action,
             resource: this.m.arn(keyId),
-            context: action === 'kms:CreateGrant' ? { 'kms:GrantIsForAWSResource': 'true' } : {},
+            // KMS sets kms:CallerAccount on every request: the account of the calling principal.
+            context: { 'kms:CallerAccount': account, ...(action === 'kms:CreateGrant' ? { 'kms:GrantIsForAWSResource': 'true' } : {}) },
           },
           policies: () => ({ resource: this.keyPolicy(keyId) }),
         });

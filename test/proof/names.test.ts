@@ -71,15 +71,15 @@ describe('Physical names in one account and Region', () => {
     expect(found.filter(c => !isLaunchTemplate(c) && !isSharedAgentLogGroup(c))).toEqual([]);
   });
 
-  // Defect in src (ServiceCompute.newInstance): `requireImdsv2` gives the instance's launch
-  // template the fixed name InstanceLaunchTemplate, so a second instance fails to deploy.
-  test.failing('no two instances share the launch template name InstanceLaunchTemplate', () => {
+  // `requireImdsv2` would give the instance's launch template the fixed name
+  // InstanceLaunchTemplate, so a second instance would fail to deploy.
+  test('no two instances share the launch template name InstanceLaunchTemplate', () => {
     expect(found.filter(isLaunchTemplate)).toEqual([]);
   });
 
-  // Defect in src (MonitoredService): two services sharing one AgentConfig each create the
-  // agent's log groups under the same name.
-  test.failing('no two services sharing an AgentConfig create the same log group', () => {
+  // Two services sharing one AgentConfig must not each create the agent's log groups under
+  // the same name.
+  test('no two services sharing an AgentConfig create the same log group', () => {
     expect(found.filter(isSharedAgentLogGroup)).toEqual([]);
   });
 

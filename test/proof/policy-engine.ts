@@ -112,7 +112,11 @@ export function settleConditions(policy: Json, keys: string[], context: Record<s
 }
 
 /** What AWS decides for the request under these policies. */
-export async function decide(request: AccessRequest, policies: PolicySet): Promise<Decision> {
+export async function decide(given: AccessRequest, policies: PolicySet): Promise<Decision> {
+  // AWS sets aws:PrincipalArn and aws:PrincipalAccount on every request by an IAM principal.
+  const request: AccessRequest = given.principal.startsWith('arn:')
+    ? { ...given, context: { 'aws:PrincipalArn': given.principal, 'aws:PrincipalAccount': given.principal.split(':')[4], ...given.context } }
+    : given;
   const run = async (req: AccessRequest, p: PolicySet) => {
     const result = await runSimulation({
       request: {
