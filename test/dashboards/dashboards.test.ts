@@ -2,8 +2,8 @@ import { App, Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatc
 import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import { FleetOverviewDashboard, IMonitoredService, ServiceDashboard } from '../../src';
-import { expectNagClean, newStack, stableTemplate } from '../helpers';
 import { DashboardBudget } from '../../src/dashboards/limits';
+import { expectNagClean, newStack, stableTemplate } from '../helpers';
 import { FakeAgentMetrics, importedVpc } from '../service/fake-agent-metrics';
 
 /** The dashboard body with CloudFormation tokens rendered as <ref>, parsed. */
