@@ -41,10 +41,13 @@ export class JsonLogFormat {
     return new JsonLogFormat('custom', fields);
   }
 
-  private constructor(
-    /** The preset's name (`standard`, `python-json-logger`, `structlog` or `custom`). */
-    public readonly name: string,
-    /** The field names this shape uses; the ones left out keep the `STANDARD` names. */
-    public readonly fields: JsonLogFields,
-  ) {}
+  /** The preset's name (`standard`, `python-json-logger`, `structlog` or `custom`). */
+  public readonly name: string;
+  /** The field names this shape uses; the ones left out keep the `STANDARD` names. */
+  public readonly fields: JsonLogFields;
+
+  private constructor(name: string, fields: JsonLogFields) {
+    this.name = name;
+    this.fields = fields;
+  }
 }
