@@ -102,25 +102,24 @@ export class FleetOverviewDashboard extends Construct {
     this.searchGraphs = search ? 2 : 0;
     if (search) {
       const seconds = this.period.toSeconds();
+      // A short label: CloudWatch joins it with each series' own label (the group's name);
+      // without one the legend repeats the whole expression for every group.
+      const searchOf = (query: string, label: string) => new cloudwatch.SearchExpression({
+        expression: `SEARCH('${query}', 'Average', ${seconds})`,
+        label,
+        period: this.period,
+      });
       this.dashboard.addWidgets(
         new cloudwatch.GraphWidget({
           title: 'CPU utilization, every Auto Scaling group (search)',
-          left: [new cloudwatch.MathExpression({
-            expression: `SEARCH('{AWS/EC2,AutoScalingGroupName} MetricName="CPUUtilization"', 'Average', ${seconds})`,
-            usingMetrics: {},
-            period: this.period,
-          })],
+          left: [searchOf('{AWS/EC2,AutoScalingGroupName} MetricName="CPUUtilization"', 'CPU')],
           leftYAxis: { min: 0, max: 100, showUnits: false },
           width: 12,
           height: 6,
         }),
         new cloudwatch.GraphWidget({
           title: 'In-service instances, every Auto Scaling group (search)',
-          left: [new cloudwatch.MathExpression({
-            expression: `SEARCH('{AWS/AutoScaling,AutoScalingGroupName} MetricName="GroupInServiceInstances"', 'Average', ${seconds})`,
-            usingMetrics: {},
-            period: this.period,
-          })],
+          left: [searchOf('{AWS/AutoScaling,AutoScalingGroupName} MetricName="GroupInServiceInstances"', 'In service')],
           leftYAxis: { min: 0, showUnits: false },
           width: 12,
           height: 6,
@@ -134,8 +133,9 @@ export class FleetOverviewDashboard extends Construct {
 
     this.node.addValidation({
       validate: () => {
-        const { errors, warnings } = this.budget().check('This fleet overview dashboard');
+        const { errors, warnings, searchWarnings } = this.budget().check('This fleet overview dashboard');
         for (const w of warnings) Annotations.of(this).addWarningV2('cdk-watchkeeper:FleetOverviewDashboard.nearLimit', w);
+        for (const w of searchWarnings) Annotations.of(this).addWarningV2('cdk-watchkeeper:FleetOverviewDashboard.searchSeries', w);
         return errors;
       },
     });
@@ -184,7 +184,7 @@ export class FleetOverviewDashboard extends Construct {
   private budget(): DashboardBudget {
     const budget = new DashboardBudget();
     budget.other(); // title
-    for (let i = 0; i < this.searchGraphs; i++) budget.graph(1);
+    for (let i = 0; i < this.searchGraphs; i++) budget.searchGraph();
     const { graphs, alarms } = this.plan();
     for (const g of graphs) budget.graph(g.metrics.length);
     for (let i = 0; i < alarms.length; i++) budget.other();

@@ -3,7 +3,9 @@ import { aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 /**
  * CloudWatch dashboard quotas (CloudWatch quotas, "Dashboards"): a dashboard holds at most
  * 500 widgets and 2,500 metrics, a graph widget at most 500 metrics, an alarm status
- * widget at most 100 alarms, a Logs Insights widget at most 50 log groups.
+ * widget at most 100 alarms, a Logs Insights widget at most 50 log groups. One SEARCH
+ * expression returns up to 500 time series
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/search-expression-syntax.html).
  */
 export const DASHBOARD_LIMITS = {
   widgets: 500,
@@ -11,6 +13,7 @@ export const DASHBOARD_LIMITS = {
   metricsPerGraph: 500,
   alarmsPerStatusWidget: 100,
   logGroupsPerQuery: 50,
+  seriesPerSearch: 500,
 };
 
 /** Share of a limit at which a dashboard warns that it is getting close. */
@@ -19,12 +22,26 @@ export const NEAR_LIMIT = 0.8;
 /** Counts the widgets and metrics a dashboard will hold, to check them against the quotas. */
 export class DashboardBudget {
   public widgets = 0;
+  /** Metrics written in the dashboard (a SEARCH expression counts as one). */
   public metrics = 0;
+  /** SEARCH expressions, each of which may show up to 500 series when the dashboard is viewed. */
+  public searches = 0;
 
-  /** Adds a graph with `metricCount` metrics (a SEARCH expression counts as one). */
+  /** Adds a graph with `metricCount` metrics. */
   public graph(metricCount: number): void {
     this.widgets++;
     this.metrics += metricCount;
+  }
+
+  /** Adds a graph of one SEARCH expression. */
+  public searchGraph(): void {
+    this.graph(1);
+    this.searches++;
+  }
+
+  /** The most series the dashboard may show: every SEARCH returning its 500. */
+  public get worstCaseSeries(): number {
+    return this.metrics - this.searches + this.searches * DASHBOARD_LIMITS.seriesPerSearch;
   }
 
   /** Adds a widget that holds no metric (text, alarm status, logs). */
@@ -32,8 +49,12 @@ export class DashboardBudget {
     this.widgets++;
   }
 
-  /** Errors for quotas exceeded, and warnings for quotas nearly reached. */
-  public check(what: string): { errors: string[]; warnings: string[] } {
+  /**
+   * Errors for quotas exceeded, warnings for quotas nearly reached, and search warnings when
+   * the SEARCH expressions may bring the dashboard over its metric quota (their series are
+   * only known when the dashboard is viewed).
+   */
+  public check(what: string): { errors: string[]; warnings: string[]; searchWarnings: string[] } {
     const errors: string[] = [];
     const warnings: string[] = [];
     const consider = (count: number, limit: number, unit: string) => {
@@ -45,7 +66,14 @@ export class DashboardBudget {
     };
     consider(this.widgets, DASHBOARD_LIMITS.widgets, 'widgets');
     consider(this.metrics, DASHBOARD_LIMITS.metrics, 'metrics');
-    return { errors, warnings };
+    const searchWarnings: string[] = [];
+    if (this.metrics <= DASHBOARD_LIMITS.metrics && this.worstCaseSeries > DASHBOARD_LIMITS.metrics) {
+      searchWarnings.push(`${what} holds ${this.metrics - this.searches} metrics and ${this.searches} SEARCH expression(s), `
+        + `each of which may return up to ${DASHBOARD_LIMITS.seriesPerSearch} series: up to ${this.worstCaseSeries}, `
+        + `more than CloudWatch's limit of ${DASHBOARD_LIMITS.metrics} per dashboard. Narrow the searches, drop them, `
+        + 'or split the dashboard');
+    }
+    return { errors, warnings, searchWarnings };
   }
 }
 

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { JsonLogFields } from './json-log-fields';
+import { JsonLogFormat } from './json-log-format';
 import { checkPattern } from '../private/validation';
 
 /** The field names with defaults applied. */
@@ -17,8 +18,14 @@ export interface ResolvedJsonLogFields {
 export const JSON_FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const FIELD_EXPECTATION = 'a JSON field name like status_code or http.status (letters, digits, _ and dots, no $.)';
 
-/** Applies the defaults and validates every name. */
-export function resolveJsonLogFields(scope: IConstruct, fields: JsonLogFields = {}): ResolvedJsonLogFields {
+/**
+ * The field names of a log format, with single fields renamed by `fields` and the defaults
+ * applied; validates every name.
+ */
+export function resolveJsonLogFields(
+  scope: IConstruct, format: JsonLogFormat = JsonLogFormat.STANDARD, overrides: JsonLogFields = {},
+): ResolvedJsonLogFields {
+  const fields: JsonLogFields = { ...format.fields, ...definedOnly(overrides) };
   const resolved: ResolvedJsonLogFields = {
     level: fields.level ?? 'level',
     message: fields.message ?? 'message',
@@ -32,6 +39,27 @@ export function resolveJsonLogFields(scope: IConstruct, fields: JsonLogFields = 
     checkPattern(scope, `fields.${name}`, value, JSON_FIELD, FIELD_EXPECTATION);
   }
   return resolved;
+}
+
+function definedOnly(fields: JsonLogFields): JsonLogFields {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * Every spelling of the levels a logger may write: as given, UPPER, lower and Capitalized
+ * (`ERROR`, `error`, `Error`), without duplicates. Filter patterns compare case-sensitively
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html),
+ * and python-json-logger writes `ERROR` where structlog writes `error`.
+ */
+export function levelSpellings(levels: string[]): string[] {
+  const out: string[] = [];
+  for (const level of levels) {
+    const lower = level.toLowerCase();
+    for (const v of [level, level.toUpperCase(), lower, lower.charAt(0).toUpperCase() + lower.slice(1)]) {
+      if (!out.includes(v)) out.push(v);
+    }
+  }
+  return out;
 }
 
 /** Fails unless the name is a JSON field name. */

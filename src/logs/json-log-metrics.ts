@@ -1,7 +1,8 @@
 import { Annotations, Duration, aws_cloudwatch as cloudwatch, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { JsonLogFields } from './json-log-fields';
-import { ResolvedJsonLogFields, checkJsonField, checkNamespace, quote, resolveJsonLogFields } from './json-log-helpers';
+import { JsonLogFormat } from './json-log-format';
+import { ResolvedJsonLogFields, checkJsonField, checkNamespace, levelSpellings, quote, resolveJsonLogFields } from './json-log-helpers';
 import { createLogMetricAlarm } from './log-alarm-factory';
 import { LogMetricAlarmOptions } from './log-metric-alarm';
 import { IAlertTopic } from '../alarms/alert-topic';
@@ -52,7 +53,8 @@ export interface JsonLogMetricOptions extends JsonLogMetricBaseOptions {
 /** Options of {@link JsonLogMetrics.addErrorCount}. */
 export interface ErrorCountOptions extends JsonLogMetricOptions {
   /**
-   * The level values that count as errors (compared exactly, case-sensitive).
+   * The level values that count as errors. Each is matched as given, in UPPER, lower and
+   * Capitalized case (`ERROR`, `error`, `Error`), since filter patterns are case-sensitive.
    * @default ['ERROR', 'FATAL', 'CRITICAL']
    */
   readonly levels?: string[];
@@ -93,8 +95,14 @@ export interface JsonLogMetricsProps {
    */
   readonly alertTopic?: IAlertTopic;
   /**
-   * Where each piece of information is in the log event.
-   * @default - the defaults of JsonLogFields
+   * The logger that writes the lines (python-json-logger, structlog ...): where it keeps
+   * the level and the message.
+   * @default JsonLogFormat.STANDARD
+   */
+  readonly format?: JsonLogFormat;
+  /**
+   * Field names that differ from the format's (`{ statusCode: 'http.status' }`).
+   * @default - the format's field names
    */
   readonly fields?: JsonLogFields;
 }
@@ -265,7 +273,7 @@ export class JsonLogMetrics extends Construct {
     this.logGroup = props.logGroup;
     this.namespace = props.namespace;
     this.alertTopic = props.alertTopic;
-    this.fields = resolveJsonLogFields(this, props.fields);
+    this.fields = resolveJsonLogFields(this, props.format, props.fields);
     this.node.addValidation({
       validate: () => {
         checkUnique(this, 'metricName (with the same dimensions)', this.added,
@@ -275,12 +283,19 @@ export class JsonLogMetrics extends Construct {
     });
   }
 
-  /** Counts log events whose level is one of `levels` (default ERROR, FATAL, CRITICAL). */
+  /**
+   * Counts log events whose level is one of `levels` (default ERROR, FATAL, CRITICAL), in
+   * any of the cases loggers write them (`ERROR`, `error`, `Error`).
+   */
   public addErrorCount(id: string, options: ErrorCountOptions = {}): JsonLogMetric {
     const levels = options.levels ?? ['ERROR', 'FATAL', 'CRITICAL'];
     if (levels.length === 0) invalid(this, 'levels', 'a non-empty list', levels);
     checkUnique(this, 'levels', levels);
-    const pattern = jsonPattern(levels.map(l => `($.${this.fields.level} = ${quote(l)})`).join(' || '));
+    // Only documented syntax: `=` against quoted strings, joined by `||`.
+    const pattern = jsonPattern(levelSpellings(levels).map(l => `$.${this.fields.level} = ${quote(l)}`).join(' || '));
+    if (pattern.logPatternString.length > MAX_FILTER_PATTERN_LENGTH) {
+      invalid(this, 'levels', `few enough that the filter pattern fits CloudWatch's ${MAX_FILTER_PATTERN_LENGTH} characters (it has ${pattern.logPatternString.length})`, levels);
+    }
     return this.add(id, options, {
       defaultName: 'ErrorCount',
       filterPattern: pattern,
@@ -348,6 +363,12 @@ export class JsonLogMetrics extends Construct {
     return metric;
   }
 }
+
+/**
+ * The longest filter pattern a metric filter accepts
+ * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html).
+ */
+const MAX_FILTER_PATTERN_LENGTH = 1024;
 
 /** A JSON filter pattern from its expression (what goes between the braces). */
 function jsonPattern(expression: string): logs.IFilterPattern {

@@ -1,8 +1,12 @@
 import { Duration, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { JsonLogFields } from './json-log-fields';
+import { JsonLogFormat } from './json-log-format';
 import { ResolvedJsonLogFields, quote, resolveJsonLogFields } from './json-log-helpers';
-import { checkInteger, checkPattern, checkUnique, invalid } from '../private/validation';
+import { checkInteger, checkPattern, checkUnique, invalid, isUnresolved } from '../private/validation';
+
+/** The longest name a saved query may have, folder included. */
+const MAX_QUERY_NAME_LENGTH = 255;
 
 /** Options of {@link LogQueries.addQuery}. */
 export interface LogQueryOptions {
@@ -27,12 +31,19 @@ export interface LogQueriesProps {
    */
   readonly folder?: string;
   /**
-   * Where each piece of information is in the log event.
-   * @default - the defaults of JsonLogFields
+   * The logger that writes the lines (python-json-logger, structlog ...): where it keeps
+   * the level and the message.
+   * @default JsonLogFormat.STANDARD
+   */
+  readonly format?: JsonLogFormat;
+  /**
+   * Field names that differ from the format's (`{ requestId: 'trace.id' }`).
+   * @default - the format's field names
    */
   readonly fields?: JsonLogFields;
   /**
-   * The level values that count as errors.
+   * The level values that count as errors, compared without regard to case (`ERROR`,
+   * `error` and `Error` all match).
    * @default ['ERROR', 'FATAL', 'CRITICAL']
    */
   readonly errorLevels?: string[];
@@ -92,7 +103,7 @@ export class LogQueries extends Construct {
     this.logGroups = props.logGroups;
     this.folder = props.folder ?? this.node.path;
     checkPattern(this, 'folder', this.folder, /^[^\s/][^\n]{0,200}$/, 'a folder name not starting with a space or /');
-    const fields = resolveJsonLogFields(this, props.fields);
+    const fields = resolveJsonLogFields(this, props.format, props.fields);
     const levels = props.errorLevels ?? ['ERROR', 'FATAL', 'CRITICAL'];
     if (levels.length === 0) invalid(this, 'errorLevels', 'a non-empty list', levels);
     const limit = props.limit ?? 100;
@@ -124,8 +135,16 @@ export class LogQueries extends Construct {
     }
     const groups = options.logGroups ?? this.logGroups;
     if (groups.length === 0) invalid(this, 'logGroups', 'a non-empty list', groups);
+    const fullName = `${this.folder}/${options.name}`;
+    // AWS::Logs::QueryDefinition Name: 1-255 characters
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-querydefinition.html).
+    if (!isUnresolved(fullName) && fullName.length > MAX_QUERY_NAME_LENGTH) {
+      invalid(this, 'name', `at most ${MAX_QUERY_NAME_LENGTH} characters long together with its folder (the saved query's name, `
+        + `AWS::Logs::QueryDefinition Name, is '${fullName}': folder ${this.folder.length} + 1 + name ${options.name.length} characters); `
+        + 'shorten the folder or the name', fullName.length);
+    }
     const definition = new logs.CfnQueryDefinition(this, id, {
-      name: `${this.folder}/${options.name}`,
+      name: fullName,
       queryString: options.queryString,
       logGroupNames: groups.map(g => g.logGroupName),
     });
@@ -136,7 +155,10 @@ export class LogQueries extends Construct {
 
 /** The standard query texts. */
 function standardQueries(f: ResolvedJsonLogFields, levels: string[], slowMs: number, limit: number) {
-  const isError = `${f.level} in [${levels.map(quote).join(', ')}]`;
+  // tolower() makes the match case-insensitive: python-json-logger writes ERROR, structlog error
+  // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax-operations-functions.html).
+  const lowered = [...new Set(levels.map(l => l.toLowerCase()))];
+  const isError = `tolower(${f.level}) in [${lowered.map(quote).join(', ')}]`;
   return {
     errors: [
       `filter ${isError}`,

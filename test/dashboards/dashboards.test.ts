@@ -2,6 +2,7 @@ import { App, Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatc
 import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import { FleetOverviewDashboard, IMonitoredService, ServiceDashboard } from '../../src';
+import { DashboardBudget } from '../../src/dashboards/limits';
 import { expectNagClean, newStack, stableTemplate } from '../helpers';
 import { FakeAgentMetrics, importedVpc } from '../service/fake-agent-metrics';
 
@@ -117,6 +118,23 @@ describe('ServiceDashboard', () => {
   });
 });
 
+describe('DashboardBudget', () => {
+  test('budgets each SEARCH as up to 500 series at view time', () => {
+    const budget = new DashboardBudget();
+    budget.graph(500);
+    for (let i = 0; i < 4; i++) budget.searchGraph();
+    expect(budget.metrics).toBe(504);
+    expect(budget.worstCaseSeries).toBe(2500);
+    expect(budget.check('D').searchWarnings).toEqual([]);
+    budget.graph(1);
+    expect(budget.worstCaseSeries).toBe(2501);
+    expect(budget.check('D').searchWarnings).toEqual([
+      'D holds 501 metrics and 4 SEARCH expression(s), each of which may return up to 500 series: up to 2501, '
+      + "more than CloudWatch's limit of 2500 per dashboard. Narrow the searches, drop them, or split the dashboard",
+    ]);
+  });
+});
+
 describe('FleetOverviewDashboard', () => {
   test('shows every service side by side, SEARCH only in graphs', () => {
     const stack = newStack();
@@ -133,6 +151,32 @@ describe('FleetOverviewDashboard', () => {
     expect(cpu.properties.metrics.map((m: any[]) => m[3])).toEqual(['api-asg', 'worker-asg']);
     expect(JSON.stringify(dashboard)).toContain("SEARCH('{AWS/EC2,AutoScalingGroupName} MetricName=\\\"CPUUtilization\\\"', 'Average', 300)");
     Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 0);
+  });
+
+  test('SEARCH graphs label their lines briefly instead of repeating the expression', () => {
+    const stack = newStack();
+    new FleetOverviewDashboard(stack, 'Fleet');
+    const dashboard = body(stack);
+    const searches = dashboard.widgets.filter((w: any) => /\(search\)$/.test(w.properties.title ?? ''));
+    const labels = searches.map((w: any) => w.properties.metrics.map((m: any[]) => m[0].label));
+    expect(labels).toEqual([['CPU'], ['In service']]);
+    for (const w of searches) expect(w.properties.metrics[0][0].expression).toMatch(/^SEARCH\(/);
+  });
+
+  test('warns, acknowledgeably, when SEARCH series may bring the dashboard over 2,500 metrics', () => {
+    const stack = newStack();
+    const fleet = new FleetOverviewDashboard(stack, 'Fleet', { metricsPerGraph: 500 });
+    for (let i = 0; i < 550; i++) fleet.addService(new FakeService(stack, `svc-${i}`, new FakeAgentMetrics()));
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning('/TestStack/Fleet', Match.stringLikeRegexp(
+      'holds 1650 metrics and 2 SEARCH expression\\(s\\), each of which may return up to 500 series: up to 2650, more than CloudWatch\'s limit of 2500.*'
+      + 'cdk-watchkeeper:FleetOverviewDashboard.searchSeries'));
+    annotations.hasNoWarning('/TestStack/Fleet', Match.stringLikeRegexp('nearLimit'));
+
+    const quiet = newStack();
+    const noSearch = new FleetOverviewDashboard(quiet, 'Fleet', { metricsPerGraph: 500, accountWideSearch: false });
+    for (let i = 0; i < 550; i++) noSearch.addService(new FakeService(quiet, `svc-${i}`, new FakeAgentMetrics()));
+    Annotations.fromStack(quiet).hasNoWarning('/TestStack/Fleet', Match.stringLikeRegexp('SEARCH'));
   });
 
   test('spreads services over graphs of metricsPerGraph lines, and can leave out the search', () => {

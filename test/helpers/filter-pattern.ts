@@ -1,25 +1,108 @@
 /**
- * A small evaluator for the subset of CloudWatch Logs JSON filter-pattern syntax this
- * library writes, so tests can check a pattern against sample log events instead of
- * only comparing strings.
+ * An evaluator of CloudWatch Logs JSON filter patterns, so tests can check a pattern
+ * against real log lines instead of only comparing strings. It follows AWS's page
+ * "Filter pattern syntax for metric filters, subscription filters, filter log events, and
+ * Live Tail" (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html),
+ * section "Using filter patterns to match terms in JSON log events", and throws on
+ * anything that page does not document, so a pattern it accepts is one CloudWatch accepts.
  *
- * Supported: `{ <expr> }` with `&&`, `||`, parentheses; selectors `$.a.b` and `$.a[0]`;
- * `=` and `!=` against a quoted or bare string (with `*` wildcards, case-sensitive) or a
- * number; `<`, `<=`, `>`, `>=` against a number; `IS NULL`, `IS TRUE`, `IS FALSE`,
- * `EXISTS`, `NOT EXISTS`.
+ * Documented, and implemented as written:
+ * - `{ <expr> }` with `&&`, `||` and parentheses; precedence `()` > `&&` > `||`.
+ * - Property selectors: `$.a.b`, `$.a[0]`, `$.a[0][1]`, `$.['key.with.periods']`, and the
+ *   wildcard selectors `$.*` (any field) and `[*]` (any element): at most one wildcard per
+ *   selector and three per pattern. Names are letters, digits, `-` and `_`.
+ * - Equality operators `=` and `!=` against a string (double-quoted, or a bare word), with
+ *   `*` as a wildcard; or against a regular expression `%...%` of the documented subset (no
+ *   parentheses, no multi-byte characters, at most two per pattern).
+ * - Numeric operators `=`, `!=`, `<`, `<=`, `>`, `>=` against a number (sign, decimals,
+ *   scientific notation), with `*` as a wildcard (`{ $.status_code = 5* }`).
+ * - `IS NULL`, `IS TRUE`, `IS FALSE` and `NOT EXISTS`. `IS NOT` and `EXISTS` are not
+ *   supported ("The variables IS NOT and EXISTS currently aren't supported"): errors here.
+ * - Comparisons are case-sensitive. A selector pointing to an array or object matches
+ *   neither `=` nor `!=`.
  *
- * Semantics, as CloudWatch documents them for JSON patterns: a comparison on a field the
- * event does not have is false (`!=` included; use `NOT EXISTS` to match absence);
- * numeric comparisons only hold for JSON numbers; string comparisons only for JSON
- * strings. An event that is not a JSON object matches no JSON pattern.
+ * Where the page is silent the evaluator follows FILTER_PATTERN_ASSUMPTIONS below; each
+ * place that relies on one names it.
  */
+
+/**
+ * Rules the AWS page does not state, that this evaluator assumes. A test that depends on
+ * one of them proves less than a test that depends only on documented rules.
+ */
+export const FILTER_PATTERN_ASSUMPTIONS = [
+  // missing-field: a comparison (= and != included) on a field the event does not have is
+  // false; only NOT EXISTS matches absence.
+  'missing-field',
+  // strict-types: a comparison against a number (without *) holds only for JSON numbers,
+  // and one against a string or a regex only for JSON strings ("400" is not 400).
+  'strict-types',
+  // glob-anywhere: `*` in a string matches any run of characters wherever it stands (the
+  // page shows it as a suffix: `123.123.*`).
+  'glob-anywhere',
+  // number-glob: a number with `*` matches the decimal text of a JSON number (503 -> "503")
+  // and a JSON string the same way.
+  'number-glob',
+  // any-of-wildcard: a wildcard selector holds when any of the values it selects satisfies
+  // the comparison, `!=` included.
+  'any-of-wildcard',
+  // regex-search: `%re%` holds when the regex matches part of the string (anchored only with
+  // ^ or $), as the unstructured example %AUTHORIZED% matching "UNAUTHORIZED" suggests.
+  'regex-search',
+  // not-json: an event that is not a JSON object matches no JSON pattern.
+  'not-json',
+] as const;
+
+export type FilterPatternAssumption = typeof FILTER_PATTERN_ASSUMPTIONS[number];
+
+type Step = { key: string } | { index: number } | { wildcard: true };
+
+type Value =
+  | { kind: 'number'; value: number }
+  | { kind: 'glob'; text: string; numeric: boolean }
+  | { kind: 'regex'; re: RegExp };
 
 type Node =
   | { kind: 'or' | 'and'; left: Node; right: Node }
-  | { kind: 'cmp'; selector: string[]; op: string; value: string | number; quoted: boolean }
-  | { kind: 'is'; selector: string[]; what: 'NULL' | 'TRUE' | 'FALSE' | 'EXISTS' | 'NOT EXISTS' };
+  | { kind: 'cmp'; selector: Step[]; op: string; value: Value }
+  | { kind: 'is'; selector: Step[]; what: 'NULL' | 'TRUE' | 'FALSE' | 'NOT EXISTS' };
 
-type Token = { t: 'sym' | 'sel' | 'str' | 'word'; v: string };
+type Token = { t: 'sym' | 'sel' | 'str' | 'word' | 'regex'; v: string; steps?: Step[] };
+
+const NAME = /^[A-Za-z0-9_-]+/;
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const NUMBER_GLOB = /^[+-]?[\d.eE+*-]*\*[\d.eE+*-]*$/;
+// The regex subset the page lists: alphanumerics, the symbols : _ # = @ / ; , - and space,
+// the operators ^ $ ? [ ] { } | \ * + . (no parentheses, no other symbols, ASCII only).
+const REGEX_CHARS = /^[A-Za-z0-9:_#=@/;, ^$?[\]{}|\\*+.-]+$/;
+
+function parseSelector(src: string, at: number, pattern: string): { steps: Step[]; length: number } {
+  const steps: Step[] = [];
+  let i = at + 1; // after $
+  while (i < src.length) {
+    const rest = src.slice(i);
+    let m: RegExpExecArray | null;
+    if (rest.startsWith('.*')) { steps.push({ wildcard: true }); i += 2; continue; }
+    if (rest.startsWith('[*]')) { steps.push({ wildcard: true }); i += 3; continue; }
+    if ((m = /^\.\['([^']+)'\]/.exec(rest))) { steps.push({ key: m[1] }); i += m[0].length; continue; }
+    if ((m = /^\[(\d+)\]/.exec(rest))) {
+      if (steps.length === 0) throw new Error(`an array index must follow a property, in ${pattern}`);
+      steps.push({ index: Number(m[1]) });
+      i += m[0].length;
+      continue;
+    }
+    if (rest.startsWith('.')) {
+      m = NAME.exec(rest.slice(1));
+      if (!m) throw new Error(`bad property selector at ${i} in ${pattern}`);
+      steps.push({ key: m[0] });
+      i += 1 + m[0].length;
+      continue;
+    }
+    break;
+  }
+  if (steps.length === 0) throw new Error(`a property selector starts with $. in ${pattern}`);
+  if (steps.filter(s => 'wildcard' in s).length > 1) throw new Error(`at most one wildcard selector per property selector, in ${pattern}`);
+  return { steps, length: i - at };
+}
 
 function tokenize(src: string): Token[] {
   const out: Token[] = [];
@@ -42,13 +125,20 @@ function tokenize(src: string): Token[] {
       i = j + 1;
       continue;
     }
-    if (c === '$') {
-      const m = /^\$(\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\])*/.exec(src.slice(i))!;
-      out.push({ t: 'sel', v: m[0] });
-      i += m[0].length;
+    if (c === '%') {
+      const j = src.indexOf('%', i + 1);
+      if (j < 0) throw new Error(`unterminated regex in ${src}`);
+      out.push({ t: 'regex', v: src.slice(i + 1, j) });
+      i = j + 1;
       continue;
     }
-    const m = /^[^\s(){}=<>!&|"]+/.exec(src.slice(i));
+    if (c === '$') {
+      const { steps, length } = parseSelector(src, i, src);
+      out.push({ t: 'sel', v: src.slice(i, i + length), steps });
+      i += length;
+      continue;
+    }
+    const m = /^[^\s(){}=<>!&|"%]+/.exec(src.slice(i));
     if (!m) throw new Error(`unexpected character '${c}' at ${i} in ${src}`);
     out.push({ t: 'word', v: m[0] });
     i += m[0].length;
@@ -56,18 +146,20 @@ function tokenize(src: string): Token[] {
   return out;
 }
 
-function parseSelector(sel: string): string[] {
-  const parts: string[] = [];
-  const re = /\.([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(sel.slice(1))) !== null) parts.push(m[1] ?? m[2]);
-  return parts;
+function compileRegex(body: string, pattern: string): RegExp {
+  if (!REGEX_CHARS.test(body)) {
+    throw new Error(`regex %${body}% uses characters outside the documented subset (no parentheses, no multi-byte characters) in ${pattern}`);
+  }
+  // `{m, n}` is written with an optional space on the page; JavaScript wants none.
+  return new RegExp(body.replace(/\{(\d*),\s*(\d*)\}/g, '{$1,$2}'));
 }
 
-/** Parses a JSON filter pattern; throws on anything outside the supported subset. */
+/** Parses a JSON filter pattern; throws on anything the AWS page does not document. */
 export function parseJsonFilterPattern(pattern: string): Node {
   const tokens = tokenize(pattern);
   let pos = 0;
+  let wildcards = 0;
+  let regexes = 0;
   const peek = () => tokens[pos];
   const take = (v?: string) => {
     const tok = tokens[pos++];
@@ -85,44 +177,104 @@ export function parseJsonFilterPattern(pattern: string): Node {
     return left;
   };
   const term = (): Node => {
-    if (peek()?.v === '(') { take('('); const e = expr(); take(')'); return e; }
+    if (peek()?.v === '(' && peek()?.t === 'sym') { take('('); const e = expr(); take(')'); return e; }
     const sel = take();
     if (sel.t !== 'sel') throw new Error(`expected a selector, got ${sel.v} in ${pattern}`);
-    const selector = parseSelector(sel.v);
+    const selector = sel.steps!;
+    wildcards += selector.filter(s => 'wildcard' in s).length;
     const next = take();
     if (next.t === 'word' && next.v === 'IS') {
       const what = take().v;
-      if (!['NULL', 'TRUE', 'FALSE'].includes(what)) throw new Error(`unsupported IS ${what}`);
+      if (what === 'NOT') throw new Error(`IS NOT is not supported by CloudWatch Logs, in ${pattern}`);
+      if (!['NULL', 'TRUE', 'FALSE'].includes(what)) throw new Error(`unsupported IS ${what} in ${pattern}`);
       return { kind: 'is', selector, what: what as 'NULL' };
     }
-    if (next.t === 'word' && next.v === 'EXISTS') return { kind: 'is', selector, what: 'EXISTS' };
+    if (next.t === 'word' && next.v === 'EXISTS') throw new Error(`EXISTS is not supported by CloudWatch Logs (only NOT EXISTS), in ${pattern}`);
     if (next.t === 'word' && next.v === 'NOT') { take('EXISTS'); return { kind: 'is', selector, what: 'NOT EXISTS' }; }
     if (next.t !== 'sym' || !['=', '!=', '<', '<=', '>', '>='].includes(next.v)) throw new Error(`unsupported operator ${next.v} in ${pattern}`);
+    const op = next.v;
     const val = take();
-    if (val.t === 'str') return { kind: 'cmp', selector, op: next.v, value: val.v, quoted: true };
-    if (val.t !== 'word') throw new Error(`expected a value, got ${val.v} in ${pattern}`);
-    const n = Number(val.v);
-    return { kind: 'cmp', selector, op: next.v, value: Number.isFinite(n) && /^-?\d/.test(val.v) ? n : val.v, quoted: false };
+    let value: Value;
+    if (val.t === 'regex') {
+      regexes++;
+      value = { kind: 'regex', re: compileRegex(val.v, pattern) };
+    } else if (val.t === 'str') {
+      value = { kind: 'glob', text: val.v, numeric: false };
+    } else if (val.t === 'word' && NUMBER.test(val.v)) {
+      value = { kind: 'number', value: Number(val.v) };
+    } else if (val.t === 'word' && NUMBER_GLOB.test(val.v) && /\d/.test(val.v)) {
+      value = { kind: 'glob', text: val.v, numeric: true };
+    } else if (val.t === 'word') {
+      value = { kind: 'glob', text: val.v, numeric: false };
+    } else {
+      throw new Error(`expected a value, got ${val.v} in ${pattern}`);
+    }
+    if (!['=', '!='].includes(op) && value.kind !== 'number') throw new Error(`${op} needs a number, got ${val.v} in ${pattern}`);
+    return { kind: 'cmp', selector, op, value };
   };
   take('{');
   const root = expr();
   take('}');
   if (pos !== tokens.length) throw new Error(`trailing input in ${pattern}`);
+  if (wildcards > 3) throw new Error(`at most three wildcard selectors per filter pattern, got ${wildcards} in ${pattern}`);
+  if (regexes > 2) throw new Error(`at most two regular expressions per filter pattern, got ${regexes} in ${pattern}`);
   return root;
 }
 
-function lookup(event: unknown, selector: string[]): { found: boolean; value?: unknown } {
-  let cur: unknown = event;
-  for (const part of selector) {
-    if (cur === null || typeof cur !== 'object' || !(part in (cur as object))) return { found: false };
-    cur = (cur as Record<string, unknown>)[part];
+/** Every value the selector reaches (several with a wildcard); none when a step is missing. */
+function select(event: unknown, selector: Step[]): unknown[] {
+  let current: unknown[] = [event];
+  for (const step of selector) {
+    const next: unknown[] = [];
+    for (const node of current) {
+      if ('wildcard' in step) {
+        if (Array.isArray(node)) next.push(...node);
+        else if (node !== null && typeof node === 'object') next.push(...Object.values(node));
+      } else if ('index' in step) {
+        if (Array.isArray(node) && step.index < node.length) next.push(node[step.index]);
+      } else if (node !== null && typeof node === 'object' && !Array.isArray(node) && Object.prototype.hasOwnProperty.call(node, step.key)) {
+        next.push((node as Record<string, unknown>)[step.key]);
+      }
+    }
+    current = next;
   }
-  return { found: true, value: cur };
+  return current;
 }
 
 function glob(value: string, pattern: string): boolean {
+  // Assumption glob-anywhere.
   const re = new RegExp(`^${pattern.split('*').map(s => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
   return re.test(value);
+}
+
+/** Whether one selected value satisfies the comparison. */
+function compare(op: string, value: Value, node: unknown): boolean {
+  // Documented: a selector pointing to an array or object matches neither = nor !=.
+  if (node !== null && typeof node === 'object') return false;
+  let same: boolean;
+  switch (value.kind) {
+    case 'number': {
+      if (typeof node !== 'number') return false; // assumption strict-types
+      switch (op) {
+        case '<': return node < value.value;
+        case '<=': return node <= value.value;
+        case '>': return node > value.value;
+        case '>=': return node >= value.value;
+      }
+      same = node === value.value;
+      break;
+    }
+    case 'glob':
+      if (value.numeric && typeof node === 'number') same = glob(String(node), value.text); // assumption number-glob
+      else if (typeof node === 'string') same = glob(node, value.text);
+      else return false; // assumption strict-types
+      break;
+    case 'regex':
+      if (typeof node !== 'string') return false; // assumption strict-types
+      same = value.re.test(node); // assumption regex-search
+      break;
+  }
+  return op === '=' ? same : !same;
 }
 
 function evaluate(node: Node, event: unknown): boolean {
@@ -130,34 +282,18 @@ function evaluate(node: Node, event: unknown): boolean {
     case 'or': return evaluate(node.left, event) || evaluate(node.right, event);
     case 'and': return evaluate(node.left, event) && evaluate(node.right, event);
     case 'is': {
-      const { found, value } = lookup(event, node.selector);
+      const values = select(event, node.selector);
       switch (node.what) {
-        case 'EXISTS': return found;
-        case 'NOT EXISTS': return !found;
-        case 'NULL': return found && value === null;
-        case 'TRUE': return found && value === true;
-        case 'FALSE': return found && value === false;
+        case 'NOT EXISTS': return values.length === 0;
+        case 'NULL': return values.some(v => v === null);
+        case 'TRUE': return values.some(v => v === true);
+        case 'FALSE': return values.some(v => v === false);
       }
     }
     // eslint-disable-next-line no-fallthrough
     case 'cmp': {
-      const { found, value } = lookup(event, node.selector);
-      if (!found) return false;
-      if (typeof node.value === 'number' && !node.quoted) {
-        if (typeof value !== 'number') return false;
-        switch (node.op) {
-          case '=': return value === node.value;
-          case '!=': return value !== node.value;
-          case '<': return value < node.value;
-          case '<=': return value <= node.value;
-          case '>': return value > node.value;
-          case '>=': return value >= node.value;
-        }
-      }
-      if (node.op !== '=' && node.op !== '!=') throw new Error(`${node.op} needs a number, got ${node.value}`);
-      if (typeof value !== 'string') return false;
-      const same = glob(value, String(node.value));
-      return node.op === '=' ? same : !same;
+      // Assumptions missing-field (no value: false) and any-of-wildcard.
+      return select(event, node.selector).some(v => compare(node.op, node.value, v));
     }
   }
   return false;
@@ -170,9 +306,9 @@ export function matchesFilterPattern(pattern: string, logEvent: string): boolean
   try {
     event = JSON.parse(logEvent);
   } catch {
-    return false;
+    return false; // assumption not-json
   }
-  if (event === null || typeof event !== 'object' || Array.isArray(event)) return false;
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) return false; // assumption not-json
   return evaluate(ast, event);
 }
 
@@ -183,7 +319,7 @@ export function matchesFilterPattern(pattern: string, logEvent: string): boolean
 export function metricFilterValue(pattern: string, metricValue: string, logEvent: string, defaultValue?: number): number | undefined {
   if (!matchesFilterPattern(pattern, logEvent)) return defaultValue;
   if (metricValue.startsWith('$')) {
-    const v = lookup(JSON.parse(logEvent), parseSelector(metricValue)).value;
+    const [v] = select(JSON.parse(logEvent), parseSelector(metricValue, 0, metricValue).steps);
     return typeof v === 'number' ? v : undefined;
   }
   return Number(metricValue);

@@ -1,6 +1,6 @@
 import { Duration, Stack, aws_cloudwatch as cloudwatch, aws_logs as logs } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AlertTopic, AppLogGroup, HttpStatusClass, JsonLogMetrics } from '../../src';
+import { AlertTopic, AppLogGroup, HttpStatusClass, JsonLogFormat, JsonLogMetrics } from '../../src';
 import { expectNagClean, newStack, stableTemplate } from '../helpers';
 import { matchesFilterPattern, metricFilterValue } from '../helpers/filter-pattern';
 
@@ -21,21 +21,24 @@ function filters(stack: Stack): any[] {
 }
 
 describe('JsonLogMetrics', () => {
-  test('error count matches ERROR, FATAL and CRITICAL lines and nothing else', () => {
+  test('error count matches ERROR, FATAL and CRITICAL lines in any case and nothing else', () => {
     const { stack, metrics } = setup();
     const m = metrics.addErrorCount('Errors');
     const [f] = filters(stack);
-    expect(f.FilterPattern).toBe('{ ($.level = "ERROR") || ($.level = "FATAL") || ($.level = "CRITICAL") }');
+    expect(f.FilterPattern).toBe('{ $.level = "ERROR" || $.level = "error" || $.level = "Error"'
+      + ' || $.level = "FATAL" || $.level = "fatal" || $.level = "Fatal"'
+      + ' || $.level = "CRITICAL" || $.level = "critical" || $.level = "Critical" }');
     expect(m.filterPattern).toBe(f.FilterPattern);
     expect(f.MetricTransformations).toEqual([{
       MetricNamespace: 'Orders/Api', MetricName: 'ErrorCount', MetricValue: '1', DefaultValue: 0, Unit: 'Count',
     }]);
     const p = f.FilterPattern;
-    expect(matchesFilterPattern(p, line({ level: 'ERROR' }))).toBe(true);
-    expect(matchesFilterPattern(p, line({ level: 'FATAL' }))).toBe(true);
-    expect(matchesFilterPattern(p, line({ level: 'CRITICAL' }))).toBe(true);
+    for (const level of ['ERROR', 'error', 'Error', 'FATAL', 'fatal', 'CRITICAL', 'critical', 'Critical']) {
+      expect(matchesFilterPattern(p, line({ level }))).toBe(true);
+    }
     expect(matchesFilterPattern(p, line({ level: 'WARN' }))).toBe(false);
-    expect(matchesFilterPattern(p, line({ level: 'error' }))).toBe(false);
+    expect(matchesFilterPattern(p, line({ level: 'warning' }))).toBe(false);
+    expect(matchesFilterPattern(p, line({ level: 'eRRoR' }))).toBe(false);
     expect(matchesFilterPattern(p, '{"message":"ERROR without level"}')).toBe(false);
     expect(matchesFilterPattern(p, 'ERROR plain text')).toBe(false);
   });
@@ -44,9 +47,37 @@ describe('JsonLogMetrics', () => {
     const { stack, metrics } = setup({ fields: { level: 'log.severity' } });
     metrics.addErrorCount('Errors', { levels: ['error', 'ERROR'], metricName: 'Errors' });
     const [f] = filters(stack);
-    expect(f.FilterPattern).toBe('{ ($.log.severity = "error") || ($.log.severity = "ERROR") }');
+    expect(f.FilterPattern).toBe('{ $.log.severity = "error" || $.log.severity = "ERROR" || $.log.severity = "Error" }');
     expect(matchesFilterPattern(f.FilterPattern, JSON.stringify({ log: { severity: 'error' } }))).toBe(true);
     expect(f.MetricTransformations[0].MetricName).toBe('Errors');
+  });
+
+  test.each([
+    ['python-json-logger', JsonLogFormat.PYTHON_JSON_LOGGER, { levelname: 'ERROR', message: 'payment failed' }, { levelname: 'INFO', message: 'ok' }],
+    ['structlog', JsonLogFormat.STRUCTLOG, { level: 'error', event: 'payment failed' }, { level: 'info', event: 'ok' }],
+    ['standard', JsonLogFormat.STANDARD, { level: 'ERROR', message: 'payment failed' }, { level: 'INFO', message: 'ok' }],
+    ['custom', JsonLogFormat.custom({ level: 'severity' }), { severity: 'Error' }, { severity: 'Info' }],
+  ])('the %s format counts its own error lines', (_name, format, error, info) => {
+    const { stack, metrics } = setup({ format });
+    metrics.addErrorCount('Errors');
+    const [f] = filters(stack);
+    expect(matchesFilterPattern(f.FilterPattern, JSON.stringify(error))).toBe(true);
+    expect(matchesFilterPattern(f.FilterPattern, JSON.stringify(info))).toBe(false);
+  });
+
+  test('fields rename single fields on top of a format', () => {
+    const { stack, metrics } = setup({ format: JsonLogFormat.PYTHON_JSON_LOGGER, fields: { statusCode: 'http.status' } });
+    metrics.addErrorCount('Errors');
+    metrics.addStatusClassCount('S5', { statusClass: HttpStatusClass.SERVER_ERROR });
+    const [errors, status] = filters(stack);
+    expect(errors.FilterPattern).toMatch(/^\{ \$\.levelname = "ERROR"/);
+    expect(status.FilterPattern).toBe('{ ($.http.status >= 500) && ($.http.status <= 599) }');
+  });
+
+  test('fails when the levels do not fit a 1,024-character filter pattern', () => {
+    const { metrics } = setup();
+    const levels = Array.from({ length: 40 }, (_, i) => `LEVEL_NUMBER_${i}`);
+    expect(() => metrics.addErrorCount('Errors', { levels })).toThrow(/levels must be few enough that the filter pattern fits CloudWatch's 1024 characters \(it has \d+\)/);
   });
 
   test('latency publishes the duration field in milliseconds from events that have a numeric one', () => {

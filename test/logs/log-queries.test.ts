@@ -1,6 +1,6 @@
 import { Duration, aws_logs as logs } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AppLogGroup, LogQueries } from '../../src';
+import { AppLogGroup, JsonLogFormat, LogQueries } from '../../src';
 import { expectNagClean, newStack, stableTemplate } from '../helpers';
 
 function setup(props: Partial<import('../../src').LogQueriesProps> = {}) {
@@ -36,7 +36,7 @@ describe('LogQueries', () => {
   test('errors per 5-minute bin', () => {
     const { byName } = setup();
     expect(byName['orders-api/Errors per 5 minutes'].QueryString).toBe(
-      'filter level in ["ERROR", "FATAL", "CRITICAL"]\n| stats count(*) as errors by bin(5m)');
+      'filter tolower(level) in ["error", "fatal", "critical"]\n| stats count(*) as errors by bin(5m)');
   });
 
   test('top endpoints by request count', () => {
@@ -62,7 +62,24 @@ describe('LogQueries', () => {
   test('recent errors with request ids, with custom fields and levels', () => {
     const { byName } = setup({ fields: { requestId: 'trace.id', level: 'severity' }, errorLevels: ['error'] });
     expect(byName['orders-api/Recent errors with request ids'].QueryString).toBe(
-      'fields @timestamp, trace.id, severity, message, method, path, status_code\n| filter severity in ["error"]\n| sort @timestamp desc\n| limit 100');
+      'fields @timestamp, trace.id, severity, message, method, path, status_code\n| filter tolower(severity) in ["error"]\n| sort @timestamp desc\n| limit 100');
+  });
+
+  test('error levels match in any case, each once', () => {
+    const { byName } = setup({ errorLevels: ['ERROR', 'error', 'Fatal'] });
+    expect(byName['orders-api/Errors per 5 minutes'].QueryString).toBe(
+      'filter tolower(level) in ["error", "fatal"]\n| stats count(*) as errors by bin(5m)');
+  });
+
+  test.each([
+    ['python-json-logger', JsonLogFormat.PYTHON_JSON_LOGGER, 'levelname', 'message'],
+    ['structlog', JsonLogFormat.STRUCTLOG, 'level', 'event'],
+    ['standard', JsonLogFormat.STANDARD, 'level', 'message'],
+  ])('the %s format names its level and message fields in the queries', (_name, format, level, message) => {
+    const { byName } = setup({ format });
+    expect(byName['orders-api/Recent errors with request ids'].QueryString).toBe(
+      `fields @timestamp, request_id, ${level}, ${message}, method, path, status_code\n`
+      + `| filter tolower(${level}) in ["error", "fatal", "critical"]\n| sort @timestamp desc\n| limit 100`);
   });
 
   test('custom queries join the folder and may run on other groups', () => {
@@ -102,6 +119,17 @@ describe('LogQueries', () => {
     expect(() => queries.addQuery('B', { name: 'a/b', queryString: 'fields @message' })).toThrow(/name must be a name of 1-255 characters without \//);
     queries.addQuery('C', { name: 'Errors per 5 minutes', queryString: 'fields @message' });
     expect(() => Template.fromStack(stack)).toThrow(/query names must be free of duplicates, got 'orders-api\/Errors per 5 minutes'/);
+  });
+
+  test('fails when folder and name exceed the 255 characters of a saved query name', () => {
+    const stack = newStack();
+    const group = new AppLogGroup(stack, 'ApiLogs');
+    const folder = 'f'.repeat(200);
+    const queries = new LogQueries(stack, 'Queries', { logGroups: [group.logGroup], folder, standardQueries: false });
+    const name = 'n'.repeat(60);
+    expect(() => queries.addQuery('Long', { name, queryString: 'fields @message' })).toThrow(
+      /TestStack\/Queries: name must be at most 255 characters long together with its folder .*AWS::Logs::QueryDefinition Name.*folder 200 \+ 1 \+ name 60 characters.*, got 261$/);
+    expect(() => queries.addQuery('Fits', { name: 'n'.repeat(54), queryString: 'fields @message' })).not.toThrow();
   });
 
   test('passes the nag packs', () => {
