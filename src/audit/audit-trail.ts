@@ -1,6 +1,7 @@
 import {
   Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Validations,
   aws_cloudtrail as cloudtrail,
+  aws_cloudwatch as cloudwatch,
   aws_iam as iam,
   aws_kms as kms,
   aws_logs as logs,
@@ -10,6 +11,7 @@ import { Construct } from 'constructs';
 import { CisBenchmarkAlarms } from './cis-benchmark-alarms';
 import { CisControl } from './cis-controls';
 import { IAlertTopic } from '../alarms/alert-topic';
+import { createLogMetricAlarm } from '../logs/log-alarm-factory';
 import { allowLogsToUseKey } from '../logs/log-group-key';
 import { checkInteger, checkPattern, invalid } from '../private/validation';
 
@@ -55,6 +57,12 @@ export interface AuditTrailProps {
    */
   readonly cisControls?: CisControl[];
   /**
+   * How long the log group may go without any event before the delivery alarm fires
+   * (missing data counts as no event).
+   * @default Duration.hours(1)
+   */
+  readonly deliveryCheckPeriod?: Duration;
+  /**
    * What happens to the bucket, log group and key when they leave the stack.
    * @default RemovalPolicy.RETAIN
    */
@@ -71,7 +79,7 @@ const REPLICATION_REASON = 'Cross-Region replication of audit logs is a choice o
  * the CIS AWS Foundations Benchmark metric filters and alarms.
  *
  * Cost: the first copy of management events is free; S3 storage, one KMS key ($1/month),
- * CloudWatch Logs ingestion ($0.50/GB) and the CIS alarms ($0.10 each per month).
+ * CloudWatch Logs ingestion ($0.50/GB), the CIS alarms and the delivery alarm ($0.10 each per month).
  *
  * @example
  * declare const alerts: AlertTopic;
@@ -92,6 +100,8 @@ export class AuditTrail extends Construct {
   public readonly encryptionKey: kms.Key;
   /** The CIS metric filters and alarms. */
   public readonly cisAlarms: CisBenchmarkAlarms;
+  /** Fires when the log group receives no event for `deliveryCheckPeriod` (delivery broke). */
+  public readonly deliveryAlarm: cloudwatch.Alarm;
 
   public constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
@@ -157,8 +167,12 @@ export class AuditTrail extends Construct {
       encryptionKey: this.encryptionKey,
       removalPolicy,
     });
+    // The trust policy CloudTrail documents for this role has no condition; an aws:SourceArn
+    // condition has been reported to stop delivery to CloudWatch Logs without an error.
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html
     const logsRole = new iam.Role(this, 'LogsRole', {
-      assumedBy: new iam.ServicePrincipal('cloudtrail.amazonaws.com', { conditions: { StringEquals: sourceArn } }),
+      assumedBy: new iam.ServicePrincipal('cloudtrail.amazonaws.com'),
       description: `Lets the trail ${trailName} deliver events to its log group`,
     });
     const logsPolicy = new iam.ManagedPolicy(this, 'LogsPolicy', {
@@ -188,6 +202,31 @@ export class AuditTrail extends Construct {
       logGroup: this.logGroup,
       alertTopic: props.alertTopic,
       controls: props.cisControls,
+    });
+    this.deliveryAlarm = this.alarmOnNoEvents(props.alertTopic, props.deliveryCheckPeriod ?? Duration.hours(1));
+  }
+
+  /**
+   * Every CIS alarm reads the log group: when delivery stops (role, key or trail changed),
+   * they all go quiet. A trail with management events always has traffic (CloudTrail's own
+   * KMS calls for the log files included), so no event in a whole period means delivery broke.
+   */
+  private alarmOnNoEvents(topic: IAlertTopic, period: Duration): cloudwatch.Alarm {
+    const metric = new cloudwatch.Metric({
+      namespace: 'AWS/Logs',
+      metricName: 'IncomingLogEvents',
+      dimensionsMap: { LogGroupName: this.logGroup.logGroupName },
+    });
+    return createLogMetricAlarm(this, 'NoEventsAlarm', metric, {
+      threshold: 1,
+      period,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    }, topic, {
+      statistic: 'Sum',
+      description: `The audit trail delivered no event to ${this.logGroup.logGroupName} in ${period.toHumanString()}: `
+        + 'the CIS alarms see nothing until delivery works again. Check the trail\'s CloudWatch Logs status '
+        + '(LatestCloudWatchLogsDeliveryError), its role and the key.',
     });
   }
 

@@ -139,19 +139,17 @@ describe('AuditTrail', () => {
     }));
   });
 
-  test('log delivery role: assumed by CloudTrail for this trail, writes its log group only through a managed policy', () => {
+  test('log delivery role: trusted by CloudTrail as documented (no condition), writes its log group only through a managed policy', () => {
     const { stack } = setup();
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: {
-        Statement: [{
-          Effect: 'Allow',
-          Action: 'sts:AssumeRole',
-          Principal: { Service: 'cloudtrail.amazonaws.com' },
-          Condition: { StringEquals: { 'aws:SourceArn': TRAIL_ARN } },
-        }],
-      },
-    });
+    const roles = Object.values(template.findResources('AWS::IAM::Role'))
+      .filter(r => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('cloudtrail.amazonaws.com'));
+    expect(roles).toHaveLength(1);
+    expect(roles[0].Properties.AssumeRolePolicyDocument.Statement).toEqual([{
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+    }]);
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: [{
@@ -176,6 +174,29 @@ describe('AuditTrail', () => {
       LogGroupName: { Ref: Match.stringLikeRegexp('^AuditLogGroup') },
       MetricTransformations: [Match.objectLike({ MetricName: 'RootAccountUsage' })],
     });
+  });
+
+  test('alarms to the topic when the log group receives no event for an hour (delivery broke, CIS alarms blind)', () => {
+    const { stack } = setup();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Logs',
+      MetricName: 'IncomingLogEvents',
+      Dimensions: [{ Name: 'LogGroupName', Value: { Ref: Match.stringLikeRegexp('^AuditLogGroup') } }],
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+    });
+  });
+
+  test('the delivery check period is configurable', () => {
+    const { stack, audit } = setup({ deliveryCheckPeriod: Duration.hours(6) });
+    expect(audit.deliveryAlarm).toBeDefined();
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IncomingLogEvents', Period: 21600 });
   });
 
   test('a generated trail name is stable and valid', () => {
@@ -203,6 +224,7 @@ describe('AuditTrail', () => {
     [{ trailName: 'a b' }, /trailName must be 3-128 letters/],
     [{ archiveAfter: Duration.days(400) }, /expireAfter must be longer than archiveAfter \(400 days\), got '365 days'/],
     [{ expireAfter: Duration.hours(12) }, /expireAfter \(days\) must be a whole number/],
+    [{ deliveryCheckPeriod: Duration.seconds(90) }, /alarm.period must be 10, 20 or 30 seconds or a multiple of 60 seconds/],
   ])('fails on bad props %#', (props, message) => {
     const stack = newStack();
     const alerts = new AlertTopic(stack, 'Alerts', { emails: ['security@example.com'] });
