@@ -111,7 +111,7 @@ export interface EventNotificationsProps {
 
 /**
  * EventBridge rules that tell people about what happens to a service's compute, with a
- * readable one-line message (input transformer) instead of raw event JSON:
+ * short JSON message of the fields that matter (input transformer) instead of the raw event:
  * EC2 instance state changes, Auto Scaling launch/terminate failures, AWS Health
  * scheduled changes for EC2, and alarm state changes sent to a Lambda hook.
  * EventBridge rules on AWS service events are free.
@@ -166,9 +166,10 @@ export class EventNotifications extends Construct {
       source: ['aws.ec2'],
       detailType: ['EC2 Instance State-change Notification'],
       detail: { 'instance-id': options.instances.map(i => i.instanceId), 'state': states },
-    }, events.RuleTargetInput.fromText(
-      `EC2 instance ${events.EventField.fromPath('$.detail.instance-id')} is now ${events.EventField.fromPath('$.detail.state')} `
-      + `(account ${events.EventField.account}, Region ${events.EventField.region}, at ${events.EventField.time}).`));
+    }, jsonMessage('EC2 instance state change', {
+      instance: events.EventField.fromPath('$.detail.instance-id'),
+      state: events.EventField.fromPath('$.detail.state'),
+    }));
   }
 
   /** Notifies when a group fails to launch or terminate an instance. */
@@ -178,23 +179,42 @@ export class EventNotifications extends Construct {
       source: ['aws.autoscaling'],
       detailType: ['EC2 Instance Launch Unsuccessful', 'EC2 Instance Terminate Unsuccessful'],
       detail: { AutoScalingGroupName: options.autoScalingGroups.map(g => g.autoScalingGroupName) },
-    }, events.RuleTargetInput.fromText(
-      `${events.EventField.detailType} in Auto Scaling group ${events.EventField.fromPath('$.detail.AutoScalingGroupName')}: `
-      + `${events.EventField.fromPath('$.detail.StatusMessage')} (cause: ${events.EventField.fromPath('$.detail.Cause')}; `
-      + `account ${events.EventField.account}, Region ${events.EventField.region}, at ${events.EventField.time}).`));
+    }, jsonMessage('Auto Scaling failure', {
+      event: events.EventField.detailType,
+      autoScalingGroup: events.EventField.fromPath('$.detail.AutoScalingGroupName'),
+      statusMessage: events.EventField.fromPath('$.detail.StatusMessage'),
+      cause: events.EventField.fromPath('$.detail.Cause'),
+    }));
   }
 
-  /** Notifies AWS Health scheduled changes for EC2 (retirements, maintenance, reboots). */
+  /**
+   * Notifies AWS Health scheduled changes for EC2 (retirements, maintenance, reboots).
+   *
+   * The message is a JSON object whose values are inserted unquoted, so EventBridge writes
+   * them as JSON values, escaped: the description spans several lines and may hold quotes.
+   * Only fields every Health event has are read (public events have no `affectedEntities`;
+   * the affected resources are in `resources`, empty for them). An event too large for one
+   * message arrives in pages that share its `communicationId`; only the first page notifies.
+   * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
+   * https://docs.aws.amazon.com/health/latest/ug/aws-health-events-eventbridge-schema.html
+   * https://docs.aws.amazon.com/health/latest/ug/pagnation-of-health-events.html
+   */
   public onScheduledMaintenance(id: string): events.Rule {
+    const eventArn = events.EventField.fromPath('$.detail.eventArn');
     return this.notify(id, 'AWS Health scheduled changes for EC2', {
       source: ['aws.health'],
       detailType: ['AWS Health Event'],
-      detail: { service: ['EC2'], eventTypeCategory: ['scheduledChange'] },
-    }, events.RuleTargetInput.fromText(
-      `AWS Health scheduled change for EC2: ${events.EventField.fromPath('$.detail.eventTypeCode')} on `
-      + `${events.EventField.fromPath('$.detail.affectedEntities[0].entityValue')}, from ${events.EventField.fromPath('$.detail.startTime')} `
-      + `(account ${events.EventField.account}, Region ${events.EventField.region}). `
-      + `${events.EventField.fromPath('$.detail.eventDescription[0].latestDescription')}`));
+      detail: { service: ['EC2'], eventTypeCategory: ['scheduledChange'], page: ['1'] },
+    }, jsonMessage('AWS Health scheduled change for EC2', {
+      eventTypeCode: events.EventField.fromPath('$.detail.eventTypeCode'),
+      startTime: events.EventField.fromPath('$.detail.startTime'),
+      affectedResources: events.EventField.fromPath('$.resources'),
+      description: events.EventField.fromPath('$.detail.eventDescription[0].latestDescription'),
+      // ARNs hold no quote, backslash or line break, so this one may sit inside a string.
+      console: `https://health.aws.amazon.com/health/home#/account/event-log?eventID=${eventArn}`,
+      eventArn,
+      communicationId: events.EventField.fromPath('$.detail.communicationId'),
+    }));
   }
 
   /** Invokes a function with alarm state changes (default: to ALARM and to OK). */
@@ -222,4 +242,20 @@ export class EventNotifications extends Construct {
       targets: [this.alertTopic.eventTarget(message)],
     });
   }
+}
+
+/**
+ * A notification as a JSON object template: EventBridge inserts a placeholder that stands
+ * alone as a JSON value, escaped (quotes, line breaks), where a string template would paste
+ * it raw and arrive at SNS wrapped in literal quotes. Event fields must therefore be whole
+ * values, never parts of a string.
+ */
+function jsonMessage(notification: string, fields: Record<string, string>): events.RuleTargetInput {
+  return events.RuleTargetInput.fromObject({
+    notification,
+    ...fields,
+    account: events.EventField.account,
+    region: events.EventField.region,
+    time: events.EventField.time,
+  });
 }
