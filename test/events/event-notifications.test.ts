@@ -89,8 +89,12 @@ describe('EventNotifications', () => {
       ...stateChange('i-0123456789abcdef0', 'stopped'), account: '123456789012', region: 'us-east-1', time: '2026-11-02T10:00:00Z',
     });
     expect(JSON.parse(message)).toEqual({
-      notification: 'EC2 instance state change', instance: 'i-0123456789abcdef0', state: 'stopped',
-      account: '123456789012', region: 'us-east-1', time: '2026-11-02T10:00:00Z',
+      notification: 'EC2 instance state change',
+      instance: 'i-0123456789abcdef0',
+      state: 'stopped',
+      account: '123456789012',
+      region: 'us-east-1',
+      time: '2026-11-02T10:00:00Z',
     });
   });
 
@@ -117,12 +121,18 @@ describe('EventNotifications', () => {
     expect(matches(rule.EventPattern, event('EC2 Instance Launch Successful', 'orders-api'))).toBe(false);
     expect(matches(rule.EventPattern, event('EC2 Instance Launch Unsuccessful', 'other'))).toBe(false);
     const failure = {
-      ...event('EC2 Instance Launch Unsuccessful', 'orders-api'), account: '123456789012', region: 'us-east-1', time: '2026-11-02T10:00:00Z',
+      ...event('EC2 Instance Launch Unsuccessful', 'orders-api'),
+      account: '123456789012',
+      region: 'us-east-1',
+      time: '2026-11-02T10:00:00Z',
       detail: { AutoScalingGroupName: 'orders-api', StatusMessage: 'The "t3.micro" type is not supported', Cause: 'At 2026-11-02T09:59:00Z a user request\nupdated the group' },
     };
     expect(JSON.parse(transform(rule.Targets[0].InputTransformer, failure))).toMatchObject({
-      notification: 'Auto Scaling failure', event: 'EC2 Instance Launch Unsuccessful', autoScalingGroup: 'orders-api',
-      statusMessage: 'The "t3.micro" type is not supported', cause: failure.detail.Cause,
+      notification: 'Auto Scaling failure',
+      event: 'EC2 Instance Launch Unsuccessful',
+      autoScalingGroup: 'orders-api',
+      statusMessage: 'The "t3.micro" type is not supported',
+      cause: failure.detail.Cause,
     });
   });
 
@@ -149,17 +159,31 @@ describe('EventNotifications', () => {
     const description = 'EC2 has detected degradation of the underlying hardware hosting your instance.\n\n'
       + 'Your instance will be "retired" after the start time:\n\t* stop and start it to move it to healthy hardware.';
     const accountEvent = {
-      'version': '0', 'id': '121345678-1234-1234-1234-123456789012', 'detail-type': 'AWS Health Event', 'source': 'aws.health',
-      'account': '123456789012', 'time': '2026-11-02T10:00:00Z', 'region': 'us-east-1', 'resources': ['i-0123456789abcdef0'],
+      'version': '0',
+      'id': '121345678-1234-1234-1234-123456789012',
+      'detail-type': 'AWS Health Event',
+      'source': 'aws.health',
+      'account': '123456789012',
+      'time': '2026-11-02T10:00:00Z',
+      'region': 'us-east-1',
+      'resources': ['i-0123456789abcdef0'],
       'detail': {
-        eventArn: arn, service: 'EC2', eventScopeCode: 'ACCOUNT_SPECIFIC', communicationId: '1234abc01232a4012345678-1', page: '1', totalPages: '1',
-        eventTypeCode: 'AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED', eventTypeCategory: 'scheduledChange', startTime: 'Wed, 16 Dec 2026 09:00:00 GMT',
+        eventArn: arn,
+        service: 'EC2',
+        eventScopeCode: 'ACCOUNT_SPECIFIC',
+        communicationId: '1234abc01232a4012345678-1',
+        page: '1',
+        totalPages: '1',
+        eventTypeCode: 'AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED',
+        eventTypeCategory: 'scheduledChange',
+        startTime: 'Wed, 16 Dec 2026 09:00:00 GMT',
         eventDescription: [{ language: 'en_US', latestDescription: description }],
         affectedEntities: [{ entityValue: 'i-0123456789abcdef0' }],
       },
     };
     const publicEvent = {
-      ...accountEvent, resources: [],
+      ...accountEvent,
+      resources: [],
       detail: { ...accountEvent.detail, eventScopeCode: 'PUBLIC', affectedEntities: undefined, communicationId: 'abcdef-1' },
     };
     const message = (event: any) => {
