@@ -1,11 +1,12 @@
 import {
-  Duration,
+  Duration, Validations,
   aws_autoscaling as autoscaling,
   aws_cloudwatch as cloudwatch,
   aws_ec2 as ec2,
   aws_events as events,
   aws_events_targets as targets,
   aws_lambda as lambda,
+  aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { IAlertTopic } from '../alarms/alert-topic';
@@ -136,6 +137,7 @@ export class EventNotifications extends Construct {
   public readonly alarmStateRule?: events.Rule;
 
   private readonly alertTopic: IAlertTopic;
+  private _deadLetters?: { queue: sqs.Queue; alarm: cloudwatch.Alarm };
 
   public constructor(scope: Construct, id: string, props: EventNotificationsProps) {
     super(scope, id);
@@ -231,8 +233,55 @@ export class EventNotifications extends Construct {
         resources: options.alarms?.map(a => a.alarmArn),
         detail: { state: { value: states } },
       },
-      targets: [new targets.LambdaFunction(options.handler, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+      targets: [new targets.LambdaFunction(options.handler, {
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(1),
+        deadLetterQueue: this.hookDeadLetters().queue,
+      })],
     });
+  }
+
+  /**
+   * The queue that keeps alarm state changes the hook could not take after EventBridge's
+   * retries (they are dropped otherwise), when a hook exists.
+   */
+  public get deadLetterQueue(): sqs.IQueue | undefined {
+    return this._deadLetters?.queue;
+  }
+
+  /** The alarm on events waiting in `deadLetterQueue`, when a hook exists. */
+  public get deadLetterAlarm(): cloudwatch.IAlarm | undefined {
+    return this._deadLetters?.alarm;
+  }
+
+  /**
+   * One dead-letter queue for every hook rule of this construct, encrypted with SSE-SQS:
+   * EventBridge cannot send to a queue encrypted with the AWS managed key `aws/sqs`.
+   * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+   */
+  private hookDeadLetters(): { queue: sqs.Queue; alarm: cloudwatch.Alarm } {
+    if (this._deadLetters) return this._deadLetters;
+    const queue = new sqs.Queue(this, 'HookDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of EventBridge targets; a dead-letter queue needs none of its own.',
+    });
+    const alarm = queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
+      .createAlarm(this, 'HookDeadLettersAlarm', {
+        alarmDescription: `Alarm state changes could not be delivered to the hook of ${this.node.path} after retries; `
+          + 'they wait in its dead-letter queue (kept 14 days). Check the function\'s errors and throttles, then replay or purge the queue.',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    alarm.addAlarmAction(this.alertTopic.alarmAction);
+    this._deadLetters = { queue, alarm };
+    return this._deadLetters;
   }
 
   private notify(id: string, what: string, eventPattern: events.EventPattern, message: events.RuleTargetInput): events.Rule {

@@ -1,5 +1,5 @@
 import { Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_lambda as lambda } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AlarmStateValue, AlertTopic, EventNotifications, InstanceState } from '../../src';
 import { expectNagClean, newStack, stableTemplate } from '../helpers';
 
@@ -254,6 +254,44 @@ describe('EventNotifications', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com',
     });
+  });
+
+  test('events the hook cannot take after retries go to an encrypted, TLS-only dead-letter queue that alarms to the topic', () => {
+    const { stack, alerts, hook } = setup();
+    const events = new EventNotifications(stack, 'Events', { alertTopic: alerts, alarmStateHook: hook, scheduledMaintenance: false });
+    events.onAlarmStateChange('Second', { handler: hook, states: [AlarmStateValue.INSUFFICIENT_DATA] });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
+    const queueArn = { 'Fn::GetAtt': [expect.stringMatching(/^EventsHookDeadLetters/), 'Arn'] };
+    for (const rule of rules(stack)) {
+      expect(rule.Targets[0].DeadLetterConfig).toEqual({ Arn: queueArn });
+    }
+    const [policy] = Object.values(template.findResources('AWS::SQS::QueuePolicy')).map(p => p.Properties.PolicyDocument.Statement);
+    expect(policy).toContainEqual(expect.objectContaining({
+      Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    }));
+    expect(policy).toContainEqual(expect.objectContaining({
+      Effect: 'Allow', Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' },
+    }));
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventsHookDeadLetters'), 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+    });
+    expect(events.deadLetterQueue).toBeDefined();
+    expect(events.deadLetterAlarm).toBeDefined();
+  });
+
+  test('no dead-letter queue without a hook', () => {
+    const { stack, alerts, instance } = setup();
+    const events = new EventNotifications(stack, 'Events', { alertTopic: alerts, instances: [instance] });
+    Template.fromStack(stack).resourceCountIs('AWS::SQS::Queue', 0);
+    expect(events.deadLetterQueue).toBeUndefined();
   });
 
   test('onAlarmStateChange sends every alarm of the account when none are given', () => {
