@@ -37,7 +37,9 @@ export interface AuditTrailProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * When log files in the bucket move to S3 Glacier Instant Retrieval.
+   * When log files larger than 128 KB move to S3 Glacier Instant Retrieval. Smaller files
+   * (most CloudTrail files) stay in S3 Standard: Glacier Instant Retrieval bills every
+   * object as at least 128 KB and charges per transition, so moving them would cost more.
    * @default Duration.days(90)
    */
   readonly archiveAfter?: Duration;
@@ -46,6 +48,19 @@ export interface AuditTrailProps {
    * @default Duration.days(365)
    */
   readonly expireAfter?: Duration;
+  /**
+   * S3 Object Lock on the trail bucket: every log file version is protected from deletion
+   * and overwrite for `objectLockRetention`. In COMPLIANCE mode nobody, the root user
+   * included, can shorten it. Object Lock cannot be turned off once the bucket has it.
+   * @default - no Object Lock
+   */
+  readonly objectLockMode?: s3.ObjectLockMode;
+  /**
+   * How long Object Lock protects each log file version: whole days, at most `expireAfter`
+   * (the lifecycle cannot delete a locked version). Required with `objectLockMode`.
+   * @default - no Object Lock
+   */
+  readonly objectLockRetention?: Duration;
   /**
    * The bucket that receives the trail bucket's server access logs.
    * @default - a new bucket (SSE-S3, versioned, TLS only, kept 365 days)
@@ -68,6 +83,9 @@ export interface AuditTrailProps {
    */
   readonly removalPolicy?: RemovalPolicy;
 }
+
+/** Glacier Instant Retrieval's minimum billable object size, and S3's default transition minimum. */
+const ARCHIVE_MIN_BYTES = 128 * 1024;
 
 const REPLICATION_REASON = 'Cross-Region replication of audit logs is a choice of the account owner '
   + '(a second Region, its key and its cost): enable it on this bucket when your policy requires it.';
@@ -115,6 +133,7 @@ export class AuditTrail extends Construct {
     checkInteger(this, 'archiveAfter (days)', archiveDays, 1, 36_500);
     checkInteger(this, 'expireAfter (days)', expireDays, 1, 36_500);
     if (expireDays <= archiveDays) invalid(this, 'expireAfter', `longer than archiveAfter (${archiveDays} days)`, `${expireDays} days`);
+    const objectLock = this.objectLock(props, expireDays);
     this.trailArn = stack.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: trailName });
 
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
@@ -134,11 +153,22 @@ export class AuditTrail extends Construct {
       versioned: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // S3 does not transition objects under 128 KB by default, and Glacier Instant Retrieval
+      // would bill them as 128 KB anyway: the size filter says so and keeps the rule's
+      // meaning whatever the bucket's default minimum size.
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-lifecycleconfig.html
+      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html#sc-compare
       lifecycleRules: [{
+        id: 'ArchiveLargeLogFiles',
+        objectSizeGreaterThan: ARCHIVE_MIN_BYTES,
         transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(archiveDays) }],
+      }, {
+        id: 'ExpireLogFiles',
         expiration: Duration.days(expireDays),
         noncurrentVersionExpiration: Duration.days(30),
       }],
+      objectLockEnabled: objectLock !== undefined ? true : undefined,
+      objectLockDefaultRetention: objectLock,
       removalPolicy,
     });
     this.logAccessTo(this.accessLogsBucket, 'audit-trail-bucket/');
@@ -228,6 +258,19 @@ export class AuditTrail extends Construct {
         + 'the CIS alarms see nothing until delivery works again. Check the trail\'s CloudWatch Logs status '
         + '(LatestCloudWatchLogsDeliveryError), its role and the key.',
     });
+  }
+
+  /** The Object Lock default retention, validated, when asked for. */
+  private objectLock(props: AuditTrailProps, expireDays: number): s3.ObjectLockRetention | undefined {
+    if (props.objectLockMode === undefined && props.objectLockRetention === undefined) return undefined;
+    if (props.objectLockMode === undefined) invalid(this, 'objectLockMode', 'set with objectLockRetention', undefined);
+    if (props.objectLockRetention === undefined) invalid(this, 'objectLockRetention', 'set with objectLockMode', undefined);
+    const days = props.objectLockRetention.toDays({ integral: false });
+    checkInteger(this, 'objectLockRetention (days)', days, 1, 36_500);
+    if (days > expireDays) invalid(this, 'objectLockRetention', `at most expireAfter (${expireDays} days)`, `${days} days`);
+    return props.objectLockMode === s3.ObjectLockMode.COMPLIANCE
+      ? s3.ObjectLockRetention.compliance(Duration.days(days))
+      : s3.ObjectLockRetention.governance(Duration.days(days));
   }
 
   /**

@@ -59,14 +59,41 @@ describe('AuditTrail', () => {
         LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('^AuditAccessLogsBucket') }, LogFilePrefix: 'audit-trail-bucket/' },
         LifecycleConfiguration: {
           Rules: [{
+            Id: 'ArchiveLargeLogFiles',
+            Status: 'Enabled',
+            ObjectSizeGreaterThan: 131072,
+            Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
+          }, {
+            Id: 'ExpireLogFiles',
             Status: 'Enabled',
             ExpirationInDays: 365,
             NoncurrentVersionExpiration: { NoncurrentDays: 30 },
-            Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
           }],
         },
       },
       DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('only log files above 128 KB are archived (S3 and Glacier Instant Retrieval would not move or would overbill smaller ones); all expire', () => {
+    const { stack } = setup();
+    const bucket = Object.values(Template.fromStack(stack).findResources('AWS::S3::Bucket'))
+      .find(b => b.Properties.LifecycleConfiguration?.Rules.some((r: any) => r.Transitions))!;
+    const rules: any[] = bucket.Properties.LifecycleConfiguration.Rules;
+    for (const rule of rules.filter(r => r.Transitions)) expect(rule.ObjectSizeGreaterThan).toBeGreaterThanOrEqual(128 * 1024);
+    expect(rules.filter(r => r.ExpirationInDays === 365 && r.ObjectSizeGreaterThan === undefined)).toHaveLength(1);
+    expect(bucket.Properties.ObjectLockEnabled).toBeUndefined();
+  });
+
+  test.each([
+    [s3.ObjectLockMode.GOVERNANCE, 'GOVERNANCE'],
+    [s3.ObjectLockMode.COMPLIANCE, 'COMPLIANCE'],
+  ])('S3 Object Lock on the trail bucket in %s mode', (mode, cfnMode) => {
+    const { stack } = setup({ objectLockMode: mode, objectLockRetention: Duration.days(180) });
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: cfnMode, Days: 180 } } },
+      VersioningConfiguration: { Status: 'Enabled' },
     });
   });
 
@@ -224,6 +251,10 @@ describe('AuditTrail', () => {
     [{ trailName: 'a b' }, /trailName must be 3-128 letters/],
     [{ archiveAfter: Duration.days(400) }, /expireAfter must be longer than archiveAfter \(400 days\), got '365 days'/],
     [{ expireAfter: Duration.hours(12) }, /expireAfter \(days\) must be a whole number/],
+    [{ objectLockMode: s3.ObjectLockMode.GOVERNANCE }, /objectLockRetention must be set with objectLockMode/],
+    [{ objectLockRetention: Duration.days(30) }, /objectLockMode must be set with objectLockRetention/],
+    [{ objectLockMode: s3.ObjectLockMode.COMPLIANCE, objectLockRetention: Duration.hours(36) }, /objectLockRetention \(days\) must be a whole number/],
+    [{ objectLockMode: s3.ObjectLockMode.COMPLIANCE, objectLockRetention: Duration.days(400) }, /objectLockRetention must be at most expireAfter \(365 days\), got '400 days'/],
     [{ deliveryCheckPeriod: Duration.seconds(90) }, /alarm.period must be 10, 20 or 30 seconds or a multiple of 60 seconds/],
   ])('fails on bad props %#', (props, message) => {
     const stack = newStack();
