@@ -38,6 +38,10 @@ export enum AlarmStateValue {
   INSUFFICIENT_DATA = 'INSUFFICIENT_DATA',
 }
 
+const DEFAULT_INSTANCE_STATES = [InstanceState.STOPPED, InstanceState.TERMINATED];
+/** The states a planned stop (idle shutdown, schedule) goes through. */
+const PLANNED_STOP_STATES = [InstanceState.STOPPING, InstanceState.STOPPED];
+
 /** Options of {@link EventNotifications.onInstanceStateChange}. */
 export interface InstanceStateChangeOptions {
   /** The instances to watch. */
@@ -86,6 +90,19 @@ export interface EventNotificationsProps {
    */
   readonly instanceStates?: InstanceState[];
   /**
+   * Instances that idle shutdown or a schedule stops on purpose (they may also be listed in
+   * `instances`). Their `stopped` and `stopping` states do not notify, so a planned stop
+   * pages nobody; `terminated` and `shutting-down` still do.
+   *
+   * An EC2 state-change event carries neither the instance's tags nor who stopped it, so
+   * the rule can only tell planned stops apart by instance. Matching CloudTrail
+   * `StopInstances` calls by caller instead would miss stops that are no API call (an OS
+   * shutdown, a retirement), which the state-change event sees. The price: an unexpected
+   * stop of one of these instances is not told by this rule.
+   * @default - none: every instance in `instances` notifies on every state in `instanceStates`
+   */
+  readonly plannedStopInstances?: ec2.IInstance[];
+  /**
    * Auto Scaling groups whose failed launches and terminations notify. Instances of a group
    * come and go by design; their failures, not their state changes, need a person.
    * @default - no Auto Scaling rule
@@ -127,8 +144,10 @@ export interface EventNotificationsProps {
  * });
  */
 export class EventNotifications extends Construct {
-  /** The rule on instance state changes, when instances are given. */
+  /** The rule on instance state changes, when instances without planned stops are given. */
   public readonly instanceStateRule?: events.Rule;
+  /** The rule on state changes of `plannedStopInstances` (stops left out), when some are given. */
+  public readonly plannedStopInstanceStateRule?: events.Rule;
   /** The rule on Auto Scaling failures, when groups are given. */
   public readonly autoScalingFailureRule?: events.Rule;
   /** The rule on AWS Health scheduled changes for EC2, unless turned off. */
@@ -142,8 +161,15 @@ export class EventNotifications extends Construct {
   public constructor(scope: Construct, id: string, props: EventNotificationsProps) {
     super(scope, id);
     this.alertTopic = props.alertTopic;
-    if (props.instances && props.instances.length > 0) {
-      this.instanceStateRule = this.onInstanceStateChange('InstanceState', { instances: props.instances, states: props.instanceStates });
+    const planned = props.plannedStopInstances ?? [];
+    const plannedIds = new Set(planned.map(i => i.instanceId));
+    const unplanned = (props.instances ?? []).filter(i => !plannedIds.has(i.instanceId));
+    if (unplanned.length > 0) {
+      this.instanceStateRule = this.onInstanceStateChange('InstanceState', { instances: unplanned, states: props.instanceStates });
+    }
+    const plannedStates = (props.instanceStates ?? DEFAULT_INSTANCE_STATES).filter(st => !PLANNED_STOP_STATES.includes(st));
+    if (planned.length > 0 && plannedStates.length > 0) {
+      this.plannedStopInstanceStateRule = this.onInstanceStateChange('PlannedStopInstanceState', { instances: planned, states: plannedStates });
     }
     if (props.autoScalingGroups && props.autoScalingGroups.length > 0) {
       this.autoScalingFailureRule = this.onAutoScalingFailure('AutoScalingFailure', { autoScalingGroups: props.autoScalingGroups });
@@ -161,7 +187,7 @@ export class EventNotifications extends Construct {
   /** Notifies when one of the instances enters one of the states (default stopped, terminated). */
   public onInstanceStateChange(id: string, options: InstanceStateChangeOptions): events.Rule {
     if (options.instances.length === 0) invalid(this, 'instances', 'a non-empty list', []);
-    const states = options.states ?? [InstanceState.STOPPED, InstanceState.TERMINATED];
+    const states = options.states ?? DEFAULT_INSTANCE_STATES;
     if (states.length === 0) invalid(this, 'states', 'a non-empty list', states);
     checkUnique(this, 'states', states);
     return this.notify(id, 'EC2 instance state changes of the service', {

@@ -98,6 +98,37 @@ describe('EventNotifications', () => {
     });
   });
 
+  test('instances stopped on purpose (idle shutdown, schedules) notify only when terminated; the others on every state', () => {
+    const { stack, alerts, instance } = setup();
+    const idle = { instanceId: 'i-0aaaaaaaaaaaaaaa0' } as unknown as ec2.IInstance;
+    const events = new EventNotifications(stack, 'Events', {
+      alertTopic: alerts, instances: [instance, idle], plannedStopInstances: [idle], scheduledMaintenance: false,
+    });
+    const patterns = rules(stack).map(r => r.EventPattern);
+    expect(patterns).toHaveLength(2);
+    const notified = (id: string, state: string) => patterns.some(p => matches(p, stateChange(id, state)));
+    expect(notified('i-0aaaaaaaaaaaaaaa0', 'stopped')).toBe(false);
+    expect(notified('i-0aaaaaaaaaaaaaaa0', 'stopping')).toBe(false);
+    expect(notified('i-0aaaaaaaaaaaaaaa0', 'terminated')).toBe(true);
+    expect(notified('i-0123456789abcdef0', 'stopped')).toBe(true);
+    expect(notified('i-0123456789abcdef0', 'terminated')).toBe(true);
+    expect(events.instanceStateRule).toBeDefined();
+    expect(events.plannedStopInstanceStateRule).toBeDefined();
+  });
+
+  test('no rule for planned-stop instances when only stop states were asked for', () => {
+    const { stack, alerts, instance } = setup();
+    const events = new EventNotifications(stack, 'Events', {
+      alertTopic: alerts,
+      instances: [instance],
+      plannedStopInstances: [instance],
+      instanceStates: [InstanceState.STOPPED],
+      scheduledMaintenance: false,
+    });
+    expect(rules(stack)).toHaveLength(0);
+    expect(events.plannedStopInstanceStateRule).toBeUndefined();
+  });
+
   test('instance states are configurable', () => {
     const { stack, alerts, instance } = setup();
     new EventNotifications(stack, 'Events', {
