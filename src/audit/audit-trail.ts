@@ -171,6 +171,10 @@ export class AuditTrail extends Construct {
       objectLockDefaultRetention: objectLock,
       removalPolicy,
     });
+    Validations.of(this.bucket).acknowledge({
+      id: 'CloudFormation-Validate::W9003',
+      reason: 'aws-cdk-lib writes ObjectSizeGreaterThan as a number; CloudFormation reads it as the string of the same bytes.',
+    });
     this.logAccessTo(this.accessLogsBucket, 'audit-trail-bucket/');
     Validations.of(this.bucket).acknowledge({ id: 'NIST.800.53.R5-S3BucketReplicationEnabled', reason: REPLICATION_REASON });
     Validations.of(this.bucket).acknowledge({ id: 'HIPAA.Security-S3BucketReplicationEnabled', reason: REPLICATION_REASON });
