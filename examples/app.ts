@@ -24,8 +24,9 @@ export class ExampleServiceStack extends Stack {
     addExampleOfficeHours(this, worker);
     addExampleLogs(this, { alerts, appRole: api.role, autoScalingGroup: api.autoScalingGroup });
 
-    // What all of the above costs per month, written to cdk.out and printed at synth.
-    new CostReport(this, 'CostReport', { title: 'Example service', print: true });
+    // What all of the above costs per month, written to cdk.out and printed at synth. Log
+    // ingestion and storage need a volume: about 1 GB a month for each log group here.
+    new CostReport(this, 'CostReport', { title: 'Example service', defaultLogGbPerMonth: 1, print: true });
   }
 }
 

@@ -223,7 +223,11 @@ class ExampleServiceStack(Stack):
             liveness_alarms=[a for s in worker.alarm_sets for a in s.liveness_alarms],
         )
         add_example_logs(self, alerts, api.role, api.auto_scaling_group)
-        wk.CostReport(self, "CostReport", title="Example service", print=os.environ.get("WATCHKEEPER_QUIET") is None)
+        # Log ingestion and storage need a volume: about 1 GB a month for each log group here.
+        wk.CostReport(
+            self, "CostReport", title="Example service", default_log_gb_per_month=1,
+            print=os.environ.get("WATCHKEEPER_QUIET") is None,
+        )
 
 
 app = cdk.App()

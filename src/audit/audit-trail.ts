@@ -1,6 +1,7 @@
 import {
   Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Validations,
   aws_cloudtrail as cloudtrail,
+  aws_cloudwatch as cloudwatch,
   aws_iam as iam,
   aws_kms as kms,
   aws_logs as logs,
@@ -10,6 +11,7 @@ import { Construct } from 'constructs';
 import { CisBenchmarkAlarms } from './cis-benchmark-alarms';
 import { CisControl } from './cis-controls';
 import { IAlertTopic } from '../alarms/alert-topic';
+import { createLogMetricAlarm } from '../logs/log-alarm-factory';
 import { allowLogsToUseKey } from '../logs/log-group-key';
 import { checkInteger, checkPattern, invalid } from '../private/validation';
 
@@ -35,7 +37,9 @@ export interface AuditTrailProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * When log files in the bucket move to S3 Glacier Instant Retrieval.
+   * When log files larger than 128 KB move to S3 Glacier Instant Retrieval. Smaller files
+   * (most CloudTrail files) stay in S3 Standard: Glacier Instant Retrieval bills every
+   * object as at least 128 KB and charges per transition, so moving them would cost more.
    * @default Duration.days(90)
    */
   readonly archiveAfter?: Duration;
@@ -44,6 +48,19 @@ export interface AuditTrailProps {
    * @default Duration.days(365)
    */
   readonly expireAfter?: Duration;
+  /**
+   * S3 Object Lock on the trail bucket: every log file version is protected from deletion
+   * and overwrite for `objectLockRetention`. In COMPLIANCE mode nobody, the root user
+   * included, can shorten it. Object Lock cannot be turned off once the bucket has it.
+   * @default - no Object Lock
+   */
+  readonly objectLockMode?: s3.ObjectLockMode;
+  /**
+   * How long Object Lock protects each log file version: whole days, at most `expireAfter`
+   * (the lifecycle cannot delete a locked version). Required with `objectLockMode`.
+   * @default - no Object Lock
+   */
+  readonly objectLockRetention?: Duration;
   /**
    * The bucket that receives the trail bucket's server access logs.
    * @default - a new bucket (SSE-S3, versioned, TLS only, kept 365 days)
@@ -55,11 +72,20 @@ export interface AuditTrailProps {
    */
   readonly cisControls?: CisControl[];
   /**
+   * How long the log group may go without any event before the delivery alarm fires
+   * (missing data counts as no event).
+   * @default Duration.hours(1)
+   */
+  readonly deliveryCheckPeriod?: Duration;
+  /**
    * What happens to the bucket, log group and key when they leave the stack.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
 }
+
+/** Glacier Instant Retrieval's minimum billable object size, and S3's default transition minimum. */
+const ARCHIVE_MIN_BYTES = 128 * 1024;
 
 const REPLICATION_REASON = 'Cross-Region replication of audit logs is a choice of the account owner '
   + '(a second Region, its key and its cost): enable it on this bucket when your policy requires it.';
@@ -71,7 +97,7 @@ const REPLICATION_REASON = 'Cross-Region replication of audit logs is a choice o
  * the CIS AWS Foundations Benchmark metric filters and alarms.
  *
  * Cost: the first copy of management events is free; S3 storage, one KMS key ($1/month),
- * CloudWatch Logs ingestion ($0.50/GB) and the CIS alarms ($0.10 each per month).
+ * CloudWatch Logs ingestion ($0.50/GB), the CIS alarms and the delivery alarm ($0.10 each per month).
  *
  * @example
  * declare const alerts: AlertTopic;
@@ -92,6 +118,8 @@ export class AuditTrail extends Construct {
   public readonly encryptionKey: kms.Key;
   /** The CIS metric filters and alarms. */
   public readonly cisAlarms: CisBenchmarkAlarms;
+  /** Fires when the log group receives no event for `deliveryCheckPeriod` (delivery broke). */
+  public readonly deliveryAlarm: cloudwatch.Alarm;
 
   public constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
@@ -105,6 +133,7 @@ export class AuditTrail extends Construct {
     checkInteger(this, 'archiveAfter (days)', archiveDays, 1, 36_500);
     checkInteger(this, 'expireAfter (days)', expireDays, 1, 36_500);
     if (expireDays <= archiveDays) invalid(this, 'expireAfter', `longer than archiveAfter (${archiveDays} days)`, `${expireDays} days`);
+    const objectLock = this.objectLock(props, expireDays);
     this.trailArn = stack.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: trailName });
 
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
@@ -124,12 +153,27 @@ export class AuditTrail extends Construct {
       versioned: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // S3 does not transition objects under 128 KB by default, and Glacier Instant Retrieval
+      // would bill them as 128 KB anyway: the size filter says so and keeps the rule's
+      // meaning whatever the bucket's default minimum size.
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-lifecycleconfig.html
+      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html#sc-compare
       lifecycleRules: [{
+        id: 'ArchiveLargeLogFiles',
+        objectSizeGreaterThan: ARCHIVE_MIN_BYTES,
         transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(archiveDays) }],
+      }, {
+        id: 'ExpireLogFiles',
         expiration: Duration.days(expireDays),
         noncurrentVersionExpiration: Duration.days(30),
       }],
+      objectLockEnabled: objectLock !== undefined ? true : undefined,
+      objectLockDefaultRetention: objectLock,
       removalPolicy,
+    });
+    Validations.of(this.bucket).acknowledge({
+      id: 'CloudFormation-Validate::W9003',
+      reason: 'aws-cdk-lib writes ObjectSizeGreaterThan as a number; CloudFormation reads it as the string of the same bytes.',
     });
     this.logAccessTo(this.accessLogsBucket, 'audit-trail-bucket/');
     Validations.of(this.bucket).acknowledge({ id: 'NIST.800.53.R5-S3BucketReplicationEnabled', reason: REPLICATION_REASON });
@@ -157,8 +201,12 @@ export class AuditTrail extends Construct {
       encryptionKey: this.encryptionKey,
       removalPolicy,
     });
+    // The trust policy CloudTrail documents for this role has no condition; an aws:SourceArn
+    // condition has been reported to stop delivery to CloudWatch Logs without an error.
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html
     const logsRole = new iam.Role(this, 'LogsRole', {
-      assumedBy: new iam.ServicePrincipal('cloudtrail.amazonaws.com', { conditions: { StringEquals: sourceArn } }),
+      assumedBy: new iam.ServicePrincipal('cloudtrail.amazonaws.com'),
       description: `Lets the trail ${trailName} deliver events to its log group`,
     });
     const logsPolicy = new iam.ManagedPolicy(this, 'LogsPolicy', {
@@ -189,6 +237,44 @@ export class AuditTrail extends Construct {
       alertTopic: props.alertTopic,
       controls: props.cisControls,
     });
+    this.deliveryAlarm = this.alarmOnNoEvents(props.alertTopic, props.deliveryCheckPeriod ?? Duration.hours(1));
+  }
+
+  /**
+   * Every CIS alarm reads the log group: when delivery stops (role, key or trail changed),
+   * they all go quiet. A trail with management events always has traffic (CloudTrail's own
+   * KMS calls for the log files included), so no event in a whole period means delivery broke.
+   */
+  private alarmOnNoEvents(topic: IAlertTopic, period: Duration): cloudwatch.Alarm {
+    const metric = new cloudwatch.Metric({
+      namespace: 'AWS/Logs',
+      metricName: 'IncomingLogEvents',
+      dimensionsMap: { LogGroupName: this.logGroup.logGroupName },
+    });
+    return createLogMetricAlarm(this, 'NoEventsAlarm', metric, {
+      threshold: 1,
+      period,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    }, topic, {
+      statistic: 'Sum',
+      description: `The audit trail delivered no event to ${this.logGroup.logGroupName} in ${period.toHumanString()}: `
+        + 'the CIS alarms see nothing until delivery works again. Check the trail\'s CloudWatch Logs status '
+        + '(LatestCloudWatchLogsDeliveryError), its role and the key.',
+    });
+  }
+
+  /** The Object Lock default retention, validated, when asked for. */
+  private objectLock(props: AuditTrailProps, expireDays: number): s3.ObjectLockRetention | undefined {
+    if (props.objectLockMode === undefined && props.objectLockRetention === undefined) return undefined;
+    if (props.objectLockMode === undefined) invalid(this, 'objectLockMode', 'set with objectLockRetention', undefined);
+    if (props.objectLockRetention === undefined) invalid(this, 'objectLockRetention', 'set with objectLockMode', undefined);
+    const days = props.objectLockRetention.toDays({ integral: false });
+    checkInteger(this, 'objectLockRetention (days)', days, 1, 36_500);
+    if (days > expireDays) invalid(this, 'objectLockRetention', `at most expireAfter (${expireDays} days)`, `${days} days`);
+    return props.objectLockMode === s3.ObjectLockMode.COMPLIANCE
+      ? s3.ObjectLockRetention.compliance(Duration.days(days))
+      : s3.ObjectLockRetention.governance(Duration.days(days));
   }
 
   /**

@@ -8,8 +8,12 @@ export interface UsageCounts {
   readonly standardAlarmMetrics: number;
   /** Metrics in high-resolution alarms (period < 60 s). */
   readonly highResolutionAlarmMetrics: number;
-  /** Anomaly-detection alarms. */
+  /** Standard-resolution anomaly-detection alarms. */
   readonly anomalyDetectionAlarms: number;
+  /** High-resolution anomaly-detection alarms (period < 60 s). */
+  readonly highResolutionAnomalyDetectionAlarms?: number;
+  /** Custom metric series published by log metric filters (each name + dimension set once). */
+  readonly logMetricSeries?: number;
   /** Metrics analysed by Metrics Insights query alarms (estimated). */
   readonly metricsInsightsAlarmMetrics: number;
   /** Composite alarms. */
@@ -53,17 +57,23 @@ const round = (usd: number) => Math.round(usd * 100) / 100;
 /** Prices the usage with one price table. Lines with a zero quantity are left out. */
 export function estimateCost(usage: UsageCounts, table: PriceTable, region: string): CostEstimate {
   const alarmMetricsNote = 'per metric in the alarm';
+  const logMetrics = usage.logMetricSeries ?? 0;
+  const highResAnomaly = usage.highResolutionAnomalyDetectionAlarms ?? 0;
+  // Agent and log metrics share the tiers: the log metrics are priced as the series after the agent's.
+  const logMetricsUsd = customMetricsMonthly(usage.customMetricSeries + logMetrics, table) - customMetricsMonthly(usage.customMetricSeries, table);
   const candidates: CostLine[] = [
     { item: 'Custom metrics (CloudWatch Agent)', quantity: usage.customMetricSeries, unit: 'series', monthlyUsd: customMetricsMonthly(usage.customMetricSeries, table), note: 'tiered; each name + dimension set is one metric' },
+    { item: 'Custom metrics (log metric filters)', quantity: logMetrics, unit: 'series', monthlyUsd: logMetricsUsd, note: 'at least: one more per distinct dimension value; billed in hours they publish' },
     { item: 'Standard-resolution alarms', quantity: usage.standardAlarmMetrics, unit: 'alarm metrics', monthlyUsd: usage.standardAlarmMetrics * table.standardAlarmMetric, note: alarmMetricsNote },
     { item: 'High-resolution alarms', quantity: usage.highResolutionAlarmMetrics, unit: 'alarm metrics', monthlyUsd: usage.highResolutionAlarmMetrics * table.highResolutionAlarmMetric, note: alarmMetricsNote },
     { item: 'Anomaly-detection alarms', quantity: usage.anomalyDetectionAlarms, unit: 'alarms', monthlyUsd: usage.anomalyDetectionAlarms * table.anomalyDetectionMetrics * table.standardAlarmMetric, note: `billed as ${table.anomalyDetectionMetrics} metrics each` },
+    { item: 'High-resolution anomaly-detection alarms', quantity: highResAnomaly, unit: 'alarms', monthlyUsd: highResAnomaly * table.anomalyDetectionMetrics * table.highResolutionAlarmMetric, note: `billed as ${table.anomalyDetectionMetrics} high-resolution metrics each` },
     { item: 'Metrics Insights query alarms', quantity: usage.metricsInsightsAlarmMetrics, unit: 'metrics analysed', monthlyUsd: usage.metricsInsightsAlarmMetrics * table.standardAlarmMetric, note: 'estimated from the series the query matches' },
     { item: 'Composite alarms', quantity: usage.compositeAlarms, unit: 'alarms', monthlyUsd: usage.compositeAlarms * table.compositeAlarm },
     { item: 'Dashboards', quantity: usage.dashboards, unit: 'dashboards', monthlyUsd: usage.dashboards * table.dashboard, note: `the first ${table.freeDashboards} per account are free (not deducted)` },
     { item: 'GetMetricData (idle shutdown)', quantity: usage.getMetricDataMetrics, unit: 'metrics requested', monthlyUsd: usage.getMetricDataMetrics / 1000 * table.getMetricDataPer1000Metrics },
     { item: 'Lambda requests (idle shutdown)', quantity: usage.lambdaInvocations, unit: 'invocations', monthlyUsd: usage.lambdaInvocations / 1e6 * table.lambdaPerMillionRequests + usage.lambdaGbSeconds * table.lambdaPerGbSecond, note: 'before the Lambda free tier' },
-    { item: 'Log ingestion', quantity: usage.logIngestedGb, unit: 'GB/month', monthlyUsd: usage.logIngestedGb * table.logIngestionPerGb, note: 'from the volumes you declared' },
+    { item: 'Log ingestion', quantity: usage.logIngestedGb, unit: 'GB/month', monthlyUsd: usage.logIngestedGb * table.logIngestionPerGb, note: 'from the volumes you declared (CloudTrail delivery included)' },
     { item: 'Log storage', quantity: usage.logStoredGb, unit: 'GB', monthlyUsd: usage.logStoredGb * table.logStoragePerGbMonth, note: 'upper bound: storage is billed compressed' },
     { item: 'KMS keys', quantity: usage.kmsKeys, unit: 'keys', monthlyUsd: usage.kmsKeys * table.kmsKey },
   ];

@@ -47,10 +47,18 @@ export interface CostReportProps {
    */
   readonly metricsInsightsSeriesPerAlarm?: number;
   /**
-   * Expected log volumes, for ingestion and storage estimates.
-   * @default - logs are not estimated
+   * Expected log volumes, for ingestion and storage estimates (a CloudTrail trail's log
+   * group is billed like any other: $0.50/GB ingested in us-east-1).
+   * @default - only `defaultLogGbPerMonth`
    */
   readonly logVolumes?: LogVolume[];
+  /**
+   * Data ingested per month, in GB, assumed for every log group defined in the scope that
+   * has no volume in `logVolumes`. Log groups with neither are left out of the estimate,
+   * with a warning.
+   * @default - no assumed volume
+   */
+  readonly defaultLogGbPerMonth?: number;
   /**
    * Also print the table to standard error during synthesis.
    * @default false
@@ -76,6 +84,7 @@ export class CostReport extends Construct {
   public constructor(scope: Construct, id: string, private readonly props: CostReportProps = {}) {
     super(scope, id);
     checkRange(this, 'metricsInsightsSeriesPerAlarm', props.metricsInsightsSeriesPerAlarm, 1, 10_000_000);
+    checkRange(this, 'defaultLogGbPerMonth', props.defaultLogGbPerMonth, 0, 1_000_000_000);
     checkPattern(this, 'fileName', props.fileName, /^[A-Za-z0-9._-]{1,100}$/, 'a file name of letters, digits, dots, dashes and underscores');
     for (const v of props.logVolumes ?? []) this.addLogVolume(v);
 
@@ -84,6 +93,12 @@ export class CostReport extends Construct {
       validate: () => {
         estimate = this.estimate();
         const holder = this.annotationTarget();
+        const undeclared = this.props.defaultLogGbPerMonth === undefined ? this.logGroupsWithoutVolume() : [];
+        if (holder && undeclared.length > 0) {
+          Annotations.of(holder).addWarningV2('cdk-watchkeeper:CostReport.logVolumeMissing',
+            `${undeclared.length} log group(s) have no expected volume, so their ingestion and storage are not estimated: `
+            + `${undeclared.map(g => g.node.path).join(', ')}. Declare them with logVolumes/addLogVolume or set defaultLogGbPerMonth.`);
+        }
         if (holder) {
           Annotations.of(holder).addInfo(`Estimated monitoring cost: $${estimate.totalMonthlyUsd.toFixed(2)}/month `
             + `(${estimate.lines.map(l => `${l.item} $${l.monthlyUsd.toFixed(2)}`).join(', ') || 'nothing billable'}).`);
@@ -148,30 +163,39 @@ export class CostReport extends Construct {
 
   private countUsage(): UsageCounts {
     const all = this.covered.node.findAll();
-    let standard = 0; let highRes = 0; let anomaly = 0; let insights = 0;
+    let standard = 0; let highRes = 0; let anomaly = 0; let highResAnomaly = 0; let insights = 0;
     for (const alarm of all.filter((c): c is cloudwatch.CfnAlarm => c instanceof cloudwatch.CfnAlarm)) {
       const kind = classifyAlarm(alarm);
-      if (kind.anomaly) anomaly++;
+      if (kind.anomaly && kind.highResolution) highResAnomaly++;
+      else if (kind.anomaly) anomaly++;
       else if (kind.insights) insights += this.props.metricsInsightsSeriesPerAlarm ?? 10;
       else if (kind.highResolution) highRes += kind.metrics;
       else standard += kind.metrics;
     }
     const contributed = collectUsage(this.covered).map(c => c.usage);
     const sum = (f: (u: typeof contributed[number]) => number | undefined) => contributed.reduce((t, u) => t + (f(u) ?? 0), 0);
-    const logIngestedGb = this.logVolumes.reduce((t, v) => t + v.gbPerMonth, 0);
-    const logStoredGb = this.logVolumes.reduce((t, v) => t + v.gbPerMonth * (this.retentionDays(v) / 30), 0);
+    const volumes = [...this.logVolumes.map(v => ({ gbPerMonth: v.gbPerMonth, days: this.retentionDays(v) }))];
+    if (this.props.defaultLogGbPerMonth !== undefined) {
+      for (const group of this.logGroupsWithoutVolume()) {
+        volumes.push({ gbPerMonth: this.props.defaultLogGbPerMonth, days: retentionOf(group) ?? 30 });
+      }
+    }
+    const logIngestedGb = volumes.reduce((t, v) => t + v.gbPerMonth, 0);
+    const logStoredGb = volumes.reduce((t, v) => t + v.gbPerMonth * (v.days / 30), 0);
     return {
       customMetricSeries: sum(u => u.customMetricSeries),
       standardAlarmMetrics: standard,
       highResolutionAlarmMetrics: highRes,
       anomalyDetectionAlarms: anomaly,
+      highResolutionAnomalyDetectionAlarms: highResAnomaly,
+      logMetricSeries: countLogMetricSeries(all),
       metricsInsightsAlarmMetrics: insights,
       compositeAlarms: all.filter(c => c instanceof cloudwatch.CfnCompositeAlarm).length,
       dashboards: all.filter(c => c instanceof cloudwatch.CfnDashboard).length,
       getMetricDataMetrics: sum(u => u.getMetricDataMetrics),
       lambdaInvocations: sum(u => u.lambdaInvocations),
       lambdaGbSeconds: sum(u => u.lambdaGbSeconds),
-      logIngestedGb,
+      logIngestedGb: Math.round(logIngestedGb * 100) / 100,
       logStoredGb: Math.round(logStoredGb * 100) / 100,
       kmsKeys: all.filter(c => c instanceof kms.CfnKey).length,
     };
@@ -180,12 +204,38 @@ export class CostReport extends Construct {
   private retentionDays(volume: LogVolume): number {
     if (volume.retentionDays !== undefined) return volume.retentionDays;
     const cfn = volume.logGroup.node.defaultChild;
-    if (cfn instanceof logs.CfnLogGroup) {
-      const days = Stack.of(cfn).resolve(cfn.retentionInDays);
-      if (typeof days === 'number') return days;
-    }
-    return 30;
+    return (cfn instanceof logs.CfnLogGroup ? retentionOf(cfn) : undefined) ?? 30;
   }
+
+  /** Log groups defined in the scope without a volume of their own in `logVolumes`. */
+  private logGroupsWithoutVolume(): logs.CfnLogGroup[] {
+    const declared = new Set(this.logVolumes.map(v => v.logGroup.node.defaultChild));
+    return this.covered.node.findAll()
+      .filter((c): c is logs.CfnLogGroup => c instanceof logs.CfnLogGroup)
+      .filter(g => !declared.has(g));
+  }
+}
+
+function retentionOf(group: logs.CfnLogGroup): number | undefined {
+  const days = Stack.of(group).resolve(group.retentionInDays);
+  return typeof days === 'number' ? days : undefined;
+}
+
+/**
+ * The custom metric series metric filters publish: one per namespace, name and dimension
+ * names (filters on several groups that publish the same metric add none). A filter with
+ * dimensions publishes one series per distinct value, unknown at synth: counted once.
+ */
+function countLogMetricSeries(all: IConstruct[]): number {
+  const series = new Set<string>();
+  for (const filter of all.filter((c): c is logs.CfnMetricFilter => c instanceof logs.CfnMetricFilter)) {
+    const transformations: any[] = Stack.of(filter).resolve(filter.metricTransformations) ?? [];
+    for (const t of transformations) {
+      const dimensions = (t.dimensions ?? []).map((d: any) => d.key).sort().join(',');
+      series.add(JSON.stringify([t.metricNamespace, t.metricName, dimensions]));
+    }
+  }
+  return series.size;
 }
 
 /** What CloudWatch bills an alarm as. */

@@ -1,11 +1,12 @@
 import {
-  Duration,
+  Duration, Validations,
   aws_autoscaling as autoscaling,
   aws_cloudwatch as cloudwatch,
   aws_ec2 as ec2,
   aws_events as events,
   aws_events_targets as targets,
   aws_lambda as lambda,
+  aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { IAlertTopic } from '../alarms/alert-topic';
@@ -36,6 +37,10 @@ export enum AlarmStateValue {
   /** The alarm lacks data. */
   INSUFFICIENT_DATA = 'INSUFFICIENT_DATA',
 }
+
+const DEFAULT_INSTANCE_STATES = [InstanceState.STOPPED, InstanceState.TERMINATED];
+/** The states a planned stop (idle shutdown, schedule) goes through. */
+const PLANNED_STOP_STATES = [InstanceState.STOPPING, InstanceState.STOPPED];
 
 /** Options of {@link EventNotifications.onInstanceStateChange}. */
 export interface InstanceStateChangeOptions {
@@ -85,6 +90,19 @@ export interface EventNotificationsProps {
    */
   readonly instanceStates?: InstanceState[];
   /**
+   * Instances that idle shutdown or a schedule stops on purpose (they may also be listed in
+   * `instances`). Their `stopped` and `stopping` states do not notify, so a planned stop
+   * pages nobody; `terminated` and `shutting-down` still do.
+   *
+   * An EC2 state-change event carries neither the instance's tags nor who stopped it, so
+   * the rule can only tell planned stops apart by instance. Matching CloudTrail
+   * `StopInstances` calls by caller instead would miss stops that are no API call (an OS
+   * shutdown, a retirement), which the state-change event sees. The price: an unexpected
+   * stop of one of these instances is not told by this rule.
+   * @default - none: every instance in `instances` notifies on every state in `instanceStates`
+   */
+  readonly plannedStopInstances?: ec2.IInstance[];
+  /**
    * Auto Scaling groups whose failed launches and terminations notify. Instances of a group
    * come and go by design; their failures, not their state changes, need a person.
    * @default - no Auto Scaling rule
@@ -111,7 +129,7 @@ export interface EventNotificationsProps {
 
 /**
  * EventBridge rules that tell people about what happens to a service's compute, with a
- * readable one-line message (input transformer) instead of raw event JSON:
+ * short JSON message of the fields that matter (input transformer) instead of the raw event:
  * EC2 instance state changes, Auto Scaling launch/terminate failures, AWS Health
  * scheduled changes for EC2, and alarm state changes sent to a Lambda hook.
  * EventBridge rules on AWS service events are free.
@@ -126,8 +144,10 @@ export interface EventNotificationsProps {
  * });
  */
 export class EventNotifications extends Construct {
-  /** The rule on instance state changes, when instances are given. */
+  /** The rule on instance state changes, when instances without planned stops are given. */
   public readonly instanceStateRule?: events.Rule;
+  /** The rule on state changes of `plannedStopInstances` (stops left out), when some are given. */
+  public readonly plannedStopInstanceStateRule?: events.Rule;
   /** The rule on Auto Scaling failures, when groups are given. */
   public readonly autoScalingFailureRule?: events.Rule;
   /** The rule on AWS Health scheduled changes for EC2, unless turned off. */
@@ -136,12 +156,20 @@ export class EventNotifications extends Construct {
   public readonly alarmStateRule?: events.Rule;
 
   private readonly alertTopic: IAlertTopic;
+  private _deadLetters?: { queue: sqs.Queue; alarm: cloudwatch.Alarm };
 
   public constructor(scope: Construct, id: string, props: EventNotificationsProps) {
     super(scope, id);
     this.alertTopic = props.alertTopic;
-    if (props.instances && props.instances.length > 0) {
-      this.instanceStateRule = this.onInstanceStateChange('InstanceState', { instances: props.instances, states: props.instanceStates });
+    const planned = props.plannedStopInstances ?? [];
+    const plannedIds = new Set(planned.map(i => i.instanceId));
+    const unplanned = (props.instances ?? []).filter(i => !plannedIds.has(i.instanceId));
+    if (unplanned.length > 0) {
+      this.instanceStateRule = this.onInstanceStateChange('InstanceState', { instances: unplanned, states: props.instanceStates });
+    }
+    const plannedStates = (props.instanceStates ?? DEFAULT_INSTANCE_STATES).filter(st => !PLANNED_STOP_STATES.includes(st));
+    if (planned.length > 0 && plannedStates.length > 0) {
+      this.plannedStopInstanceStateRule = this.onInstanceStateChange('PlannedStopInstanceState', { instances: planned, states: plannedStates });
     }
     if (props.autoScalingGroups && props.autoScalingGroups.length > 0) {
       this.autoScalingFailureRule = this.onAutoScalingFailure('AutoScalingFailure', { autoScalingGroups: props.autoScalingGroups });
@@ -159,16 +187,17 @@ export class EventNotifications extends Construct {
   /** Notifies when one of the instances enters one of the states (default stopped, terminated). */
   public onInstanceStateChange(id: string, options: InstanceStateChangeOptions): events.Rule {
     if (options.instances.length === 0) invalid(this, 'instances', 'a non-empty list', []);
-    const states = options.states ?? [InstanceState.STOPPED, InstanceState.TERMINATED];
+    const states = options.states ?? DEFAULT_INSTANCE_STATES;
     if (states.length === 0) invalid(this, 'states', 'a non-empty list', states);
     checkUnique(this, 'states', states);
     return this.notify(id, 'EC2 instance state changes of the service', {
       source: ['aws.ec2'],
       detailType: ['EC2 Instance State-change Notification'],
       detail: { 'instance-id': options.instances.map(i => i.instanceId), 'state': states },
-    }, events.RuleTargetInput.fromText(
-      `EC2 instance ${events.EventField.fromPath('$.detail.instance-id')} is now ${events.EventField.fromPath('$.detail.state')} `
-      + `(account ${events.EventField.account}, Region ${events.EventField.region}, at ${events.EventField.time}).`));
+    }, jsonMessage('EC2 instance state change', {
+      instance: events.EventField.fromPath('$.detail.instance-id'),
+      state: events.EventField.fromPath('$.detail.state'),
+    }));
   }
 
   /** Notifies when a group fails to launch or terminate an instance. */
@@ -178,23 +207,42 @@ export class EventNotifications extends Construct {
       source: ['aws.autoscaling'],
       detailType: ['EC2 Instance Launch Unsuccessful', 'EC2 Instance Terminate Unsuccessful'],
       detail: { AutoScalingGroupName: options.autoScalingGroups.map(g => g.autoScalingGroupName) },
-    }, events.RuleTargetInput.fromText(
-      `${events.EventField.detailType} in Auto Scaling group ${events.EventField.fromPath('$.detail.AutoScalingGroupName')}: `
-      + `${events.EventField.fromPath('$.detail.StatusMessage')} (cause: ${events.EventField.fromPath('$.detail.Cause')}; `
-      + `account ${events.EventField.account}, Region ${events.EventField.region}, at ${events.EventField.time}).`));
+    }, jsonMessage('Auto Scaling failure', {
+      event: events.EventField.detailType,
+      autoScalingGroup: events.EventField.fromPath('$.detail.AutoScalingGroupName'),
+      statusMessage: events.EventField.fromPath('$.detail.StatusMessage'),
+      cause: events.EventField.fromPath('$.detail.Cause'),
+    }));
   }
 
-  /** Notifies AWS Health scheduled changes for EC2 (retirements, maintenance, reboots). */
+  /**
+   * Notifies AWS Health scheduled changes for EC2 (retirements, maintenance, reboots).
+   *
+   * The message is a JSON object whose values are inserted unquoted, so EventBridge writes
+   * them as JSON values, escaped: the description spans several lines and may hold quotes.
+   * Only fields every Health event has are read (public events have no `affectedEntities`;
+   * the affected resources are in `resources`, empty for them). An event too large for one
+   * message arrives in pages that share its `communicationId`; only the first page notifies.
+   * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
+   * https://docs.aws.amazon.com/health/latest/ug/aws-health-events-eventbridge-schema.html
+   * https://docs.aws.amazon.com/health/latest/ug/pagnation-of-health-events.html
+   */
   public onScheduledMaintenance(id: string): events.Rule {
+    const eventArn = events.EventField.fromPath('$.detail.eventArn');
     return this.notify(id, 'AWS Health scheduled changes for EC2', {
       source: ['aws.health'],
       detailType: ['AWS Health Event'],
-      detail: { service: ['EC2'], eventTypeCategory: ['scheduledChange'] },
-    }, events.RuleTargetInput.fromText(
-      `AWS Health scheduled change for EC2: ${events.EventField.fromPath('$.detail.eventTypeCode')} on `
-      + `${events.EventField.fromPath('$.detail.affectedEntities[0].entityValue')}, from ${events.EventField.fromPath('$.detail.startTime')} `
-      + `(account ${events.EventField.account}, Region ${events.EventField.region}). `
-      + `${events.EventField.fromPath('$.detail.eventDescription[0].latestDescription')}`));
+      detail: { service: ['EC2'], eventTypeCategory: ['scheduledChange'], page: ['1'] },
+    }, jsonMessage('AWS Health scheduled change for EC2', {
+      eventTypeCode: events.EventField.fromPath('$.detail.eventTypeCode'),
+      startTime: events.EventField.fromPath('$.detail.startTime'),
+      affectedResources: events.EventField.fromPath('$.resources'),
+      description: events.EventField.fromPath('$.detail.eventDescription[0].latestDescription'),
+      // ARNs hold no quote, backslash or line break, so this one may sit inside a string.
+      console: `https://health.aws.amazon.com/health/home#/account/event-log?eventID=${eventArn}`,
+      eventArn,
+      communicationId: events.EventField.fromPath('$.detail.communicationId'),
+    }));
   }
 
   /** Invokes a function with alarm state changes (default: to ALARM and to OK). */
@@ -211,8 +259,55 @@ export class EventNotifications extends Construct {
         resources: options.alarms?.map(a => a.alarmArn),
         detail: { state: { value: states } },
       },
-      targets: [new targets.LambdaFunction(options.handler, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+      targets: [new targets.LambdaFunction(options.handler, {
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(1),
+        deadLetterQueue: this.hookDeadLetters().queue,
+      })],
     });
+  }
+
+  /**
+   * The queue that keeps alarm state changes the hook could not take after EventBridge's
+   * retries (they are dropped otherwise), when a hook exists.
+   */
+  public get deadLetterQueue(): sqs.IQueue | undefined {
+    return this._deadLetters?.queue;
+  }
+
+  /** The alarm on events waiting in `deadLetterQueue`, when a hook exists. */
+  public get deadLetterAlarm(): cloudwatch.IAlarm | undefined {
+    return this._deadLetters?.alarm;
+  }
+
+  /**
+   * One dead-letter queue for every hook rule of this construct, encrypted with SSE-SQS:
+   * EventBridge cannot send to a queue encrypted with the AWS managed key `aws/sqs`.
+   * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+   */
+  private hookDeadLetters(): { queue: sqs.Queue; alarm: cloudwatch.Alarm } {
+    if (this._deadLetters) return this._deadLetters;
+    const queue = new sqs.Queue(this, 'HookDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of EventBridge targets; a dead-letter queue needs none of its own.',
+    });
+    const alarm = queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
+      .createAlarm(this, 'HookDeadLettersAlarm', {
+        alarmDescription: `Alarm state changes could not be delivered to the hook of ${this.node.path} after retries; `
+          + 'they wait in its dead-letter queue (kept 14 days). Check the function\'s errors and throttles, then replay or purge the queue.',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    alarm.addAlarmAction(this.alertTopic.alarmAction);
+    this._deadLetters = { queue, alarm };
+    return this._deadLetters;
   }
 
   private notify(id: string, what: string, eventPattern: events.EventPattern, message: events.RuleTargetInput): events.Rule {
@@ -222,4 +317,20 @@ export class EventNotifications extends Construct {
       targets: [this.alertTopic.eventTarget(message)],
     });
   }
+}
+
+/**
+ * A notification as a JSON object template: EventBridge inserts a placeholder that stands
+ * alone as a JSON value, escaped (quotes, line breaks), where a string template would paste
+ * it raw and arrive at SNS wrapped in literal quotes. Event fields must therefore be whole
+ * values, never parts of a string.
+ */
+function jsonMessage(notification: string, fields: Record<string, string>): events.RuleTargetInput {
+  return events.RuleTargetInput.fromObject({
+    notification,
+    ...fields,
+    account: events.EventField.account,
+    region: events.EventField.region,
+    time: events.EventField.time,
+  });
 }

@@ -105,7 +105,8 @@ export interface MonitoredServiceProps {
   readonly dashboardName?: string;
   /**
    * Tell `alertTopic` what happens to the compute, through EventBridge rules (free):
-   * state changes of the service's instances to stopped or terminated, or failed launches
+   * state changes of the service's instances to stopped or terminated (only terminated for
+   * instances opted in to `idleShutdown`, which stops them on purpose), or failed launches
    * and terminations of an existing Auto Scaling group (a group the service creates
    * already sends its events to the topic as group notifications, so no rule is added).
    * AWS Health scheduled changes concern the whole account: add one `EventNotifications`
@@ -225,14 +226,14 @@ export class MonitoredService extends Construct implements IMonitoredService {
     }
     for (const group of [...(props.logGroups ?? []), ...(this.agent?.logGroups ?? [])]) this.addLogGroup(group);
 
-    if (props.eventNotifications ?? false) {
-      this.eventNotifications = this.notifyComputeEvents(compute);
-    }
     if (props.idleShutdown) {
       if (this.autoScalingGroup) {
         invalid(this, 'idleShutdown', 'given only for single instances (a group replaces stopped instances: use scaleOnBusinessHours)', 'an Auto Scaling group');
       }
       for (const instance of this.instances) props.idleShutdown.optIn(instance);
+    }
+    if (props.eventNotifications ?? false) {
+      this.eventNotifications = this.notifyComputeEvents(compute, props.idleShutdown ? this.instances : []);
     }
     watchStackBudget(this);
   }
@@ -337,7 +338,7 @@ export class MonitoredService extends Construct implements IMonitoredService {
     return agent;
   }
 
-  private notifyComputeEvents(compute: BuiltCompute): EventNotifications | undefined {
+  private notifyComputeEvents(compute: BuiltCompute, plannedStopInstances: ec2.IInstance[]): EventNotifications | undefined {
     // A group this service created already sends its launch and terminate events (failures
     // included) to the topic as group notifications; a rule would only repeat them.
     const groups = this.autoScalingGroup && !compute.created ? [this.autoScalingGroup] : [];
@@ -347,6 +348,8 @@ export class MonitoredService extends Construct implements IMonitoredService {
       alertTopic: this.alertTopic,
       autoScalingGroups: groups,
       instances,
+      // Idle shutdown stops them on purpose: only their termination notifies.
+      plannedStopInstances,
       scheduledMaintenance: false,
     });
   }

@@ -59,14 +59,41 @@ describe('AuditTrail', () => {
         LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('^AuditAccessLogsBucket') }, LogFilePrefix: 'audit-trail-bucket/' },
         LifecycleConfiguration: {
           Rules: [{
+            Id: 'ArchiveLargeLogFiles',
+            Status: 'Enabled',
+            ObjectSizeGreaterThan: 131072,
+            Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
+          }, {
+            Id: 'ExpireLogFiles',
             Status: 'Enabled',
             ExpirationInDays: 365,
             NoncurrentVersionExpiration: { NoncurrentDays: 30 },
-            Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
           }],
         },
       },
       DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('only log files above 128 KB are archived (S3 and Glacier Instant Retrieval would not move or would overbill smaller ones); all expire', () => {
+    const { stack } = setup();
+    const bucket = Object.values(Template.fromStack(stack).findResources('AWS::S3::Bucket'))
+      .find(b => b.Properties.LifecycleConfiguration?.Rules.some((r: any) => r.Transitions))!;
+    const rules: any[] = bucket.Properties.LifecycleConfiguration.Rules;
+    for (const rule of rules.filter(r => r.Transitions)) expect(rule.ObjectSizeGreaterThan).toBeGreaterThanOrEqual(128 * 1024);
+    expect(rules.filter(r => r.ExpirationInDays === 365 && r.ObjectSizeGreaterThan === undefined)).toHaveLength(1);
+    expect(bucket.Properties.ObjectLockEnabled).toBeUndefined();
+  });
+
+  test.each([
+    [s3.ObjectLockMode.GOVERNANCE, 'GOVERNANCE'],
+    [s3.ObjectLockMode.COMPLIANCE, 'COMPLIANCE'],
+  ])('S3 Object Lock on the trail bucket in %s mode', (mode, cfnMode) => {
+    const { stack } = setup({ objectLockMode: mode, objectLockRetention: Duration.days(180) });
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: cfnMode, Days: 180 } } },
+      VersioningConfiguration: { Status: 'Enabled' },
     });
   });
 
@@ -139,19 +166,17 @@ describe('AuditTrail', () => {
     }));
   });
 
-  test('log delivery role: assumed by CloudTrail for this trail, writes its log group only through a managed policy', () => {
+  test('log delivery role: trusted by CloudTrail as documented (no condition), writes its log group only through a managed policy', () => {
     const { stack } = setup();
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: {
-        Statement: [{
-          Effect: 'Allow',
-          Action: 'sts:AssumeRole',
-          Principal: { Service: 'cloudtrail.amazonaws.com' },
-          Condition: { StringEquals: { 'aws:SourceArn': TRAIL_ARN } },
-        }],
-      },
-    });
+    const roles = Object.values(template.findResources('AWS::IAM::Role'))
+      .filter(r => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('cloudtrail.amazonaws.com'));
+    expect(roles).toHaveLength(1);
+    expect(roles[0].Properties.AssumeRolePolicyDocument.Statement).toEqual([{
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+    }]);
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: [{
@@ -176,6 +201,29 @@ describe('AuditTrail', () => {
       LogGroupName: { Ref: Match.stringLikeRegexp('^AuditLogGroup') },
       MetricTransformations: [Match.objectLike({ MetricName: 'RootAccountUsage' })],
     });
+  });
+
+  test('alarms to the topic when the log group receives no event for an hour (delivery broke, CIS alarms blind)', () => {
+    const { stack } = setup();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Logs',
+      MetricName: 'IncomingLogEvents',
+      Dimensions: [{ Name: 'LogGroupName', Value: { Ref: Match.stringLikeRegexp('^AuditLogGroup') } }],
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+    });
+  });
+
+  test('the delivery check period is configurable', () => {
+    const { stack, audit } = setup({ deliveryCheckPeriod: Duration.hours(6) });
+    expect(audit.deliveryAlarm).toBeDefined();
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IncomingLogEvents', Period: 21600 });
   });
 
   test('a generated trail name is stable and valid', () => {
@@ -203,6 +251,11 @@ describe('AuditTrail', () => {
     [{ trailName: 'a b' }, /trailName must be 3-128 letters/],
     [{ archiveAfter: Duration.days(400) }, /expireAfter must be longer than archiveAfter \(400 days\), got '365 days'/],
     [{ expireAfter: Duration.hours(12) }, /expireAfter \(days\) must be a whole number/],
+    [{ objectLockMode: s3.ObjectLockMode.GOVERNANCE }, /objectLockRetention must be set with objectLockMode/],
+    [{ objectLockRetention: Duration.days(30) }, /objectLockMode must be set with objectLockRetention/],
+    [{ objectLockMode: s3.ObjectLockMode.COMPLIANCE, objectLockRetention: Duration.hours(36) }, /objectLockRetention \(days\) must be a whole number/],
+    [{ objectLockMode: s3.ObjectLockMode.COMPLIANCE, objectLockRetention: Duration.days(400) }, /objectLockRetention must be at most expireAfter \(365 days\), got '400 days'/],
+    [{ deliveryCheckPeriod: Duration.seconds(90) }, /alarm.period must be 10, 20 or 30 seconds or a multiple of 60 seconds/],
   ])('fails on bad props %#', (props, message) => {
     const stack = newStack();
     const alerts = new AlertTopic(stack, 'Alerts', { emails: ['security@example.com'] });

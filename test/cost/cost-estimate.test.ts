@@ -72,6 +72,15 @@ describe('estimateCost', () => {
     expect(estimate.totalMonthlyUsd).toBe(56.1);
   });
 
+  test('prices log filter metrics after the agent metrics in the shared tiers, and high-resolution anomaly alarms at the high-resolution price', () => {
+    const estimate = estimateCost({
+      ...NONE, customMetricSeries: 10_000, logMetricSeries: 18, highResolutionAnomalyDetectionAlarms: 2,
+    }, US_EAST_1_PRICES, 'us-east-1');
+    const usd = Object.fromEntries(estimate.lines.map(l => [l.item, l.monthlyUsd]));
+    expect(usd['Custom metrics (log metric filters)']).toBe(1.8);
+    expect(usd['High-resolution anomaly-detection alarms']).toBe(1.8);
+  });
+
   test('leaves out what is not used', () => {
     expect(estimateCost(NONE, US_EAST_1_PRICES, 'us-east-1').lines).toEqual([]);
   });

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Stack, aws_cloudwatch as cloudwatch, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { CostReport } from '../../src';
+import { AlertTopic, CisBenchmarkAlarms, CostReport, JsonLogMetrics } from '../../src';
 import { registerUsage } from '../../src/private/usage-registry';
 import { TEST_ENV } from '../helpers';
 
@@ -64,6 +64,78 @@ describe('CostReport', () => {
     expect(table).toMatch(/Log ingestion\s+11\s+GB\/month\s+\$5\.50/);
     // 10 GB x 90/30 months + 1 GB x 30/30 months
     expect(table).toMatch(/Log storage\s+31\s+GB\s+\$0\.93/);
+  });
+
+  test('counts the series metric filters publish (JSON log metrics, CIS filters): once per name and dimension set', () => {
+    const { app, stack, report } = appWithReport({ defaultLogGbPerMonth: 0 });
+    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const group = new logs.LogGroup(stack, 'Trail', { retention: logs.RetentionDays.ONE_MONTH });
+    new CisBenchmarkAlarms(stack, 'Cis', { logGroup: group, alertTopic: alerts });
+    const appLogs = new logs.LogGroup(stack, 'AppLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    const metrics = new JsonLogMetrics(stack, 'Metrics', { logGroup: appLogs, namespace: 'Orders/Api', alertTopic: alerts });
+    metrics.addErrorCount('Errors');
+    metrics.addLatency('Latency', { dimensions: { Endpoint: 'path' } });
+    // The same metric from a second group is the same series.
+    new logs.MetricFilter(stack, 'Again', {
+      logGroup: appLogs, metricNamespace: 'CISBenchmark', metricName: 'RootAccountUsage', filterPattern: logs.FilterPattern.allEvents(),
+    });
+    app.synth();
+    const filters = stack.node.findAll().filter(c => c instanceof logs.CfnMetricFilter).length;
+    expect(filters).toBe(18);
+    const table = report.renderTable();
+    // 15 CIS controls + error count + latency by endpoint
+    expect(table).toMatch(/Custom metrics \(log metric filters\)\s+17\s+series\s+\$5\.10/);
+  });
+
+  test('log metrics continue the agent metrics\' price tiers', () => {
+    const { app, stack, report } = appWithReport();
+    registerUsage(stack, () => ({ customMetricSeries: 9_999 }));
+    const group = new logs.LogGroup(stack, 'G');
+    new logs.MetricFilter(stack, 'A', { logGroup: group, metricNamespace: 'N', metricName: 'A', filterPattern: logs.FilterPattern.allEvents() });
+    new logs.MetricFilter(stack, 'B', { logGroup: group, metricNamespace: 'N', metricName: 'B', filterPattern: logs.FilterPattern.allEvents() });
+    report.addLogVolume({ logGroup: group, gbPerMonth: 1 });
+    app.synth();
+    // one series at $0.30, the next in the $0.10 tier
+    expect(report.renderTable()).toMatch(/Custom metrics \(log metric filters\)\s+2\s+series\s+\$0\.40/);
+  });
+
+  test('warns about log groups without an expected volume, and prices the default volume for them', () => {
+    const { app, stack } = appWithReport();
+    new logs.LogGroup(stack, 'Silent', { retention: logs.RetentionDays.ONE_WEEK });
+    app.synth();
+    Annotations.fromStack(stack).hasWarning('/Monitoring/CostReport',
+      Match.stringLikeRegexp('1 log group\\(s\\) have no expected volume.*Monitoring/Silent/Resource.*cdk-watchkeeper:CostReport.logVolumeMissing'));
+
+    const withDefault = appWithReport({ defaultLogGbPerMonth: 2 });
+    const declared = new logs.LogGroup(withDefault.stack, 'Declared', { retention: logs.RetentionDays.ONE_MONTH });
+    new logs.LogGroup(withDefault.stack, 'Assumed', { retention: logs.RetentionDays.TWO_MONTHS });
+    withDefault.report.addLogVolume({ logGroup: declared, gbPerMonth: 10 });
+    withDefault.app.synth();
+    Annotations.fromStack(withDefault.stack).hasNoWarning('*', Match.stringLikeRegexp('logVolumeMissing'));
+    const table = withDefault.report.renderTable();
+    expect(table).toMatch(/Log ingestion\s+12\s+GB\/month\s+\$6\.00/);
+    // 10 GB x 30/30 + 2 GB x 60/30
+    expect(table).toMatch(/Log storage\s+14\s+GB\s+\$0\.42/);
+  });
+
+  test('prices a high-resolution anomaly-detection alarm as three high-resolution metrics', () => {
+    const { app, stack, report } = appWithReport();
+    new cloudwatch.CfnAlarm(stack, 'FastAnomaly', {
+      comparisonOperator: 'GreaterThanUpperThreshold',
+      evaluationPeriods: 3,
+      thresholdMetricId: 'band',
+      metrics: [
+        { id: 'm1', metricStat: { metric: { namespace: 'Orders/Api', metricName: 'Latency' }, period: 10, stat: 'p99' } },
+        { id: 'band', expression: 'ANOMALY_DETECTION_BAND(m1, 2)' },
+      ],
+    });
+    app.synth();
+    expect(report.renderTable()).toMatch(/High-resolution anomaly-detection alarms\s+1\s+alarms\s+\$0\.90/);
+    expect(report.totalMonthlyUsd()).toBe(0.9);
+  });
+
+  test('fails on a negative default log volume', () => {
+    expect(() => new CostReport(new Stack(new App(), 'S'), 'R', { defaultLogGbPerMonth: -1 })).toThrow(/defaultLogGbPerMonth/);
   });
 
   test('writes JSON and a table into the cloud assembly and adds an info annotation', () => {

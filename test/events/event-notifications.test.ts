@@ -1,5 +1,5 @@
 import { Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_lambda as lambda } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AlarmStateValue, AlertTopic, EventNotifications, InstanceState } from '../../src';
 import { expectNagClean, newStack, stableTemplate } from '../helpers';
 
@@ -13,6 +13,42 @@ function matches(pattern: any, event: any): boolean {
     }
     return typeof expected === 'object' && matches(expected, actual);
   });
+}
+
+/** Reads a JSONPath of the form EventBridge input paths use (`$.a.b-c[0].d`). */
+function readPath(event: any, path: string): any {
+  return path.replace(/^\$\.?/, '').split('.').filter(Boolean).reduce((value: any, part) => {
+    const [, key, index] = /^([^[]+)(?:\[(\d+)\])?$/.exec(part)!;
+    const child = value?.[key];
+    return index === undefined ? child : child?.[Number(index)];
+  }, event);
+}
+
+/**
+ * What EventBridge hands the target: each <placeholder> replaced by the value at its path,
+ * written as a JSON value where it stands alone in the template and pasted raw (unescaped)
+ * where it sits inside a quoted string. A path the event lacks fails the emulation: no
+ * message may depend on what EventBridge does with a missing value.
+ */
+function transform(transformer: { InputPathsMap: Record<string, string>; InputTemplate: string }, event: any): string {
+  let out = '';
+  let inString = false;
+  const template = transformer.InputTemplate;
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i];
+    const placeholder = /^<([A-Za-z0-9_-]+)>/.exec(template.slice(i));
+    if (placeholder && placeholder[1] in transformer.InputPathsMap) {
+      const path = transformer.InputPathsMap[placeholder[1]];
+      const value = readPath(event, path);
+      if (value === undefined) throw new Error(`${path} is not in the event`);
+      out += inString ? (typeof value === 'string' ? value : JSON.stringify(value)) : JSON.stringify(value);
+      i += placeholder[0].length - 1;
+      continue;
+    }
+    if (c === '"' && template[i - 1] !== '\\') inString = !inString;
+    out += c;
+  }
+  return out;
 }
 
 function rules(stack: Stack): any[] {
@@ -49,11 +85,48 @@ describe('EventNotifications', () => {
     expect(matches(rule.EventPattern, stateChange('i-0fffffffffffffff0', 'stopped'))).toBe(false);
     const target = rule.Targets[0];
     expect(target.Arn).toEqual({ Ref: expect.stringMatching(/^Alerts/) });
-    expect(target.InputTransformer.InputPathsMap).toEqual({
-      'detail-instance-id': '$.detail.instance-id', 'detail-state': '$.detail.state', 'account': '$.account', 'region': '$.region', 'time': '$.time',
+    const message = transform(target.InputTransformer, {
+      ...stateChange('i-0123456789abcdef0', 'stopped'), account: '123456789012', region: 'us-east-1', time: '2026-11-02T10:00:00Z',
     });
-    expect(target.InputTransformer.InputTemplate).toBe(
-      '"EC2 instance <detail-instance-id> is now <detail-state> (account <account>, Region <region>, at <time>)."');
+    expect(JSON.parse(message)).toEqual({
+      notification: 'EC2 instance state change',
+      instance: 'i-0123456789abcdef0',
+      state: 'stopped',
+      account: '123456789012',
+      region: 'us-east-1',
+      time: '2026-11-02T10:00:00Z',
+    });
+  });
+
+  test('instances stopped on purpose (idle shutdown, schedules) notify only when terminated; the others on every state', () => {
+    const { stack, alerts, instance } = setup();
+    const idle = { instanceId: 'i-0aaaaaaaaaaaaaaa0' } as unknown as ec2.IInstance;
+    const events = new EventNotifications(stack, 'Events', {
+      alertTopic: alerts, instances: [instance, idle], plannedStopInstances: [idle], scheduledMaintenance: false,
+    });
+    const patterns = rules(stack).map(r => r.EventPattern);
+    expect(patterns).toHaveLength(2);
+    const notified = (id: string, state: string) => patterns.some(p => matches(p, stateChange(id, state)));
+    expect(notified('i-0aaaaaaaaaaaaaaa0', 'stopped')).toBe(false);
+    expect(notified('i-0aaaaaaaaaaaaaaa0', 'stopping')).toBe(false);
+    expect(notified('i-0aaaaaaaaaaaaaaa0', 'terminated')).toBe(true);
+    expect(notified('i-0123456789abcdef0', 'stopped')).toBe(true);
+    expect(notified('i-0123456789abcdef0', 'terminated')).toBe(true);
+    expect(events.instanceStateRule).toBeDefined();
+    expect(events.plannedStopInstanceStateRule).toBeDefined();
+  });
+
+  test('no rule for planned-stop instances when only stop states were asked for', () => {
+    const { stack, alerts, instance } = setup();
+    const events = new EventNotifications(stack, 'Events', {
+      alertTopic: alerts,
+      instances: [instance],
+      plannedStopInstances: [instance],
+      instanceStates: [InstanceState.STOPPED],
+      scheduledMaintenance: false,
+    });
+    expect(rules(stack)).toHaveLength(0);
+    expect(events.plannedStopInstanceStateRule).toBeUndefined();
   });
 
   test('instance states are configurable', () => {
@@ -78,32 +151,110 @@ describe('EventNotifications', () => {
     expect(matches(rule.EventPattern, event('EC2 Instance Terminate Unsuccessful', 'orders-api'))).toBe(true);
     expect(matches(rule.EventPattern, event('EC2 Instance Launch Successful', 'orders-api'))).toBe(false);
     expect(matches(rule.EventPattern, event('EC2 Instance Launch Unsuccessful', 'other'))).toBe(false);
-    expect(rule.Targets[0].InputTransformer.InputTemplate).toBe(
-      '"<detail-type> in Auto Scaling group <detail-AutoScalingGroupName>: <detail-StatusMessage> (cause: <detail-Cause>; account <account>, Region <region>, at <time>)."');
+    const failure = {
+      ...event('EC2 Instance Launch Unsuccessful', 'orders-api'),
+      account: '123456789012',
+      region: 'us-east-1',
+      time: '2026-11-02T10:00:00Z',
+      detail: { AutoScalingGroupName: 'orders-api', StatusMessage: 'The "t3.micro" type is not supported', Cause: 'At 2026-11-02T09:59:00Z a user request\nupdated the group' },
+    };
+    expect(JSON.parse(transform(rule.Targets[0].InputTransformer, failure))).toMatchObject({
+      notification: 'Auto Scaling failure',
+      event: 'EC2 Instance Launch Unsuccessful',
+      autoScalingGroup: 'orders-api',
+      statusMessage: 'The "t3.micro" type is not supported',
+      cause: failure.detail.Cause,
+    });
   });
 
-  test('AWS Health scheduled changes for EC2 by default', () => {
+  test('AWS Health scheduled changes for EC2 by default, first page only', () => {
     const { stack, alerts } = setup();
     new EventNotifications(stack, 'Events', { alertTopic: alerts });
     const [rule] = rules(stack);
     expect(rule.EventPattern).toEqual({
       'source': ['aws.health'],
       'detail-type': ['AWS Health Event'],
-      'detail': { service: ['EC2'], eventTypeCategory: ['scheduledChange'] },
+      'detail': { service: ['EC2'], eventTypeCategory: ['scheduledChange'], page: ['1'] },
     });
-    const health = (service: string, category: string) => ({
-      'source': 'aws.health', 'detail-type': 'AWS Health Event', 'detail': { service, eventTypeCategory: category },
+    const health = (service: string, category: string, page = '1') => ({
+      'source': 'aws.health', 'detail-type': 'AWS Health Event', 'detail': { service, eventTypeCategory: category, page },
     });
     expect(matches(rule.EventPattern, health('EC2', 'scheduledChange'))).toBe(true);
+    expect(matches(rule.EventPattern, health('EC2', 'scheduledChange', '2'))).toBe(false);
     expect(matches(rule.EventPattern, health('EC2', 'issue'))).toBe(false);
     expect(matches(rule.EventPattern, health('RDS', 'scheduledChange'))).toBe(false);
-    expect(rule.Targets[0].InputTransformer.InputPathsMap).toMatchObject({
-      'detail-eventTypeCode': '$.detail.eventTypeCode',
-      'detail-affectedEntities-0--entityValue': '$.detail.affectedEntities[0].entityValue',
-      'detail-eventDescription-0--latestDescription': '$.detail.eventDescription[0].latestDescription',
+  });
+
+  describe('the AWS Health message, as EventBridge delivers it to SNS', () => {
+    const arn = 'arn:aws:health:us-east-1::event/EC2/AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED/AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED_ABC123-DEF456';
+    const description = 'EC2 has detected degradation of the underlying hardware hosting your instance.\n\n'
+      + 'Your instance will be "retired" after the start time:\n\t* stop and start it to move it to healthy hardware.';
+    const accountEvent = {
+      'version': '0',
+      'id': '121345678-1234-1234-1234-123456789012',
+      'detail-type': 'AWS Health Event',
+      'source': 'aws.health',
+      'account': '123456789012',
+      'time': '2026-11-02T10:00:00Z',
+      'region': 'us-east-1',
+      'resources': ['i-0123456789abcdef0'],
+      'detail': {
+        eventArn: arn,
+        service: 'EC2',
+        eventScopeCode: 'ACCOUNT_SPECIFIC',
+        communicationId: '1234abc01232a4012345678-1',
+        page: '1',
+        totalPages: '1',
+        eventTypeCode: 'AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED',
+        eventTypeCategory: 'scheduledChange',
+        startTime: 'Wed, 16 Dec 2026 09:00:00 GMT',
+        eventDescription: [{ language: 'en_US', latestDescription: description }],
+        affectedEntities: [{ entityValue: 'i-0123456789abcdef0' }],
+      },
+    };
+    const publicEvent = {
+      ...accountEvent,
+      resources: [],
+      detail: { ...accountEvent.detail, eventScopeCode: 'PUBLIC', affectedEntities: undefined, communicationId: 'abcdef-1' },
+    };
+    const message = (event: any) => {
+      const { stack, alerts } = setup();
+      new EventNotifications(stack, 'Events', { alertTopic: alerts });
+      const [rule] = rules(stack);
+      expect(matches(rule.EventPattern, event)).toBe(true);
+      return transform(rule.Targets[0].InputTransformer, event);
+    };
+
+    test('is a JSON object, not a quoted string, with the multi-line description escaped intact', () => {
+      const text = message(accountEvent);
+      expect(text.startsWith('{')).toBe(true);
+      expect(JSON.parse(text)).toEqual({
+        notification: 'AWS Health scheduled change for EC2',
+        eventTypeCode: 'AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED',
+        startTime: 'Wed, 16 Dec 2026 09:00:00 GMT',
+        affectedResources: ['i-0123456789abcdef0'],
+        description,
+        console: `https://health.aws.amazon.com/health/home#/account/event-log?eventID=${arn}`,
+        eventArn: arn,
+        communicationId: '1234abc01232a4012345678-1',
+        account: '123456789012',
+        region: 'us-east-1',
+        time: '2026-11-02T10:00:00Z',
+      });
     });
-    // Only string fields are inserted: an array (like $.resources) would break the quoted message.
-    expect(Object.values(rule.Targets[0].InputTransformer.InputPathsMap)).not.toContain('$.resources');
+
+    test('a public event without affectedEntities still makes a message', () => {
+      const parsed = JSON.parse(message(publicEvent));
+      expect(parsed.affectedResources).toEqual([]);
+      expect(parsed.communicationId).toBe('abcdef-1');
+    });
+
+    test('fails the emulation on a string template holding a multi-line value (negative control)', () => {
+      const quoted = { InputPathsMap: { d: '$.detail.eventDescription[0].latestDescription' }, InputTemplate: '{"description": "<d>"}' };
+      expect(() => JSON.parse(transform(quoted, accountEvent))).toThrow();
+      expect(() => transform({ InputPathsMap: { e: '$.detail.affectedEntities[0].entityValue' }, InputTemplate: '"<e>"' }, publicEvent))
+        .toThrow(/affectedEntities\[0\].entityValue is not in the event/);
+    });
   });
 
   test('alarm state changes go to the Lambda hook, only for the given alarms', () => {
@@ -134,6 +285,44 @@ describe('EventNotifications', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com',
     });
+  });
+
+  test('events the hook cannot take after retries go to an encrypted, TLS-only dead-letter queue that alarms to the topic', () => {
+    const { stack, alerts, hook } = setup();
+    const events = new EventNotifications(stack, 'Events', { alertTopic: alerts, alarmStateHook: hook, scheduledMaintenance: false });
+    events.onAlarmStateChange('Second', { handler: hook, states: [AlarmStateValue.INSUFFICIENT_DATA] });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
+    const queueArn = { 'Fn::GetAtt': [expect.stringMatching(/^EventsHookDeadLetters/), 'Arn'] };
+    for (const rule of rules(stack)) {
+      expect(rule.Targets[0].DeadLetterConfig).toEqual({ Arn: queueArn });
+    }
+    const [policy] = Object.values(template.findResources('AWS::SQS::QueuePolicy')).map(p => p.Properties.PolicyDocument.Statement);
+    expect(policy).toContainEqual(expect.objectContaining({
+      Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    }));
+    expect(policy).toContainEqual(expect.objectContaining({
+      Effect: 'Allow', Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' },
+    }));
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventsHookDeadLetters'), 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+    });
+    expect(events.deadLetterQueue).toBeDefined();
+    expect(events.deadLetterAlarm).toBeDefined();
+  });
+
+  test('no dead-letter queue without a hook', () => {
+    const { stack, alerts, instance } = setup();
+    const events = new EventNotifications(stack, 'Events', { alertTopic: alerts, instances: [instance] });
+    Template.fromStack(stack).resourceCountIs('AWS::SQS::Queue', 0);
+    expect(events.deadLetterQueue).toBeUndefined();
   });
 
   test('onAlarmStateChange sends every alarm of the account when none are given', () => {

@@ -1,6 +1,6 @@
 import { CfnWaitConditionHandle, Size, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_sns as sns } from 'aws-cdk-lib';
 import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
-import { AlertTopic, MonitoredService, MonitoredServiceProps, ServiceCompute, ServiceEgress } from '../../src';
+import { AlertTopic, IdleShutdown, MonitoredService, MonitoredServiceProps, ServiceCompute, ServiceEgress } from '../../src';
 import { expectNagClean, nagFindings, newStack, stableTemplate } from '../helpers';
 import { FakeAgentMetrics, importedVpc } from './fake-agent-metrics';
 
@@ -488,6 +488,24 @@ describe('MonitoredService', () => {
           detail: { 'instance-id': [{ Ref: Match.stringLikeRegexp('^WorkerInstance') }], 'state': ['stopped', 'terminated'] },
         },
       });
+    });
+
+    test('an instance idle shutdown stops on purpose notifies only when terminated, so planned stops page nobody', () => {
+      const stack = newStack();
+      const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+      const idleShutdown = new IdleShutdown(stack, 'IdleShutdown', { alertTopic });
+      const service = new MonitoredService(stack, 'Worker', {
+        vpc: importedVpc(stack), alertTopic, compute: ServiceCompute.newInstance(), eventNotifications: true, idleShutdown,
+      });
+      expect(service.eventNotifications?.instanceStateRule).toBeUndefined();
+      const ec2Rules = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'))
+        .map(r => r.Properties.EventPattern)
+        .filter(p => p?.['detail-type']?.includes('EC2 Instance State-change Notification') && p.detail['instance-id']);
+      expect(ec2Rules).toEqual([{
+        'source': ['aws.ec2'],
+        'detail-type': ['EC2 Instance State-change Notification'],
+        'detail': { 'instance-id': [{ Ref: expect.stringMatching(/^WorkerInstance/) }], 'state': ['terminated'] },
+      }]);
     });
   });
 
