@@ -75,7 +75,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-watchkeeper/cdk-watchkeeper-go',
   },
 
-  gitignore: ['cdk.out/', 'cdk.out.fleet/', 'cdk.out.python/', 'cdk.out.ts-compare/', 'examples/java/target/', '.integ-venv/', '.logs-venv/', '.venv/', '.ci-venv/', '/assets/', '.jsii.tabl.json', '__pycache__/'],
+  gitignore: ['/node_modules', 'cdk.out/', 'cdk.out.fleet/', 'cdk.out.python/', 'cdk.out.ts-compare/', 'examples/java/target/', '.integ-venv/', '.logs-venv/', '.venv/', '.ci-venv/', '/assets/', '.jsii.tabl.json', '__pycache__/'],
   npmignoreEnabled: true,
 });
 
