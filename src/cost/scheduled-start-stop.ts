@@ -197,8 +197,8 @@ function evaluationMinutes(alarm: cloudwatch.IAlarm): number {
   if (!(cfn instanceof cloudwatch.CfnAlarm)) return 0;
   const stack = Stack.of(alarm);
   const periods = stack.resolve(cfn.evaluationPeriods);
-  const period = stack.resolve(cfn.period) ?? Math.max(0, ...((stack.resolve(cfn.metrics) ?? []) as Array<{ metricStat?: { period?: number }; period?: number }>)
-    .map(m => m.metricStat?.period ?? m.period ?? 0));
+  const queries = (stack.resolve(cfn.metrics) ?? []) as Array<{ metricStat?: { period?: number }; period?: number }>;
+  const period = stack.resolve(cfn.period) ?? Math.max(0, ...queries.map(m => m.metricStat?.period ?? m.period ?? 0));
   return typeof periods === 'number' && typeof period === 'number' ? Math.ceil(periods * period / 60) : 0;
 }
 
