@@ -118,8 +118,8 @@ const COMPUTE_OPTIMIZER_BYTES_PER_DAY = 5_000_000;
  *
  * Planned downtime never pages anyone: before stopping an instance the function turns
  * off the actions of the liveness alarms given to `optIn` (only those, and only if they
- * were on), and turns them on again once the instance runs and each alarm is OK again, on
- * the state change or on a later run. Each run reports to the alert topic, logs one JSON
+ * were on), and a later run turns them on again once the instance has run for 15 minutes
+ * and each alarm is OK again (turned on while in ALARM, it would send OK to everyone). Each run reports to the alert topic, logs one JSON
  * line per decision and publishes its own metrics (`Watchkeeper/IdleShutdown`) as Embedded
  * Metric Format.
  *
