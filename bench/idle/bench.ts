@@ -2,13 +2,13 @@
 // simulated EC2/CloudWatch/SNS API with a fixed latency per call, next to the naive approach
 // (one GetMetricStatistics call per instance and metric) in the same run. Prints numbers.
 import {
-  CloudWatchClient, DescribeAlarmsForMetricCommand, DisableAlarmActionsCommand, EnableAlarmActionsCommand, GetMetricDataCommand,
+  CloudWatchClient, DescribeAlarmsCommand, DisableAlarmActionsCommand, EnableAlarmActionsCommand, GetMetricDataCommand,
   GetMetricStatisticsCommand,
 } from '@aws-sdk/client-cloudwatch';
-import { DescribeInstancesCommand, EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DeleteTagsCommand, DescribeInstancesCommand, EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { IdleSettings } from '../../src/cost/idle-decision.pure';
+import { IdleSettings, LIVENESS_ALARM_TAG } from '../../src/cost/idle-decision.pure';
 import { run } from '../../src/cost/idle-shutdown.lambda';
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 10_000);
@@ -16,7 +16,7 @@ const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 25);
 const IDLE_SHARE = 0.2;
 const SETTINGS: IdleSettings = {
   optInTagKey: 'watchkeeper:idle-shutdown', optInTagValue: 'enabled', protectionTagKey: 'watchkeeper:keep-running',
-  cpuPeakPercent: 5, networkBytes: 5 * 1024 * 1024, lookbackMinutes: 60, periodMinutes: 5, dryRun: false,
+  cpuPeakPercent: 5, networkBytes: 208_333, lookbackMinutes: 60, periodMinutes: 5, dryRun: false,
 };
 
 const calls = new Map<string, number>();
@@ -39,7 +39,19 @@ ec2.on(DescribeInstancesCommand).callsFake(async (input: any) => {
   const start = input.NextToken ? Number(input.NextToken) : 0;
   const page = ids.slice(start, start + 1000);
   return api('ec2:DescribeInstances', () => ({
-    Reservations: [{ Instances: page.map(InstanceId => ({ InstanceId, State: { Name: 'running' }, Tags: [{ Key: SETTINGS.optInTagKey, Value: 'enabled' }] })) }],
+    // Each instance names its two status-check alarms (system, instance) in tags, as MonitoredService does.
+    Reservations: [{
+      Instances: page.map(InstanceId => ({
+        InstanceId,
+        State: { Name: 'running' },
+        LaunchTime: new Date(Date.now() - 86_400_000),
+        Tags: [
+          { Key: SETTINGS.optInTagKey, Value: 'enabled' },
+          { Key: `${LIVENESS_ALARM_TAG}1`, Value: `${InstanceId}-system-check` },
+          { Key: `${LIVENESS_ALARM_TAG}2`, Value: `${InstanceId}-instance-check` },
+        ],
+      })),
+    }],
     NextToken: start + 1000 < ids.length ? String(start + 1000) : undefined,
   }))();
 });
@@ -50,8 +62,11 @@ cw.on(GetMetricDataCommand).callsFake(async (input: any) => api('cloudwatch:GetM
   }),
 }))());
 cw.on(GetMetricStatisticsCommand).callsFake(async () => api('cloudwatch:GetMetricStatistics', () => ({ Datapoints: [] }))());
-cw.on(DescribeAlarmsForMetricCommand).callsFake(async (input: any) =>
-  api('cloudwatch:DescribeAlarmsForMetric', () => ({ MetricAlarms: [{ AlarmName: `${input.Dimensions[0].Value}-${input.MetricName}` }] }))());
+cw.on(DescribeAlarmsCommand).callsFake(async (input: any) => api('cloudwatch:DescribeAlarms', () => ({
+  MetricAlarms: input.AlarmNames.map((AlarmName: string) => ({ AlarmName, ActionsEnabled: true, StateValue: 'OK' })),
+}))());
+ec2.on(CreateTagsCommand).callsFake(api('ec2:CreateTags', () => ({})));
+ec2.on(DeleteTagsCommand).callsFake(api('ec2:DeleteTags', () => ({})));
 cw.on(DisableAlarmActionsCommand).callsFake(api('cloudwatch:DisableAlarmActions', () => ({})));
 cw.on(EnableAlarmActionsCommand).callsFake(api('cloudwatch:EnableAlarmActions', () => ({})));
 ec2.on(StopInstancesCommand).callsFake(api('ec2:StopInstances', () => ({})));

@@ -11,7 +11,10 @@ export interface IdleSettings {
   readonly protectionTagKey: string;
   /** Peak CPU (percent) every period must stay below. */
   readonly cpuPeakPercent: number;
-  /** Network bytes in plus out the whole window must stay below. */
+  /**
+   * Network bytes in plus out the whole window must stay below: the daily allowance
+   * (Compute Optimizer's 5 MB a day by default) scaled to the window.
+   */
   readonly networkBytes: number;
   /** The window looked at, in minutes. */
   readonly lookbackMinutes: number;
@@ -28,6 +31,14 @@ export interface InstanceFacts {
   readonly tags: Readonly<Record<string, string>>;
   /** Whether the instance was launched with hibernation enabled. */
   readonly hibernationConfigured: boolean;
+  /**
+   * Whether EC2 publishes its metrics every minute (detailed monitoring) rather than every
+   * five minutes (basic monitoring): it decides how recent the window may be.
+   * @default false
+   */
+  readonly detailedMonitoring?: boolean;
+  /** When the instance last started, in milliseconds since the epoch. */
+  readonly launchTime?: number;
 }
 
 /** The datapoints of one instance in the window, one value per period (undefined = missing). */
@@ -75,6 +86,39 @@ export function ineligibility(instance: InstanceFacts, settings: IdleSettings): 
     return `it belongs to Auto Scaling group ${instance.tags[AUTO_SCALING_TAG]}, which would replace it (scale the group instead)`;
   }
   return undefined;
+}
+
+/**
+ * How long after a period ends EC2's datapoint for it can be read, in minutes. Basic
+ * monitoring publishes a 5-minute datapoint several minutes (typically 5 to 10) after its
+ * period ends; detailed monitoring publishes 1-minute datapoints about 2 minutes after.
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html
+ */
+export function publicationDelayMinutes(detailedMonitoring: boolean): number {
+  return detailedMonitoring ? 3 : 10;
+}
+
+/**
+ * The window a run looks at. It ends at the newest period boundary that is at least the
+ * publication delay in the past (10 minutes with basic monitoring, 3 with detailed), so
+ * every period in it can be complete when the run reads it; it starts `lookbackMinutes`
+ * earlier. A window that ended "now" would never have its newest period, and every idle
+ * instance would be kept for missing data.
+ */
+export function metricWindow(now: Date, settings: IdleSettings, detailedMonitoring: boolean): { start: Date; end: Date } {
+  const periodMs = settings.periodMinutes * 60_000;
+  const readable = now.getTime() - publicationDelayMinutes(detailedMonitoring) * 60_000;
+  const end = Math.floor(readable / periodMs) * periodMs;
+  return { start: new Date(end - expectedDatapoints(settings) * periodMs), end: new Date(end) };
+}
+
+/**
+ * The network threshold for a window: a daily allowance, pro rata. AWS Compute Optimizer
+ * calls an instance idle below 5 MB of network I/O a day; over the default hour that is
+ * 208,333 bytes.
+ */
+export function networkBytesForWindow(bytesPerDay: number, lookbackMinutes: number): number {
+  return Math.floor(bytesPerDay * lookbackMinutes / 1440);
 }
 
 /** The number of datapoints a complete window has. */
@@ -126,6 +170,73 @@ export function decide(instance: InstanceFacts, series: InstanceSeries, settings
   return { instanceId: instance.instanceId, action: instance.hibernationConfigured ? 'hibernate' : 'stop', reason: why };
 }
 
+/**
+ * Instance tags that name the liveness alarms to silence while the instance is stopped on
+ * purpose, one alarm name per tag (`watchkeeper:liveness-alarm-1`, `-2`...): set at deploy
+ * time by `IdleShutdown.optIn`, so the function knows the alarms without looking for them.
+ */
+export const LIVENESS_ALARM_TAG = 'watchkeeper:liveness-alarm-';
+/**
+ * The tag idle shutdown puts on an instance it stopped: the numbers of the alarm tags whose
+ * actions it turned off (space-separated). Only those are turned on again, and only once
+ * each is OK; the tag goes when none is left.
+ */
+export const SILENCED_TAG = 'watchkeeper:liveness-silenced';
+
+/** What CloudWatch says about one alarm. */
+export interface AlarmStatus {
+  readonly name: string;
+  readonly actionsEnabled: boolean;
+  /** OK, ALARM or INSUFFICIENT_DATA. */
+  readonly state: string;
+}
+
+/** The liveness alarms an instance names in its tags, by tag number. */
+export function livenessAlarmsOf(tags: Readonly<Record<string, string>>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(tags)) {
+    if (key.startsWith(LIVENESS_ALARM_TAG) && key.length > LIVENESS_ALARM_TAG.length && value) out.set(key.slice(LIVENESS_ALARM_TAG.length), value);
+  }
+  return out;
+}
+
+/**
+ * Before a stop: the alarms to turn off (those whose actions are on: an alarm someone turned
+ * off stays off, and is not turned on later) and the value of the silenced tag that records them.
+ */
+export function silencePlan(tags: Readonly<Record<string, string>>, statuses: ReadonlyMap<string, AlarmStatus>): { names: string[]; marker: string } {
+  const slots = [...livenessAlarmsOf(tags)].filter(([, name]) => statuses.get(name)?.actionsEnabled === true);
+  // Alarms still waiting from an earlier stop stay recorded.
+  const recorded = new Set([...(tags[SILENCED_TAG] ?? '').split(' ').filter(Boolean), ...slots.map(([slot]) => slot)]);
+  return { names: slots.map(([, name]) => name), marker: [...recorded].sort().join(' ') };
+}
+
+/**
+ * After a restart: the alarms to turn on again, which are the ones idle shutdown turned off
+ * and that are OK now. An alarm still in ALARM (a liveness alarm treats the stopped hours as
+ * breaching) would send OK to everyone with its first healthy datapoint: it waits for the
+ * next run. `remaining` is the new value of the silenced tag ('' when done).
+ */
+export function restorePlan(tags: Readonly<Record<string, string>>,
+  statuses: ReadonlyMap<string, AlarmStatus>): { names: string[]; remaining: string; waiting: string[] } {
+  const alarms = livenessAlarmsOf(tags);
+  const names: string[] = [];
+  const remaining: string[] = [];
+  const waiting: string[] = [];
+  for (const slot of (tags[SILENCED_TAG] ?? '').split(' ').filter(Boolean)) {
+    const name = alarms.get(slot);
+    const status = name === undefined ? undefined : statuses.get(name);
+    if (name === undefined || status === undefined) continue; // the alarm is gone: nothing to turn on
+    if (status.state === 'OK') {
+      names.push(name);
+    } else {
+      remaining.push(slot);
+      waiting.push(name);
+    }
+  }
+  return { names, remaining: remaining.join(' '), waiting };
+}
+
 /** Splits a list into chunks of at most `size`. */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   if (!Number.isInteger(size) || size < 1) throw new Error(`chunk size must be a positive integer, got ${size}`);
@@ -136,10 +247,11 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 
 /** The run's report for the topic: what was stopped and why, what failed, what was not reached. */
 export function report(decisions: readonly Decision[], failed: ReadonlyArray<{ instanceId: string; error: string }>,
-  unreached: readonly string[], dryRun: boolean): { subject: string; message: string } | undefined {
+  unreached: readonly string[], dryRun: boolean,
+  stillSilenced: ReadonlyArray<{ instanceId: string; alarms: string[] }> = []): { subject: string; message: string } | undefined {
   const failedIds = new Set(failed.map(f => f.instanceId));
   const acted = decisions.filter(d => d.action !== 'keep' && !failedIds.has(d.instanceId));
-  if (acted.length === 0 && failed.length === 0 && unreached.length === 0) return undefined;
+  if (acted.length === 0 && failed.length === 0 && unreached.length === 0 && stillSilenced.length === 0) return undefined;
   const verb = dryRun ? 'would stop' : 'stopped';
   const lines = [
     `Idle shutdown ${verb} ${acted.length} instance(s)${dryRun ? ' (dry run: nothing was stopped)' : ''}.`,
@@ -147,6 +259,10 @@ export function report(decisions: readonly Decision[], failed: ReadonlyArray<{ i
   ];
   if (failed.length > 0) lines.push(`Failed to stop ${failed.length}:`, ...failed.map(f => `- ${f.instanceId}: ${f.error}`));
   if (unreached.length > 0) lines.push(`Not evaluated before the time limit (${unreached.length}): ${unreached.join(', ')}`);
+  if (stillSilenced.length > 0) {
+    lines.push(`Running again but not healthy: these liveness alarms are not OK yet, so their actions stay off until they are (${stillSilenced.length}):`,
+      ...stillSilenced.map(w => `- ${w.instanceId}: ${w.alarms.join(', ')}`));
+  }
   const subject = `Idle shutdown: ${verb} ${acted.length}${failed.length ? `, ${failed.length} failed` : ''}`;
   return { subject: subject.slice(0, 99), message: lines.join('\n') };
 }

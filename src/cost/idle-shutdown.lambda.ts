@@ -2,25 +2,32 @@
 // its settings once, asks EC2 and CloudWatch for facts in as few calls as the APIs allow,
 // stops what the decision says, and reports.
 import {
-  CloudWatchClient, DescribeAlarmsForMetricCommand, DisableAlarmActionsCommand, EnableAlarmActionsCommand, GetMetricDataCommand,
+  CloudWatchClient, DescribeAlarmsCommand, DisableAlarmActionsCommand, EnableAlarmActionsCommand, GetMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
-import { DescribeInstancesCommand, EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DeleteTagsCommand, DescribeInstancesCommand, EC2Client, Instance, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
-  AUTO_SCALING_TAG, Decision, IdleSettings, InstanceFacts, InstanceSeries, MAX_QUERIES_PER_CALL, QUERIES_PER_INSTANCE,
-  chunk, decide, expectedDatapoints, ineligibility, metricQueries, report,
+  AUTO_SCALING_TAG, AlarmStatus, Decision, IdleSettings, InstanceFacts, InstanceSeries, MAX_QUERIES_PER_CALL, QUERIES_PER_INSTANCE,
+  SILENCED_TAG, chunk, decide, ineligibility, livenessAlarmsOf, metricQueries, metricWindow, report, restorePlan, silencePlan,
 } from './idle-decision.pure';
 
-/** Instance ids per StopInstances call. */
+/** Instance ids per StopInstances and CreateTags call. */
 const STOP_BATCH = 100;
 /** GetMetricData calls in flight at once. */
 const METRIC_CONCURRENCY = 4;
-/** DescribeAlarmsForMetric calls in flight at once (CloudWatch's API rate is per account). */
-const ALARM_CONCURRENCY = 8;
+/** Alarm names per DescribeAlarms, DisableAlarmActions and EnableAlarmActions call. */
+const ALARM_BATCH = 100;
 /** Time kept in reserve to stop, report and log before Lambda's limit. */
 const RESERVE_MS = 20_000;
-/** The liveness metrics whose alarms are silenced while an instance is stopped on purpose. */
-const LIVENESS_METRICS = ['StatusCheckFailed', 'StatusCheckFailed_System', 'StatusCheckFailed_Instance'];
+/**
+ * How long an instance must have run again before its liveness alarms can act: the boot,
+ * the status-check alarms' evaluation (3 one-minute periods) and the ~2 minutes until a
+ * 1-minute datapoint is readable. Before that an alarm may still be OK from before the stop
+ * and turn to ALARM for the stopped minutes.
+ */
+const SETTLE_MS = 15 * 60_000;
+/** An instance restarted this long ago whose liveness alarms are still not OK is reported. */
+const UNHEALTHY_AFTER_MS = 30 * 60_000;
 
 const retry = { maxAttempts: 5, retryMode: 'standard' as const };
 const ec2 = new EC2Client(retry);
@@ -28,7 +35,6 @@ const cloudwatch = new CloudWatchClient(retry);
 const sns = new SNSClient(retry);
 
 interface Context { getRemainingTimeInMillis(): number }
-interface StateChangeEvent { 'detail-type'?: string; 'detail'?: { 'instance-id'?: string; 'state'?: string } }
 
 /** What a run did, returned to the caller and written as the run's last log line. */
 export interface RunResult {
@@ -37,6 +43,8 @@ export interface RunResult {
   readonly failed: Array<{ instanceId: string; error: string }>;
   readonly unreached: string[];
   readonly dryRun: boolean;
+  /** Liveness alarms turned on again (their instance runs again and they are OK). */
+  readonly reenabled: number;
 }
 
 /** Reads the settings from the function's environment. */
@@ -65,35 +73,39 @@ export function settingsFromEnv(env: Record<string, string | undefined>): IdleSe
 
 let settings: IdleSettings | undefined;
 
-/** The entry point: a scheduled run, or an instance state change to running (alarms back on). */
-export async function handler(event: StateChangeEvent, context: Context): Promise<RunResult | { reenabled: number }> {
+/** The entry point: the scheduled run. */
+export async function handler(_event: unknown, context: Context): Promise<RunResult> {
   settings ??= settingsFromEnv(process.env);
-  if (event['detail-type'] === 'EC2 Instance State-change Notification') {
-    return { reenabled: await onInstanceRunning(event.detail?.['instance-id'], settings) };
-  }
   return run(settings, () => context.getRemainingTimeInMillis(), new Date());
 }
 
 /** One scheduled run over every opted-in running instance. */
 export async function run(s: IdleSettings, remainingMs: () => number, now: Date): Promise<RunResult> {
   const instances = await optedInInstances(s);
+  const facts = new Map(instances.map(i => [i.instanceId, i]));
+  // Instances this function stopped that run again: their alarms act again once they are OK,
+  // and not before the instance has run long enough for its status checks to be judged.
+  const settled = (i: InstanceFacts) => now.getTime() - (i.launchTime ?? 0) >= SETTLE_MS;
+  const returning = instances.filter(i => SILENCED_TAG in i.tags && isOptedIn(i, s) && settled(i));
+  const restored = s.dryRun ? { enabled: 0, waiting: [] } : await restore(returning);
+  const stillSilenced = restored.waiting.filter(w => now.getTime() - (facts.get(w.instanceId)?.launchTime ?? now.getTime()) >= UNHEALTHY_AFTER_MS);
+
   const eligible = instances.filter(i => ineligibility(i, s) === undefined);
   const decisions: Decision[] = [];
   const unreached: string[] = [];
   for (const i of instances) if (!eligible.includes(i)) decisions.push({ instanceId: i.instanceId, action: 'keep', reason: ineligibility(i, s)! });
 
-  const periodMs = s.periodMinutes * 60_000;
-  const end = new Date(Math.floor(now.getTime() / periodMs) * periodMs);
-  const start = new Date(end.getTime() - expectedDatapoints(s) * periodMs);
+  // Basic and detailed monitoring publish with different delays: each gets its own window.
   const perCall = Math.floor(MAX_QUERIES_PER_CALL / QUERIES_PER_INSTANCE);
-  const batches = chunk(eligible, perCall);
-  for (const group of chunk(batches, METRIC_CONCURRENCY)) {
+  const tasks = [false, true].flatMap(detailed => chunk(eligible.filter(i => (i.detailedMonitoring ?? false) === detailed), perCall)
+    .map(batch => ({ batch, window: metricWindow(now, s, detailed) })));
+  for (const group of chunk(tasks, METRIC_CONCURRENCY)) {
     if (remainingMs() < RESERVE_MS) {
-      unreached.push(...group.flat().map(i => i.instanceId));
+      unreached.push(...group.flatMap(t => t.batch.map(i => i.instanceId)));
       continue;
     }
-    const results = await Promise.all(group.map(batch => seriesFor(batch, s, start, end)));
-    group.forEach((batch, b) => batch.forEach((instance, i) => decisions.push(decide(instance, results[b][i], s))));
+    const results = await Promise.all(group.map(t => seriesFor(t.batch, s, t.window.start, t.window.end)));
+    group.forEach((t, b) => t.batch.forEach((instance, i) => decisions.push(decide(instance, results[b][i], s))));
   }
 
   const toStop = decisions.filter(d => d.action === 'stop').map(d => d.instanceId);
@@ -101,23 +113,38 @@ export async function run(s: IdleSettings, remainingMs: () => number, now: Date)
   const failed: Array<{ instanceId: string; error: string }> = [];
   const stopped: string[] = [];
   if (!s.dryRun) {
-    await silenceLiveness([...toStop, ...toHibernate]);
+    const silenced = await silence([...toStop, ...toHibernate].map(id => facts.get(id)!));
     for (const [ids, hibernate] of [[toStop, false], [toHibernate, true]] as Array<[string[], boolean]>) {
       for (const batch of chunk(ids, STOP_BATCH)) await stopSplitting(batch, hibernate, stopped, failed);
     }
-    // An instance that did not stop must page again when it fails.
-    const stillRunning = failed.map(f => f.instanceId);
-    const names = (await mapLimit(stillRunning, ALARM_CONCURRENCY, livenessAlarms)).flat();
-    for (const batch of chunk(names, 100)) await cloudwatch.send(new EnableAlarmActionsCommand({ AlarmNames: batch }));
+    // An instance that did not stop must page again when it fails: undo what was done to it.
+    await unsilence(failed.map(f => f.instanceId), silenced);
   }
 
   for (const d of decisions) log({ decision: d.action, instanceId: d.instanceId, reason: d.reason, dryRun: s.dryRun });
-  const result: RunResult = { evaluated: eligible.length - unreached.length, stopped, failed, unreached, dryRun: s.dryRun };
+  const result: RunResult = {
+    evaluated: eligible.length - unreached.length, stopped, failed, unreached, dryRun: s.dryRun, reenabled: restored.enabled,
+  };
   log(metricsLine(result, decisions));
-  const message = report(decisions, failed, unreached, s.dryRun);
+  const message = report(decisions, failed, unreached, s.dryRun, stillSilenced);
   const topicArn = process.env.TOPIC_ARN;
   if (message && topicArn) await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: message.subject, Message: message.message }));
   return result;
+}
+
+function isOptedIn(i: InstanceFacts, s: IdleSettings): boolean {
+  return i.tags[s.optInTagKey] === s.optInTagValue && !(AUTO_SCALING_TAG in i.tags);
+}
+
+function factsOf(i: Instance): InstanceFacts {
+  return {
+    instanceId: i.InstanceId!,
+    state: i.State?.Name ?? 'unknown',
+    tags: Object.fromEntries((i.Tags ?? []).map(t => [t.Key ?? '', t.Value ?? ''])),
+    hibernationConfigured: i.HibernationOptions?.Configured === true,
+    detailedMonitoring: i.Monitoring?.State === 'enabled',
+    launchTime: i.LaunchTime ? new Date(i.LaunchTime).getTime() : undefined,
+  };
 }
 
 async function optedInInstances(s: IdleSettings): Promise<InstanceFacts[]> {
@@ -129,16 +156,7 @@ async function optedInInstances(s: IdleSettings): Promise<InstanceFacts[]> {
       MaxResults: 1000,
       NextToken: token,
     }));
-    for (const r of page.Reservations ?? []) {
-      for (const i of r.Instances ?? []) {
-        out.push({
-          instanceId: i.InstanceId!,
-          state: i.State?.Name ?? 'unknown',
-          tags: Object.fromEntries((i.Tags ?? []).map(t => [t.Key ?? '', t.Value ?? ''])),
-          hibernationConfigured: i.HibernationOptions?.Configured === true,
-        });
-      }
-    }
+    for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) out.push(factsOf(i));
     token = page.NextToken;
   } while (token);
   return out;
@@ -160,6 +178,98 @@ async function seriesFor(batch: InstanceFacts[], s: IdleSettings, start: Date, e
   return batch.map((_, i) => ({ cpuPeak: values.get(`c${i}`) ?? [], networkIn: values.get(`i${i}`) ?? [], networkOut: values.get(`o${i}`) ?? [] }));
 }
 
+/** The state and actions of alarms, by name (metric and composite alarms alike). */
+async function alarmStatuses(names: string[]): Promise<Map<string, AlarmStatus>> {
+  const out = new Map<string, AlarmStatus>();
+  for (const batch of chunk([...new Set(names)], ALARM_BATCH)) {
+    let token: string | undefined;
+    do {
+      const page = await cloudwatch.send(new DescribeAlarmsCommand({
+        AlarmNames: batch, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100, NextToken: token,
+      }));
+      for (const a of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
+        out.set(a.AlarmName!, { name: a.AlarmName!, actionsEnabled: a.ActionsEnabled === true, state: a.StateValue ?? 'INSUFFICIENT_DATA' });
+      }
+      token = page.NextToken;
+    } while (token);
+  }
+  return out;
+}
+
+/** Sets one tag on instances, grouped by value so that one call covers many instances. */
+async function tagInstances(key: string, values: Map<string, string>): Promise<void> {
+  const byValue = new Map<string, string[]>();
+  for (const [id, value] of values) byValue.set(value, [...(byValue.get(value) ?? []), id]);
+  for (const [value, ids] of byValue) {
+    for (const batch of chunk(ids, STOP_BATCH)) await ec2.send(new CreateTagsCommand({ Resources: batch, Tags: [{ Key: key, Value: value }] }));
+  }
+}
+
+async function untagInstances(key: string, ids: string[]): Promise<void> {
+  for (const batch of chunk(ids, STOP_BATCH)) await ec2.send(new DeleteTagsCommand({ Resources: batch, Tags: [{ Key: key }] }));
+}
+
+async function switchActions(names: string[], on: boolean): Promise<void> {
+  for (const batch of chunk(names, ALARM_BATCH)) {
+    await cloudwatch.send(on ? new EnableAlarmActionsCommand({ AlarmNames: batch }) : new DisableAlarmActionsCommand({ AlarmNames: batch }));
+  }
+}
+
+/**
+ * Planned downtime never pages anyone: before instances stop, the actions of the liveness
+ * alarms they name in their tags (set at deploy time) are turned off, and the instance is
+ * tagged with which ones, so that exactly those are turned on again later.
+ */
+async function silence(instances: InstanceFacts[]): Promise<Map<string, { names: string[]; marker: string; previous?: string }>> {
+  const statuses = await alarmStatuses(instances.flatMap(i => [...livenessAlarmsOf(i.tags).values()]));
+  const plans = new Map(instances.map(i => [i.instanceId, { ...silencePlan(i.tags, statuses), previous: i.tags[SILENCED_TAG] }]));
+  const marked = new Map([...plans].filter(([, p]) => p.marker !== '' && p.marker !== p.previous).map(([id, p]) => [id, p.marker]));
+  await tagInstances(SILENCED_TAG, marked);
+  await switchActions([...plans.values()].flatMap(p => p.names), false);
+  return plans;
+}
+
+/** Undoes `silence` for instances that did not stop after all. */
+async function unsilence(ids: string[], plans: Map<string, { names: string[]; marker: string; previous?: string }>): Promise<void> {
+  await switchActions(ids.flatMap(id => plans.get(id)?.names ?? []), true);
+  const restoredTags = new Map<string, string>();
+  const removed: string[] = [];
+  for (const id of ids) {
+    const p = plans.get(id);
+    if (!p || p.marker === '' || p.marker === p.previous) continue;
+    if (p.previous) restoredTags.set(id, p.previous); else removed.push(id);
+  }
+  await tagInstances(SILENCED_TAG, restoredTags);
+  await untagInstances(SILENCED_TAG, removed);
+}
+
+/**
+ * Instances this function stopped run again: turns on the actions of the alarms it turned
+ * off, each only once it is OK (an alarm in ALARM would notify OK with its first healthy
+ * datapoint); the others wait for the next run.
+ */
+async function restore(instances: InstanceFacts[]): Promise<{ enabled: number; waiting: Array<{ instanceId: string; alarms: string[] }> }> {
+  if (instances.length === 0) return { enabled: 0, waiting: [] };
+  const statuses = await alarmStatuses(instances.flatMap(i => [...livenessAlarmsOf(i.tags).values()]));
+  const names: string[] = [];
+  const waiting: Array<{ instanceId: string; alarms: string[] }> = [];
+  const retagged = new Map<string, string>();
+  const done: string[] = [];
+  for (const i of instances) {
+    const plan = restorePlan(i.tags, statuses);
+    names.push(...plan.names);
+    if (plan.waiting.length > 0) waiting.push({ instanceId: i.instanceId, alarms: plan.waiting });
+    if (plan.remaining === '') done.push(i.instanceId);
+    else if (plan.remaining !== i.tags[SILENCED_TAG]) retagged.set(i.instanceId, plan.remaining);
+    if (plan.names.length > 0) log({ decision: 'alarms-enabled', instanceId: i.instanceId, alarms: plan.names });
+    if (plan.waiting.length > 0) log({ decision: 'alarms-waiting', instanceId: i.instanceId, alarms: plan.waiting, reason: 'not OK yet' });
+  }
+  await switchActions(names, true);
+  await tagInstances(SILENCED_TAG, retagged);
+  await untagInstances(SILENCED_TAG, done);
+  return { enabled: names.length, waiting };
+}
+
 /** Stops a batch; when EC2 refuses it (one bad id fails the whole call), halves it and retries. */
 type Failure = { instanceId: string; error: string };
 
@@ -179,35 +289,6 @@ async function stopSplitting(ids: string[], hibernate: boolean, stopped: string[
   }
 }
 
-async function livenessAlarms(instanceId: string): Promise<string[]> {
-  const names: string[] = [];
-  for (const metricName of LIVENESS_METRICS) {
-    const found = await cloudwatch.send(new DescribeAlarmsForMetricCommand({
-      Namespace: 'AWS/EC2', MetricName: metricName, Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
-    }));
-    names.push(...(found.MetricAlarms ?? []).map(a => a.AlarmName!).filter(Boolean));
-  }
-  return names;
-}
-
-/** Planned downtime never pages anyone: the liveness alarms of instances about to stop stop acting. */
-async function silenceLiveness(instanceIds: string[]): Promise<void> {
-  const names = (await mapLimit(instanceIds, ALARM_CONCURRENCY, livenessAlarms)).flat();
-  for (const batch of chunk(names, 100)) await cloudwatch.send(new DisableAlarmActionsCommand({ AlarmNames: batch }));
-}
-
-/** An opted-in instance runs again: its liveness alarms act again. */
-async function onInstanceRunning(instanceId: string | undefined, s: IdleSettings): Promise<number> {
-  if (!instanceId) return 0;
-  const page = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-  const tags = Object.fromEntries((page.Reservations?.[0]?.Instances?.[0]?.Tags ?? []).map(t => [t.Key ?? '', t.Value ?? '']));
-  if (tags[s.optInTagKey] !== s.optInTagValue || AUTO_SCALING_TAG in tags) return 0;
-  const names = await livenessAlarms(instanceId);
-  for (const batch of chunk(names, 100)) await cloudwatch.send(new EnableAlarmActionsCommand({ AlarmNames: batch }));
-  log({ decision: 'alarms-enabled', instanceId, alarms: names });
-  return names.length;
-}
-
 /** The run's own metrics as an Embedded Metric Format line: no PutMetricData permission needed. */
 function metricsLine(result: RunResult, decisions: Decision[]): Record<string, unknown> {
   return {
@@ -225,20 +306,6 @@ function metricsLine(result: RunResult, decisions: Decision[]): Record<string, u
     InstancesNotReached: result.unreached.length,
     wouldStop: result.dryRun ? decisions.filter(d => d.action !== 'keep').map(d => d.instanceId) : undefined,
   };
-}
-
-/** Maps with at most `limit` calls in flight, keeping the order of the results. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 function log(line: Record<string, unknown>): void {

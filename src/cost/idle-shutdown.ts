@@ -1,5 +1,6 @@
 import {
-  ArnFormat, Duration, RemovalPolicy, Size, Stack, Tags, Token, Validations,
+  ArnFormat, Duration, Names, RemovalPolicy, Size, Stack, Tags, Token, Validations,
+  aws_cloudwatch as cloudwatch,
   aws_events as events,
   aws_events_targets as targets,
   aws_iam as iam,
@@ -9,6 +10,7 @@ import {
   aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
+import { LIVENESS_ALARM_TAG, SILENCED_TAG, networkBytesForWindow } from './idle-decision.pure';
 import { IdleShutdownFunction } from './idle-shutdown-function';
 import { IAlertTopic } from '../alarms/alert-topic';
 import { sharedLogGroupKey } from '../logs/log-group-key';
@@ -26,20 +28,23 @@ export interface IdleShutdownProps {
    */
   readonly schedule?: events.Schedule;
   /**
-   * The peak CPU that every 5-minute period of the window must stay below. AWS Compute
-   * Optimizer calls an instance idle below a 5 % peak.
+   * The peak CPU that every 5-minute period of the window must stay below: AWS Compute
+   * Optimizer's idle rule is a peak CPU below 5 %.
    * @default 5
    */
   readonly cpuPeakPercent?: number;
   /**
-   * The network traffic (in plus out) the whole window must stay below. Compute
-   * Optimizer's idle rule allows 5 MB a day.
-   * @default Size.mebibytes(5)
+   * The network traffic (in plus out) allowed per day, applied pro rata to the window: AWS
+   * Compute Optimizer's idle rule allows less than 5 MB of network I/O a day, which is
+   * 208,333 bytes over the default hour.
+   * @default Size.bytes(5_000_000)
    */
-  readonly networkTraffic?: Size;
+  readonly networkTrafficPerDay?: Size;
   /**
-   * The window looked at, in whole multiples of 5 minutes, from 15 minutes to 1 day.
-   * Every period must have data: missing data is never idle.
+   * The window looked at, in whole multiples of 5 minutes, from 15 minutes to 1 day. It
+   * ends at the newest 5-minute boundary whose datapoints EC2 has published (10 minutes
+   * ago with basic monitoring, 3 with detailed). Every period must have data: missing
+   * data is never idle.
    * @default Duration.hours(1)
    */
   readonly lookback?: Duration;
@@ -75,22 +80,48 @@ export interface IdleShutdownProps {
   readonly expectedInstances?: number;
 }
 
+/** Options of {@link IdleShutdown.optIn}. */
+export interface IdleShutdownOptInOptions {
+  /**
+   * Alarms that would page while the instances are stopped on purpose (status checks treat
+   * missing data as breaching). Idle shutdown turns off the actions of exactly these before
+   * it stops an instance (unless someone had turned them off already) and turns them on
+   * again once the instance runs and each alarm is OK. Pass `InstanceAlarms.livenessAlarms`;
+   * `MonitoredService` passes its own. Each instance under the scope names them in tags
+   * (`watchkeeper:liveness-alarm-1`, `-2`...); an alarm created without a name gets a
+   * fixed one, `<stack name>-<unique id>`, so that the tag does not depend on it.
+   * @default - no alarm is touched
+   */
+  readonly livenessAlarms?: cloudwatch.IAlarm[];
+}
+
 const TAG_KEY = /^(?!aws:)[\w .:/=+\-@]{1,128}$/;
 const TAG_VALUE = /^[\w .:/=+\-@]{0,256}$/;
 const NAMESPACE = 'Watchkeeper/IdleShutdown';
 const MEMORY_MB = 256;
+/** Alarm ARNs per managed policy (a managed policy holds at most 6,144 characters). */
+const ALARMS_PER_POLICY = 40;
+/** Alarms one instance can name (an instance carries at most 50 tags). */
+const MAX_ALARMS_PER_INSTANCE = 20;
+/** 5 MB, as Compute Optimizer counts it. */
+const COMPUTE_OPTIMIZER_BYTES_PER_DAY = 5_000_000;
 
 /**
  * Stops instances that are idle, on a schedule: one function per stack, however many
- * services opt in. An instance is stopped (hibernated when it was launched with
- * hibernation) when it carries the opt-in tag, not the protection tag, belongs to no Auto
- * Scaling group, and in every 5-minute period of the last hour its peak CPU stayed below
- * 5 % and its network traffic stayed below 5 MB for the hour; missing data is never idle.
+ * services opt in. The rule, in one sentence: an instance is stopped (hibernated when it
+ * was launched with hibernation) when it carries the opt-in tag, not the protection tag,
+ * belongs to no Auto Scaling group, and over the whole window (the last complete hour by
+ * default) every 5-minute period has data, its peak CPU stayed below 5 % and its network
+ * traffic stayed below 5 MB a day pro rata (AWS Compute Optimizer's idle rule applied to
+ * the window); missing data is never idle. The window ends at the newest period EC2 has
+ * published: 10 minutes before the run with basic monitoring, 3 with detailed.
  *
- * Before stopping, the function turns off the actions of the instance's status-check
- * alarms, and turns them on again when the instance runs again: planned downtime never
- * pages anyone. Each run reports to the alert topic, logs one JSON line per decision and
- * publishes its own metrics (`Watchkeeper/IdleShutdown`) as Embedded Metric Format.
+ * Planned downtime never pages anyone: before stopping an instance the function turns
+ * off the actions of the liveness alarms given to `optIn` (only those, and only if they
+ * were on), and a later run turns them on again once the instance has run for 15 minutes
+ * and each alarm is OK again (turned on while in ALARM, it would send OK to everyone). Each run reports to the alert topic, logs one JSON
+ * line per decision and publishes its own metrics (`Watchkeeper/IdleShutdown`) as Embedded
+ * Metric Format.
  *
  * @example
  * declare const alerts: AlertTopic;
@@ -108,14 +139,15 @@ export class IdleShutdown extends Construct {
   public readonly policy: iam.ManagedPolicy;
   /** The scheduled rule. */
   public readonly scheduleRule: events.Rule;
-  /** The rule that turns liveness alarms back on when an instance runs again. */
-  public readonly instanceRunningRule: events.Rule;
   /** The opt-in tag key. */
   public readonly optInTagKey: string;
   /** The opt-in tag value. */
   public readonly optInTagValue: string;
   /** The protection tag key. */
   public readonly protectionTagKey: string;
+
+  private readonly alarmArns: string[] = [];
+  private readonly alarmPolicies: iam.ManagedPolicy[] = [];
 
   public constructor(scope: Construct, id: string, props: IdleShutdownProps) {
     super(scope, id);
@@ -126,11 +158,12 @@ export class IdleShutdown extends Construct {
     }
     const cpu = props.cpuPeakPercent ?? 5;
     checkRange(this, 'cpuPeakPercent', cpu, 0.1, 100);
-    const bytes = (props.networkTraffic ?? Size.mebibytes(5)).toBytes();
-    checkRange(this, 'networkTraffic (bytes)', bytes, 1, 1e12);
     const lookbackMinutes = (props.lookback ?? Duration.hours(1)).toMinutes({ integral: false });
     checkInteger(this, 'lookback (minutes)', lookbackMinutes, 15, 1440);
     if (lookbackMinutes % 5 !== 0) invalid(this, 'lookback', 'a multiple of 5 minutes', `${lookbackMinutes} minutes`);
+    const bytesPerDay = (props.networkTrafficPerDay ?? Size.bytes(COMPUTE_OPTIMIZER_BYTES_PER_DAY)).toBytes();
+    checkRange(this, 'networkTrafficPerDay (bytes)', bytesPerDay, 1440, 1e13);
+    const bytes = networkBytesForWindow(bytesPerDay, lookbackMinutes);
     checkInteger(this, 'expectedInstances', props.expectedInstances, 0, 1_000_000);
     this.optInTagKey = props.optInTagKey ?? 'watchkeeper:idle-shutdown';
     this.optInTagValue = props.optInTagValue ?? 'enabled';
@@ -190,6 +223,7 @@ export class IdleShutdown extends Construct {
     });
     fn.node.addDependency(this.policy);
     this.function = fn;
+    this.node.addValidation({ validate: () => this.validateAlarmPolicies() });
     const reason = 'The function calls only AWS APIs (EC2, CloudWatch, SNS) and reaches no resource inside a VPC; '
       + 'placing it in one would add VPC endpoints or a NAT gateway and nothing else.';
     for (const rule of ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC']) {
@@ -200,11 +234,6 @@ export class IdleShutdown extends Construct {
     this.scheduleRule = new events.Rule(this, 'Schedule', {
       description: 'Runs idle shutdown',
       schedule,
-      targets: [new targets.LambdaFunction(fn, { retryAttempts: 2 })],
-    });
-    this.instanceRunningRule = new events.Rule(this, 'InstanceRunning', {
-      description: 'Turns the liveness alarms of an opted-in instance back on when it runs again',
-      eventPattern: { source: ['aws.ec2'], detailType: ['EC2 Instance State-change Notification'], detail: { state: ['running'] } },
       targets: [new targets.LambdaFunction(fn, { retryAttempts: 2 })],
     });
 
@@ -220,9 +249,22 @@ export class IdleShutdown extends Construct {
     });
   }
 
-  /** Opts every instance under a construct in (adds the opt-in tag). */
-  public optIn(scope: IConstruct): void {
+  /**
+   * Opts every instance under a construct in (adds the opt-in tag), with the liveness
+   * alarms to silence while it is stopped.
+   */
+  public optIn(scope: IConstruct, options: IdleShutdownOptInOptions = {}): void {
     Tags.of(scope).add(this.optInTagKey, this.optInTagValue);
+    const alarms = options.livenessAlarms ?? [];
+    if (alarms.length > MAX_ALARMS_PER_INSTANCE) {
+      invalid(this, 'livenessAlarms', `at most ${MAX_ALARMS_PER_INSTANCE} alarms per instance (each is named in one instance tag)`, alarms.length);
+    }
+    const stack = Stack.of(this);
+    alarms.forEach((alarm, i) => {
+      const name = fixedAlarmName(alarm);
+      Tags.of(scope).add(`${LIVENESS_ALARM_TAG}${i + 1}`, name);
+      this.allowAlarm(stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
+    });
   }
 
   /** Protects every instance under a construct (adds the protection tag). */
@@ -233,7 +275,7 @@ export class IdleShutdown extends Construct {
   private createPolicy(topic: IAlertTopic, queue: sqs.IQueue, queueKey: kms.IKey): iam.ManagedPolicy {
     const stack = Stack.of(this);
     // The reads cannot be scoped to resources; they can be kept to the stack's Region.
-    const readsInThisRegion = unscopedStatement('ReadInstancesAndAlarms', IDLE_SHUTDOWN_READS);
+    const readsInThisRegion = unscopedStatement('ReadInstances', IDLE_SHUTDOWN_READS);
     readsInThisRegion.addCondition('StringEquals', { 'aws:RequestedRegion': stack.region });
     const statements = [
       readsInThisRegion,
@@ -245,9 +287,13 @@ export class IdleShutdown extends Construct {
         conditions: { StringEquals: { [`aws:ResourceTag/${this.optInTagKey}`]: this.optInTagValue } },
       }),
       new iam.PolicyStatement({
-        sid: 'SilenceLivenessAlarms',
-        actions: ['cloudwatch:DisableAlarmActions', 'cloudwatch:EnableAlarmActions'],
-        resources: [stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+        sid: 'MarkSilencedInstances',
+        actions: ['ec2:CreateTags', 'ec2:DeleteTags'],
+        resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
+        conditions: {
+          'StringEquals': { [`aws:ResourceTag/${this.optInTagKey}`]: this.optInTagValue },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': [SILENCED_TAG] },
+        },
       }),
       new iam.PolicyStatement({ sid: 'Report', actions: ['sns:Publish'], resources: [topic.topicArn] }),
       new iam.PolicyStatement({ sid: 'Log', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
@@ -264,12 +310,55 @@ export class IdleShutdown extends Construct {
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:${nagPart(stack.region, 'AWS::Region')}:${nagPart(stack.account, 'AWS::AccountId')}:instance/*]`,
       reason: 'Opted-in instances are chosen by tag at run time; the aws:ResourceTag condition limits StopInstances to them.',
     });
-    Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:${nagPart(stack.region, 'AWS::Region')}:${nagPart(stack.account, 'AWS::AccountId')}:alarm:*]`,
-      reason: 'The status-check alarms of an instance are found at run time (DescribeAlarmsForMetric); their names are not known at deploy time.',
-    });
     return policy;
   }
+
+  /** Lets the function read and switch one alarm, in managed policies of at most 40 alarms each. */
+  private allowAlarm(arn: string): void {
+    if (this.alarmArns.includes(arn)) return;
+    this.alarmArns.push(arn);
+    const index = Math.floor((this.alarmArns.length - 1) / ALARMS_PER_POLICY);
+    let policy = this.alarmPolicies[index];
+    if (!policy) {
+      policy = new iam.ManagedPolicy(this, `AlarmPolicy${index + 1}`, {
+        description: 'Idle shutdown: reads and switches the actions of the liveness alarms of opted-in instances',
+      });
+      policy.attachToRole(this.role);
+      this.function.node.addDependency(policy);
+      this.alarmPolicies.push(policy);
+    }
+    policy.addStatements(new iam.PolicyStatement({
+      sid: `SilenceLivenessAlarms${this.alarmArns.length}`,
+      actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DisableAlarmActions', 'cloudwatch:EnableAlarmActions'],
+      resources: [arn],
+    }));
+  }
+
+  private validateAlarmPolicies(): string[] {
+    // A role holds 10 managed policies by default (IAM quotas); the function's own is one.
+    return this.alarmPolicies.length > 9
+      ? [`${this.alarmArns.length} liveness alarms need ${this.alarmPolicies.length} alarm policies, more than the 9 a role can hold by default: `
+        + 'spread the services over several stacks (one IdleShutdown each)']
+      : [];
+  }
+}
+
+/**
+ * The name an alarm will have, fixed at synth time: the instance names it in a tag, and a
+ * name CloudFormation generates would make the instance depend on the alarm that depends
+ * on the instance. Alarm names are unique per account and Region, and so are stack names.
+ */
+function fixedAlarmName(alarm: cloudwatch.IAlarm): string {
+  const cfn = alarm.node.defaultChild;
+  if (cfn instanceof cloudwatch.CfnAlarm || cfn instanceof cloudwatch.CfnCompositeAlarm) {
+    // An alarm without a name carries a lazy name that resolves to nothing.
+    if (cfn.alarmName === undefined || Stack.of(alarm).resolve(cfn.alarmName) === undefined) {
+      const stackName = Stack.of(alarm).stackName;
+      cfn.alarmName = `${stackName}-${Names.uniqueResourceName(alarm, { maxLength: 255 - (Token.isUnresolved(stackName) ? 128 : stackName.length) - 1 })}`;
+    }
+    return cfn.alarmName;
+  }
+  return alarm.alarmName;
 }
 
 function nagPart(value: string, pseudo: string): string {

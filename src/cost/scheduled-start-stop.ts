@@ -1,8 +1,9 @@
 import {
-  ArnFormat, Stack, Token,
+  ArnFormat, Duration, Stack, Token,
   aws_cloudwatch as cloudwatch,
   aws_ec2 as ec2,
   aws_iam as iam,
+  aws_kms as kms,
   aws_scheduler as scheduler,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -35,10 +36,39 @@ export interface ScheduledStartStopProps {
    * @default - none
    */
   readonly livenessAlarms?: cloudwatch.IAlarm[];
+  /**
+   * How long after the start the liveness alarms' actions are turned on again. Until then
+   * they are off, so that the alarms, in ALARM since the stop (missing data is breaching),
+   * return to OK without notifying anyone: CloudWatch acts on state transitions only. It
+   * must cover the boot, the longest evaluation window of the alarms and the ~2 minutes
+   * until a 1-minute datapoint can be read. An alarm still in ALARM then does not notify
+   * (no transition): watch the instances' state change events or the dashboard for a
+   * start that failed.
+   * @default Duration.minutes(15)
+   */
+  readonly alarmsOnDelay?: Duration;
+  /**
+   * When to turn the liveness alarms' actions on again, when `start` cannot simply be
+   * shifted by `alarmsOnDelay` (a rate expression, a minute list, a start that the delay
+   * pushes past midnight).
+   * @default - `start` plus `alarmsOnDelay`
+   */
+  readonly alarmsOn?: string;
+  /**
+   * The account's default EBS encryption key, when it is a customer managed key (or the key
+   * of the instances' volumes). Starting an instance whose volumes are encrypted with a
+   * customer managed key needs `kms:CreateGrant` on it, for EC2 (`kms:ViaService`) and
+   * for an AWS resource (`kms:GrantIsForAWSResource`); without it the instance goes from
+   * pending back to stopped. The AWS managed key `aws/ebs` needs nothing.
+   * @default - no grant (volumes unencrypted or encrypted with the AWS managed key)
+   */
+  readonly ebsKey?: kms.IKey;
 }
 
 const CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;
 const RATE = /^rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\)$/;
+/** 1-minute datapoints are readable about 2 minutes after their minute; one more for safety. */
+const PUBLICATION_DELAY_MINUTES = 3;
 
 /**
  * Starts and stops instances on a schedule with EventBridge Scheduler calling EC2 directly
@@ -46,8 +76,14 @@ const RATE = /^rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\)$/;
  * beyond the free 14 million a month. For Auto Scaling groups use `BusinessHoursScaling`
  * (scheduled capacity), which the group carries out itself.
  *
- * Planned downtime never pages anyone: the actions of the given liveness alarms are turned
- * off at the stop time and on again at the start time, by the same scheduler.
+ * Planned downtime never pages anyone, in either direction: the actions of the given
+ * liveness alarms are turned off at the stop time, and on again `alarmsOnDelay` (15
+ * minutes) after the start time, once the alarms are back to OK. Turning them on at the
+ * start would send OK to every subscriber each morning, with the first healthy datapoint.
+ *
+ * With a customer managed default EBS key, pass it as `ebsKey`: starting an instance with
+ * volumes encrypted under it needs `kms:CreateGrant`.
+ * https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html
  *
  * @example
  * new ScheduledStartStop(this, 'OfficeHours', {
@@ -92,6 +128,20 @@ export class ScheduledStartStop extends Construct {
         resources: alarms.map(a => stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: a.alarmName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
       }));
     }
+    if (props.ebsKey) {
+      // StartInstances creates a grant on the volumes' key for EC2; the scheduler's role
+      // makes the call, so the role needs kms:CreateGrant, limited to grants EC2 asks for.
+      // https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html
+      statements.push(new iam.PolicyStatement({
+        sid: 'StartWithEncryptedVolumes',
+        actions: ['kms:CreateGrant'],
+        resources: [props.ebsKey.keyArn],
+        conditions: {
+          Bool: { 'kms:GrantIsForAWSResource': 'true' },
+          StringEquals: { 'kms:ViaService': `ec2.${stack.region}.amazonaws.com` },
+        },
+      }));
+    }
     const policy = new iam.ManagedPolicy(this, 'Policy', { description: 'Starts and stops these instances', statements });
     policy.attachToRole(role);
 
@@ -116,7 +166,19 @@ export class ScheduledStartStop extends Construct {
     schedule('Start', props.start, 'ec2:startInstances', { InstanceIds: ids }, 'Starts the instances');
     schedule('Stop', props.stop, 'ec2:stopInstances', { InstanceIds: ids }, 'Stops the instances');
     if (names.length > 0) {
-      schedule('AlarmsOn', props.start, 'cloudwatch:enableAlarmActions', { AlarmNames: names }, 'Turns the liveness alarms on as the instances start');
+      const delay = props.alarmsOnDelay ?? Duration.minutes(15);
+      const needed = Math.max(0, ...alarms.map(evaluationMinutes)) + PUBLICATION_DELAY_MINUTES;
+      const delayMinutes = delay.toMinutes({ integral: false });
+      if (!Number.isInteger(delayMinutes) || delayMinutes < needed || delayMinutes > 180) {
+        invalid(this, 'alarmsOnDelay', `whole minutes from ${needed} (the longest alarm evaluation window plus ${PUBLICATION_DELAY_MINUTES} minutes `
+          + 'for its datapoints to be readable) to 180', `${delayMinutes} minutes`);
+      }
+      const alarmsOn = props.alarmsOn ?? shiftCron(this, props.start, delayMinutes);
+      if (!Token.isUnresolved(alarmsOn) && !CRON.test(alarmsOn) && !RATE.test(alarmsOn)) {
+        invalid(this, 'alarmsOn', 'a scheduler expression: cron(minutes hours day-of-month month day-of-week year) or rate(value unit)', alarmsOn);
+      }
+      schedule('AlarmsOn', alarmsOn, 'cloudwatch:enableAlarmActions', { AlarmNames: names },
+        `Turns the liveness alarms on ${delayMinutes} minutes after the instances start, once they are OK again`);
       schedule('AlarmsOff', props.stop, 'cloudwatch:disableAlarmActions', { AlarmNames: names }, 'Turns the liveness alarms off as the instances stop');
     }
   }
@@ -127,4 +189,35 @@ function checkTimeZone(scope: Construct, timeZone: string): void {
   const known = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
   if (timeZone === 'UTC' || known.includes(timeZone)) return;
   invalid(scope, 'timeZone', 'an IANA time zone such as Europe/Berlin or America/New_York', timeZone);
+}
+
+/** The minutes a metric alarm looks back (period times evaluation periods); 0 when unknown. */
+function evaluationMinutes(alarm: cloudwatch.IAlarm): number {
+  const cfn = alarm.node.defaultChild;
+  if (!(cfn instanceof cloudwatch.CfnAlarm)) return 0;
+  const stack = Stack.of(alarm);
+  const periods = stack.resolve(cfn.evaluationPeriods);
+  const queries = (stack.resolve(cfn.metrics) ?? []) as Array<{ metricStat?: { period?: number }; period?: number }>;
+  const period = stack.resolve(cfn.period) ?? Math.max(0, ...queries.map(m => m.metricStat?.period ?? m.period ?? 0));
+  return typeof periods === 'number' && typeof period === 'number' ? Math.ceil(periods * period / 60) : 0;
+}
+
+/**
+ * A cron expression `minutes` later: the minute field must be one number, the hour field
+ * numbers, a list or a range, and the shift must not cross midnight (which would move the
+ * day-of-week and day-of-month fields too). Anything else asks for `alarmsOn`.
+ */
+function shiftCron(scope: Construct, start: string, minutes: number): string {
+  const fields = /^cron\((\S+) (\S+) (\S+ \S+ \S+ \S+)\)$/.exec(start);
+  const refuse = (): never => invalid(scope, 'alarmsOn',
+    `given when start (${start}) cannot be shifted by ${minutes} minutes within the same day (a rate, a minute list, a shift past midnight)`, undefined);
+  if (Token.isUnresolved(start) || !fields || !/^\d+$/.test(fields[1])) return refuse();
+  const total = Number(fields[1]) + minutes;
+  const hourShift = Math.floor(total / 60);
+  const hours = fields[2].replace(/\d+/g, h => {
+    const shifted = Number(h) + hourShift;
+    return shifted > 23 ? refuse() : String(shifted);
+  });
+  if (!/^[\d,-]+$/.test(fields[2]) && hourShift > 0) return refuse();
+  return `cron(${total % 60} ${hours} ${fields[3]})`;
 }

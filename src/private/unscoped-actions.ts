@@ -84,7 +84,7 @@ export const AGENT_EC2_METADATA: UnscopedActions = {
  * alarms on their status checks (found by metric at run time).
  */
 export const IDLE_SHUTDOWN_READS: UnscopedActions = {
-  actions: ['ec2:DescribeInstances', 'cloudwatch:DescribeAlarmsForMetric'],
-  reason: 'ec2:DescribeInstances and cloudwatch:DescribeAlarmsForMetric have no resource type (Service Authorization Reference, '
-    + 'Amazon EC2 and Amazon CloudWatch): idle shutdown lists opted-in instances and their status-check alarms with them.',
+  actions: ['ec2:DescribeInstances'],
+  reason: 'ec2:DescribeInstances has no resource type (Service Authorization Reference, Amazon EC2): '
+    + 'idle shutdown lists opted-in instances with it, filtered by tag.',
 };

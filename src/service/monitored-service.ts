@@ -116,7 +116,8 @@ export interface MonitoredServiceProps {
   readonly eventNotifications?: boolean;
   /**
    * Opt the service's instances in to this stack's idle shutdown (they get its opt-in
-   * tag). Only single instances: an Auto Scaling group would replace a stopped instance,
+   * tag, and tags naming their liveness alarms, which idle shutdown silences while it keeps
+   * them stopped). Only single instances: an Auto Scaling group would replace a stopped instance,
    * so groups are refused (scale them with `scaleOnBusinessHours` instead).
    * @default - not opted in
    */
@@ -226,11 +227,13 @@ export class MonitoredService extends Construct implements IMonitoredService {
     }
     for (const group of [...(props.logGroups ?? []), ...(this.agent?.logGroups ?? [])]) this.addLogGroup(group);
 
-    if (props.idleShutdown) {
+    const idle = props.idleShutdown;
+    if (idle) {
       if (this.autoScalingGroup) {
         invalid(this, 'idleShutdown', 'given only for single instances (a group replaces stopped instances: use scaleOnBusinessHours)', 'an Auto Scaling group');
       }
-      for (const instance of this.instances) props.idleShutdown.optIn(instance);
+      // Each instance names its own liveness alarms: idle shutdown silences exactly those.
+      this.instances.forEach((instance, i) => idle.optIn(instance, { livenessAlarms: this.alarmSets[i]?.livenessAlarms ?? [] }));
     }
     if (props.eventNotifications ?? false) {
       this.eventNotifications = this.notifyComputeEvents(compute, props.idleShutdown ? this.instances : []);

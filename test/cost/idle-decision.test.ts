@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import {
   IdleSettings, InstanceFacts, InstanceSeries, MAX_QUERIES_PER_CALL, QUERIES_PER_INSTANCE, chunk, decide, expectedDatapoints, ineligibility,
-  metricQueries, report,
+  metricQueries, metricWindow, networkBytesForWindow, publicationDelayMinutes, report, restorePlan, silencePlan,
 } from '../../src/cost/idle-decision.pure';
 
 const SETTINGS: IdleSettings = {
@@ -130,5 +130,43 @@ describe('idle decision', () => {
     expect(r.message).toContain('- i-2: IncorrectInstanceState: stopping');
     expect(r.message).toContain('Not evaluated before the time limit (1): i-3');
     expect(report([stop], [], [], true)!.message).toContain('would stop 1 instance(s) (dry run: nothing was stopped)');
+  });
+});
+
+describe('idle window and alarm plans', () => {
+  test('the window ends at the newest period EC2 has published: 10 minutes back with basic monitoring, 3 with detailed', () => {
+    const now = new Date('2026-11-24T10:07:30Z');
+    expect(metricWindow(now, SETTINGS, false)).toEqual({ start: new Date('2026-11-24T08:55:00Z'), end: new Date('2026-11-24T09:55:00Z') });
+    expect(metricWindow(now, SETTINGS, true)).toEqual({ start: new Date('2026-11-24T09:00:00Z'), end: new Date('2026-11-24T10:00:00Z') });
+  });
+
+  test('property: every period of the window is readable at the run, and the window is as recent as that allows', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.boolean(), (minute, detailed) => {
+      const now = new Date(minute * 60_000);
+      const { start, end } = metricWindow(now, SETTINGS, detailed);
+      const delay = publicationDelayMinutes(detailed) * 60_000;
+      expect(end.getTime() + delay).toBeLessThanOrEqual(now.getTime());
+      expect(end.getTime() + delay + 5 * 60_000).toBeGreaterThan(now.getTime());
+      expect(end.getTime() - start.getTime()).toBe(60 * 60_000);
+    }), { numRuns: 300 });
+  });
+
+  test("the network threshold is Compute Optimizer's 5 MB a day, pro rata for the window", () => {
+    expect(networkBytesForWindow(5_000_000, 60)).toBe(208_333);
+    expect(networkBytesForWindow(5_000_000, 1440)).toBe(5_000_000);
+  });
+
+  test('silences only alarms that are on, keeps earlier records, and turns on again only what it silenced once OK', () => {
+    const tags = { 'watchkeeper:liveness-alarm-1': 'a', 'watchkeeper:liveness-alarm-2': 'b', 'watchkeeper:liveness-alarm-3': 'c' };
+    const statuses = new Map([
+      ['a', { name: 'a', actionsEnabled: true, state: 'OK' }],
+      ['b', { name: 'b', actionsEnabled: false, state: 'OK' }],
+      ['c', { name: 'c', actionsEnabled: true, state: 'ALARM' }],
+    ]);
+    expect(silencePlan(tags, statuses)).toEqual({ names: ['a', 'c'], marker: '1 3' });
+    expect(silencePlan({ ...tags, 'watchkeeper:liveness-silenced': '2' }, statuses).marker).toBe('1 2 3');
+    expect(restorePlan({ ...tags, 'watchkeeper:liveness-silenced': '1 3' }, statuses)).toEqual({ names: ['a'], remaining: '3', waiting: ['c'] });
+    // an alarm that is gone is forgotten
+    expect(restorePlan({ ...tags, 'watchkeeper:liveness-silenced': '1 4' }, statuses)).toEqual({ names: ['a'], remaining: '', waiting: [] });
   });
 });

@@ -1,11 +1,11 @@
 import {
-  CloudWatchClient, DescribeAlarmsForMetricCommand, DisableAlarmActionsCommand, EnableAlarmActionsCommand, GetMetricDataCommand,
+  CloudWatchClient, DescribeAlarmsCommand, DisableAlarmActionsCommand, EnableAlarmActionsCommand, GetMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
-import { DescribeInstancesCommand, EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DeleteTagsCommand, DescribeInstancesCommand, EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { IdleSettings } from '../../src/cost/idle-decision.pure';
-import { handler, run, settingsFromEnv } from '../../src/cost/idle-shutdown.lambda';
+import { run, settingsFromEnv } from '../../src/cost/idle-shutdown.lambda';
 
 const ec2 = mockClient(EC2Client);
 const cw = mockClient(CloudWatchClient);
@@ -24,12 +24,15 @@ const SETTINGS: IdleSettings = {
 const NOW = new Date('2026-11-24T10:07:00Z');
 const plenty = () => 600_000;
 
+/** A running instance; opted-in ones name their two status-check alarms in tags. */
 function instance(id: string, tags: Record<string, string> = { idle: 'yes' }, hibernation = false) {
+  const alarms = tags.idle ? { 'watchkeeper:liveness-alarm-1': `${id}-system`, 'watchkeeper:liveness-alarm-2': `${id}-instance` } : {};
   return {
     InstanceId: id,
     State: { Name: 'running' },
-    Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+    Tags: Object.entries({ ...alarms, ...tags }).map(([Key, Value]) => ({ Key, Value })),
     HibernationOptions: { Configured: hibernation },
+    LaunchTime: new Date('2026-11-20T00:00:00Z'),
   };
 }
 
@@ -51,8 +54,8 @@ beforeEach(() => {
   sns.reset();
   process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:alerts';
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  cw.on(DescribeAlarmsForMetricCommand).callsFake(input => ({
-    MetricAlarms: [{ AlarmName: `${input.Dimensions[0].Value}-${input.MetricName}` }],
+  cw.on(DescribeAlarmsCommand).callsFake(input => ({
+    MetricAlarms: input.AlarmNames.map((AlarmName: string) => ({ AlarmName, ActionsEnabled: !AlarmName.includes('off'), StateValue: 'OK' })),
   }));
 });
 
@@ -68,7 +71,7 @@ describe('idle shutdown handler', () => {
 
     const result = await run(SETTINGS, plenty, NOW);
 
-    expect(result).toEqual({ evaluated: 3, stopped: ['i-idle'], failed: [], unreached: [], dryRun: false });
+    expect(result).toEqual({ evaluated: 3, stopped: ['i-idle'], failed: [], unreached: [], dryRun: false, reenabled: 0 });
     const describes = ec2.commandCalls(DescribeInstancesCommand);
     expect(describes).toHaveLength(2);
     expect(describes[0].args[0].input.Filters).toEqual([
@@ -76,19 +79,39 @@ describe('idle shutdown handler', () => {
     ]);
     expect(describes[1].args[0].input.NextToken).toBe('p2');
     const window = cw.commandCalls(GetMetricDataCommand)[0].args[0].input;
-    expect(window.StartTime).toEqual(new Date('2026-11-24T09:05:00Z'));
-    expect(window.EndTime).toEqual(new Date('2026-11-24T10:05:00Z'));
+    // basic monitoring: the newest readable period ended at least 10 minutes ago
+    expect(window.StartTime).toEqual(new Date('2026-11-24T08:55:00Z'));
+    expect(window.EndTime).toEqual(new Date('2026-11-24T09:55:00Z'));
     expect(ec2.commandCalls(StopInstancesCommand).map(c => c.args[0].input)).toEqual([{ InstanceIds: ['i-idle'], Hibernate: undefined }]);
   });
 
-  test('silences the liveness alarms of instances it stops before stopping them, and reports to the topic', async () => {
-    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-idle')] }] });
+  test('a detailed-monitoring instance gets a window that ends 3 minutes before the run, in its own call', async () => {
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-basic'), { ...instance('i-detailed'), Monitoring: { State: 'enabled' } }] }] });
+    metricsAnswer();
+    ec2.on(StopInstancesCommand).resolves({});
+    await run(SETTINGS, plenty, new Date('2026-11-24T10:08:00Z'));
+    const windows = cw.commandCalls(GetMetricDataCommand).map(c => c.args[0].input);
+    expect(windows.map(w => [w.EndTime, w.MetricDataQueries![0].MetricStat!.Metric!.Dimensions![0].Value])).toEqual([
+      [new Date('2026-11-24T09:55:00Z'), 'i-basic'],
+      [new Date('2026-11-24T10:05:00Z'), 'i-detailed'],
+    ]);
+  });
+
+  test('silences exactly the liveness alarms the instance names, if they were on, records which, and reports to the topic', async () => {
+    ec2.on(DescribeInstancesCommand).resolves({
+      Reservations: [{ Instances: [instance('i-idle', { 'idle': 'yes', 'watchkeeper:liveness-alarm-2': 'turned-off-by-a-person' })] }],
+    });
     metricsAnswer();
     ec2.on(StopInstancesCommand).resolves({});
     await run(SETTINGS, plenty, NOW);
-    expect(cw.commandCalls(DisableAlarmActionsCommand)[0].args[0].input.AlarmNames).toEqual([
-      'i-idle-StatusCheckFailed', 'i-idle-StatusCheckFailed_System', 'i-idle-StatusCheckFailed_Instance',
+    expect(cw.commandCalls(DescribeAlarmsCommand)[0].args[0].input).toMatchObject({
+      AlarmNames: ['i-idle-system', 'turned-off-by-a-person'], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+    });
+    expect(cw.commandCalls(DisableAlarmActionsCommand).map(c => c.args[0].input.AlarmNames)).toEqual([['i-idle-system']]);
+    expect(ec2.commandCalls(CreateTagsCommand).map(c => c.args[0].input)).toEqual([
+      { Resources: ['i-idle'], Tags: [{ Key: 'watchkeeper:liveness-silenced', Value: '1' }] },
     ]);
+
     const publish = sns.commandCalls(PublishCommand)[0].args[0].input;
     expect(publish.TopicArn).toBe('arn:aws:sns:us-east-1:123456789012:alerts');
     expect(publish.Subject).toBe('Idle shutdown: stopped 1');
@@ -116,9 +139,8 @@ describe('idle shutdown handler', () => {
     const result = await run(SETTINGS, plenty, NOW);
     expect(result.stopped.sort()).toEqual(['i-1', 'i-2', 'i-4']);
     expect(result.failed).toEqual([{ instanceId: 'i-bad', error: 'IncorrectInstanceState: The instance is not in a state from which it can be stopped' }]);
-    expect(cw.commandCalls(EnableAlarmActionsCommand)[0].args[0].input.AlarmNames).toEqual([
-      'i-bad-StatusCheckFailed', 'i-bad-StatusCheckFailed_System', 'i-bad-StatusCheckFailed_Instance',
-    ]);
+    expect(cw.commandCalls(EnableAlarmActionsCommand)[0].args[0].input.AlarmNames).toEqual(['i-bad-system', 'i-bad-instance']);
+    expect(ec2.commandCalls(DeleteTagsCommand).map(c => c.args[0].input)).toEqual([{ Resources: ['i-bad'], Tags: [{ Key: 'watchkeeper:liveness-silenced' }] }]);
     expect(sns.commandCalls(PublishCommand)[0].args[0].input.Subject).toBe('Idle shutdown: stopped 3, 1 failed');
   });
 
@@ -179,24 +201,33 @@ describe('idle shutdown handler', () => {
     expect(emf).toMatchObject({ InstancesEvaluated: 1, InstancesStopped: 1, Errors: 0, InstancesNotReached: 0 });
   });
 
-  test('turns the liveness alarms of an opted-in instance back on when it runs again, not of others', async () => {
-    Object.assign(process.env, {
-      OPT_IN_TAG_KEY: 'idle',
-      OPT_IN_TAG_VALUE: 'yes',
-      PROTECTION_TAG_KEY: 'keep',
-      CPU_PEAK_PERCENT: '5',
-      NETWORK_BYTES: '5000000',
-      LOOKBACK_MINUTES: '60',
-      PERIOD_MINUTES: '5',
-      DRY_RUN: 'false',
+  test('turns on again only the alarms it silenced, once OK and 15 minutes after the start; the rest wait and are reported', async () => {
+    const restarted = (id: string, minutesAgo: number, silenced: string) => ({
+      ...instance(id, { 'idle': 'yes', 'watchkeeper:liveness-silenced': silenced, 'keep': '' }),
+      LaunchTime: new Date(NOW.getTime() - minutesAgo * 60_000),
     });
-    const event = (id: string) => ({ 'detail-type': 'EC2 Instance State-change Notification', 'detail': { 'instance-id': id, 'state': 'running' } });
-    ec2.on(DescribeInstancesCommand, { InstanceIds: ['i-opted'] }).resolves({ Reservations: [{ Instances: [instance('i-opted')] }] });
-    ec2.on(DescribeInstancesCommand, { InstanceIds: ['i-other'] }).resolves({ Reservations: [{ Instances: [instance('i-other', {})] }] });
-    const context = { getRemainingTimeInMillis: plenty };
-    expect(await handler(event('i-opted'), context)).toEqual({ reenabled: 3 });
-    expect(await handler(event('i-other'), context)).toEqual({ reenabled: 0 });
-    expect(cw.commandCalls(EnableAlarmActionsCommand)).toHaveLength(1);
+    ec2.on(DescribeInstancesCommand).resolves({
+      Reservations: [{ Instances: [restarted('i-ready', 20, '1'), restarted('i-sick', 45, '1 2'), restarted('i-booting', 5, '1 2')] }],
+    });
+    cw.on(DescribeAlarmsCommand).callsFake(input => ({
+      MetricAlarms: input.AlarmNames.map((AlarmName: string) => ({ AlarmName, ActionsEnabled: false, StateValue: AlarmName === 'i-sick-system' ? 'ALARM' : 'OK' })),
+    }));
+    const result = await run(SETTINGS, plenty, NOW);
+    expect(result.reenabled).toBe(2);
+    // i-ready: only alarm 1 was silenced by idle shutdown; alarm 2 stays as a person left it
+    expect(cw.commandCalls(EnableAlarmActionsCommand).map(c => c.args[0].input.AlarmNames)).toEqual([['i-ready-system', 'i-sick-instance']]);
+    expect(ec2.commandCalls(CreateTagsCommand).map(c => c.args[0].input)).toEqual([
+      { Resources: ['i-sick'], Tags: [{ Key: 'watchkeeper:liveness-silenced', Value: '1' }] },
+    ]);
+    expect(ec2.commandCalls(DeleteTagsCommand).map(c => c.args[0].input)).toEqual([{ Resources: ['i-ready'], Tags: [{ Key: 'watchkeeper:liveness-silenced' }] }]);
+    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Message).toContain('- i-sick: i-sick-system');
+  });
+
+  test('dry run turns no alarm on either', async () => {
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-1', { 'idle': 'yes', 'watchkeeper:liveness-silenced': '1' })] }] });
+    metricsAnswer(new Set(['i-1']));
+    await run({ ...SETTINGS, dryRun: true }, plenty, NOW);
+    expect(cw.commandCalls(EnableAlarmActionsCommand)).toHaveLength(0);
   });
 
   test('fails clearly on a missing or malformed setting', () => {

@@ -1,4 +1,4 @@
-import { Duration, Size, Stack, aws_ec2 as ec2, aws_events as events, aws_logs as logs } from 'aws-cdk-lib';
+import { Duration, Size, Stack, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_events as events, aws_logs as logs } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AlertTopic, IdleShutdown, IdleShutdownProps, MonitoredService, ServiceCompute } from '../../src';
 import { expectNagClean, newStack, stableTemplate } from '../helpers';
@@ -34,7 +34,8 @@ describe('IdleShutdown', () => {
           OPT_IN_TAG_VALUE: 'enabled',
           PROTECTION_TAG_KEY: 'watchkeeper:keep-running',
           CPU_PEAK_PERCENT: '5',
-          NETWORK_BYTES: String(5 * 1024 * 1024),
+          // Compute Optimizer's 5 MB a day, pro rata for the hour
+          NETWORK_BYTES: '208333',
           LOOKBACK_MINUTES: '60',
           PERIOD_MINUTES: '5',
           DRY_RUN: 'false',
@@ -43,9 +44,8 @@ describe('IdleShutdown', () => {
       },
     });
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
-    template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { 'source': ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'], 'detail': { state: ['running'] } },
-    });
+    // alarms are turned on again by the scheduled runs (once OK), not on the state change
+    template.resourceCountIs('AWS::Events::Rule', 1);
     template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 90, KmsKeyId: Match.anyValue() }, DeletionPolicy: 'Retain' });
     template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
     template.resourceCountIs('AWS::IAM::Policy', 0);
@@ -55,9 +55,9 @@ describe('IdleShutdown', () => {
     const { stack } = setup();
     expect(statements(stack)).toEqual([
       {
-        Sid: 'ReadInstancesAndAlarms',
+        Sid: 'ReadInstances',
         Effect: 'Allow',
-        Action: ['ec2:DescribeInstances', 'cloudwatch:DescribeAlarmsForMetric'],
+        Action: 'ec2:DescribeInstances',
         Resource: '*',
         Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } },
       },
@@ -70,10 +70,14 @@ describe('IdleShutdown', () => {
         Condition: { StringEquals: { 'aws:ResourceTag/watchkeeper:idle-shutdown': 'enabled' } },
       },
       {
-        Sid: 'SilenceLivenessAlarms',
+        Sid: 'MarkSilencedInstances',
         Effect: 'Allow',
-        Action: ['cloudwatch:DisableAlarmActions', 'cloudwatch:EnableAlarmActions'],
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:us-east-1:123456789012:alarm:*']] },
+        Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:instance/*']] },
+        Condition: {
+          'StringEquals': { 'aws:ResourceTag/watchkeeper:idle-shutdown': 'enabled' },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['watchkeeper:liveness-silenced'] },
+        },
       },
       { Sid: 'Report', Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: expect.stringMatching(/^Alerts/) } },
       { Sid: 'Log', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^IdleShutdownLogs/), 'Arn'] } },
@@ -90,7 +94,7 @@ describe('IdleShutdown', () => {
   test('takes its thresholds, window, tags, schedule, dry run and retention', () => {
     const { stack } = setup({
       cpuPeakPercent: 10,
-      networkTraffic: Size.mebibytes(50),
+      networkTrafficPerDay: Size.mebibytes(80),
       lookback: Duration.hours(3),
       optInTagKey: 'cost:stop-when-idle',
       optInTagValue: 'true',
@@ -104,7 +108,7 @@ describe('IdleShutdown', () => {
       Environment: {
         Variables: Match.objectLike({
           CPU_PEAK_PERCENT: '10',
-          NETWORK_BYTES: String(50 * 1024 * 1024),
+          NETWORK_BYTES: String(Math.floor(80 * 1024 * 1024 / 8)), // 3 hours are an eighth of a day
           LOOKBACK_MINUTES: '180',
           OPT_IN_TAG_KEY: 'cost:stop-when-idle',
           OPT_IN_TAG_VALUE: 'true',
@@ -149,7 +153,63 @@ describe('IdleShutdown', () => {
       .toThrow(/idleShutdown must be given only for single instances \(a group replaces stopped instances: use scaleOnBusinessHours\), got 'an Auto Scaling group'/);
   });
 
+  test('knows the liveness alarms of a service by construction: the instance names them, and only they may be switched', () => {
+    const { stack, idle, alerts } = setup();
+    const vpc = importedVpc(stack);
+    const worker = new MonitoredService(stack, 'Worker', {
+      vpc,
+      alertTopic: alerts,
+      compute: ServiceCompute.newInstance(),
+      idleShutdown: idle,
+      alarms: { livenessSuppressor: cloudwatch.Alarm.fromAlarmName(stack, 'Maintenance', 'maintenance-window') },
+    });
+    const liveness = worker.alarmSets.flatMap(s => s.livenessAlarms);
+    // the status-check alarms and the composite notifiers that page for them
+    const template = Template.fromStack(stack);
+    const cfnNames = liveness.map(a => stack.resolve((a.node.defaultChild as any).alarmName) as string);
+    expect(liveness.map(a => a.node.defaultChild!.constructor.name).sort()).toEqual(['CfnAlarm', 'CfnAlarm', 'CfnCompositeAlarm', 'CfnCompositeAlarm']);
+    // metric alarms get a fixed name; CDK already names composite alarms at synth time
+    for (const name of cfnNames) expect(name).toMatch(/^(TestStack-)?TestStackWorkerAlarms\w+$/);
+    expect(cfnNames.filter(n => n.startsWith('TestStack-'))).toHaveLength(2);
+    const instance = Object.values(template.findResources('AWS::EC2::Instance'))[0] as any;
+    const tags = Object.fromEntries(instance.Properties.Tags.map((t: any) => [t.Key, t.Value]));
+    expect(cfnNames.map((_, i) => tags[`watchkeeper:liveness-alarm-${i + 1}`])).toEqual(cfnNames);
+    const alarmStatements = Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))
+      .filter(([id]) => id.startsWith('IdleShutdownAlarmPolicy1'))
+      .flatMap(([, p]: [string, any]) => p.Properties.PolicyDocument.Statement);
+    expect(alarmStatements).toEqual(cfnNames.map((name, i) => ({
+      Sid: `SilenceLivenessAlarms${i + 1}`,
+      Effect: 'Allow',
+      Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:DisableAlarmActions', 'cloudwatch:EnableAlarmActions'],
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cloudwatch:us-east-1:123456789012:alarm:${name}`]] },
+    })));
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', { Roles: [{ Ref: Match.stringLikeRegexp('^IdleShutdownRole') }], Description: Match.stringLikeRegexp('liveness alarms') });
+    expectNagClean(stack);
+  });
+
+  test('keeps an alarm name given by the user, and spreads many alarms over managed policies of 40', () => {
+    const { stack, idle } = setup();
+    const vpc = importedVpc(stack);
+    const alarms = Array.from({ length: 45 }, (_, i) => cloudwatch.Alarm.fromAlarmName(stack, `A${i}`, `named-${i}`));
+    for (let i = 0; i < 3; i++) {
+      const instance = new ec2.Instance(stack, `W${i}`, { vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023() });
+      idle.optIn(instance, { livenessAlarms: alarms.slice(i * 15, i * 15 + 15) });
+    }
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EC2::Instance', { Tags: Match.arrayWith([{ Key: 'watchkeeper:liveness-alarm-1', Value: 'named-15' }]) });
+    const policies = template.findResources('AWS::IAM::ManagedPolicy');
+    expect(Object.keys(policies).filter(k => k.startsWith('IdleShutdownAlarmPolicy')).map(k => policies[k].Properties.PolicyDocument.Statement.length))
+      .toEqual([40, 5]);
+  });
+
+  test('fails on more liveness alarms than an instance can name in its tags', () => {
+    const { stack, idle } = setup();
+    const alarms = Array.from({ length: 21 }, (_, i) => cloudwatch.Alarm.fromAlarmName(stack, `A${i}`, `named-${i}`));
+    expect(() => idle.optIn(stack, { livenessAlarms: alarms })).toThrow(/livenessAlarms must be at most 20 alarms per instance/);
+  });
+
   test.each<[string, Partial<IdleShutdownProps>, RegExp]>([
+    ['a daily network allowance under a byte a minute', { networkTrafficPerDay: Size.bytes(100) }, /networkTrafficPerDay \(bytes\) must be between 1440 and/],
     ['a CPU threshold above 100', { cpuPeakPercent: 120 }, /cpuPeakPercent must be between 0.1 and 100, got 120/],
     ['a window shorter than 15 minutes', { lookback: Duration.minutes(10) }, /lookback \(minutes\) must be a whole number between 15 and 1440, got 10/],
     ['a window that is not whole periods', { lookback: Duration.minutes(22) }, /lookback must be a multiple of 5 minutes, got '22 minutes'/],

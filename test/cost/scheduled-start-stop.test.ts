@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack, aws_kms as kms } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AlertTopic, MonitoredService, ScheduledStartStop, ScheduledStartStopProps, ServiceCompute } from '../../src';
 import { expectNagClean, newStack, stableTemplate } from '../helpers';
@@ -67,7 +67,7 @@ describe('ScheduledStartStop', () => {
     });
   });
 
-  test('planned downtime never pages: liveness alarms go off at the stop time and on at the start time', () => {
+  test('planned downtime never pages: alarms go off at the stop time and on again only 15 minutes after the start, once OK', () => {
     const { stack } = setup();
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Scheduler::Schedule', 4);
@@ -78,10 +78,52 @@ describe('ScheduledStartStop', () => {
         Input: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith(['{"AlarmNames":["'])] }),
       }),
     });
-    template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: OFFICE.start,
+    // At the start the liveness alarms are still in ALARM from the night (missing data is
+    // breaching): with actions on, the first healthy datapoint would send OK to everyone.
+    const on = Object.values(template.findResources('AWS::Scheduler::Schedule'))
+      .filter((r: any) => JSON.stringify(r.Properties.Target.Arn).includes('enableAlarmActions'));
+    expect(on.map((r: any) => r.Properties.ScheduleExpression)).toEqual(['cron(15 8 ? * MON-FRI *)']);
+    expect(on.map((r: any) => r.Properties.ScheduleExpressionTimezone)).toEqual(['Europe/Berlin']);
+  });
+
+  test.each([
+    ['cron(50 7 ? * MON-FRI *)', 'cron(5 8 ? * MON-FRI *)'],
+    ['cron(0 8,13 ? * MON-FRI *)', 'cron(15 8,13 ? * MON-FRI *)'],
+    ['cron(45 6-9 ? * * *)', 'cron(0 7-10 ? * * *)'],
+    ['cron(0 * ? * * *)', 'cron(15 * ? * * *)'],
+  ])('turns the alarms on 15 minutes after a start of %s: %s', (start, expected) => {
+    const { stack } = setup({ start });
+    Template.fromStack(stack).hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: expected,
       Target: Match.objectLike({ Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:::aws-sdk:cloudwatch:enableAlarmActions']] } }),
     });
+  });
+
+  test('takes another delay, or an explicit expression for a start that cannot be shifted', () => {
+    const { stack } = setup({ alarmsOnDelay: Duration.minutes(30) });
+    Template.fromStack(stack).hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 8 ? * MON-FRI *)' });
+    const other = setup({ start: 'rate(12 hours)', stop: 'rate(1 day)', alarmsOn: 'rate(6 hours)' }).stack;
+    Template.fromStack(other).hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(6 hours)' });
+  });
+
+  test('may create grants on a customer managed EBS key, for EC2 only, so that encrypted instances start', () => {
+    const stack = newStack();
+    const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const worker = new MonitoredService(stack, 'Worker', { vpc: importedVpc(stack), alertTopic, compute: ServiceCompute.newInstance() });
+    const ebsKey = new kms.Key(stack, 'EbsKey', { enableKeyRotation: true });
+    new ScheduledStartStop(stack, 'OfficeHours', { instances: worker.instances, ebsKey, ...OFFICE });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Sid: 'StartWithEncryptedVolumes',
+          Effect: 'Allow',
+          Action: 'kms:CreateGrant',
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EbsKey'), 'Arn'] },
+          Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' }, StringEquals: { 'kms:ViaService': 'ec2.us-east-1.amazonaws.com' } },
+        }]),
+      },
+    });
+    expectNagClean(stack);
   });
 
   test.each<[string, Partial<ScheduledStartStopProps>, RegExp]>([
@@ -91,6 +133,9 @@ describe('ScheduledStartStop', () => {
     ['an unknown time zone', { timeZone: 'Europe/Gotham' }, /timeZone must be an IANA time zone such as Europe\/Berlin or America\/New_York, got 'Europe\/Gotham'/],
     ['a UTC offset instead of a zone', { timeZone: '+02:00' }, /timeZone must be an IANA time zone/],
     ['no instances', { instances: [] }, /instances must be a non-empty list, got \[\]/],
+    ['a delay shorter than the alarms look back', { alarmsOnDelay: Duration.minutes(2) }, /alarmsOnDelay must be whole minutes from 6 \(the longest alarm evaluation window plus 3 minutes/],
+    ['a rate start without alarmsOn', { start: 'rate(12 hours)' }, /alarmsOn must be given when start \(rate\(12 hours\)\) cannot be shifted by 15 minutes/],
+    ['a start the delay pushes past midnight', { start: 'cron(50 23 ? * MON-FRI *)' }, /alarmsOn must be given when start/],
   ])('fails on %s', (_name, props, message) => {
     expect(() => setup(props)).toThrow(message);
   });

@@ -62,7 +62,7 @@ describeIfMoto('idle shutdown against moto', () => {
 
   afterAll(() => moto?.kill());
 
-  test('stops the idle opted-in instance, silences its status-check alarm, and leaves every other instance running', async () => {
+  test('stops the idle opted-in instance, silences the status-check alarm it names, and leaves every other instance running', async () => {
     const { EC2Client, RunInstancesCommand, DescribeInstancesCommand, DescribeImagesCommand } = sdk.ec2;
     const { CloudWatchClient, PutMetricDataCommand, PutMetricAlarmCommand, DescribeAlarmsCommand } = sdk.cw;
     const ec2 = new EC2Client({});
@@ -78,7 +78,8 @@ describeIfMoto('idle shutdown against moto', () => {
       }));
       return out.Instances[0].InstanceId as string;
     };
-    const idle = await launch({ 'watchkeeper:idle-shutdown': 'enabled' });
+    // the idle instance names its status-check alarm in a tag, as IdleShutdown.optIn deploys it
+    const idle = await launch({ 'watchkeeper:idle-shutdown': 'enabled', 'watchkeeper:liveness-alarm-1': 'idle-status-check' });
     const busy = await launch({ 'watchkeeper:idle-shutdown': 'enabled' });
     const silent = await launch({ 'watchkeeper:idle-shutdown': 'enabled' });
     const protectedOne = await launch({ 'watchkeeper:idle-shutdown': 'enabled', 'watchkeeper:keep-running': 'true' });
@@ -87,9 +88,10 @@ describeIfMoto('idle shutdown against moto', () => {
     const now = new Date();
     const periodMs = 300_000;
     const end = Math.floor(now.getTime() / periodMs) * periodMs;
+    // the hour the run reads ends 10 minutes or more before it: publish the last 90 minutes
     for (const [id, cpu] of [[idle, 1], [busy, 60], [protectedOne, 1], [untagged, 1]] as Array<[string, number]>) {
       const data = [];
-      for (let i = 1; i <= 12; i++) {
+      for (let i = 1; i <= 18; i++) {
         const Timestamp = new Date(end - i * periodMs + 60_000);
         const Dimensions = [{ Name: 'InstanceId', Value: id }];
         data.push({ MetricName: 'CPUUtilization', Dimensions, Timestamp, Value: cpu });
@@ -119,7 +121,7 @@ describeIfMoto('idle shutdown against moto', () => {
       optInTagValue: 'enabled',
       protectionTagKey: 'watchkeeper:keep-running',
       cpuPeakPercent: 5,
-      networkBytes: 5 * 1024 * 1024,
+      networkBytes: 208_333,
       lookbackMinutes: 60,
       periodMinutes: 5,
       dryRun: false,
@@ -136,5 +138,7 @@ describeIfMoto('idle shutdown against moto', () => {
     for (const id of [busy, silent, protectedOne, untagged]) expect(states.get(id)).toBe('running');
     const alarm = (await cw.send(new DescribeAlarmsCommand({ AlarmNames: ['idle-status-check'] }))).MetricAlarms[0];
     expect(alarm.ActionsEnabled).toBe(false);
+    const marked = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [idle] }))).Reservations[0].Instances[0].Tags;
+    expect(marked).toEqual(expect.arrayContaining([{ Key: 'watchkeeper:liveness-silenced', Value: '1' }]));
   }, 60_000);
 });
