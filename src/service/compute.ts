@@ -235,7 +235,8 @@ function newSecurityGroup(scope: Construct, vpc: ec2.IVpc, options: NewComputeOp
   }
   const group = new ec2.SecurityGroup(scope, 'SecurityGroup', {
     vpc,
-    description: `Instances of ${scope.node.path}: no inbound rule unless allowed; outbound ${egress.description}`,
+    // The description is fixed: changing it replaces the group, so it does not name the egress.
+    description: `Instances of ${scope.node.path}: no inbound rule unless allowed`,
     allowAllOutbound: egress._allowAllOutbound,
   });
   egress._apply(group);

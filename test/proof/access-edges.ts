@@ -270,16 +270,24 @@ export class AccessEdges {
         positive: [this.asRole(roleId, 'ec2:StopInstances', instance, { [tag]: env.OPT_IN_TAG_VALUE })],
         negative: [this.asRole(roleId, 'ec2:StopInstances', instance), this.asRole(roleId, 'ec2:StopInstances', instance, { [tag]: 'disabled' })],
       });
-      // The alarms it may switch: those of instances of this template (the services that opted in).
-      const watched = this.m.ofType('AWS::CloudWatch::Alarm').filter(a => asArray(this.m.props(a).Dimensions)
-        .some((d: Json) => d.Name === 'InstanceId' && d.Value?.Ref && this.m.resources[d.Value.Ref]?.Type === 'AWS::EC2::Instance'));
+      // The alarms it may switch: the liveness alarms each opted-in instance names in its
+      // `watchkeeper:liveness-alarm-N` tags (metric alarms and composite notifiers alike).
+      const named = new Set(this.m.ofType('AWS::EC2::Instance').flatMap(i => asArray(this.m.props(i).Tags)
+        .filter((t: Json) => /^watchkeeper:liveness-alarm-\d+$/.test(t.Key)).map((t: Json) => String(this.m.resolve(t.Value)))));
+      const watched = [...this.m.ofType('AWS::CloudWatch::Alarm'), ...this.m.ofType('AWS::CloudWatch::CompositeAlarm')]
+        .filter(a => named.has(this.m.physicalName(a)));
       if (watched.length === 0) continue;
       this.edges.push({
         kind: 'idle shutdown → alarms',
         from: id,
         to: roleId,
         positive: watched.flatMap(a => ['cloudwatch:DisableAlarmActions', 'cloudwatch:EnableAlarmActions'].map(act => this.asRole(roleId, act, this.m.arn(a)))),
-        negative: [this.asRole(roleId, 'cloudwatch:DisableAlarmActions', alarmArn('someone-elses-alarm'))],
+        negative: [
+          this.asRole(roleId, 'cloudwatch:DisableAlarmActions', alarmArn('someone-elses-alarm')),
+          // an alarm of the same instance that is not a liveness alarm (CPU, say) stays untouched
+          ...this.m.ofType('AWS::CloudWatch::Alarm').filter(a => !named.has(this.m.physicalName(a))).slice(0, 1)
+            .map(a => this.asRole(roleId, 'cloudwatch:DisableAlarmActions', this.m.arn(a))),
+        ],
       });
     }
   }
@@ -370,7 +378,11 @@ export class AccessEdges {
           from: id,
           to: roleId,
           positive: [assume(trailArn), ...['logs:CreateLogStream', 'logs:PutLogEvents'].map(a => this.asRole(roleId, a, stream(group)))],
-          negative: [assume(otherTrail), this.asRole(roleId, 'logs:PutLogEvents', stream(`arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:log-group:someone-elses-group`))],
+          // No negative for the trust: CloudTrail's documented trust policy for this role has no
+          // condition, and conditions on it have stopped delivery in practice; the role can
+          // only write to this one log group, which the negative below proves.
+          // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
+          negative: [this.asRole(roleId, 'logs:PutLogEvents', stream(`arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:log-group:someone-elses-group`))],
         });
       }
       if (p.KMSKeyId) {
