@@ -1,10 +1,13 @@
+// Layers, bottom up (imports only go downwards; a lint rule enforces it):
+// core (and private/) → features → service → fleet.
+export * from './core';
 export * from './agent';
 export * from './alarms';
-export * from './cost';
-export * from './scale';
-export * from './dashboards';
-export * from './scaling';
-export * from './service';
 export * from './logs';
 export * from './events';
 export * from './audit';
+export * from './cost';
+export * from './scaling';
+export * from './dashboards';
+export * from './service';
+export * from './fleet';

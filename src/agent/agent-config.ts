@@ -2,9 +2,9 @@ import { Duration, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { agentError, checkInterval } from './agent-error';
 import { AgentLogFileProps, WindowsEventLogProps } from './log-sources';
 import { LINUX_OWN_DIMENSIONS, PROCSTAT_SELECTORS, linuxMetricName, procstatDimensions } from './measurements';
-import { AgentMetricTarget, IAgentMetricSource } from './metric-target';
 import { AgentOs, AgentPlugin } from './plugins';
 import { renderLogFile, renderWindowsEvent } from './render-logs';
+import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
 
 /** EC2 dimensions the agent can append to every metric it publishes. */
 export enum AppendDimension {

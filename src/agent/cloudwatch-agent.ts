@@ -15,7 +15,7 @@ import { AgentConfig } from './agent-config';
 import { AgentLogDestination } from './log-sources';
 import { AgentOs } from './plugins';
 import { agentLogGroup } from './shared-log-groups';
-import { allowLogsToUseKey, sharedLogGroupKey } from '../logs/log-group-key';
+import { allowLogsToUseKey, sharedLogGroupKey } from '../private/log-group-key';
 import { AGENT_EC2_METADATA, PUT_METRIC_DATA, unscopedStatement } from '../private/unscoped-actions';
 import { registerUsage } from '../private/usage-registry';
 import { checkInteger, checkPattern } from '../private/validation';

@@ -1,4 +1,3 @@
-export * from './metric-target';
 export * from './plugins';
 export * from './log-sources';
 export * from './agent-config';

@@ -1,45 +1,20 @@
 import {
-  Annotations, ArnFormat, Duration, Names, Resource, Stack, Token,
+  Annotations, Duration, Names, Stack, Token,
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cw_actions,
-  aws_events as events,
-  aws_events_targets as targets,
-  aws_iam as iam,
   aws_kms as kms,
   aws_lambda as lambda,
   aws_sns as sns,
   aws_sns_subscriptions as subs,
   aws_sqs as sqs,
 } from 'aws-cdk-lib';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
+import { AlertTopicBase, IAlertTopic } from '../core/alert-topic-base';
+import { createMetricAlarm } from '../core/private/alarm-factory';
+import { allowServicesToUseKey } from '../private/key-policies';
+import { allowAlarmsToPublish } from '../private/topic-policies';
 import { checkPattern, invalid } from '../private/validation';
-
-/**
- * A notification plane that alarms and events can reach people through.
- *
- * Implemented by {@link AlertTopic}; obtain one for an existing topic with
- * {@link AlertTopic.fromTopic}.
- */
-export interface IAlertTopic extends IConstruct {
-  /** The SNS topic notifications are published to. */
-  readonly topic: sns.ITopic;
-  /** The topic's ARN. */
-  readonly topicArn: string;
-  /** The KMS key the topic is encrypted with, when known. */
-  readonly encryptionKey?: kms.IKey;
-  /** An alarm action that notifies this topic (ALARM, OK or INSUFFICIENT_DATA). */
-  readonly alarmAction: cloudwatch.IAlarmAction;
-
-  /**
-   * An EventBridge target that publishes to this topic.
-   * @param message the message to send instead of the whole event
-   * @default - the matched event, as JSON
-   */
-  eventTarget(message?: events.RuleTargetInput): events.IRuleTarget;
-
-  /** Allows the grantee to publish to the topic (and to use its key). */
-  grantPublish(grantee: iam.IGrantable): iam.Grant;
-}
 
 /** Where notifications go; every list may be empty and extended later with `addXxx`. */
 export interface AlertTopicSubscriptionOptions {
@@ -98,10 +73,16 @@ export interface AlertTopicProps extends AlertTopicSubscriptionOptions {
    */
   readonly failedDeliveryAlarm?: boolean;
   /**
-   * Where the failed-delivery alarm notifies.
-   * @default - this topic (other subscribers still hear when one endpoint fails)
+   * Where the failed-delivery alarm notifies, as one alarm action (it then notifies only
+   * on ALARM). Takes precedence over `failedDeliveryRouting`.
+   * @default - `failedDeliveryRouting`
    */
   readonly failedDeliveryAlarmAction?: cloudwatch.IAlarmAction;
+  /**
+   * Where the failed-delivery alarm notifies, by severity (it is a WARNING).
+   * @default - this topic, with OK notifications (other subscribers still hear when one endpoint fails)
+   */
+  readonly failedDeliveryRouting?: AlarmRouting;
 }
 
 /** Options for {@link AlertTopic.fromTopic}. */
@@ -138,7 +119,7 @@ const HTTPS_URL = /^https:\/\/[^\s/$.?#][^\s]*$/;
  *   smsNumbers: ['+14155550100'],
  * });
  */
-export class AlertTopic extends Construct implements IAlertTopic {
+export class AlertTopic extends AlertTopicBase {
   /**
    * Uses an existing topic as an alert topic.
    *
@@ -190,15 +171,18 @@ export class AlertTopic extends Construct implements IAlertTopic {
     for (const queue of props.queues ?? []) this.addSqsSubscription(queue);
 
     if (props.failedDeliveryAlarm ?? true) {
-      this.failedDeliveryAlarm = this.metricNumberOfNotificationsFailed().createAlarm(this, 'FailedDeliveryAlarm', {
+      const custom = props.failedDeliveryAlarmAction;
+      this.failedDeliveryAlarm = createMetricAlarm(this, 'FailedDeliveryAlarm', {
+        metric: this.metricNumberOfNotificationsFailed(),
         alarmDescription: `Notifications from ${this.node.path} could not be delivered to at least one subscriber. `
           + 'Check the topic\'s delivery status logs and the subscribers\' endpoints.',
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      this.failedDeliveryAlarm.addAlarmAction(props.failedDeliveryAlarmAction ?? this.alarmAction);
+      }, custom
+        ? { actions: [custom], severity: AlarmSeverity.WARNING }
+        : { routing: props.failedDeliveryRouting ?? AlarmRouting.toTopic(this), severity: AlarmSeverity.WARNING }).alarm;
     }
 
     this.node.addValidation({
@@ -244,14 +228,6 @@ export class AlertTopic extends Construct implements IAlertTopic {
     return this.subscribe(new subs.SqsSubscription(queue));
   }
 
-  public eventTarget(message?: events.RuleTargetInput): events.IRuleTarget {
-    return new AccountScopedTopicTarget(this.snsTopic, message);
-  }
-
-  public grantPublish(grantee: iam.IGrantable): iam.Grant {
-    return this.snsTopic.grantPublish(grantee);
-  }
-
   /** Any metric of the topic (`AWS/SNS`, dimension `TopicName`). */
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.snsTopic.metric(metricName, props);
@@ -280,43 +256,6 @@ export class AlertTopic extends Construct implements IAlertTopic {
 }
 
 /**
- * An EventBridge target that publishes to the topic, admitted by the topic policy only for
- * rules of this account and Region. `targets.SnsTopic` allows `events.amazonaws.com` with no
- * condition, which lets a rule of any account publish (the confused deputy). EventBridge
- * sends `aws:SourceArn` (the rule) and `aws:SourceAccount` with its SNS requests:
- * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
- * Its KMS requests carry neither, so the key policy cannot be scoped the same way; the topic
- * policy is the gate.
- */
-class AccountScopedTopicTarget implements events.IRuleTarget {
-  public constructor(private readonly topic: sns.ITopic, private readonly message?: events.RuleTargetInput) {}
-
-  public bind(_rule: events.IRule, _id?: string): events.RuleTargetConfig {
-    allowRulesToPublish(this.topic);
-    return { arn: this.topic.topicArn, input: this.message, targetResource: this.topic };
-  }
-}
-
-const rulesAllowed = new WeakSet<sns.ITopic>();
-
-/** Lets EventBridge rules of this account and Region publish to the topic (once per topic). */
-function allowRulesToPublish(topic: sns.ITopic): void {
-  if (rulesAllowed.has(topic)) return;
-  const stack = Stack.of(topic);
-  const added = topic.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowEventBridgeRulesToPublish',
-    principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-    actions: ['sns:Publish'],
-    resources: [topic.topicArn],
-    conditions: {
-      StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
-    },
-  }));
-  if (added.statementAdded) rulesAllowed.add(topic);
-}
-
-/**
  * `LambdaSubscription` names its subscription after the topic's construct id and creates it
  * inside the function. Our topic's id is `Resource`, which every `lambda.Function` already
  * has as a child: name the subscription after the topic's unique id instead.
@@ -329,7 +268,7 @@ class UniquelyNamedSubscription implements sns.ITopicSubscription {
   }
 }
 
-class ImportedAlertTopic extends Resource implements IAlertTopic {
+class ImportedAlertTopic extends AlertTopicBase {
   public readonly topic: sns.ITopic;
   public readonly topicArn: string;
   public readonly encryptionKey?: kms.IKey;
@@ -360,63 +299,4 @@ class ImportedAlertTopic extends Resource implements IAlertTopic {
         + 'key whose policy allows cloudwatch.amazonaws.com and events.amazonaws.com kms:Decrypt and kms:GenerateDataKey*.');
     }
   }
-
-  public eventTarget(message?: events.RuleTargetInput): events.IRuleTarget {
-    // A topic we cannot extend keeps CDK's target, which adds nothing it cannot add either.
-    return this.topic instanceof sns.Topic ? new AccountScopedTopicTarget(this.topic, message) : new targets.SnsTopic(this.topic, { message });
-  }
-
-  public grantPublish(grantee: iam.IGrantable): iam.Grant {
-    return this.topic.grantPublish(grantee);
-  }
-}
-
-/**
- * Lets CloudWatch alarms of this account publish to the topic. Returns false when the
- * topic's policy cannot be changed (imported topic).
- *
- * A topic policy replaces SNS's default policy, so CloudWatch needs its own Allow, scoped to
- * alarms of this account (composite alarms have `alarm:` ARNs too). See "Using Amazon SNS
- * notifications" in the CloudWatch user guide:
- * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/US_SetupSNS.html
- */
-function allowAlarmsToPublish(topic: sns.ITopic): boolean {
-  const stack = Stack.of(topic);
-  return topic.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowCloudWatchAlarmsToPublish',
-    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-    actions: ['sns:Publish'],
-    resources: [topic.topicArn],
-    conditions: {
-      StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-    },
-  })).statementAdded;
-}
-
-/**
- * Lets CloudWatch alarms of this account and EventBridge publish to a topic encrypted
- * with the key. Returns false when the key's policy cannot be changed (imported key).
- */
-function allowServicesToUseKey(scope: IConstruct, key: kms.IKey): boolean {
-  const stack = Stack.of(scope);
-  const alarms = key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowCloudWatchAlarmsToPublish',
-    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-    resources: ['*'],
-    conditions: {
-      StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-    },
-  }), true);
-  // EventBridge does not send aws:SourceAccount/aws:SourceArn with its KMS requests:
-  // a condition on them would drop every event silently.
-  const rules = key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowEventBridgeToPublish',
-    principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-    resources: ['*'],
-  }), true);
-  return alarms.statementAdded && rules.statementAdded;
 }

@@ -1,9 +1,9 @@
 import { Annotations, Duration, Lazy, Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AlarmSet, AlarmSetProps } from './alarm-set';
 import { PRESETS, diskId, diskPaths, isBurstable, percent, presetAlarm } from './preset-builder';
 import { AlarmPresetOptions, CpuCreditAlarmOptions, DiskAlarmOptions, PercentAlarmOptions } from './preset-options';
-import { AgentMetricTarget, IAgentMetricSource } from '../agent/metric-target';
+import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
+import { AlarmSet, AlarmSetProps } from '../core/alarm-set';
 import { invalid } from '../private/validation';
 
 /** Properties of {@link AutoScalingGroupAlarms}. */

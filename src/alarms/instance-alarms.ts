@@ -1,12 +1,12 @@
 import { Annotations, Duration, Token, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cw_actions, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AlarmSet, AlarmSetProps } from './alarm-set';
 import { PRESETS, diskId, diskPaths, isBurstable, percent, presetAlarm } from './preset-builder';
 import {
   AlarmPresetOptions, CpuCreditAlarmOptions, DiskAlarmOptions, InstanceStatusCheckAlarmOptions,
   PercentAlarmOptions, SystemStatusCheckAlarmOptions,
 } from './preset-options';
-import { AgentMetricTarget, IAgentMetricSource } from '../agent/metric-target';
+import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
+import { AlarmSet, AlarmSetProps } from '../core/alarm-set';
 import { checkPattern, invalid } from '../private/validation';
 
 /** Properties of {@link InstanceAlarms}. */

@@ -1,8 +1,8 @@
 import { Duration, aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
-import { AlarmSeverity } from './alarm-routing';
-import { AlarmSet } from './alarm-set';
 import { AlarmPresetOptions } from './preset-options';
-import { IAgentMetricSource } from '../agent/metric-target';
+import { IAgentMetricSource } from '../core/agent-metrics';
+import { AlarmSeverity } from '../core/alarm-routing';
+import { AlarmSet } from '../core/alarm-set';
 import { checkRange, invalid } from '../private/validation';
 
 /** The documented defaults of one preset. Not exported from the package. */

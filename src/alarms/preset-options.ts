@@ -1,5 +1,5 @@
 import { Duration, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
-import { AlarmSeverity } from './alarm-routing';
+import { AlarmSeverity } from '../core/alarm-routing';
 
 /**
  * Overrides of one preset alarm. Every field defaults to the preset's documented value

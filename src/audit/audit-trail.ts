@@ -10,15 +10,21 @@ import {
 import { Construct } from 'constructs';
 import { CisBenchmarkAlarms } from './cis-benchmark-alarms';
 import { CisControl } from './cis-controls';
-import { IAlertTopic } from '../alarms/alert-topic';
-import { createLogMetricAlarm } from '../logs/log-alarm-factory';
-import { allowLogsToUseKey } from '../logs/log-group-key';
+import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
+import { IAlertTopic } from '../core/alert-topic-base';
+import { createLogMetricAlarm } from '../core/private/log-alarm';
+import { allowLogsToUseKey } from '../private/log-group-key';
 import { checkInteger, checkPattern, invalid } from '../private/validation';
 
 /** Properties of an {@link AuditTrail}. */
 export interface AuditTrailProps {
-  /** Where the CIS alarms notify. */
+  /** Where the CIS and delivery alarms notify, as a shortcut for `routing: AlarmRouting.toTopic(topic)`. */
   readonly alertTopic: IAlertTopic;
+  /**
+   * Where the CIS and delivery alarms notify, by severity (both are CRITICAL).
+   * @default - every severity to `alertTopic`, with OK notifications
+   */
+  readonly routing?: AlarmRouting;
   /**
    * The trail's name.
    * @default - a name derived from the construct path
@@ -235,9 +241,10 @@ export class AuditTrail extends Construct {
     this.cisAlarms = new CisBenchmarkAlarms(this, 'Cis', {
       logGroup: this.logGroup,
       alertTopic: props.alertTopic,
+      routing: props.routing,
       controls: props.cisControls,
     });
-    this.deliveryAlarm = this.alarmOnNoEvents(props.alertTopic, props.deliveryCheckPeriod ?? Duration.hours(1));
+    this.deliveryAlarm = this.alarmOnNoEvents({ alertTopic: props.alertTopic, routing: props.routing }, props.deliveryCheckPeriod ?? Duration.hours(1));
   }
 
   /**
@@ -245,7 +252,7 @@ export class AuditTrail extends Construct {
    * they all go quiet. A trail with management events always has traffic (CloudTrail's own
    * KMS calls for the log files included), so no event in a whole period means delivery broke.
    */
-  private alarmOnNoEvents(topic: IAlertTopic, period: Duration): cloudwatch.Alarm {
+  private alarmOnNoEvents(target: { alertTopic: IAlertTopic; routing?: AlarmRouting }, period: Duration): cloudwatch.Alarm {
     const metric = new cloudwatch.Metric({
       namespace: 'AWS/Logs',
       metricName: 'IncomingLogEvents',
@@ -256,7 +263,7 @@ export class AuditTrail extends Construct {
       period,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    }, topic, {
+    }, { ...target, severity: AlarmSeverity.CRITICAL, liveness: true }, {
       statistic: 'Sum',
       description: `The audit trail delivered no event to ${this.logGroup.logGroupName} in ${period.toHumanString()}: `
         + 'the CIS alarms see nothing until delivery works again. Check the trail\'s CloudWatch Logs status '

@@ -2,17 +2,22 @@ import { aws_cloudwatch as cloudwatch, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CisControl } from './cis-controls';
 import { CIS_FILTERS } from './cis-filters';
-import { IAlertTopic } from '../alarms/alert-topic';
-import { checkNamespace } from '../logs/json-log-helpers';
-import { createLogMetricAlarm } from '../logs/log-alarm-factory';
-import { checkUnique, invalid } from '../private/validation';
+import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
+import { IAlertTopic } from '../core/alert-topic-base';
+import { createLogMetricAlarm } from '../core/private/log-alarm';
+import { checkNamespace, checkUnique, invalid } from '../private/validation';
 
 /** Properties of {@link CisBenchmarkAlarms}. */
 export interface CisBenchmarkAlarmsProps {
   /** The CloudWatch Logs group a CloudTrail trail delivers to. */
   readonly logGroup: logs.ILogGroup;
-  /** Where the alarms notify. */
+  /** Where the alarms notify, as a shortcut for `routing: AlarmRouting.toTopic(topic)`. */
   readonly alertTopic: IAlertTopic;
+  /**
+   * Where the alarms notify, by severity (they are CRITICAL: each is a security event).
+   * @default - every severity to `alertTopic`, with OK notifications
+   */
+  readonly routing?: AlarmRouting;
   /**
    * The controls to monitor.
    * @default - every control of CisControl
@@ -66,7 +71,7 @@ export class CisBenchmarkAlarms extends Construct {
       });
       this.metricFilters.push(filter);
       const metric = new cloudwatch.Metric({ namespace: this.metricNamespace, metricName: spec.metricName });
-      const alarm = createLogMetricAlarm(filter, 'Alarm', metric, { threshold: 1 }, props.alertTopic, {
+      const alarm = createLogMetricAlarm(filter, 'Alarm', metric, { threshold: 1 }, { alertTopic: props.alertTopic, routing: props.routing, severity: AlarmSeverity.CRITICAL }, {
         statistic: 'Sum',
         description: `${spec.description}. Check the CloudTrail events in ${props.logGroup.logGroupName} from the last 5 minutes.`,
       });

@@ -12,8 +12,8 @@ import {
 import { Construct, IConstruct } from 'constructs';
 import { LIVENESS_ALARM_TAG, SILENCED_TAG, networkBytesForWindow } from './idle-decision.pure';
 import { IdleShutdownFunction } from './idle-shutdown-function';
-import { IAlertTopic } from '../alarms/alert-topic';
-import { sharedLogGroupKey } from '../logs/log-group-key';
+import { IAlertTopic } from '../core/alert-topic-base';
+import { sharedLogGroupKey } from '../private/log-group-key';
 import { IDLE_SHUTDOWN_READS, READ_METRIC_DATA, unscopedStatement } from '../private/unscoped-actions';
 import { registerUsage } from '../private/usage-registry';
 import { checkInteger, checkPattern, checkRange, invalid } from '../private/validation';

@@ -1,2 +1,1 @@
-export * from './fleet-overview';
 export * from './service-dashboard';

@@ -7,7 +7,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DASHBOARD_LIMITS, DashboardBudget, DeferredWidget, chunk } from './limits';
-import { AgentMetricTarget, IAgentMetricSource } from '../agent/metric-target';
+import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
 import { checkPattern, invalid } from '../private/validation';
 
 /** Properties of a {@link ServiceDashboard}. Give it a group or instances, not both. */

@@ -6,8 +6,10 @@ import {
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { allowLogsToUseKey, sharedLogGroupKey } from './log-group-key';
-import { IAlertTopic } from '../alarms/alert-topic';
+import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
+import { IAlertTopic } from '../core/alert-topic-base';
+import { createLogMetricAlarm } from '../core/private/log-alarm';
+import { allowLogsToUseKey, sharedLogGroupKey } from '../private/log-group-key';
 import { ManagedPolicyGrants } from '../private/managed-grants';
 import { checkInteger, checkPattern, invalid } from '../private/validation';
 
@@ -40,8 +42,22 @@ export interface AppLogGroupProps {
 
 /** Options of {@link AppLogGroup.addNoLogsAlarm}. */
 export interface NoLogsAlarmOptions {
-  /** Where the alarm notifies. */
-  readonly alertTopic: IAlertTopic;
+  /**
+   * Where the alarm notifies, as a shortcut for `routing: AlarmRouting.toTopic(topic)`.
+   * This or `routing` is required.
+   * @default - routing decides
+   */
+  readonly alertTopic?: IAlertTopic;
+  /**
+   * Where the alarm notifies, by severity.
+   * @default - every severity to `alertTopic`, with OK notifications
+   */
+  readonly routing?: AlarmRouting;
+  /**
+   * How urgent a silent application is.
+   * @default AlarmSeverity.CRITICAL
+   */
+  readonly severity?: AlarmSeverity;
   /**
    * How long the group may stay silent before the alarm fires; a multiple of 5 minutes.
    * @default Duration.minutes(15)
@@ -132,18 +148,19 @@ export class AppLogGroup extends Construct {
     const silence = options.silence ?? Duration.minutes(15);
     const minutes = silence.toMinutes({ integral: false });
     checkInteger(this, 'silence (in 5-minute steps)', minutes / 5, 1, 288);
-    const alarm = this.metricIncomingLogEvents().createAlarm(this, id, {
+    return createLogMetricAlarm(this, id, this.metricIncomingLogEvents(), {
       threshold: 1,
+      period: Duration.minutes(5),
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: minutes / 5,
       datapointsToAlarm: minutes / 5,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      alarmDescription: options.alarmDescription
-        ?? `No log event reached ${this.node.path} for ${minutes} minutes: the application may have stopped, `
+      alarmDescription: options.alarmDescription,
+    }, { alertTopic: options.alertTopic, routing: options.routing, severity: options.severity ?? AlarmSeverity.CRITICAL, liveness: true }, {
+      statistic: 'Sum',
+      description: `No log event reached ${this.node.path} for ${minutes} minutes: the application may have stopped, `
         + 'or its log shipping (CloudWatch agent) is broken.',
     });
-    alarm.addAlarmAction(options.alertTopic.alarmAction);
-    return alarm;
   }
 
   private logsMetric(metricName: string, options?: cloudwatch.MetricOptions): cloudwatch.Metric {

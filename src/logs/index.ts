@@ -2,6 +2,5 @@ export * from './app-log-group';
 export * from './json-log-fields';
 export * from './json-log-format';
 export * from './json-log-metrics';
-export * from './log-metric-alarm';
 export * from './log-queries';
 export * from './telemetry-access';

@@ -72,8 +72,3 @@ export function quote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-/** Fails unless the name is a custom metric namespace CloudWatch accepts. */
-export function checkNamespace(scope: IConstruct, namespace: string | undefined, prop = 'namespace'): void {
-  checkPattern(scope, prop, namespace, /^(?!AWS\/)[^:*$]{1,255}$/,
-    '1-255 characters without : * or $, not starting with AWS/ (reserved for AWS services)');
-}

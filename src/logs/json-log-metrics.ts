@@ -2,11 +2,12 @@ import { Annotations, Duration, aws_cloudwatch as cloudwatch, aws_logs as logs }
 import { Construct } from 'constructs';
 import { JsonLogFields } from './json-log-fields';
 import { JsonLogFormat } from './json-log-format';
-import { ResolvedJsonLogFields, checkJsonField, checkNamespace, levelSpellings, quote, resolveJsonLogFields } from './json-log-helpers';
-import { createLogMetricAlarm } from './log-alarm-factory';
-import { LogMetricAlarmOptions } from './log-metric-alarm';
-import { IAlertTopic } from '../alarms/alert-topic';
-import { checkPattern, checkUnique, invalid } from '../private/validation';
+import { ResolvedJsonLogFields, checkJsonField, levelSpellings, quote, resolveJsonLogFields } from './json-log-helpers';
+import { AlarmRouting } from '../core/alarm-routing';
+import { IAlertTopic } from '../core/alert-topic-base';
+import { LogMetricAlarmOptions } from '../core/log-metric-alarm';
+import { createLogMetricAlarm } from '../core/private/log-alarm';
+import { checkNamespace, checkPattern, checkUnique, invalid } from '../private/validation';
 
 /** HTTP status classes. */
 export enum HttpStatusClass {
@@ -90,10 +91,16 @@ export interface JsonLogMetricsProps {
   /** The CloudWatch namespace the metrics are published in (for example `Orders/Api`). */
   readonly namespace: string;
   /**
-   * Where alarms notify. Required as soon as one metric asks for an alarm.
+   * Where alarms notify, as a shortcut for \`routing: AlarmRouting.toTopic(topic)\`. One of
+   * the two is required as soon as one metric asks for an alarm.
    * @default - no alarms can be added
    */
   readonly alertTopic?: IAlertTopic;
+  /**
+   * Where alarms notify, by severity. Takes precedence over \`alertTopic\`.
+   * @default - every severity to \`alertTopic\`, with OK notifications
+   */
+  readonly routing?: AlarmRouting;
   /**
    * The logger that writes the lines (python-json-logger, structlog ...): where it keeps
    * the level and the message.
@@ -148,10 +155,16 @@ export interface JsonLogMetricProps extends JsonLogMetricBaseOptions {
    */
   readonly description?: string;
   /**
-   * Where the alarm notifies. Required with `alarm`.
+   * Where the alarm notifies, as a shortcut for \`routing: AlarmRouting.toTopic(topic)\`.
+   * This or \`routing\` is required with \`alarm\`.
    * @default - no alarm can be created
    */
   readonly alertTopic?: IAlertTopic;
+  /**
+   * Where alarms notify, by severity. Takes precedence over \`alertTopic\`.
+   * @default - every severity to \`alertTopic\`, with OK notifications
+   */
+  readonly routing?: AlarmRouting;
 }
 
 /** A metric published by a metric filter on JSON logs, with its optional alarm. */
@@ -210,7 +223,7 @@ export class JsonLogMetric extends Construct {
       // A filter with dimensions publishes no undimensioned series: the alarm watches a
       // second filter of the same pattern without them (one more custom metric).
       if (names.length > 0) filter('Total', false);
-      this.alarm = createLogMetricAlarm(this, 'Alarm', this.metric(), props.alarm, props.alertTopic, {
+      this.alarm = createLogMetricAlarm(this, 'Alarm', this.metric(), props.alarm, { alertTopic: props.alertTopic, routing: props.routing }, {
         statistic: this.statistic,
         description: `${props.description ?? `Log events matching ${this.filterPattern}`} `
           + `(metric filter on ${props.logGroup.logGroupName}, metric ${this.namespace}/${this.metricName}).`,
@@ -263,6 +276,7 @@ export class JsonLogMetrics extends Construct {
   public readonly namespace: string;
   /** Where alarms notify. */
   public readonly alertTopic?: IAlertTopic;
+  private readonly routing?: AlarmRouting;
   /** The field names in use. */
   private readonly fields: ResolvedJsonLogFields;
   private readonly added: JsonLogMetric[] = [];
@@ -273,6 +287,7 @@ export class JsonLogMetrics extends Construct {
     this.logGroup = props.logGroup;
     this.namespace = props.namespace;
     this.alertTopic = props.alertTopic;
+    this.routing = props.routing;
     this.fields = resolveJsonLogFields(this, props.format, props.fields);
     this.node.addValidation({
       validate: () => {
@@ -346,7 +361,7 @@ export class JsonLogMetrics extends Construct {
     });
   }
 
-  private add(id: string, options: JsonLogMetricOptions, spec: Omit<JsonLogMetricProps, 'logGroup' | 'namespace' | 'alertTopic' | 'metricName'> & { defaultName: string }): JsonLogMetric {
+  private add(id: string, options: JsonLogMetricOptions, spec: Omit<JsonLogMetricProps, 'logGroup' | 'namespace' | 'alertTopic' | 'routing' | 'metricName'> & { defaultName: string }): JsonLogMetric {
     const { defaultName, ...rest } = spec;
     const metric = new JsonLogMetric(this, id, {
       ...rest,
@@ -355,6 +370,7 @@ export class JsonLogMetrics extends Construct {
       logGroup: this.logGroup,
       namespace: this.namespace,
       alertTopic: this.alertTopic,
+      routing: this.routing,
     });
     if (metric.dimensionNames.length > 0) {
       Annotations.of(metric).addInfo(`Each distinct value of ${Object.values(options.dimensions ?? {}).join(', ')} is a custom metric billed monthly.`);

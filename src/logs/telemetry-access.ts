@@ -1,9 +1,8 @@
 import { Stack, aws_cloudwatch as cloudwatch, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { checkNamespace } from './json-log-helpers';
 import { GrantStatement, ManagedPolicyGrants } from '../private/managed-grants';
 import { PUT_METRIC_DATA, READ_METRIC_DATA, READ_QUERY_RESULTS } from '../private/unscoped-actions';
-import { invalid } from '../private/validation';
+import { checkNamespace, invalid } from '../private/validation';
 
 /** Properties of {@link TelemetryAccess}. */
 export interface TelemetryAccessProps {

@@ -77,3 +77,9 @@ export function show(value: unknown): string {
     return String(value);
   }
 }
+
+/** Fails unless the name is a custom metric namespace CloudWatch accepts. */
+export function checkNamespace(scope: IConstruct, namespace: string | undefined, prop = 'namespace'): void {
+  checkPattern(scope, prop, namespace, /^(?!AWS\/)[^:*$]{1,255}$/,
+    '1-255 characters without : * or $, not starting with AWS/ (reserved for AWS services)');
+}

@@ -5,7 +5,7 @@ import {
   aws_elasticloadbalancingv2 as elbv2,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AgentMetricTarget, IAgentMetricSource } from '../agent/metric-target';
+import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
 import { invalid } from '../private/validation';
 
 /**

@@ -7,7 +7,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ServiceEgress } from './egress';
-import { IAlertTopic } from '../alarms/alert-topic';
+import { IAlertTopic } from '../core/alert-topic-base';
 import { checkInteger, invalid } from '../private/validation';
 
 /** What every new compute choice (group or instance) lets you set; everything has a secure default. */

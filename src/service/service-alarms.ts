@@ -1,16 +1,16 @@
 import { aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { BuiltCompute } from './compute';
-import { IAgentMetricSource } from '../agent/metric-target';
-import { AlarmRouting } from '../alarms/alarm-routing';
-import { AlarmSet } from '../alarms/alarm-set';
-import { IAlertTopic } from '../alarms/alert-topic';
 import { AutoScalingGroupAlarms } from '../alarms/auto-scaling-group-alarms';
 import { InstanceAlarms } from '../alarms/instance-alarms';
 import {
   AlarmPresetOptions, CpuCreditAlarmOptions, DiskAlarmOptions, InstanceStatusCheckAlarmOptions,
   PercentAlarmOptions, SystemStatusCheckAlarmOptions,
 } from '../alarms/preset-options';
+import { IAgentMetricSource } from '../core/agent-metrics';
+import { AlarmRouting } from '../core/alarm-routing';
+import { AlarmSet } from '../core/alarm-set';
+import { IAlertTopic } from '../core/alert-topic-base';
 
 /**
  * The alarm presets of a {@link MonitoredService}. Every preset is on by default with the

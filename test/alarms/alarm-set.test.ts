@@ -144,7 +144,7 @@ describe('AlarmSet', () => {
     const { set } = build();
     expect(() => set.addMetricsInsightsAlarm('Slow', {
       query: MetricsInsightsQuery.custom('SELECT MAX(CPUUtilization) FROM "AWS/EC2"'), threshold: 1, period: Duration.hours(1), evaluationPeriods: 4,
-    })).toThrow(/Fleet\/Slow: evaluation window \(period x evaluationPeriods\) must be at most 3 hours for a Metrics Insights alarm.*got '14400 seconds'/);
+    })).toThrow(/Fleet: Slow: evaluation window \(period x evaluationPeriods\) must be at most 3 hours for a Metrics Insights alarm.*got '14400 seconds'/);
   });
 
   test('fails on a non-positive anomaly band', () => {

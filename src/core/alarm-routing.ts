@@ -1,5 +1,5 @@
 import { aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
-import { IAlertTopic } from './alert-topic';
+import { IAlertTopic } from './alert-topic-base';
 
 /** How urgent an alarm is; each severity is routed to its own topics. */
 export enum AlarmSeverity {

@@ -1,6 +1,6 @@
 import { NestedStack, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { watchStackBudget } from './stack-budget';
+import { watchStackBudget } from '../private/stack-budget';
 import { checkInteger } from '../private/validation';
 
 /** Properties of {@link ServiceStacks}. */

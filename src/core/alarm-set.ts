@@ -1,8 +1,8 @@
-import { Duration, Tags, Validations, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
+import { Duration, Tags, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AlarmRouting, AlarmSeverity } from './alarm-routing';
 import { MetricsInsightsQuery } from './metrics-insights-query';
-import { validateAlarm } from '../private/alarm-validation';
+import { AlarmDelivery, CreatedAlarm, createAnomalyAlarm, createCompositeAlarm, createMetricAlarm } from './private/alarm-factory';
 import { checkInteger, checkPattern, invalid } from '../private/validation';
 
 /** Properties shared by every set of alarms. */
@@ -246,15 +246,14 @@ export class AlarmSet extends Construct {
 
   /** Adds an alarm on any metric, routed, validated and named like the presets. */
   public addAlarm(id: string, metric: cloudwatch.IMetric, options: CustomAlarmOptions): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(this, id, {
+    return this.register(id, options, delivery => createMetricAlarm(this, id, {
       metric,
       threshold: options.threshold,
       comparisonOperator: options.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       ...this.evaluation(id, options),
       alarmDescription: this.describe(options, () => defaultDescription(metric, options)),
       alarmName: this.alarmName(id, options.alarmName),
-    });
-    return this.register(id, alarm, options);
+    }, delivery));
   }
 
   /**
@@ -268,7 +267,7 @@ export class AlarmSet extends Construct {
       invalid(this, 'bandWidth', 'a positive number of standard deviations', bandWidth);
     }
     const direction = options.direction ?? AnomalyDirection.OUTSIDE;
-    const alarm = new cloudwatch.AnomalyDetectionAlarm(this, id, {
+    return this.register(id, options, delivery => createAnomalyAlarm(this, id, {
       metric,
       stdDevs: bandWidth,
       comparisonOperator: ANOMALY_OPERATORS[direction],
@@ -277,8 +276,7 @@ export class AlarmSet extends Construct {
         `${label(metric)} is ${DIRECTION_TEXT[direction]} its expected band (${bandWidth} standard deviations). `
         + 'Check what changed: a deployment, traffic, a dependency.'),
       alarmName: this.alarmName(id, options.alarmName),
-    });
-    return this.register(id, alarm, options);
+    }, delivery));
   }
 
   /**
@@ -293,7 +291,11 @@ export class AlarmSet extends Construct {
       usingMetrics: {},
       label: id,
     });
-    const alarm = new cloudwatch.Alarm(this, id, {
+    const window = period.toSeconds() * (options.evaluationPeriods ?? 3);
+    if (window > 3 * 3600) {
+      invalid(this, `${id}: evaluation window (period x evaluationPeriods)`, 'at most 3 hours for a Metrics Insights alarm (the query sees the last 3 hours)', `${window} seconds`);
+    }
+    return this.register(id, options, delivery => createMetricAlarm(this, id, {
       metric,
       threshold: options.threshold,
       comparisonOperator: options.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -302,12 +304,7 @@ export class AlarmSet extends Construct {
         `The fleet query ${options.query.sql} is ${OPERATOR_TEXT[options.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD]} ${options.threshold}. `
         + 'Run the query in CloudWatch Metrics Insights, grouped by instance, to see which members breach.'),
       alarmName: this.alarmName(id, options.alarmName),
-    });
-    const window = period.toSeconds() * (options.evaluationPeriods ?? 3);
-    if (window > 3 * 3600) {
-      invalid(alarm, 'evaluation window (period x evaluationPeriods)', 'at most 3 hours for a Metrics Insights alarm (the query sees the last 3 hours)', `${window} seconds`);
-    }
-    return this.register(id, alarm, options);
+    }, delivery));
   }
 
   /**
@@ -315,7 +312,7 @@ export class AlarmSet extends Construct {
    * silenced while an actions suppressor is in ALARM. $0.50 a month each.
    */
   public addCompositeAlarm(id: string, options: CompositeAlarmOptions): cloudwatch.CompositeAlarm {
-    const composite = new cloudwatch.CompositeAlarm(this, id, {
+    const composite = createCompositeAlarm(this, id, {
       alarmRule: options.rule,
       alarmDescription: this.describe(options, () =>
         'A combination of alarms is in ALARM. Open the alarm in the CloudWatch console to see which members breach.'),
@@ -323,9 +320,7 @@ export class AlarmSet extends Construct {
       actionsSuppressor: options.actionsSuppressor,
       actionsSuppressorWaitPeriod: options.actionsSuppressor ? options.actionsSuppressorWaitPeriod ?? Duration.minutes(1) : undefined,
       actionsSuppressorExtensionPeriod: options.actionsSuppressor ? options.actionsSuppressorExtensionPeriod ?? Duration.minutes(1) : undefined,
-    });
-    this.routing.applyTo(composite, options.severity ?? AlarmSeverity.CRITICAL);
-    validateAlarm(composite);
+    }, { routing: this.routing, severity: options.severity ?? AlarmSeverity.CRITICAL });
     this.created.push(composite);
     return composite;
   }
@@ -353,44 +348,24 @@ export class AlarmSet extends Construct {
     return this.props.alarmNamePrefix !== undefined ? `${this.props.alarmNamePrefix}-${id}` : undefined;
   }
 
-  private register(id: string, alarm: cloudwatch.Alarm, options: AlarmDefinitionOptions): cloudwatch.Alarm {
-    const severity = options.severity ?? AlarmSeverity.WARNING;
-    for (const action of options.actions ?? []) {
-      alarm.addAlarmAction(action);
-    }
+  private register(id: string, options: AlarmDefinitionOptions,
+    create: (delivery: AlarmDelivery) => CreatedAlarm<cloudwatch.Alarm>): cloudwatch.Alarm {
+    const { alarm, notifier } = create({
+      routing: this.routing,
+      severity: options.severity ?? AlarmSeverity.WARNING,
+      liveness: options.liveness,
+      actions: options.actions,
+      suppressor: this.props.livenessSuppressor,
+      suppressorWaitPeriod: this.props.livenessSuppressorWaitPeriod,
+      suppressorExtensionPeriod: this.props.livenessSuppressorExtensionPeriod,
+      notifierName: this.alarmName(`${id}Notifier`, options.alarmName !== undefined ? `${options.alarmName}-notify` : undefined),
+    });
     this.created.push(alarm);
-    if (options.liveness) {
-      this.liveness.push(alarm);
-    }
-    if (options.liveness && this.props.livenessSuppressor) {
-      const notifier = new cloudwatch.CompositeAlarm(this, `${id}Notifier`, {
-        alarmRule: cloudwatch.AlarmRule.fromAlarm(alarm, cloudwatch.AlarmState.ALARM),
-        alarmDescription: `${alarm.node.path} is in ALARM (notifications are suppressed during planned downtime). `
-          + 'See that alarm for what happened and what to do.',
-        compositeAlarmName: this.alarmName(`${id}Notifier`, options.alarmName !== undefined ? `${options.alarmName}-notify` : undefined),
-        actionsSuppressor: this.props.livenessSuppressor,
-        actionsSuppressorWaitPeriod: this.props.livenessSuppressorWaitPeriod ?? Duration.minutes(5),
-        actionsSuppressorExtensionPeriod: this.props.livenessSuppressorExtensionPeriod ?? Duration.minutes(10),
-      });
-      this.routing.applyTo(notifier, severity);
-      validateAlarm(notifier);
+    if (options.liveness) this.liveness.push(alarm);
+    if (notifier) {
       this.created.push(notifier);
       this.liveness.push(notifier);
-      if ((options.actions ?? []).length === 0) {
-        // CloudWatch cannot suppress a metric alarm's own actions, only a composite's: the
-        // notifications must live on the composite for planned downtime to stay silent.
-        for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
-          Validations.of(alarm.node.defaultChild!).acknowledge({
-            id: `${pack}-CloudWatchAlarmAction`,
-            reason: `Notifies through the composite alarm ${notifier.node.path}, whose actions the planned-downtime suppressor can silence; `
-              + 'CloudWatch cannot suppress a metric alarm\'s own actions.',
-          });
-        }
-      }
-    } else {
-      this.routing.applyTo(alarm, severity);
     }
-    validateAlarm(alarm);
     return alarm;
   }
 }

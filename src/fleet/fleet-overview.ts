@@ -3,8 +3,8 @@ import {
   aws_cloudwatch as cloudwatch,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { DASHBOARD_LIMITS, DashboardBudget, DeferredWidget, chunk } from './limits';
-import { AgentMetricTarget } from '../agent/metric-target';
+import { AgentMetricTarget } from '../core/agent-metrics';
+import { DASHBOARD_LIMITS, DashboardBudget, DeferredWidget, chunk } from '../dashboards/limits';
 import { checkInteger, checkPattern, checkUnique } from '../private/validation';
 import type { IMonitoredService } from '../service/monitored-service';
 

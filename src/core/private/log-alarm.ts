@@ -1,16 +1,31 @@
 import { Duration, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { LogMetricAlarmOptions } from './log-metric-alarm';
-import { IAlertTopic } from '../alarms/alert-topic';
-import { checkInteger, invalid, isUnresolved } from '../private/validation';
+import { AlarmDelivery, createMetricAlarm } from './alarm-factory';
+import { checkInteger, invalid, isUnresolved } from '../../private/validation';
+import { AlarmRouting, AlarmSeverity } from '../alarm-routing';
+import { IAlertTopic } from '../alert-topic-base';
+import { LogMetricAlarmOptions } from '../log-metric-alarm';
+
+/** Where a log-derived alarm notifies: a routing, or a topic as a shortcut for `AlarmRouting.toTopic`. */
+export interface LogAlarmTarget {
+  readonly routing?: AlarmRouting;
+  readonly alertTopic?: IAlertTopic;
+  readonly severity?: AlarmSeverity;
+  readonly liveness?: boolean;
+}
+
+/** The routing of a target, or undefined when it names none. */
+export function routingOf(target: LogAlarmTarget): AlarmRouting | undefined {
+  return target.routing ?? (target.alertTopic ? AlarmRouting.toTopic(target.alertTopic) : undefined);
+}
 
 /**
- * The one place alarms on log-derived metrics are created (so they can move to the alarm
- * presets API without touching the constructs that ask for them). Validates the window
- * against CloudWatch's limits and routes ALARM to the topic.
+ * Alarms on log-derived metrics: validates the window against CloudWatch's limits and
+ * creates the alarm through the library's one alarm factory (routing, OK notifications,
+ * validation).
  */
 export function createLogMetricAlarm(scope: Construct, id: string, metric: cloudwatch.Metric, options: LogMetricAlarmOptions,
-  topic: IAlertTopic | undefined, defaults: { statistic: string; description: string }): cloudwatch.Alarm {
+  target: LogAlarmTarget, defaults: { statistic: string; description: string }): cloudwatch.Alarm {
   const period = options.period ?? Duration.minutes(5);
   checkPeriod(scope, period);
   const evaluationPeriods = options.evaluationPeriods ?? 1;
@@ -26,10 +41,13 @@ export function createLogMetricAlarm(scope: Construct, id: string, metric: cloud
       `at most ${Math.floor(maxWindow / seconds)} for a ${seconds} s period (period x evaluationPeriods may not exceed ${maxWindow / 86_400} day(s))`,
       evaluationPeriods);
   }
-  if (!topic) {
-    invalid(scope, 'alertTopic', 'set when an alarm is requested (every alarm needs someone to tell)', undefined);
+  const routing = routingOf(target);
+  if (!routing) {
+    invalid(scope, 'alertTopic', 'set (or routing) when an alarm is requested (every alarm needs someone to tell)', undefined);
   }
-  const alarm = metric.with({ period, statistic: options.statistic ?? defaults.statistic }).createAlarm(scope, id, {
+  const delivery: AlarmDelivery = { routing, severity: target.severity ?? AlarmSeverity.WARNING, liveness: target.liveness };
+  return createMetricAlarm(scope, id, {
+    metric: metric.with({ period, statistic: options.statistic ?? defaults.statistic }),
     threshold: options.threshold,
     comparisonOperator: options.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods,
@@ -37,9 +55,7 @@ export function createLogMetricAlarm(scope: Construct, id: string, metric: cloud
     treatMissingData: options.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
     alarmDescription: options.alarmDescription ?? defaults.description,
     alarmName: options.alarmName,
-  });
-  alarm.addAlarmAction(topic.alarmAction);
-  return alarm;
+  }, delivery).alarm;
 }
 
 /** Fails unless the period is 10, 20, 30 seconds or a multiple of 60 seconds. */

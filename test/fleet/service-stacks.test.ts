@@ -1,7 +1,7 @@
 import { App, CfnResource, NestedStack, Stack, aws_ssm as ssm } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { ServiceStacks } from '../../src';
-import { watchStackBudget } from '../../src/scale/stack-budget';
+import { watchStackBudget } from '../../src/private/stack-budget';
 import { newStack } from '../helpers';
 
 function addResources(stack: Stack, count: number, valueBytes = 10): void {

@@ -1,1 +1,2 @@
 export * from './service-stacks';
+export * from './fleet-overview';

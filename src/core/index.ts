@@ -1,0 +1,6 @@
+export * from './alert-topic-base';
+export * from './alarm-routing';
+export * from './alarm-set';
+export * from './metrics-insights-query';
+export * from './agent-metrics';
+export * from './log-metric-alarm';
