@@ -8,3 +8,4 @@ export * from './service';
 export * from './logs';
 export * from './events';
 export * from './audit';
+export * from './report';
