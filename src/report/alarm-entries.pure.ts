@@ -70,7 +70,9 @@ export function readAlarms(input: StackInput, topics: TopicEntry[]): AlarmEntry[
   const metric = metricAlarms.map(([id, r]): AlarmEntry => {
     const p = r.Properties ?? {};
     const liveness = live.has(id) || p.TreatMissingData === 'breaching';
-    const { kind, watches, period } = describeMetric(p);
+    const { kind, watches: raw, period } = describeMetric(p);
+    // Dimension values that refer to resources of the stack read as their construct paths.
+    const watches = raw.replace(/<([A-Za-z0-9]+)(?:\.[A-Za-z0-9]+)?>/g, (m, ref: string) => (input.paths[ref] ? `<${input.paths[ref]}>` : m));
     const n = Number(p.EvaluationPeriods);
     const m = p.DatapointsToAlarm !== undefined ? Number(p.DatapointsToAlarm) : n;
     return {

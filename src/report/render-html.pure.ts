@@ -52,8 +52,8 @@ function alarmRow(a: AlarmEntry): string[] {
 
 function stackSection(s: StackReport): string {
   const parts = [`<h2>Stack ${esc(s.stackName)}</h2>`, `<h3>Alarms (${s.alarms.length})</h3>`,
-    htmlTable(['Alarm', 'Severity', 'Watches', 'Condition', 'Evaluation', 'Missing data', 'ALARM', 'OK', 'INSUFFICIENT_DATA', 'Planned downtime', 'Runbook'],
-      s.alarms.map(alarmRow), 'alarms')];
+    `<div class="wide">${htmlTable(['Alarm', 'Severity', 'Watches', 'Condition', 'Evaluation', 'Missing data', 'ALARM', 'OK',
+      'INSUFFICIENT_DATA', 'Planned downtime', 'Runbook'], s.alarms.map(alarmRow), 'alarms')}</div>`];
   if (s.topics.length) parts.push('<h3>Alert topics</h3>', htmlTable(['Topic', 'Subscribers'], s.topics.map(t => [named(t.name, t.path), list(t.subscribers)])));
   if (s.logGroups.length) {
     parts.push('<h3>Log groups</h3>', htmlTable(['Log group', 'Retention', 'Encryption', 'Removal policy'],
@@ -87,7 +87,7 @@ table{border-collapse:collapse;margin:8px 0 16px;width:100%}th,td{border:1px sol
 th{background:#f9fafb;cursor:pointer;user-select:none;position:sticky;top:0}th.asc::after{content:" ▲"}th.desc::after{content:" ▼"}
 code{font-size:12px;color:#374151}.none{color:#9ca3af}.warn{color:#b91c1c;font-weight:600}
 .sev{border-radius:4px;padding:1px 6px;font-weight:600;font-size:12px}.sev-critical{background:#fecaca}.sev-warning{background:#fde68a}.sev-info{background:#bfdbfe}.sev-none{background:#e5e7eb}
-.dash-wrap{overflow-x:auto}svg.dash text{pointer-events:none}pre{background:#f9fafb;padding:8px;overflow-x:auto}`;
+.dash-wrap,.wide{overflow-x:auto}table.alarms{font-size:12px}table.alarms td:first-child{word-break:break-word;min-width:220px}svg.dash text{pointer-events:none}pre{background:#f9fafb;padding:8px;overflow-x:auto}`;
 
 // Reports script errors into the page, so a headless browser's --dump-dom shows them.
 const ERROR_HOOK = 'window.onerror=function(m){document.documentElement.setAttribute(\'data-report-error\',String(m));};';

@@ -16,6 +16,7 @@ beforeAll(() => {
   markdown = fs.readFileSync(path.join(example.outdir, 'monitoring-report.md'), 'utf-8');
   html = fs.readFileSync(path.join(example.outdir, 'monitoring-report.html'), 'utf-8');
 });
+afterAll(() => fs.rmSync(example.outdir, { recursive: true, force: true }));
 
 describe('MonitoringReport', () => {
   test('writes Markdown, HTML and JSON next to the templates at synthesis', () => {
