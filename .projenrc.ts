@@ -16,6 +16,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
+  // Compares the monitoring reports of two synths (MonitoringReport), for pull requests.
+  bin: { 'cdk-watchkeeper-report': 'bin/cdk-watchkeeper-report' },
   jsiiVersion: '~6.0.0',
   stability: 'experimental',
 

@@ -7,7 +7,7 @@ import { addExampleAlarms } from './alarms';
 import { addExampleIdleShutdown, addExampleOfficeHours } from './cost';
 import { addExampleLogs } from './logs';
 import { addExampleServices } from './service';
-import { AlertTopic, CostReport } from '../src';
+import { AlertTopic, CostReport, MonitoringReport } from '../src';
 
 /** A web API and a batch worker, watched. */
 export class ExampleServiceStack extends Stack {
@@ -32,6 +32,8 @@ export class ExampleServiceStack extends Stack {
 
 const app = new App();
 new ExampleServiceStack(app, 'WatchkeeperExample');
+// monitoring-report.md and .html in cdk.out: every alarm, log group, schedule and dollar.
+MonitoringReport.of(app);
 Validations.of(app).addPlugins(
   new AwsSolutionsChecks(app),
   new NIST80053R5Checks(app),

@@ -9,5 +9,6 @@ export * from './audit';
 export * from './cost';
 export * from './scaling';
 export * from './dashboards';
+export * from './report';
 export * from './service';
 export * from './fleet';

@@ -232,6 +232,8 @@ class ExampleServiceStack(Stack):
 
 app = cdk.App()
 ExampleServiceStack(app, "WatchkeeperExample")
+# monitoring-report.md and .html in cdk.out: every alarm, log group, schedule and dollar.
+wk.MonitoringReport.of(app)
 Validations.of(app).add_plugins(
     AwsSolutionsChecks(app),
     NIST80053R5Checks(app),

@@ -1,5 +1,6 @@
 import { aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { IAlertTopic } from './alert-topic-base';
+import { recordSeverity } from '../private/alarm-metadata';
 
 /** How urgent an alarm is; each severity is routed to its own topics. */
 export enum AlarmSeverity {
@@ -84,6 +85,7 @@ export class AlarmRouting {
    * INSUFFICIENT_DATA as configured.
    */
   public applyTo(alarm: cloudwatch.AlarmBase, severity: AlarmSeverity): void {
+    recordSeverity(alarm, severity);
     for (const topic of this.routes[severity]) {
       alarm.addAlarmAction(topic.alarmAction);
       if (this.notifyOnOk) alarm.addOkAction(topic.alarmAction);

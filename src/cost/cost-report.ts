@@ -135,6 +135,15 @@ export class CostReport extends Construct {
     return this.estimate().totalMonthlyUsd;
   }
 
+  /**
+   * The estimate with the title it is reported under, for other reports of the app.
+   * @internal
+   */
+  public _report(): { title: string; estimate: CostEstimate; table: string } {
+    const estimate = this.estimate();
+    return { title: this.title, estimate, table: formatCostTable(estimate, this.title) };
+  }
+
   private get title(): string {
     return this.props.title ?? (this.node.scope?.node.path || 'App');
   }

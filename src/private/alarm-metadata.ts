@@ -1,0 +1,21 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * Construct metadata type under which the alarm pipeline records an alarm's severity on
+ * the alarm's L1 resource, so reports can read what the routing decided instead of
+ * keeping a second copy of the settings.
+ */
+export const SEVERITY_METADATA = 'cdk-watchkeeper:severity';
+
+/** Records the severity the routing applied to an alarm (on its CloudFormation resource). */
+export function recordSeverity(alarm: IConstruct, severity: string): void {
+  const target = alarm.node.defaultChild ?? alarm;
+  if (target.node.metadata.some(m => m.type === SEVERITY_METADATA)) return;
+  target.node.addMetadata(SEVERITY_METADATA, severity);
+}
+
+/** The severity recorded on a construct (an alarm or its L1 resource), when one was. */
+export function recordedSeverity(construct: IConstruct): string | undefined {
+  const entry = construct.node.metadata.find(m => m.type === SEVERITY_METADATA);
+  return typeof entry?.data === 'string' ? entry.data : undefined;
+}

@@ -1,0 +1,176 @@
+// Every metric and composite alarm of a template, described for people. Pure: no CDK, no I/O.
+import type { StackInput, TopicEntry } from './report-model.pure';
+import { TemplateResource, flatten, formatSeconds, referencedIds, resourcesOfType } from './template-values.pure';
+
+/** One alarm, as the report shows it. */
+export interface AlarmEntry {
+  readonly logicalId: string;
+  readonly path: string;
+  /** The alarm's name, or `(generated)` when CloudFormation names it. */
+  readonly name: string;
+  readonly kind: 'metric' | 'math' | 'metrics-insights' | 'anomaly' | 'composite';
+  /** What it watches: the metric with statistic and period, the expression, or the rule. */
+  readonly watches: string;
+  /** The comparison and threshold, in symbols (`>= 80`). */
+  readonly condition: string;
+  /** `M of N × period`, or empty for composite alarms. */
+  readonly evaluation: string;
+  readonly missingData: string;
+  /** CRITICAL, WARNING, INFO, or empty when the alarm was not routed by severity. */
+  readonly severity: string;
+  readonly liveness: boolean;
+  readonly alarmActions: string[];
+  readonly okActions: string[];
+  readonly insufficientDataActions: string[];
+  readonly runbook: string;
+  /** How planned downtime keeps it quiet, or why it need not. */
+  readonly plannedDowntime: string;
+  readonly description: string;
+}
+
+const OPERATORS: Record<string, string> = {
+  GreaterThanOrEqualToThreshold: '>=',
+  GreaterThanThreshold: '>',
+  LessThanThreshold: '<',
+  LessThanOrEqualToThreshold: '<=',
+  LessThanLowerOrGreaterThanUpperThreshold: 'outside band',
+  GreaterThanUpperThreshold: 'above band',
+  LessThanLowerThreshold: 'below band',
+};
+
+/** The alarms of a stack, metric alarms first, each in template order. */
+export function readAlarms(input: StackInput, topics: TopicEntry[]): AlarmEntry[] {
+  const t = input.template;
+  const path = (id: string) => input.paths[id] ?? id;
+  const metricAlarms = resourcesOfType(t, 'AWS::CloudWatch::Alarm');
+  const composites = resourcesOfType(t, 'AWS::CloudWatch::CompositeAlarm');
+  const all = [...metricAlarms, ...composites];
+  const nameOf = new Map(all.map(([id, r]) => [id, r.Properties?.AlarmName ? flatten(r.Properties.AlarmName) : '(generated)']));
+  const silencers = plannedDowntimeSilencers(t, composites, path, nameOf);
+  const live = new Set(input.livenessIds);
+
+  const actions = (list: unknown): string[] => (Array.isArray(list) ? list : []).map(a => actionName(flatten(a), topics, path));
+  const common = (id: string, r: TemplateResource) => {
+    const p = r.Properties ?? {};
+    const description = flatten(p.AlarmDescription);
+    const runbook = /Runbook: (\S+)/.exec(description)?.[1] ?? '';
+    return {
+      logicalId: id,
+      path: path(id),
+      name: nameOf.get(id)!,
+      severity: input.severities[id] ?? '',
+      alarmActions: actions(p.AlarmActions),
+      okActions: actions(p.OKActions),
+      insufficientDataActions: actions(p.InsufficientDataActions),
+      runbook,
+      description: runbook ? description.replace(/\s*Runbook: \S+/, '') : description,
+    };
+  };
+
+  const metric = metricAlarms.map(([id, r]): AlarmEntry => {
+    const p = r.Properties ?? {};
+    const liveness = live.has(id) || p.TreatMissingData === 'breaching';
+    const { kind, watches: raw, period } = describeMetric(p);
+    // Dimension values that refer to resources of the stack read as their construct paths.
+    const watches = raw.replace(/<([A-Za-z0-9]+)(?:\.[A-Za-z0-9]+)?>/g, (m, ref: string) => (input.paths[ref] ? `<${input.paths[ref]}>` : m));
+    const n = Number(p.EvaluationPeriods);
+    const m = p.DatapointsToAlarm !== undefined ? Number(p.DatapointsToAlarm) : n;
+    return {
+      ...common(id, r),
+      kind,
+      watches,
+      condition: kind === 'anomaly' ? OPERATORS[p.ComparisonOperator] ?? p.ComparisonOperator : `${OPERATORS[p.ComparisonOperator] ?? p.ComparisonOperator} ${flatten(p.Threshold)}`,
+      evaluation: `${m} of ${n} × ${formatSeconds(period)}`,
+      missingData: p.TreatMissingData ?? 'missing',
+      liveness,
+      plannedDowntime: silencers.get(id) ?? (liveness ? 'NOT silenced: pages while its instances are stopped on purpose' : 'not needed (missing data is not breaching)'),
+    };
+  });
+  const composite = composites.map(([id, r]): AlarmEntry => {
+    const p = r.Properties ?? {};
+    const rule = flatten(p.AlarmRule).replace(/<([A-Za-z0-9]+)\.Arn>/g, (_m, ref: string) => nameOf.get(ref) && nameOf.get(ref) !== '(generated)' ? nameOf.get(ref)! : path(ref));
+    return {
+      ...common(id, r),
+      kind: 'composite',
+      watches: rule,
+      condition: 'rule is true',
+      evaluation: '',
+      missingData: '',
+      liveness: live.has(id),
+      plannedDowntime: silencers.get(id) ?? (live.has(id) ? 'NOT silenced: pages while its instances are stopped on purpose' : 'not needed'),
+    };
+  });
+  return [...metric, ...composite];
+}
+
+function describeMetric(p: Record<string, any>): { kind: AlarmEntry['kind']; watches: string; period?: number } {
+  if (!p.Metrics) {
+    const dims = (p.Dimensions ?? []).map((d: any) => `${d.Name}=${flatten(d.Value)}`).join(', ');
+    const stat = p.ExtendedStatistic ?? p.Statistic;
+    return { kind: 'metric', watches: `${p.Namespace}/${p.MetricName}${dims ? ` {${dims}}` : ''} ${stat} per ${formatSeconds(p.Period)}`, period: p.Period };
+  }
+  const queries: any[] = p.Metrics;
+  const expressions = queries.filter(q => q.Expression).map(q => flatten(q.Expression));
+  const parts = queries.map(q => {
+    if (q.MetricStat) {
+      const ms = q.MetricStat;
+      const dims = (ms.Metric?.Dimensions ?? []).map((d: any) => `${d.Name}=${flatten(d.Value)}`).join(', ');
+      return `${q.Id} = ${ms.Metric?.Namespace}/${ms.Metric?.MetricName}${dims ? ` {${dims}}` : ''} ${ms.Stat} per ${formatSeconds(ms.Period)}`;
+    }
+    return `${q.Id} = ${flatten(q.Expression)}${q.Period ? ` per ${formatSeconds(q.Period)}` : ''}`;
+  });
+  const period = queries.map(q => q.MetricStat?.Period ?? q.Period).find(x => x !== undefined);
+  const anomaly = expressions.some(e => /ANOMALY_DETECTION_BAND\s*\(/i.test(e)) || p.ThresholdMetricId !== undefined;
+  const insights = expressions.some(e => /^\s*SELECT\s/i.test(e));
+  return { kind: anomaly ? 'anomaly' : insights ? 'metrics-insights' : 'math', watches: parts.join('; '), period };
+}
+
+/** An action ARN as a person reads it: the topic and its subscribers, or the EC2/SSM action. */
+function actionName(text: string, topics: TopicEntry[], path: (id: string) => string): string {
+  const topic = topics.find(x => text === `<${x.logicalId}>`);
+  if (topic) return `${topic.name} (${topic.subscribers.map(s => s.split(' ')[0]).join(', ') || 'no subscribers'})`;
+  const ec2 = /:automate:[^:]*:ec2:(\w+)/.exec(text);
+  if (ec2) return `EC2 ${ec2[1]}`;
+  if (/:ssm(-incidents)?:/.test(text)) return `Systems Manager ${text.replace(/^.*:/, '')}`;
+  const ref = /^<([A-Za-z0-9]+)>$/.exec(text);
+  return ref ? path(ref[1]) : text;
+}
+
+/**
+ * How each alarm is kept quiet during planned downtime, by logical ID: scheduled stops that
+ * turn its actions off, idle shutdown that names it in an instance tag, or a composite
+ * alarm that notifies for it and whose actions a suppressor silences.
+ */
+function plannedDowntimeSilencers(
+  t: StackInput['template'], composites: Array<[string, TemplateResource]>,
+  path: (id: string) => string, nameOf: Map<string, string>,
+): Map<string, string> {
+  const out = new Map<string, string[]>();
+  const add = (id: string, how: string) => out.set(id, [...(out.get(id) ?? []), how]);
+  const byName = new Map([...nameOf].filter(([, n]) => n !== '(generated)').map(([id, n]) => [n, id]));
+  for (const [id, r] of resourcesOfType(t, 'AWS::Scheduler::Schedule')) {
+    const target = flatten(r.Properties?.Target?.Arn);
+    if (!/:cloudwatch:disableAlarmActions$/i.test(target)) continue;
+    const input = flatten(r.Properties?.Target?.Input);
+    const named = [...referencedIds(input).filter(ref => nameOf.has(ref)), ...[...byName].filter(([n]) => input.includes(`"${n}"`)).map(([, ref]) => ref)];
+    for (const ref of named) add(ref, `actions off by the schedule ${path(id)}`);
+  }
+  for (const [, r] of [...resourcesOfType(t, 'AWS::EC2::Instance'), ...resourcesOfType(t, 'AWS::EC2::LaunchTemplate')]) {
+    const specs: any[] = r.Properties?.LaunchTemplateData?.TagSpecifications ?? [];
+    const tags: any[] = [...(r.Properties?.Tags ?? []), ...specs.flatMap(s => s.Tags ?? [])];
+    for (const tag of tags.filter(x => /^watchkeeper:liveness-alarm-\d+$/.test(String(x.Key)))) {
+      const ref = byName.get(flatten(tag.Value)) ?? referencedIds(flatten(tag.Value)).find(x => nameOf.has(x));
+      if (ref) add(ref, 'actions off while idle shutdown has stopped its instance');
+    }
+  }
+  for (const [id, r] of composites) {
+    const suppressor = r.Properties?.ActionsSuppressor;
+    if (!suppressor) continue;
+    const by = flatten(suppressor).replace(/^<([A-Za-z0-9]+)(\.Arn)?>$/, (_m, ref: string) => path(ref));
+    add(id, `actions suppressed while ${by} is in ALARM`);
+    for (const ref of referencedIds(flatten(r.Properties?.AlarmRule)).filter(x => nameOf.has(x))) {
+      add(ref, `notifies through ${path(id)}, suppressed while ${by} is in ALARM`);
+    }
+  }
+  return new Map([...out].map(([id, hows]) => [id, [...new Set(hows)].join('; ')]));
+}

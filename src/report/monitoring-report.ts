@@ -1,0 +1,128 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  CfnElement, ISynthesisSession, Stack, Stage, attachCustomSynthesis,
+  aws_cloudwatch as cloudwatch, aws_ssm as ssm,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { renderHtml } from './render-html.pure';
+import { renderMarkdown } from './render-markdown.pure';
+import { CostModel, ReportModel, StackInput, buildReport } from './report-model.pure';
+import { AlarmSet } from '../core/alarm-set';
+import { CostReport } from '../cost/cost-report';
+import { recordedSeverity } from '../private/alarm-metadata';
+import { collectUsage } from '../private/usage-registry';
+import { checkPattern, invalid } from '../private/validation';
+
+/** Properties of a {@link MonitoringReport}. */
+export interface MonitoringReportProps {
+  /**
+   * The report's title.
+   * @default 'Monitoring report'
+   */
+  readonly title?: string;
+  /**
+   * Base name of the files written next to the templates (`<name>.md`, `<name>.html`,
+   * `<name>.json`).
+   * @default 'monitoring-report'
+   */
+  readonly fileName?: string;
+}
+
+/**
+ * A report a person reads instead of the templates: every alarm (what it watches, its
+ * threshold and evaluation, severity, who hears ALARM, OK and INSUFFICIENT_DATA, runbook,
+ * whether planned downtime silences it), log groups, agent configurations, schedules and
+ * idle shutdown, EventBridge notifications, audit trails, dashboards drawn as pictures, and
+ * the monthly cost of every {@link CostReport} in the app.
+ *
+ * Written at synth into the cloud assembly next to the templates, as Markdown
+ * (`monitoring-report.md`), a self-contained HTML page (`monitoring-report.html`) and JSON
+ * (`monitoring-report.json`, what `cdk-watchkeeper-report diff` compares).
+ *
+ * The report is read from the synthesized templates and the metadata the library records
+ * on its constructs (the severity the routing applied, liveness alarms, agent series), so it
+ * cannot disagree with what will be deployed. It covers the stacks directly in its stage
+ * (the app); nested stacks and nested stages are left out. It creates no AWS resource.
+ *
+ * @example
+ * const app = new App();
+ * MonitoringReport.of(app);
+ */
+export class MonitoringReport extends Construct {
+  /** The report of a stage (an app), created with default properties when it has none. */
+  public static of(stage: Stage): MonitoringReport {
+    const existing = stage.node.tryFindChild(DEFAULT_ID);
+    return existing instanceof MonitoringReport ? existing : new MonitoringReport(stage, DEFAULT_ID);
+  }
+
+  private readonly props: MonitoringReportProps;
+
+  public constructor(scope: Construct, id: string, props: MonitoringReportProps = {}) {
+    super(scope, id);
+    if (!Stage.isStage(scope)) {
+      invalid(this, 'scope', 'the App (or a Stage): the report covers the stacks of a whole cloud assembly', scope.node.path);
+    }
+    checkPattern(this, 'fileName', props.fileName, /^[A-Za-z0-9._-]{1,100}$/, 'a file name of letters, digits, dots, dashes and underscores');
+    if (scope.node.children.some(c => c !== this && c instanceof MonitoringReport)) {
+      invalid(this, 'scope', 'a stage with one MonitoringReport (use MonitoringReport.of(app))', scope.node.path);
+    }
+    this.props = props;
+    // Synthesis visits the tree children first and the stage last, so the stage's own hook
+    // runs once every stack has written its template: the report reads those files. A hook on
+    // this construct would run before stacks added after it; validation (which must have no
+    // side effects) runs before any template exists.
+    attachCustomSynthesis(scope, { onSynthesize: session => this.write(session) });
+  }
+
+  /** The report's model (call after the app is complete and synthesized into `outdir`). */
+  private model(outdir: string): ReportModel {
+    const stage = this.node.scope as Stage;
+    const stacks = stage.node.findAll()
+      .filter((c): c is Stack => Stack.isStack(c) && !c.nested && Stage.of(c) === stage)
+      .map(stack => this.stackInput(stack, outdir));
+    const costs = stage.node.findAll()
+      .filter((c): c is CostReport => c instanceof CostReport)
+      .map((c): CostModel => {
+        const { title, estimate, table } = c._report();
+        return { title, path: c.node.path, ...estimate, table };
+      });
+    return buildReport(this.props.title ?? 'Monitoring report', stacks, costs);
+  }
+
+  private stackInput(stack: Stack, outdir: string): StackInput {
+    const template = JSON.parse(fs.readFileSync(path.join(outdir, stack.templateFile), 'utf-8'));
+    const elements = stack.node.findAll().filter((c): c is CfnElement => CfnElement.isCfnElement(c) && c.stack === stack);
+    const idOf = (e: CfnElement) => stack.resolve(e.logicalId) as string;
+    const paths: Record<string, string> = {};
+    const severities: Record<string, string> = {};
+    for (const e of elements) {
+      paths[idOf(e)] = e.node.path.replace(/(\/Resource)+$/, '');
+      const severity = (e instanceof cloudwatch.CfnAlarm || e instanceof cloudwatch.CfnCompositeAlarm) ? recordedSeverity(e) : undefined;
+      if (severity) severities[idOf(e)] = severity;
+    }
+    const livenessIds = stack.node.findAll()
+      .filter((c): c is AlarmSet => c instanceof AlarmSet)
+      .flatMap(set => set.livenessAlarms)
+      .map(a => a.node.defaultChild)
+      .filter((c): c is CfnElement => c !== undefined && CfnElement.isCfnElement(c) && c.stack === stack)
+      .map(idOf);
+    const agentSeries: Record<string, string> = {};
+    for (const { construct, usage } of collectUsage(stack)) {
+      if (!usage.customMetricSeries) continue;
+      const parameter = construct.node.findAll().find((c): c is ssm.CfnParameter => c instanceof ssm.CfnParameter);
+      if (parameter) agentSeries[idOf(parameter)] = (usage.detail ?? '').replace(/^[^:]*:\s*/, '');
+    }
+    return { stackName: stack.stackName, template, paths, severities, livenessIds, agentSeries };
+  }
+
+  private write(session: ISynthesisSession): void {
+    const report = this.model(session.outdir);
+    const base = path.join(session.outdir, this.props.fileName ?? 'monitoring-report');
+    fs.writeFileSync(`${base}.json`, `${JSON.stringify(report, undefined, 2)}\n`);
+    fs.writeFileSync(`${base}.md`, renderMarkdown(report));
+    fs.writeFileSync(`${base}.html`, renderHtml(report));
+  }
+}
+
+const DEFAULT_ID = 'MonitoringReport';

@@ -1,0 +1,132 @@
+// The monitoring report as one self-contained HTML page: no external script, style, font or
+// image. Pure: no CDK, no I/O.
+import type { AlarmEntry } from './alarm-entries.pure';
+import { severityCounts } from './render-markdown.pure';
+import type { DashboardEntry, ReportModel, StackReport } from './report-model.pure';
+
+/** Text for HTML, with `&`, `<`, `>`, quotes escaped. */
+export function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+const GRID_X = 40;
+const GRID_Y = 26;
+const FILL: Record<string, string> = { metric: '#dbeafe', alarm: '#fee2e2', text: '#f3f4f6', log: '#dcfce7' };
+
+/** A dashboard's layout as inline SVG: each widget a box with its title at its grid position. */
+export function dashboardSvg(d: DashboardEntry): string {
+  const width = 24 * GRID_X;
+  const height = Math.max(1, ...d.widgets.map(w => w.y + w.height)) * GRID_Y;
+  const boxes = d.widgets.map(w => {
+    const x = w.x * GRID_X; const y = w.y * GRID_Y; const bw = w.width * GRID_X; const bh = w.height * GRID_Y;
+    const chars = Math.max(4, Math.floor((bw - 16) / 7.5));
+    const title = w.title.length > chars ? `${w.title.slice(0, chars - 1)}…` : w.title;
+    return `<g><title>${esc(`${w.type}: ${w.title} (x ${w.x}, y ${w.y}, ${w.width}×${w.height})`)}</title>`
+      + `<rect x="${x + 2}" y="${y + 2}" width="${bw - 4}" height="${bh - 4}" rx="4" fill="${FILL[w.type] ?? '#ede9fe'}" stroke="#6b7280"/>`
+      + `<text x="${x + 10}" y="${y + 20}" font-size="13" font-weight="600">${esc(title)}</text>`
+      + `<text x="${x + 10}" y="${y + 36}" font-size="11" fill="#4b5563">${esc(w.type)}</text></g>`;
+  }).join('');
+  return `<svg class="dash" role="img" aria-label="${esc(`Layout of ${d.name}`)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif">${boxes}</svg>`;
+}
+
+function htmlTable(header: string[], rows: string[][], cls = ''): string {
+  return `<table class="sortable ${cls}"><thead><tr>${header.map(h => `<th>${esc(h)}</th>`).join('')}</tr></thead>`
+    + `<tbody>${rows.map(r => `<tr>${r.map(c => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+}
+
+const list = (items: string[]) => items.length ? items.map(esc).join('<br>') : '<span class="none">—</span>';
+const named = (name: string, path: string) => `<b>${esc(name)}</b><br><code>${esc(path)}</code>`;
+
+function alarmRow(a: AlarmEntry): string[] {
+  const sev = a.severity || 'none';
+  return [
+    named(a.name, a.path),
+    `<span class="sev sev-${esc(sev.toLowerCase())}">${esc(sev)}</span>`,
+    `<i>${esc(a.kind)}</i> ${esc(a.watches)}`,
+    esc(a.condition), esc(a.evaluation), esc(a.missingData),
+    list(a.alarmActions), list(a.okActions), list(a.insufficientDataActions),
+    `<span class="${a.plannedDowntime.startsWith('NOT') ? 'warn' : ''}">${esc(a.plannedDowntime)}</span>`,
+    a.runbook ? `<a href="${esc(a.runbook)}">${esc(a.runbook)}</a>` : '<span class="none">—</span>',
+  ];
+}
+
+function stackSection(s: StackReport): string {
+  const parts = [`<h2>Stack ${esc(s.stackName)}</h2>`, `<h3>Alarms (${s.alarms.length})</h3>`,
+    `<div class="wide">${htmlTable(['Alarm', 'Severity', 'Watches', 'Condition', 'Evaluation', 'Missing data', 'ALARM', 'OK',
+      'INSUFFICIENT_DATA', 'Planned downtime', 'Runbook'], s.alarms.map(alarmRow), 'alarms')}</div>`];
+  if (s.topics.length) parts.push('<h3>Alert topics</h3>', htmlTable(['Topic', 'Subscribers'], s.topics.map(t => [named(t.name, t.path), list(t.subscribers)])));
+  if (s.logGroups.length) {
+    parts.push('<h3>Log groups</h3>', htmlTable(['Log group', 'Retention', 'Encryption', 'Removal policy'],
+      s.logGroups.map(g => [named(g.name, g.path), esc(g.retention), esc(g.encryption), esc(g.removalPolicy)])));
+  }
+  if (s.agents.length) {
+    parts.push('<h3>CloudWatch agent configurations</h3>', htmlTable(['Parameter', 'Plugins', 'Log files', 'Series'],
+      s.agents.map(a => [named(a.parameterName, a.path), list(a.plugins), list(a.files), esc(a.series)])));
+  }
+  if (s.schedules.length) parts.push('<h3>Schedules</h3>', htmlTable(['Schedule', 'When', 'What'], s.schedules.map(x => [`<code>${esc(x.path)}</code>`, esc(x.when), esc(x.what)])));
+  for (const idle of s.idleShutdown) {
+    parts.push('<h3>Idle shutdown</h3>', `<p><code>${esc(idle.path)}</code> runs ${esc(idle.schedule)}${idle.dryRun ? ' in dry-run mode' : ''}. ${esc(idle.rule)}</p>`,
+      `<p>Opt-in tag: <code>${esc(idle.optIn)}</code></p>`);
+  }
+  if (s.notifications.length) {
+    parts.push('<h3>EventBridge notifications</h3>', htmlTable(['Rule', 'Events', 'Target'],
+      s.notifications.map(n => [`<code>${esc(n.path)}</code>`, esc(n.events), esc(n.target)])));
+  }
+  if (s.trails.length) parts.push('<h3>Audit trail</h3>', htmlTable(['Trail', 'Settings'], s.trails.map(t => [named(t.name, t.path), list(t.settings)])));
+  for (const d of s.dashboards) {
+    parts.push(`<h3>Dashboard <code>${esc(d.path)}</code> (${d.widgets.length} widgets)</h3>`, `<div class="dash-wrap">${dashboardSvg(d)}</div>`);
+  }
+  return `<section>${parts.join('\n')}</section>`;
+}
+
+const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#111827;font-size:14px}
+h1{margin:0 0 12px}h2{margin-top:32px;border-bottom:2px solid #e5e7eb}
+.overview{display:flex;gap:12px;margin:12px 0 20px}.card{border-radius:8px;padding:12px 18px;min-width:120px}
+.card b{display:block;font-size:28px}.c-critical{background:#fee2e2}.c-warning{background:#fef3c7}.c-info{background:#dbeafe}.c-none{background:#f3f4f6}.c-cost{background:#dcfce7}
+table{border-collapse:collapse;margin:8px 0 16px;width:100%}th,td{border:1px solid #e5e7eb;padding:4px 6px;vertical-align:top;text-align:left}
+th{background:#f9fafb;cursor:pointer;user-select:none;position:sticky;top:0}th.asc::after{content:" ▲"}th.desc::after{content:" ▼"}
+code{font-size:12px;color:#374151}.none{color:#9ca3af}.warn{color:#b91c1c;font-weight:600}
+.sev{border-radius:4px;padding:1px 6px;font-weight:600;font-size:12px}.sev-critical{background:#fecaca}.sev-warning{background:#fde68a}.sev-info{background:#bfdbfe}.sev-none{background:#e5e7eb}
+.dash-wrap,.wide{overflow-x:auto}table.alarms{font-size:12px}table.alarms td:first-child{word-break:break-word;min-width:220px}svg.dash text{pointer-events:none}pre{background:#f9fafb;padding:8px;overflow-x:auto}`;
+
+// Reports script errors into the page, so a headless browser's --dump-dom shows them.
+const ERROR_HOOK = 'window.onerror=function(m){document.documentElement.setAttribute(\'data-report-error\',String(m));};';
+
+// Click a column header to sort by it (numbers numerically), again to reverse.
+const SORT = `document.querySelectorAll('table.sortable').forEach(function(t){
+var hs=t.querySelectorAll('th');hs.forEach(function(th,i){th.addEventListener('click',function(){
+var asc=!th.classList.contains('asc');hs.forEach(function(h){h.classList.remove('asc','desc');});th.classList.add(asc?'asc':'desc');
+var b=t.tBodies[0];var rows=Array.prototype.slice.call(b.rows);rows.sort(function(x,y){
+var a=x.cells[i].textContent.trim(),c=y.cells[i].textContent.trim();var na=parseFloat(a.replace(/[$,]/g,'')),nc=parseFloat(c.replace(/[$,]/g,''));
+var r=(!isNaN(na)&&!isNaN(nc))?na-nc:a.localeCompare(c);return asc?r:-r;});rows.forEach(function(r){b.appendChild(r);});});});});
+document.body.setAttribute('data-report-ready','yes');`;
+
+/** The monitoring report as a self-contained HTML page. */
+export function renderHtml(report: ReportModel): string {
+  const all = report.stacks.flatMap(s => s.alarms);
+  const c = severityCounts(all);
+  const total = report.costs.reduce((t, x) => t + x.totalMonthlyUsd, 0);
+  const card = (cls: string, n: string, what: string) => `<div class="card ${cls}"><b>${esc(n)}</b>${esc(what)}</div>`;
+  const overview = [
+    card('c-critical', String(c.critical), 'page (CRITICAL)'),
+    card('c-warning', String(c.warning), 'warn (WARNING)'),
+    card('c-info', String(c.info), 'inform (INFO)'),
+    card('c-none', String(c.unrouted), 'notify directly'),
+    ...(report.costs.length ? [card('c-cost', `$${total.toFixed(2)}`, 'per month (estimate)')] : []),
+  ].join('');
+  const costs = report.costs.map(x => `<h3>${esc(x.title)}</h3>`
+    + htmlTable(['Item', 'Quantity', 'Unit', 'USD/month', 'Note'],
+      [...x.lines.map(l => [esc(l.item), esc(l.quantity.toLocaleString('en-US')), esc(l.unit), `$${l.monthlyUsd.toFixed(2)}`, esc(l.note ?? '')]),
+        ['<b>Total</b>', '', '', `<b>$${x.totalMonthlyUsd.toFixed(2)}</b>`, '']])
+    + `<p class="none">${esc(x.region)}; ${esc(x.pricesRegion)} prices read ${esc(x.pricesReadOn)}</p>`).join('\n');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(report.title)}</title><script>${ERROR_HOOK}</script><style>${STYLE}</style></head>
+<body><h1>${esc(report.title)}</h1>
+<div class="overview" id="overview">${overview}</div>
+${report.stacks.map(stackSection).join('\n')}
+<section><h2>Monthly cost</h2>${costs || '<p>No CostReport in the app.</p>'}</section>
+<script>${SORT}</script>
+</body></html>
+`;
+}
