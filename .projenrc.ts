@@ -102,6 +102,30 @@ project.eslint?.addOverride({
   },
 });
 
+// Layers: imports only go downwards. core/ and private/ are the bottom; the feature folders
+// use only them; service/ composes the features; fleet/ and report/ sit on top.
+const FEATURES = ['agent', 'alarms', 'logs', 'events', 'audit', 'cost', 'scaling', 'dashboards'];
+const TOP = ['fleet', 'report'];
+const layerZones = [
+  ...['core', 'private'].map(target => ({
+    target: `./src/${target}`,
+    from: [...FEATURES, 'service', ...TOP].map(f => `./src/${f}`),
+    message: `src/${target} is the bottom layer: it must not import features, service, fleet or report.`,
+  })),
+  ...FEATURES.map(target => ({
+    target: `./src/${target}`,
+    from: [...FEATURES.filter(f => f !== target), 'service', ...TOP].map(f => `./src/${f}`),
+    message: `A feature folder (src/${target}) may import only core/ and private/: move what it shares with another feature down into core/.`,
+  })),
+  { target: './src/service', from: TOP.map(f => `./src/${f}`), message: 'src/service may not import fleet/ or report/ (they build on it).' },
+  ...TOP.map(target => ({
+    target: `./src/${target}`,
+    from: TOP.filter(f => f !== target).map(f => `./src/${f}`),
+    message: `src/${target} and the other top-level folder are independent.`,
+  })),
+];
+project.eslint?.addRules({ 'import/no-restricted-paths': ['error', { zones: layerZones }] });
+
 // Lambda bundles are build outputs: tests and the example app need them, so bundle first.
 const bundle = project.tasks.tryFind('bundle');
 if (bundle) {
