@@ -244,7 +244,8 @@ export class AuditTrail extends Construct {
       routing: props.routing,
       controls: props.cisControls,
     });
-    this.deliveryAlarm = this.alarmOnNoEvents({ alertTopic: props.alertTopic, routing: props.routing }, props.deliveryCheckPeriod ?? Duration.hours(1));
+    const target = { alertTopic: props.alertTopic, routing: props.routing };
+    this.deliveryAlarm = this.alarmOnNoEvents(target, props.deliveryCheckPeriod ?? Duration.hours(1));
   }
 
   /**

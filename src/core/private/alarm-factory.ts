@@ -35,7 +35,8 @@ export interface CreatedAlarm<T extends cloudwatch.AlarmBase> {
 }
 
 /** A metric (or math, or Metrics Insights) alarm. */
-export function createMetricAlarm(scope: Construct, id: string, props: cloudwatch.AlarmProps, delivery: AlarmDelivery): CreatedAlarm<cloudwatch.Alarm> {
+export function createMetricAlarm(scope: Construct, id: string, props: cloudwatch.AlarmProps,
+  delivery: AlarmDelivery): CreatedAlarm<cloudwatch.Alarm> {
   return deliver(scope, id, new cloudwatch.Alarm(scope, id, props), delivery);
 }
 
