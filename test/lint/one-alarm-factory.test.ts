@@ -1,0 +1,26 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+const SRC = path.join(__dirname, '..', '..', 'src');
+const FACTORY = path.join('core', 'private', 'alarm-factory.ts');
+const CREATES_ALARM = /new\s+(cloudwatch\.)?(Alarm|CompositeAlarm|AnomalyDetectionAlarm|CfnAlarm|CfnCompositeAlarm)\s*\(|\.createAlarm\s*\(/g;
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true })
+    .flatMap(e => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+}
+
+describe('one alarm pipeline', () => {
+  test('every CloudWatch alarm of the library is created in core/private/alarm-factory.ts', () => {
+    const elsewhere = sources(SRC)
+      .filter(file => path.relative(SRC, file) !== FACTORY)
+      .flatMap(file => [...fs.readFileSync(file, 'utf8').matchAll(CREATES_ALARM)].map(m => `${path.relative(SRC, file)}: ${m[0]}`));
+    expect(elsewhere).toEqual([]);
+  });
+
+  test('the check sees an alarm created outside the factory (negative control)', () => {
+    const code = 'const a = metric.createAlarm(this, "A", {});\nconst b = new cloudwatch.Alarm(this, "B", {});\n';
+    expect([...code.matchAll(CREATES_ALARM)].map(m => m[0])).toEqual(['.createAlarm(', 'new cloudwatch.Alarm(']);
+    expect(fs.readFileSync(path.join(SRC, FACTORY), 'utf8').match(CREATES_ALARM)?.length).toBeGreaterThanOrEqual(3);
+  });
+});
