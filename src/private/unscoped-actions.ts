@@ -88,3 +88,31 @@ export const IDLE_SHUTDOWN_READS: UnscopedActions = {
   reason: 'ec2:DescribeInstances has no resource type (Service Authorization Reference, Amazon EC2): '
     + 'idle shutdown lists opted-in instances with it, filtered by tag.',
 };
+
+/**
+ * What SSM Agent lists to learn which State Manager associations apply to its instance.
+ * `ssm:ListAssociations` has no resource type; the calls that name the instance, the
+ * association or the document are scoped where they are granted.
+ */
+export const STATE_MANAGER_LIST: UnscopedActions = {
+  actions: ['ssm:ListAssociations'],
+  reason: 'ssm:ListAssociations has no resource type (Service Authorization Reference, AWS Systems Manager): '
+    + 'SSM Agent lists the State Manager associations of its instance with it.',
+};
+
+/**
+ * The channel through which SSM Agent receives the commands of State Manager associations
+ * and reports their results. The `ec2messages` actions have no resource type.
+ */
+export const EC2_MESSAGES: UnscopedActions = {
+  actions: [
+    'ec2messages:AcknowledgeMessage',
+    'ec2messages:DeleteMessage',
+    'ec2messages:FailMessage',
+    'ec2messages:GetEndpoint',
+    'ec2messages:GetMessages',
+    'ec2messages:SendReply',
+  ],
+  reason: 'ec2messages:AcknowledgeMessage, DeleteMessage, FailMessage, GetEndpoint, GetMessages and SendReply have no resource type '
+    + '(Service Authorization Reference, Amazon Message Delivery Service): SSM Agent receives State Manager commands through them.',
+};
