@@ -44,7 +44,7 @@ export function agentHeartbeat(config: AgentConfig, target: AgentMetricTarget, e
   if (!readable) return undefined;
 
   const period = heartbeatPeriod(config.intervalSeconds);
-  const samples = name.read(config, target, { statistic: 'SampleCount', period, label: 'Agent samples' });
+  const samples = name.read(config, target, { statistic: 'SampleCount', period });
   const window = period.toHumanString();
   if (!group) {
     return {
