@@ -93,7 +93,8 @@ describe('Agent heartbeat alarm', () => {
     const noMemory = { memory: { enabled: false }, disk: { enabled: false } };
     const swapOnly = service(ServiceCompute.newInstance(), new AgentConfig({ metrics: [AgentPlugin.swap()] }), false, noMemory);
     expect(swapOnly.heartbeats.map(([, a]) => a.Properties.MetricName)).toEqual(['swap_used_percent']);
-    const cpuOnly = service(ServiceCompute.newInstance(), new AgentConfig({ metrics: [AgentPlugin.cpu()] }), false, { ...noMemory, swap: { enabled: false } });
+    const noAgentAlarms = { ...noMemory, swap: { enabled: false } };
+    const cpuOnly = service(ServiceCompute.newInstance(), new AgentConfig({ metrics: [AgentPlugin.cpu()] }), false, noAgentAlarms);
     expect(cpuOnly.heartbeats).toEqual([]);
   });
 
