@@ -11,6 +11,8 @@ export interface AgentHeartbeat {
   readonly threshold: number;
   /** How it is compared. */
   readonly comparisonOperator: cloudwatch.ComparisonOperator;
+  /** Periods evaluated; all of them must breach. */
+  readonly evaluationPeriods: number;
   /** What missing data means for this metric. */
   readonly treatMissingData: cloudwatch.TreatMissingData;
   /** The sentence that explains the rule in the alarm's description. */
@@ -21,18 +23,22 @@ export interface AgentHeartbeat {
  * The agent's heartbeat: how many samples of one metric the agent always publishes (memory,
  * or else swap) arrived. `undefined` when the configuration publishes neither for the target.
  *
- * - One instance: `SampleCount` of its series below 1. A stopped instance publishes nothing,
- *   so missing data is breaching: the alarm is a liveness alarm, which planned downtime silences.
+ * - One instance: `SampleCount` of its series below 1 in every period of about ten minutes
+ *   (one-minute periods for a one-minute interval). A stopped instance publishes nothing, so
+ *   missing data is breaching: the alarm is a liveness alarm, which planned downtime silences.
+ *   The window stays within the 15 minutes after a scheduled start at which
+ *   `ScheduledStartStop` turns liveness alarms on again by default.
  * - A group: `inService - FILL(samples, 0) / perInstance`, the number of in-service instances
  *   whose samples are missing (`perInstance` samples arrive from each instance per period), at
  *   or above 0.5. A group scaled to zero has 0 in service and yields 0; one silent agent among
  *   many yields 1. The expression only lacks data when the group metrics themselves stop (the
  *   in-service capacity alarm pages for that), so missing data is not breaching here.
  *
- * The period is the smallest multiple of both the collection interval and one minute that is
- * at least five minutes, so every instance contributes a whole number of samples to it.
+ *   Three periods, each the smallest multiple of both the collection interval and one minute
+ *   that is at least five minutes, so every instance contributes a whole number of samples to
+ *   it and a booting instance (in service before its agent starts) does not trip it.
  */
-export function agentHeartbeat(config: AgentConfig, target: AgentMetricTarget, evaluationPeriods: number): AgentHeartbeat | undefined {
+export function agentHeartbeat(config: AgentConfig, target: AgentMetricTarget): AgentHeartbeat | undefined {
   const name = heartbeatMetricName(config);
   if (!name) return undefined;
   const group = target.dimensionName === 'AutoScalingGroupName';
@@ -43,18 +49,22 @@ export function agentHeartbeat(config: AgentConfig, target: AgentMetricTarget, e
     .some(set => set.split(',').includes(want) && set.split(',').every(d => d === want || d === 'objectname'));
   if (!readable) return undefined;
 
-  const period = heartbeatPeriod(config.intervalSeconds);
-  const samples = name.read(config, target, { statistic: 'SampleCount', period });
-  const window = period.toHumanString();
   if (!group) {
+    const period = Duration.seconds(lcm(60, config.intervalSeconds));
+    const evaluationPeriods = Math.max(1, Math.floor(600 / period.toSeconds()));
     return {
-      metric: samples,
+      metric: name.read(config, target, { statistic: 'SampleCount', period }),
+      evaluationPeriods,
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      rule: `The CloudWatch agent published no ${name.metricName} sample in ${evaluationPeriods} periods of ${window}`,
+      rule: `The CloudWatch agent published no ${name.metricName} sample in ${evaluationPeriods} periods of ${period.toHumanString()}`,
     };
   }
+  const evaluationPeriods = 3;
+  const period = heartbeatPeriod(config.intervalSeconds);
+  const samples = name.read(config, target, { statistic: 'SampleCount', period });
+  const window = period.toHumanString();
   const perInstance = period.toSeconds() / config.intervalSeconds;
   const inService = new cloudwatch.Metric({
     namespace: 'AWS/AutoScaling',
@@ -70,6 +80,7 @@ export function agentHeartbeat(config: AgentConfig, target: AgentMetricTarget, e
       label: 'In-service instances whose agent is silent',
       period,
     }),
+    evaluationPeriods,
     threshold: 0.5,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

@@ -357,15 +357,14 @@ export class MonitoredService extends Construct implements IMonitoredService {
     const targets = this.agentTargets;
     this.alarmSets.forEach((set, i) => {
       const target = targets[i];
-      const evaluationPeriods = 3;
-      const heartbeat = target && agentHeartbeat(agent.config, target, evaluationPeriods);
+      const heartbeat = target && agentHeartbeat(agent.config, target);
       if (!heartbeat) return;
       const what = this.autoScalingGroup ? `instances of ${this.serviceName}` : `${this.serviceName} (${this.instances[i].node.path})`;
       set.addAlarm('AgentHeartbeat', heartbeat.metric, {
         threshold: heartbeat.threshold,
         comparisonOperator: heartbeat.comparisonOperator,
         treatMissingData: heartbeat.treatMissingData,
-        evaluationPeriods,
+        evaluationPeriods: heartbeat.evaluationPeriods,
         liveness: true,
         severity: AlarmSeverity.CRITICAL,
         description: `${heartbeat.rule} on ${what}: its memory, disk and swap alarms are blind. `

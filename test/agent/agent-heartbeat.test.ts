@@ -1,6 +1,6 @@
 import { Duration, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AgentConfig, AgentOs, AgentPlugin, AlertTopic, IdleShutdown, MonitoredService, ServiceAlarmOptions, ServiceCompute } from '../../src';
+import { AgentConfig, AgentOs, AgentPlugin, AlertTopic, IdleShutdown, MonitoredService, ScheduledStartStop, ServiceAlarmOptions, ServiceCompute } from '../../src';
 import { heartbeatPeriod } from '../../src/agent/agent-heartbeat';
 import { newStack } from '../helpers';
 import { importedVpc } from '../service/fake-agent-metrics';
@@ -28,7 +28,7 @@ function service(compute: ServiceCompute, agent: AgentConfig, idle = false, alar
 }
 
 describe('Agent heartbeat alarm', () => {
-  test('a single instance: no agent sample for 15 minutes pages, and a stopped instance counts as silent', () => {
+  test('a single instance: no agent sample for 10 minutes pages, and a stopped instance counts as silent', () => {
     const { stack, svc, heartbeats } = service(ServiceCompute.newInstance(), new AgentConfig());
     expect(heartbeats).toHaveLength(1);
     const [[, alarm]] = heartbeats;
@@ -37,11 +37,12 @@ describe('Agent heartbeat alarm', () => {
       MetricName: 'mem_used_percent',
       Dimensions: [{ Name: 'InstanceId', Value: stack.resolve(svc.instances[0].instanceId) }],
       Statistic: 'SampleCount',
-      Period: 300,
+      Period: 60,
       Threshold: 1,
       ComparisonOperator: 'LessThanThreshold',
-      EvaluationPeriods: 3,
-      DatapointsToAlarm: 3,
+      // Within the 15 minutes after which a scheduled start turns liveness alarms on again.
+      EvaluationPeriods: 10,
+      DatapointsToAlarm: 10,
       TreatMissingData: 'breaching',
     });
     expect(alarm.Properties.AlarmActions).toHaveLength(1);
@@ -56,6 +57,18 @@ describe('Agent heartbeat alarm', () => {
     const named = instance.Properties.Tags.filter((t: Json) => String(t.Key).startsWith('watchkeeper:liveness-alarm-')).map((t: Json) => t.Value);
     expect(heartbeats).toHaveLength(1);
     expect(named).toContainEqual(expect.stringMatching(/AgentHeartbeat/));
+  });
+
+  test('a scheduled start turns it on again with the other liveness alarms after the default delay', () => {
+    const { stack, svc } = service(ServiceCompute.newInstance(), new AgentConfig());
+    const schedule = new ScheduledStartStop(stack, 'OfficeHours', {
+      instances: svc.instances,
+      start: 'cron(0 7 ? * MON-FRI *)',
+      stop: 'cron(0 20 ? * MON-FRI *)',
+      timeZone: 'Europe/Berlin',
+      livenessAlarms: svc.alarmSets.flatMap(set => set.livenessAlarms),
+    });
+    expect(schedule.schedules.length).toBeGreaterThan(2);
   });
 
   test('a group: in-service instances minus agent samples per instance, so a group scaled to zero never pages', () => {
