@@ -120,6 +120,8 @@ export function agentRolloutPolicy(scope: Construct, role: iam.IRole): iam.Manag
   }
   const instances = stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' });
   const associations = stack.formatArn({ service: 'ssm', resource: 'association', resourceName: '*' });
+  // AWS-owned documents have no account in their ARN:
+  // https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-setup-identity-based-policies.html
   const document = stack.formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: MANAGE_AGENT_DOCUMENT });
   const policy = new iam.ManagedPolicy(stack, POLICY_ID, {
     description: 'State Manager runs the CloudWatch agent configuration on watched instances of this stack',
