@@ -366,7 +366,7 @@ export class AccessEdges {
           this.m.ofType('AWS::EC2::Instance').filter(i => values.includes(this.m.ref(i)))
             .forEach(i => { const r = this.roleOfProfile(this.m.props(i).IamInstanceProfile); if (r) roles.add(r); });
         } else if (target.Key === 'tag:aws:autoscaling:groupName') {
-          for (const g of this.m.ofType('AWS::AutoScaling::AutoScalingGroup').filter(g => values.includes(this.m.ref(g)))) {
+          for (const g of this.m.ofType('AWS::AutoScaling::AutoScalingGroup').filter(asg => values.includes(this.m.ref(asg)))) {
             const templateRef = this.m.props(g).LaunchTemplate?.LaunchTemplateId;
             const lt = this.m.ofType('AWS::EC2::LaunchTemplate').find(t => this.m.ref(t) === String(this.m.resolve(templateRef)));
             const data = lt ? this.m.props(lt).LaunchTemplateData ?? {} : {};
