@@ -6,7 +6,7 @@ import {
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { EC2_MESSAGES, STATE_MANAGER_LIST, unscopedStatement } from '../private/unscoped-actions';
+import { EC2_MESSAGES, unscopedStatement } from '../private/unscoped-actions';
 import { checkInteger, invalidMessage } from '../private/validation';
 
 /** The AWS document that configures and restarts the CloudWatch agent, on Linux and Windows alike. */
@@ -102,9 +102,10 @@ function rateExpression(every: Duration): string {
 /**
  * What SSM Agent needs to run State Manager associations on an instance, in a managed
  * policy of our own rather than AmazonSSMManagedInstanceCore (which also grants every
- * parameter, inventory, patching and compliance): register the instance, list and describe
- * its associations, read the one AWS document the agent rollout runs, report the results,
- * and receive the commands (`ec2messages`).
+ * parameter, inventory, patching and compliance): register the instance, list its own
+ * associations (`ssm:ListInstanceAssociations`, scoped to instances; SSM Agent does not need
+ * the unscoped `ssm:ListAssociations` for them), describe them, read the one AWS document the
+ * agent rollout runs, report the results, and receive the commands (`ec2messages`).
  * https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html
  *
  * It names no service, so one per stack serves every agent in it.
@@ -133,14 +134,13 @@ export function agentRolloutPolicy(scope: Construct, role: iam.IRole): iam.Manag
       }),
       new iam.PolicyStatement({ sid: 'DescribeAssociations', actions: ['ssm:DescribeAssociation'], resources: [associations] }),
       new iam.PolicyStatement({ sid: 'ReadAgentDocument', actions: ['ssm:GetDocument', 'ssm:DescribeDocument'], resources: [document] }),
-      unscopedStatement('ListAssociations', STATE_MANAGER_LIST),
       unscopedStatement('ReceiveCommands', EC2_MESSAGES),
     ],
   });
   policy.attachToRole(role);
   Validations.of(policy).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: `${STATE_MANAGER_LIST.reason} ${EC2_MESSAGES.reason}`,
+    reason: EC2_MESSAGES.reason,
   });
   Validations.of(policy).acknowledge({
     id: `AwsSolutions-IAM5[Resource::${nagArn(stack, 'ec2', 'instance/*')}]`,

@@ -90,17 +90,6 @@ export const IDLE_SHUTDOWN_READS: UnscopedActions = {
 };
 
 /**
- * What SSM Agent lists to learn which State Manager associations apply to its instance.
- * `ssm:ListAssociations` has no resource type; the calls that name the instance, the
- * association or the document are scoped where they are granted.
- */
-export const STATE_MANAGER_LIST: UnscopedActions = {
-  actions: ['ssm:ListAssociations'],
-  reason: 'ssm:ListAssociations has no resource type (Service Authorization Reference, AWS Systems Manager): '
-    + 'SSM Agent lists the State Manager associations of its instance with it.',
-};
-
-/**
  * The channel through which SSM Agent receives the commands of State Manager associations
  * and reports their results. The `ec2messages` actions have no resource type.
  */

@@ -147,7 +147,6 @@ describe('Agent rollout permissions', () => {
       },
       { Sid: 'DescribeAssociations', Effect: 'Allow', Action: 'ssm:DescribeAssociation', Resource: arn('ssm', 'association/*') },
       { Sid: 'ReadAgentDocument', Effect: 'Allow', Action: ['ssm:GetDocument', 'ssm:DescribeDocument'], Resource: arn('ssm', 'document/AmazonCloudWatch-ManageAgent', '') },
-      { Sid: 'ListAssociations', Effect: 'Allow', Action: 'ssm:ListAssociations', Resource: '*' },
       {
         Sid: 'ReceiveCommands',
         Effect: 'Allow',
@@ -156,6 +155,8 @@ describe('Agent rollout permissions', () => {
         Resource: '*',
       },
     ]);
+    // The only statement on Resource * holds actions without a resource type.
+    expect(JSON.stringify(policy.PolicyDocument)).not.toContain('ssm:ListAssociations');
     for (const role of Object.values(ofType(template, 'AWS::IAM::Role'))) {
       expect(JSON.stringify(role.ManagedPolicyArns ?? [])).not.toContain('AmazonSSMManagedInstanceCore');
     }

@@ -384,7 +384,6 @@ export class AccessEdges {
           to: roleId,
           positive: [
             ...['ssm:UpdateInstanceInformation', 'ssm:ListInstanceAssociations', 'ssm:UpdateInstanceAssociationStatus'].map(a => this.asRole(roleId, a, instance)),
-            this.asRole(roleId, 'ssm:ListAssociations', '*'),
             this.asRole(roleId, 'ssm:DescribeAssociation', association()),
             ...['ec2messages:GetMessages', 'ec2messages:SendReply', 'ec2messages:AcknowledgeMessage'].map(a => this.asRole(roleId, a, '*')),
             ...(paramId ? [this.asRole(roleId, 'ssm:GetParameter', this.m.arn(paramId))] : []),
