@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import {
+  Duration,
   Names,
   RemovalPolicy,
   Validations,
@@ -12,6 +13,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AgentConfig } from './agent-config';
+import { AgentRollout, agentRolloutPolicy } from './agent-rollout';
 import { AgentLogDestination } from './log-sources';
 import { AgentOs } from './plugins';
 import { agentLogGroup } from './shared-log-groups';
@@ -53,18 +55,28 @@ export interface CloudWatchAgentProps {
    * @default - the number of groups it is installed on
    */
   readonly expectedAutoScalingGroups?: number;
+  /**
+   * How often State Manager applies the configuration again to every targeted instance
+   * (besides at once after each change, and to instances that join): repairs drift, such as
+   * an agent someone reconfigured by hand. Each run restarts the agent (a gap of seconds).
+   * At least 30 minutes.
+   * @default Duration.days(1)
+   */
+  readonly configurationRefresh?: Duration;
 }
 
 /**
  * Puts a CloudWatch agent configuration on instances: the rendered configuration in an SSM
  * parameter, one log group per destination (finite retention, KMS, retained), a managed
- * policy granting exactly what the agent does, and user data that installs the agent on
- * Amazon Linux 2023, Ubuntu or Windows Server and starts it with the configuration.
+ * policy granting exactly what the agent does, user data that installs the agent on
+ * Amazon Linux 2023, Ubuntu or Windows Server and starts it with the configuration, and a
+ * State Manager association that applies a changed configuration to running instances.
  *
- * On Linux the start command is also installed as a per-boot script, and the user data
- * carries the configuration's hash: a configuration change changes the user data, so a
- * group's launch template gets a new version and an instance is restarted, and the agent
- * reads the new configuration on that boot.
+ * The user data names the parameter, never the configuration's content or hash, so a new
+ * configuration leaves user data and launch templates as they are: no instance is
+ * restarted or replaced. The association (`AmazonCloudWatch-ManageAgent`, `configure` from
+ * the parameter, restart the agent) carries the hash in its name, so CloudFormation updates
+ * it with the configuration and State Manager runs it on every targeted instance at once.
  *
  * @example
  * const config = new AgentConfig({ logFiles: [{ filePath: '/var/log/orders/app.log', logGroupName: '/orders/app' }] });
@@ -84,6 +96,7 @@ export class CloudWatchAgent extends Construct {
   public readonly configHash: string;
 
   private readonly groups = new Set<string>();
+  private readonly rollout: AgentRollout;
 
   public constructor(scope: Construct, id: string, props: CloudWatchAgentProps) {
     super(scope, id);
@@ -107,6 +120,7 @@ export class CloudWatchAgent extends Construct {
 
     this.logGroups = this.createLogGroups(props);
     this.policy = this.createPolicy();
+    this.rollout = new AgentRollout(this, this.parameter, this.configHash, props.configurationRefresh ?? Duration.days(1));
 
     registerUsage(this, () => {
       const instances = props.expectedInstances ?? 1;
@@ -120,15 +134,50 @@ export class CloudWatchAgent extends Construct {
     });
   }
 
-  /** Installs and starts the agent on a new instance, and grants its role what the agent needs. */
-  public installOnInstance(instance: ec2.Instance): void {
-    this.install(instance.role, instance.userData);
+  /**
+   * The State Manager associations that apply the configuration to running instances: one
+   * for the instances given by id, one for the groups (targeted by the
+   * `aws:autoscaling:groupName` tag). Force a run with
+   * `aws ssm start-associations-once --association-ids <id>`.
+   */
+  public get associations(): ssm.CfnAssociation[] {
+    return this.rollout.associations;
   }
 
-  /** Installs and starts the agent on every instance of a group, and grants the group's role. */
+  /**
+   * Installs and starts the agent on a new instance, grants its role what the agent needs,
+   * and keeps its configuration current through State Manager.
+   */
+  public installOnInstance(instance: ec2.Instance): void {
+    this.install(instance.role, instance.userData);
+    this.rollOutToInstance(instance);
+  }
+
+  /**
+   * Installs and starts the agent on every instance of a group, grants the group's role,
+   * and keeps the configuration of its running instances current through State Manager.
+   */
   public installOnAutoScalingGroup(group: autoscaling.AutoScalingGroup): void {
     this.grant(group.role);
     group.addUserData(...this.userDataCommands());
+    this.rollOutToAutoScalingGroup(group);
+  }
+
+  /**
+   * Applies the configuration to a running instance through State Manager whenever it
+   * changes (the instance's role needs `grant`, and the agent must be installed).
+   */
+  public rollOutToInstance(instance: ec2.IInstance): void {
+    this.rollout.addInstance(instance);
+  }
+
+  /**
+   * Applies the configuration to the running instances of a group through State Manager
+   * whenever it changes, targeting them by the `aws:autoscaling:groupName` tag Auto Scaling
+   * puts on every member (the role needs `grant`, and the agent must be installed).
+   */
+  public rollOutToAutoScalingGroup(group: autoscaling.IAutoScalingGroup): void {
+    this.rollout.addAutoScalingGroup(group);
     this.groups.add(group.node.path);
   }
 
@@ -138,17 +187,24 @@ export class CloudWatchAgent extends Construct {
     userData.addCommands(...this.userDataCommands());
   }
 
-  /** Attaches the agent's managed policy to a role (for instances whose user data you manage). */
+  /**
+   * Attaches the agent's managed policy to a role, and the stack's State Manager policy
+   * that lets SSM Agent run the configuration rollout (for instances whose user data you manage).
+   */
   public grant(role: iam.IRole): void {
     this.policy.attachToRole(role);
+    agentRolloutPolicy(this, role);
   }
 
-  /** The user data lines that install, configure and start the agent for the configuration's OS. */
+  /**
+   * The user data lines that install, configure and start the agent for the configuration's
+   * OS. They name the parameter only, so they stay the same when the configuration changes.
+   */
   public userDataCommands(): string[] {
     const source = `ssm:${this.parameter.parameterName}`;
     if (this.config.os === AgentOs.WINDOWS) {
       return [
-        `# CloudWatch agent, configuration sha256 ${this.configHash}`,
+        '# CloudWatch agent: configuration from the SSM parameter, changes applied by State Manager',
         '$ctl = "$env:ProgramFiles\\Amazon\\AmazonCloudWatchAgent\\amazon-cloudwatch-agent-ctl.ps1"',
         'if (-not (Test-Path $ctl)) {',
         '  $msi = "$env:TEMP\\amazon-cloudwatch-agent.msi"',
@@ -160,7 +216,7 @@ export class CloudWatchAgent extends Construct {
     }
     const script = '/var/lib/cloud/scripts/per-boot/watchkeeper-cloudwatch-agent.sh';
     return [
-      `# CloudWatch agent, configuration sha256 ${this.configHash}`,
+      '# CloudWatch agent: configuration from the SSM parameter, changes applied by State Manager',
       'if [ ! -x /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl ]; then',
       '  if command -v dnf >/dev/null 2>&1; then dnf install -y amazon-cloudwatch-agent',
       '  elif command -v yum >/dev/null 2>&1; then yum install -y amazon-cloudwatch-agent',

@@ -88,3 +88,20 @@ export const IDLE_SHUTDOWN_READS: UnscopedActions = {
   reason: 'ec2:DescribeInstances has no resource type (Service Authorization Reference, Amazon EC2): '
     + 'idle shutdown lists opted-in instances with it, filtered by tag.',
 };
+
+/**
+ * The channel through which SSM Agent receives the commands of State Manager associations
+ * and reports their results. The `ec2messages` actions have no resource type.
+ */
+export const EC2_MESSAGES: UnscopedActions = {
+  actions: [
+    'ec2messages:AcknowledgeMessage',
+    'ec2messages:DeleteMessage',
+    'ec2messages:FailMessage',
+    'ec2messages:GetEndpoint',
+    'ec2messages:GetMessages',
+    'ec2messages:SendReply',
+  ],
+  reason: 'ec2messages:AcknowledgeMessage, DeleteMessage, FailMessage, GetEndpoint, GetMessages and SendReply have no resource type '
+    + '(Service Authorization Reference, Amazon Message Delivery Service): SSM Agent receives State Manager commands through them.',
+};

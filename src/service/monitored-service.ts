@@ -12,9 +12,11 @@ import { BuiltCompute, ServiceCompute } from './compute';
 import { ServiceAlarmOptions, createServiceAlarms } from './service-alarms';
 import { sessionManagerPolicy } from './session-manager';
 import { AgentConfig } from '../agent/agent-config';
+import { agentHeartbeat } from '../agent/agent-heartbeat';
 import { CloudWatchAgent } from '../agent/cloudwatch-agent';
 import { AgentOs } from '../agent/plugins';
 import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
+import { AlarmSeverity } from '../core/alarm-routing';
 import { AlarmSet } from '../core/alarm-set';
 import { IAlertTopic } from '../core/alert-topic-base';
 import { IdleShutdown } from '../cost/idle-shutdown';
@@ -222,6 +224,8 @@ export class MonitoredService extends Construct implements IMonitoredService {
     }
 
     this.alarmSets = createServiceAlarms(this, compute, props.alertTopic, this.agentMetrics, props.alarms ?? {});
+    // Before idle shutdown reads the liveness alarms: the heartbeat is one of them.
+    if (this.agent && compute.userData) this.addAgentHeartbeats(this.agent);
     for (const set of this.alarmSets) {
       for (const alarm of set.alarms) this.addAlarm(alarm);
     }
@@ -332,6 +336,9 @@ export class MonitoredService extends Construct implements IMonitoredService {
           `a ${config.os} configuration`);
       }
       compute.userData.addCommands(...agent.userDataCommands());
+      // Configuration changes reach the running instances through State Manager.
+      if (compute.autoScalingGroup) agent.rollOutToAutoScalingGroup(compute.autoScalingGroup);
+      compute.instances.forEach(instance => agent.rollOutToInstance(instance));
     } else {
       Annotations.of(this).addWarningV2('cdk-watchkeeper:MonitoredService.agentNotInstalled',
         'The instances exist already, so the CloudWatch agent is not installed by this service: run the commands of '
@@ -339,6 +346,33 @@ export class MonitoredService extends Construct implements IMonitoredService {
         + '`service.agent.parameter`)' + (compute.role ? '.' : ', and grant their role `service.agent.policy`.'));
     }
     return agent;
+  }
+
+  /**
+   * One liveness alarm per group or instance that fires when the agent it installed stops
+   * publishing while the instances run: without it, memory, disk and swap alarms (missing
+   * data is not breaching) go quiet when the agent dies.
+   */
+  private addAgentHeartbeats(agent: CloudWatchAgent): void {
+    const targets = this.agentTargets;
+    this.alarmSets.forEach((set, i) => {
+      const target = targets[i];
+      const heartbeat = target && agentHeartbeat(agent.config, target);
+      if (!heartbeat) return;
+      const what = this.autoScalingGroup ? `instances of ${this.serviceName}` : `${this.serviceName} (${this.instances[i].node.path})`;
+      set.addAlarm('AgentHeartbeat', heartbeat.metric, {
+        threshold: heartbeat.threshold,
+        comparisonOperator: heartbeat.comparisonOperator,
+        treatMissingData: heartbeat.treatMissingData,
+        evaluationPeriods: heartbeat.evaluationPeriods,
+        liveness: true,
+        severity: AlarmSeverity.CRITICAL,
+        description: `${heartbeat.rule} on ${what}: its memory, disk and swap alarms are blind. `
+          + 'Open a session (aws ssm start-session) and check the agent (amazon-cloudwatch-agent-ctl -a status, '
+          + 'its log under /opt/aws/amazon-cloudwatch-agent/logs or C:\\ProgramData\\Amazon\\AmazonCloudWatchAgent\\Logs), '
+          + 'and the State Manager association that configures it.',
+      });
+    });
   }
 
   private notifyComputeEvents(compute: BuiltCompute, plannedStopInstances: ec2.IInstance[]): EventNotifications | undefined {

@@ -14,7 +14,8 @@ export type EdgeKind =
   | 'idle shutdown → instances' | 'idle shutdown → alarms'
   | 'agent → metrics' | 'agent → logs' | 'agent → parameter'
   | 'trail → bucket' | 'trail → logs role' | 'trail → key'
-  | 'log group → key' | 'auto scaling → EBS key';
+  | 'log group → key' | 'auto scaling → EBS key'
+  | 'state manager → instance role';
 
 /** A request with the policies AWS evaluates for it. */
 export interface Check {
@@ -89,6 +90,7 @@ export class AccessEdges {
     this.schedules();
     this.idleShutdown();
     this.agents();
+    this.associations();
     this.trails();
     this.logGroups();
     this.launchTemplates();
@@ -332,6 +334,65 @@ export class AccessEdges {
           to: paramId,
           positive: [this.asRole(roleId, 'ssm:GetParameter', this.m.arn(paramId))],
           negative: [this.asRole(roleId, 'ssm:GetParameter', `arn:${PARTITION}:ssm:${REGION}:${ACCOUNT}:parameter/someone-elses-parameter`)],
+        });
+      }
+    }
+  }
+
+  /** The role of an instance profile reference (a Ref or GetAtt Arn), when the profile is in the template. */
+  private roleOfProfile(profileRef: Json): string | undefined {
+    if (!profileRef) return undefined;
+    const resolved = String(this.m.resolve(profileRef));
+    const profileId = this.m.ofType('AWS::IAM::InstanceProfile').find(p => [this.m.ref(p), this.m.arn(p)].includes(resolved));
+    return profileId ? asArray(this.m.props(profileId).Roles).map((ref: Json) => ref.Ref)[0] : undefined;
+  }
+
+  /**
+   * State Manager associations → the roles of the instances they target: SSM Agent on each
+   * instance lists and describes the association, reads its document and the parameter it
+   * names, receives the command and reports the result, all as the instance's role.
+   * (Reading the AWS-owned document is left to the unit test of the policy: its ARN has no
+   * account, which the policy engine's resource patterns do not accept.)
+   */
+  private associations(): void {
+    for (const id of this.m.ofType('AWS::SSM::Association')) {
+      const p = this.m.props(id);
+      const location = asArray(this.m.resolve(p.Parameters?.optionalConfigurationLocation ?? [])).map(String)[0];
+      const paramId = this.m.ofType('AWS::SSM::Parameter').find(pid => this.m.physicalName(pid) === location);
+      const roles = new Set<string>();
+      for (const target of asArray(p.Targets)) {
+        const values = asArray(this.m.resolve(target.Values)).map(String);
+        if (target.Key === 'InstanceIds') {
+          this.m.ofType('AWS::EC2::Instance').filter(i => values.includes(this.m.ref(i)))
+            .forEach(i => { const r = this.roleOfProfile(this.m.props(i).IamInstanceProfile); if (r) roles.add(r); });
+        } else if (target.Key === 'tag:aws:autoscaling:groupName') {
+          for (const g of this.m.ofType('AWS::AutoScaling::AutoScalingGroup').filter(asg => values.includes(this.m.ref(asg)))) {
+            const templateRef = this.m.props(g).LaunchTemplate?.LaunchTemplateId;
+            const lt = this.m.ofType('AWS::EC2::LaunchTemplate').find(t => this.m.ref(t) === String(this.m.resolve(templateRef)));
+            const data = lt ? this.m.props(lt).LaunchTemplateData ?? {} : {};
+            const r = this.roleOfProfile(data.IamInstanceProfile?.Arn ?? data.IamInstanceProfile?.Name);
+            if (r) roles.add(r);
+          }
+        }
+      }
+      const instance = ec2Arn('i-0123456789abcdef0');
+      const association = (account = ACCOUNT) => `arn:${PARTITION}:ssm:${REGION}:${account}:association/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`;
+      for (const roleId of roles) {
+        this.edges.push({
+          kind: 'state manager → instance role',
+          from: id,
+          to: roleId,
+          positive: [
+            ...['ssm:UpdateInstanceInformation', 'ssm:ListInstanceAssociations', 'ssm:UpdateInstanceAssociationStatus'].map(a => this.asRole(roleId, a, instance)),
+            this.asRole(roleId, 'ssm:DescribeAssociation', association()),
+            ...['ec2messages:GetMessages', 'ec2messages:SendReply', 'ec2messages:AcknowledgeMessage'].map(a => this.asRole(roleId, a, '*')),
+            ...(paramId ? [this.asRole(roleId, 'ssm:GetParameter', this.m.arn(paramId))] : []),
+          ],
+          negative: [
+            this.asRole(roleId, 'ssm:DescribeAssociation', association(OTHER_ACCOUNT)),
+            this.asRole(roleId, 'ssm:UpdateInstanceAssociationStatus', foreign(instance)),
+            this.asRole(roleId, 'ssm:GetParameter', `arn:${PARTITION}:ssm:${REGION}:${ACCOUNT}:parameter/someone-elses-parameter`),
+          ],
         });
       }
     }

@@ -126,8 +126,8 @@ function suite(name: string, build: () => { template: Json; stackName: string },
 }
 
 suite('Access proof: example app', () => ({ template: exampleTemplate(), stackName: 'WatchkeeperExample' }), {
-  'alarm → topic': 47,
-  'alarm → topic key': 47,
+  'alarm → topic': 49,
+  'alarm → topic key': 49,
   'rule → topic': 3,
   'rule → topic key': 3,
   'rule → function': 1,
@@ -138,6 +138,7 @@ suite('Access proof: example app', () => ({ template: exampleTemplate(), stackNa
   'agent → metrics': 2,
   'agent → logs': 2,
   'agent → parameter': 2,
+  'state manager → instance role': 2,
   'trail → bucket': 1,
   'trail → logs role': 1,
   'trail → key': 1,

@@ -1,0 +1,125 @@
+import { Duration, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
+import { AgentConfig } from './agent-config';
+import { AgentMetricTarget } from '../core/agent-metrics';
+import { AgentOs } from './plugins';
+
+/** How an agent heartbeat alarm reads and judges its metric. Not exported from the package. */
+export interface AgentHeartbeat {
+  /** The metric (or metric math) the alarm watches. */
+  readonly metric: cloudwatch.IMetric;
+  /** The value compared with it. */
+  readonly threshold: number;
+  /** How it is compared. */
+  readonly comparisonOperator: cloudwatch.ComparisonOperator;
+  /** Periods evaluated; all of them must breach. */
+  readonly evaluationPeriods: number;
+  /** What missing data means for this metric. */
+  readonly treatMissingData: cloudwatch.TreatMissingData;
+  /** The sentence that explains the rule in the alarm's description. */
+  readonly rule: string;
+}
+
+/**
+ * The agent's heartbeat: how many samples of one metric the agent always publishes (memory,
+ * or else swap) arrived. `undefined` when the configuration publishes neither for the target.
+ *
+ * - One instance: `SampleCount` of its series below 1 in every period of about ten minutes
+ *   (one-minute periods for a one-minute interval). A stopped instance publishes nothing, so
+ *   missing data is breaching: the alarm is a liveness alarm, which planned downtime silences.
+ *   The window stays within the 15 minutes after a scheduled start at which
+ *   `ScheduledStartStop` turns liveness alarms on again by default.
+ * - A group: `inService - FILL(samples, 0) / perInstance`, the number of in-service instances
+ *   whose samples are missing (`perInstance` samples arrive from each instance per period), at
+ *   or above 0.5. A group scaled to zero has 0 in service and yields 0; one silent agent among
+ *   many yields 1. The expression only lacks data when the group metrics themselves stop (the
+ *   in-service capacity alarm pages for that), so missing data is not breaching here.
+ *
+ *   Three periods, each the smallest multiple of both the collection interval and one minute
+ *   that is at least five minutes, so every instance contributes a whole number of samples to
+ *   it and a booting instance (in service before its agent starts) does not trip it.
+ */
+export function agentHeartbeat(config: AgentConfig, target: AgentMetricTarget): AgentHeartbeat | undefined {
+  const name = heartbeatMetricName(config);
+  if (!name) return undefined;
+  const group = target.dimensionName === 'AutoScalingGroupName';
+  const want = group ? 'AutoScalingGroupName' : 'InstanceId';
+  // The series the target is read from: the group's roll-up, or the instance's own series
+  // (Windows counters also carry `objectname`).
+  const readable = config.publishedDimensionSets(name.metricName)
+    .some(set => set.split(',').includes(want) && set.split(',').every(d => d === want || d === 'objectname'));
+  if (!readable) return undefined;
+
+  if (!group) {
+    const period = Duration.seconds(lcm(60, config.intervalSeconds));
+    const evaluationPeriods = Math.max(1, Math.floor(600 / period.toSeconds()));
+    return {
+      metric: name.read(config, target, { statistic: 'SampleCount', period }),
+      evaluationPeriods,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      rule: `The CloudWatch agent published no ${name.metricName} sample in ${evaluationPeriods} periods of ${period.toHumanString()}`,
+    };
+  }
+  const evaluationPeriods = 3;
+  const period = heartbeatPeriod(config.intervalSeconds);
+  const samples = name.read(config, target, { statistic: 'SampleCount', period });
+  const window = period.toHumanString();
+  const perInstance = period.toSeconds() / config.intervalSeconds;
+  const inService = new cloudwatch.Metric({
+    namespace: 'AWS/AutoScaling',
+    metricName: 'GroupInServiceInstances',
+    dimensionsMap: { AutoScalingGroupName: target.dimensionValue },
+    statistic: 'Average',
+    period,
+  });
+  return {
+    metric: new cloudwatch.MathExpression({
+      expression: `inService - FILL(samples, 0) / ${perInstance}`,
+      usingMetrics: { inService, samples },
+      label: 'In-service instances whose agent is silent',
+      period,
+    }),
+    evaluationPeriods,
+    threshold: 0.5,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    rule: `In ${evaluationPeriods} periods of ${window}, the CloudWatch agent of at least one in-service instance published `
+      + `no ${name.metricName} sample (in-service instances minus ${name.metricName} samples / ${perInstance})`,
+  };
+}
+
+/** The smallest multiple of both the interval and 60 seconds that is at least 5 minutes. */
+export function heartbeatPeriod(intervalSeconds: number): Duration {
+  const step = lcm(60, intervalSeconds);
+  return Duration.seconds(step * Math.max(1, Math.ceil(300 / step)));
+}
+
+interface HeartbeatMetric {
+  readonly metricName: string;
+  read(config: AgentConfig, target: AgentMetricTarget, options: cloudwatch.MetricOptions): cloudwatch.Metric;
+}
+
+function heartbeatMetricName(config: AgentConfig): HeartbeatMetric | undefined {
+  const windows = config.os === AgentOs.WINDOWS;
+  const candidates: Array<HeartbeatMetric & { plugin: string; measurement: string }> = [
+    {
+      plugin: windows ? 'Memory' : 'mem',
+      measurement: windows ? '% Committed Bytes In Use' : 'used_percent',
+      metricName: windows ? 'Memory % Committed Bytes In Use' : 'mem_used_percent',
+      read: (c, t, o) => c.metricMemUsedPercent(t, o),
+    },
+    {
+      plugin: windows ? 'Paging File' : 'swap',
+      measurement: windows ? '% Usage' : 'used_percent',
+      metricName: windows ? 'Paging File % Usage' : 'swap_used_percent',
+      read: (c, t, o) => c.metricSwapUsedPercent(t, o),
+    },
+  ];
+  return candidates.find(c => config.plugins.some(p => p.key === c.plugin && p.collects(c.measurement)));
+}
+
+function lcm(a: number, b: number): number {
+  const gcd = (x: number, y: number): number => (y === 0 ? x : gcd(y, x % y));
+  return (a * b) / gcd(a, b);
+}

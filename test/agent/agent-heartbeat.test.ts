@@ -1,0 +1,121 @@
+import { Duration, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AgentConfig, AgentOs, AgentPlugin, AlertTopic, IdleShutdown, MonitoredService, ScheduledStartStop, ServiceAlarmOptions, ServiceCompute } from '../../src';
+import { heartbeatPeriod } from '../../src/agent/agent-heartbeat';
+import { newStack } from '../helpers';
+import { importedVpc } from '../service/fake-agent-metrics';
+
+type Json = any;
+
+function service(compute: ServiceCompute, agent: AgentConfig, idle = false, alarms?: ServiceAlarmOptions) {
+  const stack = newStack();
+  const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+  const idleShutdown = idle ? new IdleShutdown(stack, 'Idle', { alertTopic }) : undefined;
+  const svc = new MonitoredService(stack, 'Svc', {
+    vpc: importedVpc(stack),
+    alertTopic,
+    agent,
+    compute,
+    idleShutdown,
+    alarms,
+    // The dashboard graphs memory: without it, only the alarms are under test.
+    dashboard: alarms === undefined,
+  });
+  const template = Template.fromStack(stack).toJSON();
+  const heartbeats = Object.entries<Json>(template.Resources)
+    .filter(([id, r]) => r.Type === 'AWS::CloudWatch::Alarm' && id.includes('AgentHeartbeat'));
+  return { stack, svc, template, heartbeats };
+}
+
+describe('Agent heartbeat alarm', () => {
+  test('a single instance: no agent sample for 10 minutes pages, and a stopped instance counts as silent', () => {
+    const { stack, svc, heartbeats } = service(ServiceCompute.newInstance(), new AgentConfig());
+    expect(heartbeats).toHaveLength(1);
+    const [[, alarm]] = heartbeats;
+    expect(alarm.Properties).toMatchObject({
+      Namespace: 'CWAgent',
+      MetricName: 'mem_used_percent',
+      Dimensions: [{ Name: 'InstanceId', Value: stack.resolve(svc.instances[0].instanceId) }],
+      Statistic: 'SampleCount',
+      Period: 60,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      // Within the 15 minutes after which a scheduled start turns liveness alarms on again.
+      EvaluationPeriods: 10,
+      DatapointsToAlarm: 10,
+      TreatMissingData: 'breaching',
+    });
+    expect(alarm.Properties.AlarmActions).toHaveLength(1);
+    // A liveness alarm: schedules and idle shutdown silence it with the status checks.
+    const liveness = svc.alarmSets[0].livenessAlarms.map(a => stack.resolve((a.node.defaultChild as Json).logicalId));
+    expect(liveness).toContain(heartbeats[0][0]);
+  });
+
+  test('an instance opted in to idle shutdown names its heartbeat among the liveness alarms it silences', () => {
+    const { template, heartbeats } = service(ServiceCompute.newInstance(), new AgentConfig(), true);
+    const [instance] = Object.values<Json>(template.Resources).filter(r => r.Type === 'AWS::EC2::Instance');
+    const named = instance.Properties.Tags.filter((t: Json) => String(t.Key).startsWith('watchkeeper:liveness-alarm-')).map((t: Json) => t.Value);
+    expect(heartbeats).toHaveLength(1);
+    expect(named).toContainEqual(expect.stringMatching(/AgentHeartbeat/));
+  });
+
+  test('a scheduled start turns it on again with the other liveness alarms after the default delay', () => {
+    const { stack, svc } = service(ServiceCompute.newInstance(), new AgentConfig());
+    const schedule = new ScheduledStartStop(stack, 'OfficeHours', {
+      instances: svc.instances,
+      start: 'cron(0 7 ? * MON-FRI *)',
+      stop: 'cron(0 20 ? * MON-FRI *)',
+      timeZone: 'Europe/Berlin',
+      livenessAlarms: svc.alarmSets.flatMap(set => set.livenessAlarms),
+    });
+    expect(schedule.schedules.length).toBeGreaterThan(2);
+  });
+
+  test('a group: in-service instances minus agent samples per instance, so a group scaled to zero never pages', () => {
+    const { stack, svc, heartbeats } = service(ServiceCompute.newAutoScalingGroup(), new AgentConfig());
+    expect(heartbeats).toHaveLength(1);
+    const p = heartbeats[0][1].Properties;
+    const group = stack.resolve(svc.autoScalingGroup!.autoScalingGroupName);
+    const byId = Object.fromEntries(p.Metrics.map((m: Json) => [m.Id, m]));
+    expect(byId.expr_1.Expression).toBe('inService - FILL(samples, 0) / 5');
+    expect(byId.inService.MetricStat).toEqual({
+      Metric: { Namespace: 'AWS/AutoScaling', MetricName: 'GroupInServiceInstances', Dimensions: [{ Name: 'AutoScalingGroupName', Value: group }] },
+      Period: 300,
+      Stat: 'Average',
+    });
+    expect(byId.samples.MetricStat).toEqual({
+      Metric: { Namespace: 'CWAgent', MetricName: 'mem_used_percent', Dimensions: [{ Name: 'AutoScalingGroupName', Value: group }] },
+      Period: 300,
+      Stat: 'SampleCount',
+    });
+    expect(p).toMatchObject({ Threshold: 0.5, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 3, TreatMissingData: 'notBreaching' });
+    expect(svc.alarmSets[0].livenessAlarms.map(a => stack.resolve((a.node.defaultChild as Json).logicalId))).toContain(heartbeats[0][0]);
+  });
+
+  test('a Windows instance watches the Memory counter the agent publishes', () => {
+    const { heartbeats } = service(ServiceCompute.newInstance({
+      machineImage: ec2.MachineImage.latestWindows(ec2.WindowsVersion.WINDOWS_SERVER_2022_ENGLISH_FULL_BASE),
+      rootDeviceName: '/dev/sda1',
+    }), new AgentConfig({ os: AgentOs.WINDOWS }));
+    expect(heartbeats).toHaveLength(1);
+    expect(heartbeats[0][1].Properties.MetricName).toBe('Memory % Committed Bytes In Use');
+    expect(heartbeats[0][1].Properties.Dimensions.map((d: Json) => d.Name).sort()).toEqual(['InstanceId', 'objectname']);
+  });
+
+  test('falls back to swap without memory, and adds none when the agent publishes neither', () => {
+    const noMemory = { memory: { enabled: false }, disk: { enabled: false } };
+    const swapOnly = service(ServiceCompute.newInstance(), new AgentConfig({ metrics: [AgentPlugin.swap()] }), false, noMemory);
+    expect(swapOnly.heartbeats.map(([, a]) => a.Properties.MetricName)).toEqual(['swap_used_percent']);
+    const noAgentAlarms = { ...noMemory, swap: { enabled: false } };
+    const cpuOnly = service(ServiceCompute.newInstance(), new AgentConfig({ metrics: [AgentPlugin.cpu()] }), false, noAgentAlarms);
+    expect(cpuOnly.heartbeats).toEqual([]);
+  });
+
+  test('a group reads samples from a whole number of collections per instance', () => {
+    expect([60, 10, 30, 120, 45, 7, 600, 86_400].map(s => heartbeatPeriod(s).toSeconds())).toEqual([300, 300, 300, 360, 360, 420, 600, 86_400]);
+    const { heartbeats } = service(ServiceCompute.newAutoScalingGroup(), new AgentConfig({ interval: Duration.minutes(2) }));
+    const metrics = heartbeats[0][1].Properties.Metrics;
+    expect(metrics.find((m: Json) => m.Expression).Expression).toBe('inService - FILL(samples, 0) / 3');
+    expect(metrics.filter((m: Json) => m.MetricStat).map((m: Json) => m.MetricStat.Period)).toEqual([360, 360]);
+  });
+});
