@@ -1,5 +1,5 @@
 // Alarms in the example app: presets on an instance this app does not define (watched by id),
-// and fleet-wide alarms over every instance of the account and Region through Metrics Insights.
+// and fleet-wide alarms through Metrics Insights over the legacy fleet (instances tagged fleet=example-legacy).
 import { Duration, aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
@@ -28,12 +28,13 @@ export function addExampleAlarms(scope: Construct, alerts: IAlertTopic): void {
       namespace: 'AWS/EC2',
       metricName: 'StatusCheckFailed',
       schemaDimensions: ['InstanceId'],
+      where: { 'tag.fleet': 'example-legacy' },
     }),
     threshold: 1,
     period: Duration.minutes(1),
     evaluationPeriods: 3,
     severity: AlarmSeverity.CRITICAL,
-    description: 'At least one EC2 instance in this account and Region fails a status check. '
+    description: 'At least one instance of the legacy fleet (tagged fleet=example-legacy) fails a status check. '
       + 'Run the query grouped by InstanceId in CloudWatch Metrics Insights to find it.',
   });
   fleet.addMetricsInsightsAlarm('BusiestCpu', {
@@ -42,6 +43,7 @@ export function addExampleAlarms(scope: Construct, alerts: IAlertTopic): void {
       namespace: 'AWS/EC2',
       metricName: 'CPUUtilization',
       schemaDimensions: ['InstanceId'],
+      where: { 'tag.fleet': 'example-legacy' },
     }),
     threshold: 95,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -44,12 +44,13 @@ def add_example_alarms(scope: Construct, alerts: wk.IAlertTopic) -> None:
             namespace="AWS/EC2",
             metric_name="StatusCheckFailed",
             schema_dimensions=["InstanceId"],
+            where={"tag.fleet": "example-legacy"},
         ),
         threshold=1,
         period=Duration.minutes(1),
         evaluation_periods=3,
         severity=wk.AlarmSeverity.CRITICAL,
-        description="At least one EC2 instance in this account and Region fails a status check. "
+        description="At least one instance of the legacy fleet (tagged fleet=example-legacy) fails a status check. "
         "Run the query grouped by InstanceId in CloudWatch Metrics Insights to find it.",
     )
     fleet.add_metrics_insights_alarm(
@@ -59,6 +60,7 @@ def add_example_alarms(scope: Construct, alerts: wk.IAlertTopic) -> None:
             namespace="AWS/EC2",
             metric_name="CPUUtilization",
             schema_dimensions=["InstanceId"],
+            where={"tag.fleet": "example-legacy"},
         ),
         threshold=95,
         comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
