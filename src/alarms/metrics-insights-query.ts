@@ -102,7 +102,7 @@ export class MetricsInsightsQuery {
       }
     }
     if (Object.keys(where).length === 0 && !props.accountWide && sharedNamespace(props.namespace)) {
-      throw new Error(`MetricsInsightsQuery: where must filter the query to one fleet (a dimension or tag.<key>), or set accountWide: true; `
+      throw new Error('MetricsInsightsQuery: where must filter the query to one fleet (a dimension or tag.<key>), or set accountWide: true; '
         + `without it the alarm watches every series of ${props.namespace} in the account and Region, got no where for ${props.metricName}`);
     }
     if (props.limit !== undefined && !Token.isUnresolved(props.limit)

@@ -1,7 +1,7 @@
 import { Annotations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { invalid } from './validation';
 import { MAX_METRICS_INSIGHTS_ALARMS } from './metrics-insights';
+import { invalid } from './validation';
 
 /** Warn when an app holds this share of the account's Metrics Insights alarm quota. */
 const WARN_AT = Math.floor(MAX_METRICS_INSIGHTS_ALARMS * 0.8);

@@ -165,8 +165,13 @@ describe('AlarmSet', () => {
 
   test('grouped queries name their contributors, order and limit', () => {
     const q = MetricsInsightsQuery.aggregate({
-      aggregation: MetricsInsightsAggregation.MAX, namespace: 'AWS/EC2', metricName: 'CPUUtilization',
-      schemaDimensions: ['InstanceId'], where: { 'tag.fleet': 'shop' }, groupBy: ['InstanceId'], limit: 500,
+      aggregation: MetricsInsightsAggregation.MAX,
+      namespace: 'AWS/EC2',
+      metricName: 'CPUUtilization',
+      schemaDimensions: ['InstanceId'],
+      where: { 'tag.fleet': 'shop' },
+      groupBy: ['InstanceId'],
+      limit: 500,
     });
     expect(q.sql).toBe('SELECT MAX(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId) WHERE tag.fleet = \'shop\' GROUP BY InstanceId ORDER BY MAX() DESC LIMIT 500');
     expect(q.groupBy).toEqual(['InstanceId']);
@@ -185,7 +190,9 @@ describe('AlarmSet', () => {
     const { set, template } = build();
     set.addMetricsInsightsAlarm('StatusCheck', {
       query: MetricsInsightsQuery.custom('SELECT MAX(StatusCheckFailed) FROM SCHEMA("AWS/EC2", InstanceId) WHERE tag.fleet = \'shop\' GROUP BY InstanceId'),
-      threshold: 1, period: Duration.minutes(1), evaluationPeriods: 2,
+      threshold: 1,
+      period: Duration.minutes(1),
+      evaluationPeriods: 2,
       actions: [new cloudwatch_actions.Ec2Action(cloudwatch_actions.Ec2InstanceAction.RECOVER)],
     });
     const [alarm] = Object.values(template().findResources('AWS::CloudWatch::Alarm'));
@@ -198,7 +205,9 @@ describe('AlarmSet', () => {
   ])('fails on EC2 actions on %s (AWS runs them only per instance contributor)', (_name, sql) => {
     const { set } = build();
     expect(() => set.addMetricsInsightsAlarm('StatusCheck', {
-      query: MetricsInsightsQuery.custom(sql), threshold: 1, period: Duration.minutes(1),
+      query: MetricsInsightsQuery.custom(sql),
+      threshold: 1,
+      period: Duration.minutes(1),
       actions: [new cloudwatch_actions.Ec2Action(cloudwatch_actions.Ec2InstanceAction.RECOVER)],
     })).toThrow(/alarmActions must be free of EC2 actions .* except a Metrics Insights alarm grouped by InstanceId alone/);
   });
