@@ -2,6 +2,7 @@ export * from './agent';
 export * from './alarms';
 export * from './cost';
 export * from './scale';
+export * from './fleet';
 export * from './dashboards';
 export * from './scaling';
 export * from './service';

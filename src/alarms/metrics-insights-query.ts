@@ -62,7 +62,8 @@ export interface MetricsInsightsAggregateProps {
 /** The aggregation functions Metrics Insights offers in SELECT and ORDER BY. */
 const FUNCTIONS = ['AVG', 'COUNT', 'MAX', 'MIN', 'SUM'];
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const TAG = /^tag\.[A-Za-z0-9_.:/=+@-]+$/;
+// Tag keys are written unquoted: only keys of letters, digits and underscores are accepted.
+const TAG = /^tag\.[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * A CloudWatch Metrics Insights query (`SELECT ... FROM ...`), the way to alarm on a whole
@@ -163,7 +164,11 @@ function sharedNamespace(namespace: string): boolean {
 }
 
 function label(name: string): string {
-  return !Token.isUnresolved(name) && TAG.test(name) ? name : identifier(name);
+  if (Token.isUnresolved(name) || TAG.test(name)) return name;
+  if (name.startsWith('tag.')) {
+    throw new Error(`MetricsInsightsQuery: tag keys must be letters, digits and underscores (tag.<key>), got '${name}'`);
+  }
+  return identifier(name);
 }
 
 function identifier(name: string): string {
