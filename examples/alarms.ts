@@ -3,8 +3,8 @@
 import { Duration, aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
-  AlarmRouting, AlarmSet, AlarmSeverity, AnomalyDirection, IAlertTopic, InstanceAlarms,
-  MetricsInsightsAggregation, MetricsInsightsQuery,
+  AlarmRouting, AlarmSet, AlarmSeverity, AnomalyDirection, FleetAlarms, IAlertTopic, InstanceAlarms,
+  MetricsInsightsAggregation, MetricsInsightsQuery, MonitoredService,
 } from '../src';
 
 /** Watches an existing instance and the whole fleet; every alarm notifies `alerts`. */
@@ -59,4 +59,20 @@ export function addExampleAlarms(scope: Construct, alerts: IAlertTopic): void {
   fleet.addAnomalyAlarm('LegacyHostCpuAnomaly', new cloudwatch.Metric({
     namespace: 'AWS/EC2', metricName: 'CPUUtilization', dimensionsMap: { InstanceId: legacy.instanceId }, period: Duration.minutes(5),
   }), { direction: AnomalyDirection.ABOVE, severity: AlarmSeverity.INFO });
+}
+
+/**
+ * One Metrics Insights alarm per signal for every Auto Scaling group of the app, acting per
+ * instance: status checks (EC2 recovers the failing instance), CPU, and a count of reporting
+ * instances that notices a vanished one. A new group joins by `addAutoScalingGroup`.
+ */
+export function addExampleFleetAlarms(scope: Construct, alerts: IAlertTopic, services: MonitoredService[]): FleetAlarms {
+  const fleet = new FleetAlarms(scope, 'ServiceFleet', {
+    routing: AlarmRouting.toTopic(alerts),
+    runbookUrl: 'https://wiki.example.com/runbooks/fleet',
+  });
+  for (const service of services) {
+    if (service.autoScalingGroup) fleet.addAutoScalingGroup(service.autoScalingGroup);
+  }
+  return fleet;
 }

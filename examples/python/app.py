@@ -224,6 +224,15 @@ class ExampleServiceStack(Stack):
             time_zone="Europe/Berlin",
             liveness_alarms=[a for s in worker.alarm_sets for a in s.liveness_alarms],
         )
+        # One Metrics Insights alarm per signal for every group, acting per instance (examples/alarms.ts).
+        fleet = wk.FleetAlarms(
+            self, "ServiceFleet",
+            routing=wk.AlarmRouting.to_topic(alerts),
+            runbook_url="https://wiki.example.com/runbooks/fleet",
+        )
+        for service in [api, worker]:
+            if service.auto_scaling_group is not None:
+                fleet.add_auto_scaling_group(service.auto_scaling_group)
         add_example_logs(self, alerts, api.role, api.auto_scaling_group)
         # Log ingestion and storage need a volume: about 1 GB a month for each log group here.
         wk.CostReport(
