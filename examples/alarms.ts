@@ -1,10 +1,10 @@
 // Alarms in the example app: presets on an instance this app does not define (watched by id),
-// and fleet-wide alarms over every instance of the account and Region through Metrics Insights.
+// and fleet-wide alarms through Metrics Insights over the legacy fleet (instances tagged fleet=example-legacy).
 import { Duration, aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
-  AlarmRouting, AlarmSet, AlarmSeverity, AnomalyDirection, IAlertTopic, InstanceAlarms,
-  MetricsInsightsAggregation, MetricsInsightsQuery,
+  AlarmRouting, AlarmSet, AlarmSeverity, AnomalyDirection, FleetAlarms, IAlertTopic, InstanceAlarms,
+  MetricsInsightsAggregation, MetricsInsightsQuery, MonitoredService,
 } from '../src';
 
 /** Watches an existing instance and the whole fleet; every alarm notifies `alerts`. */
@@ -28,12 +28,13 @@ export function addExampleAlarms(scope: Construct, alerts: IAlertTopic): void {
       namespace: 'AWS/EC2',
       metricName: 'StatusCheckFailed',
       schemaDimensions: ['InstanceId'],
+      where: { 'tag.fleet': 'example-legacy' },
     }),
     threshold: 1,
     period: Duration.minutes(1),
     evaluationPeriods: 3,
     severity: AlarmSeverity.CRITICAL,
-    description: 'At least one EC2 instance in this account and Region fails a status check. '
+    description: 'At least one instance of the legacy fleet (tagged fleet=example-legacy) fails a status check. '
       + 'Run the query grouped by InstanceId in CloudWatch Metrics Insights to find it.',
   });
   fleet.addMetricsInsightsAlarm('BusiestCpu', {
@@ -42,6 +43,7 @@ export function addExampleAlarms(scope: Construct, alerts: IAlertTopic): void {
       namespace: 'AWS/EC2',
       metricName: 'CPUUtilization',
       schemaDimensions: ['InstanceId'],
+      where: { 'tag.fleet': 'example-legacy' },
     }),
     threshold: 95,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -57,4 +59,20 @@ export function addExampleAlarms(scope: Construct, alerts: IAlertTopic): void {
   fleet.addAnomalyAlarm('LegacyHostCpuAnomaly', new cloudwatch.Metric({
     namespace: 'AWS/EC2', metricName: 'CPUUtilization', dimensionsMap: { InstanceId: legacy.instanceId }, period: Duration.minutes(5),
   }), { direction: AnomalyDirection.ABOVE, severity: AlarmSeverity.INFO });
+}
+
+/**
+ * One Metrics Insights alarm per signal for every Auto Scaling group of the app, acting per
+ * instance: status checks (EC2 recovers the failing instance), CPU, and a count of reporting
+ * instances that notices a vanished one. A new group joins by `addAutoScalingGroup`.
+ */
+export function addExampleFleetAlarms(scope: Construct, alerts: IAlertTopic, services: MonitoredService[]): FleetAlarms {
+  const fleet = new FleetAlarms(scope, 'ServiceFleet', {
+    routing: AlarmRouting.toTopic(alerts),
+    runbookUrl: 'https://wiki.example.com/runbooks/fleet',
+  });
+  for (const service of services) {
+    if (service.autoScalingGroup) fleet.addAutoScalingGroup(service.autoScalingGroup);
+  }
+  return fleet;
 }

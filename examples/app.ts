@@ -3,7 +3,7 @@
 import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { addExampleAlarms } from './alarms';
+import { addExampleAlarms, addExampleFleetAlarms } from './alarms';
 import { addExampleIdleShutdown, addExampleOfficeHours } from './cost';
 import { addExampleLogs } from './logs';
 import { addExampleServices } from './service';
@@ -22,6 +22,7 @@ export class ExampleServiceStack extends Stack {
     const idleShutdown = addExampleIdleShutdown(this, alerts);
     const { api, worker } = addExampleServices(this, alerts, idleShutdown);
     addExampleOfficeHours(this, worker);
+    addExampleFleetAlarms(this, alerts, [api, worker]);
     addExampleLogs(this, { alerts, appRole: api.role, autoScalingGroup: api.autoScalingGroup });
 
     // What all of the above costs per month, written to cdk.out and printed at synth. Log

@@ -11,7 +11,9 @@ interface Row {
   maxRssMb: number; resources: number; bytes: number; maxStackResources: number; maxStackBytes: number;
 }
 
-const SIZES = (process.env.BENCH_SIZES ?? '1,10,50,200').split(',').map(Number);
+const SIZES = (process.env.BENCH_SIZES ?? '1,10,50,200,1000').split(',').map(Number);
+/** A |-separated subset of variants to run (all by default). */
+const ONLY = process.env.BENCH_VARIANTS?.split('|');
 const FLEET = Number(process.env.BENCH_FLEET ?? 1000);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 1);
 
@@ -28,7 +30,7 @@ function runOne(variant: string, n: number, perStack?: number): Row {
 }
 
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-const monitored = Object.keys(VARIANTS).filter(v => v !== 'baseline');
+const monitored = Object.keys(VARIANTS).filter(v => v !== 'baseline' && (!ONLY || ONLY.includes(v)));
 
 console.log(`# cdk-watchkeeper scale benchmark — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, ${fmt(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
 console.log('Monitoring footprint = variant minus the same Auto Scaling groups without monitoring (baseline).');

@@ -1,7 +1,7 @@
 import { Stack, aws_autoscaling as autoscaling, aws_kms as kms, aws_sns as sns } from 'aws-cdk-lib';
 import { monitorWithPeer } from './peer';
 import { benchAgentMetrics } from './agent';
-import { AlertTopic, FleetOverviewDashboard, MonitoredService, ServiceAlarmOptions, ServiceCompute } from '../../src';
+import { AgentConfig, AlarmRouting, AlertTopic, FleetAlarms, FleetOverviewDashboard, MonitoredService, ServiceAlarmOptions, ServiceCompute } from '../../src';
 
 /** One way of monitoring a service, for the benchmark. */
 export interface Variant {
@@ -47,12 +47,40 @@ function watchkeeper(fleetDashboard: boolean): Variant {
   };
 }
 
+/** Services per FleetAlarms: 500 groups is the most one agent query returns (one disk path each). */
+const SERVICES_PER_FLEET = 500;
+const fleets = new WeakMap<object, { fleet?: FleetAlarms; services: number }>();
+
+/**
+ * The same five signals (CPU, memory, disk, status check with recover, capacity as reporting
+ * instances) as one Metrics Insights alarm per signal for up to 500 services: the services
+ * add no alarm of their own, only a tag on their group. A topic per stack, like the others.
+ */
+const fleetAlarms: Variant = {
+  shared: (stack) => new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] }),
+  service: (stack, _id, asg, shared) => {
+    const state = fleets.get(stack.node.root) ?? { services: 0 };
+    fleets.set(stack.node.root, state);
+    if (state.services % SERVICES_PER_FLEET === 0) {
+      const k = state.services / SERVICES_PER_FLEET;
+      state.fleet = new FleetAlarms(stack, `Fleet${k}`, {
+        routing: AlarmRouting.toTopic(shared as AlertTopic),
+        fleetName: `bench-${k}`,
+        agentMetrics: new AgentConfig({ namespace: `Bench/Agent${k}` }),
+      });
+    }
+    state.services += 1;
+    state.fleet!.addAutoScalingGroup(asg);
+  },
+};
+
 export const VARIANTS: Record<string, Variant> = {
   /** The Auto Scaling groups alone: subtracted from the others to isolate monitoring. */
   'baseline': { shared: encryptedTopic, service: () => undefined },
   'cdk-monitoring-constructs': { shared: encryptedTopic, service: (s, id, asg, topic) => monitorWithPeer(s, id, asg, topic as sns.ITopic) },
   'cdk-watchkeeper': watchkeeper(false),
   'cdk-watchkeeper, fleet dashboard': watchkeeper(true),
+  'cdk-watchkeeper, fleet alarms': fleetAlarms,
 };
 
 /** Variants measured only at fleet scale (services spread 25 per stack, as ServiceStacks does). */

@@ -44,12 +44,13 @@ def add_example_alarms(scope: Construct, alerts: wk.IAlertTopic) -> None:
             namespace="AWS/EC2",
             metric_name="StatusCheckFailed",
             schema_dimensions=["InstanceId"],
+            where={"tag.fleet": "example-legacy"},
         ),
         threshold=1,
         period=Duration.minutes(1),
         evaluation_periods=3,
         severity=wk.AlarmSeverity.CRITICAL,
-        description="At least one EC2 instance in this account and Region fails a status check. "
+        description="At least one instance of the legacy fleet (tagged fleet=example-legacy) fails a status check. "
         "Run the query grouped by InstanceId in CloudWatch Metrics Insights to find it.",
     )
     fleet.add_metrics_insights_alarm(
@@ -59,6 +60,7 @@ def add_example_alarms(scope: Construct, alerts: wk.IAlertTopic) -> None:
             namespace="AWS/EC2",
             metric_name="CPUUtilization",
             schema_dimensions=["InstanceId"],
+            where={"tag.fleet": "example-legacy"},
         ),
         threshold=95,
         comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -222,6 +224,15 @@ class ExampleServiceStack(Stack):
             time_zone="Europe/Berlin",
             liveness_alarms=[a for s in worker.alarm_sets for a in s.liveness_alarms],
         )
+        # One Metrics Insights alarm per signal for every group, acting per instance (examples/alarms.ts).
+        fleet = wk.FleetAlarms(
+            self, "ServiceFleet",
+            routing=wk.AlarmRouting.to_topic(alerts),
+            runbook_url="https://wiki.example.com/runbooks/fleet",
+        )
+        for service in [api, worker]:
+            if service.auto_scaling_group is not None:
+                fleet.add_auto_scaling_group(service.auto_scaling_group)
         add_example_logs(self, alerts, api.role, api.auto_scaling_group)
         # Log ingestion and storage need a volume: about 1 GB a month for each log group here.
         wk.CostReport(

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { AlarmRouting, AlarmSeverity } from './alarm-routing';
 import { MetricsInsightsQuery } from './metrics-insights-query';
 import { AlarmDelivery, CreatedAlarm, createAnomalyAlarm, createCompositeAlarm, createMetricAlarm } from './private/alarm-factory';
+import { countMetricsInsightsAlarm } from '../private/metrics-insights-quota';
 import { checkInteger, checkPattern, invalid } from '../private/validation';
 
 /** Properties shared by every set of alarms. */
@@ -136,10 +137,15 @@ export interface AnomalyAlarmOptions extends AlarmDefinitionOptions {
 
 /** Options of {@link AlarmSet.addMetricsInsightsAlarm}. */
 export interface MetricsInsightsAlarmOptions extends CustomAlarmOptions {
-  /** The query; it must return one series. */
+  /**
+   * The query. One series, or with `GROUP BY` one series per contributor: the alarm then
+   * notifies per contributor, and EC2 actions (recover, reboot) are allowed only when it
+   * groups by `InstanceId` alone (they act on the contributing instance).
+   */
   readonly query: MetricsInsightsQuery;
   /**
-   * The period the query aggregates over.
+   * The period the query aggregates over: a whole number of minutes (Metrics Insights has no
+   * high-resolution data).
    * @default Duration.minutes(5)
    */
   readonly period?: Duration;
@@ -281,10 +287,19 @@ export class AlarmSet extends Construct {
 
   /**
    * Adds a fleet-wide alarm on a Metrics Insights query: one alarm over many instances or
-   * groups, instead of one per instance.
+   * groups, instead of one per instance. With `GROUP BY` each series is a contributor with
+   * its own ALARM/OK state and notifications.
+   *
+   * Checked at synth: whole-minute periods, a window within the 3 hours the query sees, EC2
+   * actions only per instance contributor, and the account's 200 query alarms (a warning at 160).
    */
   public addMetricsInsightsAlarm(id: string, options: MetricsInsightsAlarmOptions): cloudwatch.Alarm {
     const period = options.period ?? Duration.minutes(5);
+    // Metrics Insights does not support high-resolution data: sub-minute requests are
+    // aggregated to one minute. https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-limits.html
+    if (!period.isUnresolved() && (period.toSeconds() < 60 || period.toSeconds() % 60 !== 0)) {
+      invalid(this, `${id}.period`, 'a whole number of minutes for a Metrics Insights alarm (Metrics Insights has no high-resolution data)', `${period.toSeconds()} seconds`);
+    }
     const metric = new cloudwatch.MathExpression({
       expression: options.query.sql,
       period,
@@ -295,16 +310,22 @@ export class AlarmSet extends Construct {
     if (window > 3 * 3600) {
       invalid(this, `${id}: evaluation window (period x evaluationPeriods)`, 'at most 3 hours for a Metrics Insights alarm (the query sees the last 3 hours)', `${window} seconds`);
     }
-    return this.register(id, options, delivery => createMetricAlarm(this, id, {
+    const operator = OPERATOR_TEXT[options.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD];
+    const grouped = options.query.groupBy;
+    const alarm = this.register(id, options, delivery => createMetricAlarm(this, id, {
       metric,
       threshold: options.threshold,
       comparisonOperator: options.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       ...this.evaluation(id, options),
-      alarmDescription: this.describe(options, () =>
-        `The fleet query ${options.query.sql} is ${OPERATOR_TEXT[options.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD]} ${options.threshold}. `
-        + 'Run the query in CloudWatch Metrics Insights, grouped by instance, to see which members breach.'),
+      alarmDescription: this.describe(options, () => grouped.length > 0
+        ? `A member (${grouped.join(', ')}) of the fleet query ${options.query.sql} is ${operator} ${options.threshold}. `
+          + 'Each member is evaluated on its own; the notification names it in its attributes.'
+        : `The fleet query ${options.query.sql} is ${operator} ${options.threshold}. `
+          + 'Run the query in CloudWatch Metrics Insights, grouped by instance, to see which members breach.'),
       alarmName: this.alarmName(id, options.alarmName),
     }, delivery));
+    countMetricsInsightsAlarm(alarm);
+    return alarm;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { MAX_SERIES_PER_QUERY, groupByOf } from '../private/metrics-insights';
 
 /** The aggregation a Metrics Insights query applies across every series it matches. */
 export enum MetricsInsightsAggregation {
@@ -16,7 +17,7 @@ export enum MetricsInsightsAggregation {
 
 /** Properties of {@link MetricsInsightsQuery.aggregate}. */
 export interface MetricsInsightsAggregateProps {
-  /** How matched series are combined into the one series the alarm evaluates. */
+  /** How matched series are combined into the one series the alarm evaluates (per contributor with `groupBy`). */
   readonly aggregation: MetricsInsightsAggregation;
   /** The namespace, for example `AWS/EC2` or `CWAgent`. */
   readonly namespace: string;
@@ -24,19 +25,45 @@ export interface MetricsInsightsAggregateProps {
   readonly metricName: string;
   /**
    * Match only series with exactly these dimension names: `SCHEMA("AWS/EC2", InstanceId)`
-   * reads the per-instance series and not the per-group aggregates.
+   * reads the per-instance series and not the per-group aggregates. Every `where` and
+   * `groupBy` dimension must be one of them (a series with other dimensions is never matched).
    * @default - every series of the metric in the namespace, whatever its dimensions
    */
   readonly schemaDimensions?: string[];
   /**
-   * Keep only series whose dimension has this value (`WHERE AutoScalingGroupName = 'web'`);
-   * several entries are combined with AND.
-   * @default - no filter
+   * Keep only series whose dimension (or resource tag, written `tag.<key>`) has this value
+   * (`WHERE AutoScalingGroupName = 'web'`); several entries are combined with AND, the only
+   * combination Metrics Insights offers.
+   * @default - no filter: only allowed with `accountWide: true` on shared namespaces
    */
   readonly where?: { [dimension: string]: string };
+  /**
+   * One series per value of these dimensions (`GROUP BY InstanceId`): each becomes a
+   * contributor of the alarm, which acts on it on its own (SNS per contributor; EC2 actions
+   * only when grouped by `InstanceId`).
+   * @default - one series for everything matched
+   */
+  readonly groupBy?: string[];
+  /**
+   * Keep only this many series, the highest first (`ORDER BY MAX() DESC LIMIT n`). At most 500,
+   * the most a query returns.
+   * @default - no limit clause (still at most 500 series)
+   */
+  readonly limit?: number;
+  /**
+   * The query deliberately watches every series of an AWS namespace (`AWS/...`) or of the
+   * agent's shared default namespace `CWAgent` in the account and Region. Without it such a
+   * query must have a `where` filter, so an alarm named after one fleet watches that fleet.
+   * @default false
+   */
+  readonly accountWide?: boolean;
 }
 
+/** The aggregation functions Metrics Insights offers in SELECT and ORDER BY. */
+const FUNCTIONS = ['AVG', 'COUNT', 'MAX', 'MIN', 'SUM'];
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// Tag keys are written unquoted: only keys of letters, digits and underscores are accepted.
+const TAG = /^tag\.[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * A CloudWatch Metrics Insights query (`SELECT ... FROM ...`), the way to alarm on a whole
@@ -44,50 +71,104 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * the account's 200 query alarms per Region. `SEARCH()` is never accepted: CloudWatch
  * rejects alarms on search expressions at deploy time.
  *
+ * Syntax and limits: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage.html
+ * (functions AVG, COUNT, MAX, MIN, SUM; WHERE with =, != and AND; LIMIT at most 500).
+ *
  * @example
  * const worstCpu = MetricsInsightsQuery.aggregate({
  *   aggregation: MetricsInsightsAggregation.MAX,
  *   namespace: 'AWS/EC2',
  *   metricName: 'CPUUtilization',
  *   schemaDimensions: ['InstanceId'],
+ *   where: { 'tag.fleet': 'web' },
+ *   groupBy: ['InstanceId'],
  * });
  */
 export class MetricsInsightsQuery {
   /**
-   * One series built from every matching series:
-   * `SELECT MAX(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId) WHERE ...`.
+   * `SELECT MAX(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId) WHERE ... GROUP BY ...`:
+   * one series built from every matching series, or one per contributor with `groupBy`.
    */
   public static aggregate(props: MetricsInsightsAggregateProps): MetricsInsightsQuery {
     const dims = props.schemaDimensions ?? [];
+    const where = props.where ?? {};
+    const groupBy = props.groupBy ?? [];
+    if (dims.length > 0) {
+      for (const [prop, names] of [['where', Object.keys(where)], ['groupBy', groupBy]] as const) {
+        for (const name of names) {
+          if (Token.isUnresolved(name) || TAG.test(name) || dims.includes(name)) continue;
+          throw new Error(`MetricsInsightsQuery: ${prop} dimension '${name}' must be one of schemaDimensions (${dims.join(', ')}): `
+            + `SCHEMA("${props.namespace}", ${dims.join(', ')}) keeps only series with exactly those dimensions, so the query would match nothing, got '${name}'`);
+        }
+      }
+    }
+    if (Object.keys(where).length === 0 && !props.accountWide && sharedNamespace(props.namespace)) {
+      throw new Error('MetricsInsightsQuery: where must filter the query to one fleet (a dimension or tag.<key>), or set accountWide: true; '
+        + `without it the alarm watches every series of ${props.namespace} in the account and Region, got no where for ${props.metricName}`);
+    }
+    if (props.limit !== undefined && !Token.isUnresolved(props.limit)
+      && (!Number.isInteger(props.limit) || props.limit < 1 || props.limit > MAX_SERIES_PER_QUERY)) {
+      throw new Error(`MetricsInsightsQuery: limit must be a whole number between 1 and ${MAX_SERIES_PER_QUERY} (the most series a query returns), got ${props.limit}`);
+    }
     const from = dims.length > 0
       ? `SCHEMA(${quoteString(props.namespace)}, ${dims.map(identifier).join(', ')})`
       : quoteString(props.namespace);
-    const filters = Object.entries(props.where ?? {}).map(([dim, value]) => `${identifier(dim)} = ${literal(value)}`);
-    const where = filters.length > 0 ? ` WHERE ${filters.join(' AND ')}` : '';
-    return new MetricsInsightsQuery(`SELECT ${props.aggregation}(${identifier(props.metricName)}) FROM ${from}${where}`);
+    const filters = Object.entries(where).map(([dim, value]) => `${label(dim)} = ${literal(value)}`);
+    const whereSql = filters.length > 0 ? ` WHERE ${filters.join(' AND ')}` : '';
+    const groupSql = groupBy.length > 0 ? ` GROUP BY ${groupBy.map(label).join(', ')}` : '';
+    const limitSql = props.limit !== undefined ? ` ORDER BY ${props.aggregation}() DESC LIMIT ${props.limit}` : '';
+    return new MetricsInsightsQuery(`SELECT ${props.aggregation}(${identifier(props.metricName)}) FROM ${from}${whereSql}${groupSql}${limitSql}`, groupBy);
   }
 
   /**
-   * A query written by hand. It must start with `SELECT`, return a single series (no
-   * `GROUP BY` unless combined with `ORDER BY ... LIMIT 1`) and must not use `SEARCH()`.
+   * A query written by hand. It must start with `SELECT`, use only the functions Metrics
+   * Insights offers (AVG, COUNT, MAX, MIN, SUM), keep any `LIMIT` at or below 500 and must
+   * not use `SEARCH()`. With `GROUP BY` every series is a contributor of the alarm.
    */
   public static custom(query: string): MetricsInsightsQuery {
     const q = query.trim();
-    if (!Token.isUnresolved(q)) {
-      if (!/^SELECT\s/i.test(q)) {
-        throw new Error(`MetricsInsightsQuery: query must be a Metrics Insights query starting with SELECT, got '${query}'`);
-      }
-      if (/SEARCH\s*\(/i.test(q)) {
-        throw new Error(`MetricsInsightsQuery: query must be free of SEARCH() (CloudWatch rejects alarms on search expressions), got '${query}'`);
+    if (Token.isUnresolved(q)) return new MetricsInsightsQuery(q, []);
+    if (!/^SELECT\s/i.test(q)) {
+      throw new Error(`MetricsInsightsQuery: query must be a Metrics Insights query starting with SELECT, got '${query}'`);
+    }
+    if (/SEARCH\s*\(/i.test(q)) {
+      throw new Error(`MetricsInsightsQuery: query must be free of SEARCH() (CloudWatch rejects alarms on search expressions), got '${query}'`);
+    }
+    const select = /^SELECT\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/i.exec(q);
+    const orderBy = /\bORDER\s+BY\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/i.exec(q);
+    for (const fn of [select?.[1], orderBy?.[1]]) {
+      if (fn !== undefined && !FUNCTIONS.includes(fn.toUpperCase())) {
+        throw new Error(`MetricsInsightsQuery: query functions must be one of ${FUNCTIONS.join(', ')} (the only ones Metrics Insights offers), got '${fn}' in '${query}'`);
       }
     }
-    return new MetricsInsightsQuery(q);
+    if (!select) {
+      throw new Error(`MetricsInsightsQuery: query must select FUNCTION(metricName) with one of ${FUNCTIONS.join(', ')}, got '${query}'`);
+    }
+    const limit = /\bLIMIT\s+(\S+)/i.exec(q);
+    if (limit && !(/^\d+$/.test(limit[1]) && Number(limit[1]) >= 1 && Number(limit[1]) <= MAX_SERIES_PER_QUERY)) {
+      throw new Error(`MetricsInsightsQuery: LIMIT must be a whole number between 1 and ${MAX_SERIES_PER_QUERY} (the most series a query returns), got '${limit[1]}' in '${query}'`);
+    }
+    return new MetricsInsightsQuery(q, groupByOf(q));
   }
 
   private constructor(
     /** The query text. */
     public readonly sql: string,
+    /** The dimensions (or `tag.<key>`) the query groups by: each series is a contributor. Empty for one series. */
+    public readonly groupBy: string[],
   ) {}
+}
+
+function sharedNamespace(namespace: string): boolean {
+  return !Token.isUnresolved(namespace) && (namespace.startsWith('AWS/') || namespace === 'CWAgent');
+}
+
+function label(name: string): string {
+  if (Token.isUnresolved(name) || TAG.test(name)) return name;
+  if (name.startsWith('tag.')) {
+    throw new Error(`MetricsInsightsQuery: tag keys must be letters, digits and underscores (tag.<key>), got '${name}'`);
+  }
+  return identifier(name);
 }
 
 function identifier(name: string): string {

@@ -1,2 +1,3 @@
 export * from './service-stacks';
 export * from './fleet-overview';
+export * from './fleet-alarms';

@@ -1,5 +1,6 @@
 import { Stack, Token, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { groupByOf, isMetricsInsightsQuery } from './metrics-insights';
 import { invalidMessage } from './validation';
 
 /**
@@ -84,8 +85,14 @@ export function alarmProblems(alarm: IConstruct): string[] {
   if (statCount > MAX_METRICS_IN_ALARM) {
     report('metrics', `at most ${MAX_METRICS_IN_ALARM} metrics in an alarm's math`, `${statCount} metrics`);
   }
-  if (queries.length > 0 && [p.alarmActions, p.okActions, p.insufficientDataActions].some(hasEc2Action)) {
-    report('alarmActions', 'free of EC2 actions (stop, terminate, reboot, recover) on an alarm based on metric math', 'an EC2 action');
+  // EC2 actions run per contributor on a Metrics Insights alarm, never at alarm level, so only
+  // an alarm whose contributors are instances can take them:
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Acting_Alarm_Changes.html
+  const perInstance = queries.length === 1 && isMetricsInsightsQuery(queries[0].expression)
+    && groupByOf(queries[0].expression).join(',') === 'InstanceId';
+  if (queries.length > 0 && !perInstance && [p.alarmActions, p.okActions, p.insufficientDataActions].some(hasEc2Action)) {
+    report('alarmActions', 'free of EC2 actions (stop, terminate, reboot, recover) on an alarm based on metric math, '
+      + 'except a Metrics Insights alarm grouped by InstanceId alone (actions run per instance contributor)', 'an EC2 action');
   }
 
   const periods = [p.period, ...queries.map(q => q.metricStat?.period ?? q.period)].filter((x): x is number => typeof x === 'number');

@@ -1,5 +1,5 @@
-import { Duration, Stack, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Duration, Stack, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cloudwatch_actions } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import {
   AlarmRouting, AlarmSet, AlarmSetProps, AlarmSeverity, AlertTopic, AnomalyDirection,
   MetricsInsightsAggregation, MetricsInsightsQuery,
@@ -103,6 +103,7 @@ describe('AlarmSet', () => {
         namespace: 'AWS/EC2',
         metricName: 'StatusCheckFailed',
         schemaDimensions: ['InstanceId'],
+        where: { 'tag.fleet': 'shop' },
       }),
       threshold: 1,
       period: Duration.minutes(1),
@@ -110,7 +111,7 @@ describe('AlarmSet', () => {
       severity: AlarmSeverity.CRITICAL,
     });
     template().hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Metrics: [{ Id: 'expr_1', Expression: 'SELECT MAX(StatusCheckFailed) FROM SCHEMA("AWS/EC2", InstanceId)', Period: 60, ReturnData: true, Label: 'AnyStatusCheckFailed' }],
+      Metrics: [{ Id: 'expr_1', Expression: 'SELECT MAX(StatusCheckFailed) FROM SCHEMA("AWS/EC2", InstanceId) WHERE tag.fleet = \'shop\'', Period: 60, ReturnData: true, Label: 'AnyStatusCheckFailed' }],
       Threshold: 1,
       EvaluationPeriods: 2,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
@@ -127,7 +128,7 @@ describe('AlarmSet', () => {
       where: { AutoScalingGroupName: 'web' },
     });
     expect(q.sql).toBe('SELECT AVG("Memory % Committed Bytes In Use") FROM SCHEMA("CWAgent", InstanceId, AutoScalingGroupName) WHERE AutoScalingGroupName = \'web\'');
-    expect(MetricsInsightsQuery.aggregate({ aggregation: MetricsInsightsAggregation.SUM, namespace: 'AWS/EC2', metricName: 'StatusCheckFailed' }).sql)
+    expect(MetricsInsightsQuery.aggregate({ aggregation: MetricsInsightsAggregation.SUM, namespace: 'AWS/EC2', metricName: 'StatusCheckFailed', accountWide: true }).sql)
       .toBe('SELECT SUM(StatusCheckFailed) FROM "AWS/EC2"');
     expect(MetricsInsightsQuery.custom(' SELECT MAX(CPUUtilization) FROM "AWS/EC2" ').sql).toBe('SELECT MAX(CPUUtilization) FROM "AWS/EC2"');
   });
@@ -136,6 +137,21 @@ describe('AlarmSet', () => {
     ['a query with SEARCH()', () => MetricsInsightsQuery.custom('SELECT SEARCH(\'{AWS/EC2,InstanceId} CPUUtilization\', \'Average\')'), /free of SEARCH\(\)/],
     ['a query that is not SELECT', () => MetricsInsightsQuery.custom('SEARCH(\'{AWS/EC2} CPU\', \'Average\', 300)'), /starting with SELECT/],
     ['a where value with a quote', () => MetricsInsightsQuery.aggregate({ aggregation: MetricsInsightsAggregation.MAX, namespace: 'AWS/EC2', metricName: 'CPUUtilization', where: { AutoScalingGroupName: 'o\'neil' } }), /free of single quotes/],
+    ['a query on AWS/EC2 without where (it watches the whole account)', () => MetricsInsightsQuery.aggregate({ aggregation: MetricsInsightsAggregation.MAX, namespace: 'AWS/EC2', metricName: 'CPUUtilization', schemaDimensions: ['InstanceId'] }),
+      /where must filter the query to one fleet .* every series of AWS\/EC2 in the account and Region/],
+    ['a query on the shared CWAgent namespace without where', () => MetricsInsightsQuery.aggregate({ aggregation: MetricsInsightsAggregation.MAX, namespace: 'CWAgent', metricName: 'mem_used_percent' }),
+      /where must filter the query to one fleet/],
+    ['a where dimension the schema excludes (per-instance EC2 series carry only InstanceId)', () => MetricsInsightsQuery.aggregate({ aggregation: MetricsInsightsAggregation.MAX, namespace: 'AWS/EC2', metricName: 'CPUUtilization', schemaDimensions: ['InstanceId'], where: { AutoScalingGroupName: 'web' } }),
+      /where dimension 'AutoScalingGroupName' must be one of schemaDimensions \(InstanceId\).*would match nothing/],
+    ['a group-by dimension the schema excludes', () => MetricsInsightsQuery.aggregate({ aggregation: MetricsInsightsAggregation.MAX, namespace: 'AWS/EC2', metricName: 'CPUUtilization', schemaDimensions: ['InstanceId'], where: { 'tag.fleet': 'shop' }, groupBy: ['AutoScalingGroupName'] }),
+      /groupBy dimension 'AutoScalingGroupName' must be one of schemaDimensions/],
+    ['a percentile, which Metrics Insights does not offer', () => MetricsInsightsQuery.custom('SELECT p99(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId) WHERE tag.fleet = \'shop\''),
+      /functions must be one of AVG, COUNT, MAX, MIN, SUM .*got 'p99'/],
+    ['an ORDER BY percentile', () => MetricsInsightsQuery.custom('SELECT MAX(CPUUtilization) FROM "AWS/EC2" GROUP BY InstanceId ORDER BY p90() DESC LIMIT 5'), /got 'p90'/],
+    ['LIMIT 1000 (at most 500 series)', () => MetricsInsightsQuery.custom('SELECT MAX(CPUUtilization) FROM "AWS/EC2" GROUP BY InstanceId ORDER BY MAX() DESC LIMIT 1000'),
+      /LIMIT must be a whole number between 1 and 500 .*got '1000'/],
+    ['a limit of 501', () => MetricsInsightsQuery.aggregate({ aggregation: MetricsInsightsAggregation.MAX, namespace: 'AWS/EC2', metricName: 'CPUUtilization', where: { 'tag.fleet': 'shop' }, groupBy: ['InstanceId'], limit: 501 }),
+      /limit must be a whole number between 1 and 500/],
   ])('fails on %s', (_name, make, message) => {
     expect(make).toThrow(message);
   });
@@ -145,6 +161,64 @@ describe('AlarmSet', () => {
     expect(() => set.addMetricsInsightsAlarm('Slow', {
       query: MetricsInsightsQuery.custom('SELECT MAX(CPUUtilization) FROM "AWS/EC2"'), threshold: 1, period: Duration.hours(1), evaluationPeriods: 4,
     })).toThrow(/Fleet: Slow: evaluation window \(period x evaluationPeriods\) must be at most 3 hours for a Metrics Insights alarm.*got '14400 seconds'/);
+  });
+
+  test('grouped queries name their contributors, order and limit', () => {
+    const q = MetricsInsightsQuery.aggregate({
+      aggregation: MetricsInsightsAggregation.MAX,
+      namespace: 'AWS/EC2',
+      metricName: 'CPUUtilization',
+      schemaDimensions: ['InstanceId'],
+      where: { 'tag.fleet': 'shop' },
+      groupBy: ['InstanceId'],
+      limit: 500,
+    });
+    expect(q.sql).toBe('SELECT MAX(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId) WHERE tag.fleet = \'shop\' GROUP BY InstanceId ORDER BY MAX() DESC LIMIT 500');
+    expect(q.groupBy).toEqual(['InstanceId']);
+    expect(MetricsInsightsQuery.custom('SELECT AVG(x) FROM "Shop" GROUP BY "AutoScalingGroupName", path ORDER BY MAX() DESC LIMIT 10').groupBy)
+      .toEqual(['AutoScalingGroupName', 'path']);
+  });
+
+  test('fails on a sub-minute Metrics Insights period (no high-resolution data)', () => {
+    const { set } = build();
+    expect(() => set.addMetricsInsightsAlarm('Fast', {
+      query: MetricsInsightsQuery.custom('SELECT MAX(CPUUtilization) FROM "AWS/EC2" WHERE InstanceType = \'m5.large\''), threshold: 1, period: Duration.seconds(30),
+    })).toThrow(/Fleet: Fast.period must be a whole number of minutes for a Metrics Insights alarm.*got '30 seconds'/);
+  });
+
+  test('EC2 recover runs per instance contributor of a query grouped by InstanceId', () => {
+    const { set, template } = build();
+    set.addMetricsInsightsAlarm('StatusCheck', {
+      query: MetricsInsightsQuery.custom('SELECT MAX(StatusCheckFailed) FROM SCHEMA("AWS/EC2", InstanceId) WHERE tag.fleet = \'shop\' GROUP BY InstanceId'),
+      threshold: 1,
+      period: Duration.minutes(1),
+      evaluationPeriods: 2,
+      actions: [new cloudwatch_actions.Ec2Action(cloudwatch_actions.Ec2InstanceAction.RECOVER)],
+    });
+    const [alarm] = Object.values(template().findResources('AWS::CloudWatch::Alarm'));
+    expect(JSON.stringify(alarm.Properties.AlarmActions)).toMatch(/:automate:.*:ec2:recover/);
+  });
+
+  test.each([
+    ['a single-series query', 'SELECT MAX(StatusCheckFailed) FROM SCHEMA("AWS/EC2", InstanceId) WHERE tag.fleet = \'shop\''],
+    ['a query grouped by Auto Scaling group', 'SELECT MAX(StatusCheckFailed) FROM SCHEMA("AWS/EC2", AutoScalingGroupName) WHERE tag.fleet = \'shop\' GROUP BY AutoScalingGroupName'],
+  ])('fails on EC2 actions on %s (AWS runs them only per instance contributor)', (_name, sql) => {
+    const { set } = build();
+    expect(() => set.addMetricsInsightsAlarm('StatusCheck', {
+      query: MetricsInsightsQuery.custom(sql),
+      threshold: 1,
+      period: Duration.minutes(1),
+      actions: [new cloudwatch_actions.Ec2Action(cloudwatch_actions.Ec2InstanceAction.RECOVER)],
+    })).toThrow(/alarmActions must be free of EC2 actions .* except a Metrics Insights alarm grouped by InstanceId alone/);
+  });
+
+  test('warns at 160 Metrics Insights alarms in an app and fails above the 200 quota', () => {
+    const { set, stack } = build();
+    const query = MetricsInsightsQuery.custom('SELECT MAX(CPUUtilization) FROM "AWS/EC2" WHERE InstanceType = \'m5.large\'');
+    for (let i = 1; i <= 200; i++) set.addMetricsInsightsAlarm(`Q${i}`, { query, threshold: 90 });
+    Annotations.fromStack(stack).hasWarning('/TestStack/Fleet/Q160', Match.stringLikeRegexp('160 Metrics Insights query alarms, 80 % of the default quota of 200'));
+    expect(() => set.addMetricsInsightsAlarm('Q201', { query, threshold: 90 }))
+      .toThrow(/Fleet\/Q201: Metrics Insights alarms in this app must be at most 200 .*got '201 alarms'/);
   });
 
   test('fails on a non-positive anomaly band', () => {

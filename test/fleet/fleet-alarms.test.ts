@@ -1,0 +1,153 @@
+import { App, Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AgentConfig, AlarmRouting, AlertTopic, FleetAlarms, FleetAlarmsProps } from '../../src';
+import { expectNagClean, newStack } from '../helpers';
+
+function group(stack: Stack, vpc: ec2.IVpc, id: string, maxCapacity: number, minCapacity = 1): autoscaling.AutoScalingGroup {
+  return new autoscaling.AutoScalingGroup(stack, id, {
+    vpc,
+    instanceType: new ec2.InstanceType('t3.micro'),
+    machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    minCapacity,
+    maxCapacity,
+    requireImdsv2: true,
+  });
+}
+
+function build(props: Partial<FleetAlarmsProps> = {}, stack: Stack = newStack()) {
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'], failedDeliveryAlarm: false });
+  const fleet = new FleetAlarms(stack, 'Fleet', { routing: AlarmRouting.toTopic(alerts), fleetName: 'shop', ...props });
+  return { stack, vpc, alerts, fleet, template: () => Template.fromStack(stack) };
+}
+
+function alarmsOf(template: Template): Array<Record<string, any>> {
+  return Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(r => r.Properties);
+}
+
+describe('FleetAlarms', () => {
+  test('one grouped query alarm per signal watches every instance of the partition, recovering per instance', () => {
+    const { stack, vpc, fleet, template } = build();
+    const web = group(stack, vpc, 'Web', 4, 2);
+    const api = group(stack, vpc, 'Api', 6, 3);
+    expect(fleet.addAutoScalingGroup(web)).toBe('shop-p1');
+    expect(fleet.addAutoScalingGroup(api)).toBe('shop-p1');
+    const t = template();
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'shop-p1-StatusCheckFailed',
+      Metrics: [Match.objectLike({ Expression: 'SELECT MAX(StatusCheckFailed) FROM SCHEMA("AWS/EC2", InstanceId) WHERE tag.WatchkeeperFleet = \'shop-p1\' GROUP BY InstanceId', Period: 60 })],
+    });
+    const status = alarmsOf(t).find(a => a.AlarmName === 'shop-p1-StatusCheckFailed')!;
+    expect(JSON.stringify(status.AlarmActions)).toMatch(/:automate:us-east-1:ec2:recover/);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'shop-p1-CpuUtilization',
+      Metrics: [Match.objectLike({ Expression: Match.stringLikeRegexp('^SELECT MAX\\(CPUUtilization\\) .* GROUP BY InstanceId$'), Period: 300 })],
+      Threshold: 90,
+    });
+    // The groups and the instances they launch carry the partition tag the queries filter on.
+    t.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      Tags: Match.arrayWith([{ Key: 'WatchkeeperFleet', Value: 'shop-p1', PropagateAtLaunch: true }]),
+    });
+  });
+
+  test('a vanished instance stays visible: the reporting-instances count breaches below the groups\' minimum, and on no data', () => {
+    const { stack, vpc, fleet, template } = build();
+    fleet.addAutoScalingGroup(group(stack, vpc, 'Web', 4, 2));
+    fleet.addAutoScalingGroup(group(stack, vpc, 'Api', 6, 3));
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'shop-p1-ReportingInstances',
+      Metrics: [Match.objectLike({ Expression: 'SELECT COUNT(StatusCheckFailed) FROM SCHEMA("AWS/EC2", InstanceId) WHERE tag.WatchkeeperFleet = \'shop-p1\'' })],
+      Threshold: 5,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmDescription: Match.stringLikeRegexp('^Fewer than 5 instances of fleet partition shop-p1 \\(2 groups\\)'),
+    });
+    expect(fleet.livenessAlarms).toHaveLength(1);
+  });
+
+  test('planned downtime stays silent: the liveness alarm notifies through a suppressible composite', () => {
+    const stack = newStack();
+    const stopped = new cloudwatch.Alarm(stack, 'Stopped', {
+      metric: new cloudwatch.Metric({ namespace: 'Shop', metricName: 'Stopped' }), threshold: 1, evaluationPeriods: 1,
+    });
+    const { vpc, fleet, template } = build({ livenessSuppressor: stopped }, stack);
+    fleet.addAutoScalingGroup(group(stack, vpc, 'Web', 4, 2));
+    const composite = Object.values(template().findResources('AWS::CloudWatch::CompositeAlarm'));
+    expect(composite).toHaveLength(1);
+    expect(composite[0].Properties.ActionsSuppressor).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Stopped/), 'Arn'] });
+    expect(fleet.livenessAlarms).toHaveLength(2);
+  });
+
+  test('partitions never hold more than 500 instances: 10,000 instances in 1,000 groups synthesize', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Big', { env: { account: '111111111111', region: 'us-east-1' } });
+    const { fleet, template } = build({}, stack);
+    for (let i = 0; i < 1000; i++) {
+      fleet.addAutoScalingGroup(autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, `G${i}`, `group-${i}`), { maxInstances: 10, minInstances: 1 });
+    }
+    expect(fleet.partitionCount).toBe(20);
+    const alarms = alarmsOf(template());
+    expect(alarms).toHaveLength(60);
+    expect(alarms.filter(a => a.AlarmName === 'shop-p20-ReportingInstances')[0].Threshold).toBe(50);
+  });
+
+  test('fails on a group that alone could exceed the 500 series of a query', () => {
+    const { stack, vpc, fleet } = build();
+    expect(() => fleet.addAutoScalingGroup(group(stack, vpc, 'Huge', 501)))
+      .toThrow(/Fleet: addAutoScalingGroup\(TestStack\/Huge\).maxInstances must be a whole number between 1 and 500 \(a partition's per-instance query returns at most 500 series\), got 501/);
+  });
+
+  test('fails on an imported group without its maximum size', () => {
+    const { stack, fleet } = build();
+    expect(() => fleet.addAutoScalingGroup(autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'Old', 'old')))
+      .toThrow(/maxInstances must be given for a group whose MaxSize is not known at synth/);
+  });
+
+  test('agent alarms read the per-group series the telemetry model publishes', () => {
+    const agent = new AgentConfig({ namespace: 'Shop/Agent' });
+    const { stack, vpc, fleet, template } = build({ agentMetrics: agent });
+    fleet.addAutoScalingGroup(group(stack, vpc, 'Web', 4));
+    const expressions = alarmsOf(template()).map(a => a.Metrics[0].Expression);
+    expect(agent.publishedDimensionSets('mem_used_percent')).toContain('AutoScalingGroupName');
+    expect(agent.publishedDimensionSets('disk_used_percent')).toContain('AutoScalingGroupName,path');
+    expect(expressions).toEqual(expect.arrayContaining([
+      'SELECT MAX(mem_used_percent) FROM SCHEMA("Shop/Agent", AutoScalingGroupName) GROUP BY AutoScalingGroupName',
+      'SELECT MAX(swap_used_percent) FROM SCHEMA("Shop/Agent", AutoScalingGroupName) GROUP BY AutoScalingGroupName',
+      'SELECT MAX(disk_used_percent) FROM SCHEMA("Shop/Agent", AutoScalingGroupName, path) GROUP BY AutoScalingGroupName, path',
+    ]));
+  });
+
+  test.each([
+    ['a tag key MI would need quoted', { partitionTagKey: 'watchkeeper-fleet' }, /partitionTagKey must be a tag key of 1 to 128 letters, digits and underscores/],
+    ['a CPU threshold above 100', { cpuThresholdPercent: 140 }, /cpuThresholdPercent must be between 0 and 100, got 140/],
+  ])('fails on %s', (_name, props, message) => {
+    expect(() => build(props as Partial<FleetAlarmsProps>)).toThrow(message);
+  });
+
+  test('fails on an agent in the shared CWAgent namespace (it would watch every agent of the account)', () => {
+    expect(() => build({ agentMetrics: new AgentConfig() })).toThrow(/Fleet: agentMetrics.namespace must be the fleet's own agent namespace .*got 'CWAgent'/);
+  });
+
+  test('fails at synth when the agent alarms would return more than 500 series', () => {
+    const agent = new AgentConfig({ namespace: 'Shop/Agent' });
+    const { stack, fleet } = build({ agentMetrics: agent });
+    for (let i = 0; i < 501; i++) {
+      fleet.addAutoScalingGroup(autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, `G${i}`, `group-${i}`), { maxInstances: 1 });
+    }
+    expect(() => Template.fromStack(stack)).toThrow(/agent alarm series \(groups x disk paths\) must be at most 500 .*got '501 x 1 = 501'/);
+  });
+
+  test('warns that tag filters need resource tags on telemetry', () => {
+    const { stack } = build();
+    Annotations.fromStack(stack).hasWarning('/TestStack/Fleet', Match.stringLikeRegexp('turn on resource tags on telemetry'));
+  });
+
+  test('passes the nag packs', () => {
+    const stack = newStack();
+    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'], failedDeliveryAlarm: false });
+    const fleet = new FleetAlarms(stack, 'Fleet', { routing: AlarmRouting.toTopic(alerts), agentMetrics: new AgentConfig({ namespace: 'Shop/Agent' }) });
+    fleet.addAutoScalingGroup(autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'Web', 'web'), { maxInstances: 4, minInstances: 1 });
+    expectNagClean(stack);
+  });
+});
