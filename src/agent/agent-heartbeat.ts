@@ -1,7 +1,7 @@
 import { Duration, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { AgentConfig } from './agent-config';
-import { AgentMetricTarget } from '../core/agent-metrics';
 import { AgentOs } from './plugins';
+import { AgentMetricTarget } from '../core/agent-metrics';
 
 /** How an agent heartbeat alarm reads and judges its metric. Not exported from the package. */
 export interface AgentHeartbeat {

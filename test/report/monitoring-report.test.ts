@@ -65,8 +65,9 @@ describe('MonitoringReport', () => {
     expect(byName('example-fleet-AnyStatusCheckFailed').severity).toBe('CRITICAL');
     expect(byName('example-fleet-BusiestCpu').severity).toBe('WARNING');
     expect(byName('example-fleet-LegacyHostDown').severity).toBe('CRITICAL');
-    // The topic's own delivery alarm notifies the topic directly, without a severity.
-    expect(all.find(a => a.path === 'WatchkeeperExample/Alerts/FailedDeliveryAlarm')!.severity).toBe('');
+    // Every alarm goes through the one alarm pipeline, the topic's own delivery alarm included.
+    expect(all.find(a => a.path === 'WatchkeeperExample/Alerts/FailedDeliveryAlarm')!.severity).toBe('WARNING');
+    expect(all.filter(a => a.severity === '').map(a => a.path)).toEqual([]);
     expect(markdown).toMatch(/\d+ alarms: [1-9]\d* page \(CRITICAL\), [1-9]\d* warn \(WARNING\)/);
   });
 
