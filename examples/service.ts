@@ -95,9 +95,9 @@ export function addExampleServices(scope: Construct, alertTopic: IAlertTopic, id
       }],
     }),
   });
-  api.scaleOnCpuUtilization({ targetUtilizationPercent: 50 });
-  api.scaleOnMemoryUtilization({ targetUtilizationPercent: 70 });
-  api.scaleOnBusinessHours({
+  api.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: 50 });
+  api.scaleOnMemoryUtilization('MemoryScaling', { targetUtilizationPercent: 70 });
+  api.scaleOnBusinessHours('BusinessHours', {
     timeZone: 'Europe/Berlin',
     duringHours: { minCapacity: 2 },
     outsideHours: { minCapacity: 1 },

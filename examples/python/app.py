@@ -159,9 +159,10 @@ def add_example_services(scope: Construct, alert_topic: wk.IAlertTopic, idle_shu
             )],
         ),
     )
-    api.scale_on_cpu_utilization(target_utilization_percent=50)
-    api.scale_on_memory_utilization(target_utilization_percent=70)
+    api.scale_on_cpu_utilization("CpuScaling", target_utilization_percent=50)
+    api.scale_on_memory_utilization("MemoryScaling", target_utilization_percent=70)
     api.scale_on_business_hours(
+        "BusinessHours",
         time_zone="Europe/Berlin",
         during_hours=wk.ScheduledCapacity(min_capacity=2),
         outside_hours=wk.ScheduledCapacity(min_capacity=1),

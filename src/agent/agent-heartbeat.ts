@@ -2,6 +2,7 @@ import { Duration, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { AgentConfig } from './agent-config';
 import { AgentOs } from './plugins';
 import { AgentMetricTarget } from '../core/agent-metrics';
+import { ComputeMetrics } from '../core/compute-metrics';
 
 /** How an agent heartbeat alarm reads and judges its metric. Not exported from the package. */
 export interface AgentHeartbeat {
@@ -66,13 +67,7 @@ export function agentHeartbeat(config: AgentConfig, target: AgentMetricTarget): 
   const samples = name.read(config, target, { statistic: 'SampleCount', period });
   const window = period.toHumanString();
   const perInstance = period.toSeconds() / config.intervalSeconds;
-  const inService = new cloudwatch.Metric({
-    namespace: 'AWS/AutoScaling',
-    metricName: 'GroupInServiceInstances',
-    dimensionsMap: { AutoScalingGroupName: target.dimensionValue },
-    statistic: 'Average',
-    period,
-  });
+  const inService = ComputeMetrics.group('GroupInServiceInstances', target.dimensionValue, { statistic: 'Average', period });
   return {
     metric: new cloudwatch.MathExpression({
       expression: `inService - FILL(samples, 0) / ${perInstance}`,

@@ -18,9 +18,10 @@ import { AgentLogDestination } from './log-sources';
 import { AgentOs } from './plugins';
 import { agentLogGroup } from './shared-log-groups';
 import { allowLogsToUseKey, sharedLogGroupKey } from '../private/log-group-key';
+import { attachedPolicyGrant } from '../private/managed-grants';
 import { AGENT_EC2_METADATA, PUT_METRIC_DATA, unscopedStatement } from '../private/unscoped-actions';
 import { registerUsage } from '../private/usage-registry';
-import { checkInteger, checkPattern } from '../private/validation';
+import { checkInteger, checkPattern, invalid } from '../private/validation';
 
 /** How the CloudWatch agent reaches the instances. */
 export interface CloudWatchAgentProps {
@@ -191,9 +192,14 @@ export class CloudWatchAgent extends Construct {
    * Attaches the agent's managed policy to a role, and the stack's State Manager policy
    * that lets SSM Agent run the configuration rollout (for instances whose user data you manage).
    */
-  public grant(role: iam.IRole): void {
+  public grant(grantee: iam.IGrantable): iam.Grant {
+    const role = grantee.grantPrincipal as iam.IRole;
+    if (typeof (role as unknown as Record<string, unknown>).roleArn !== 'string' || typeof role.addManagedPolicy !== 'function') {
+      invalid(this, 'grant(grantee)', 'a role (the instances\' role): the agent\'s permissions are a managed policy attached to it', role.toString());
+    }
     this.policy.attachToRole(role);
-    agentRolloutPolicy(this, role);
+    const rollout = agentRolloutPolicy(this, role);
+    return attachedPolicyGrant(grantee, [this.policy, rollout]);
   }
 
   /**

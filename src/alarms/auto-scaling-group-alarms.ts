@@ -4,6 +4,7 @@ import { PRESETS, diskId, diskPaths, isBurstable, percent, presetAlarm } from '.
 import { AlarmPresetOptions, CpuCreditAlarmOptions, DiskAlarmOptions, PercentAlarmOptions } from './preset-options';
 import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
 import { AlarmSet, AlarmSetProps } from '../core/alarm-set';
+import { ComputeMetrics } from '../core/compute-metrics';
 import { invalid } from '../private/validation';
 
 /** Properties of {@link AutoScalingGroupAlarms}. */
@@ -93,10 +94,8 @@ export class AutoScalingGroupAlarms extends AlarmSet {
     const group = props.autoScalingGroup;
     const groupName = group.autoScalingGroupName;
     const what = `Auto Scaling group ${group.node.path}`;
-    const groupMetric = (namespace: string, metricName: string) => (statistic: string, period: Duration) => new cloudwatch.Metric({
-      namespace, metricName, dimensionsMap: { AutoScalingGroupName: groupName }, statistic, period,
-    });
-    const ec2Metric = (metricName: string) => groupMetric('AWS/EC2', metricName);
+    const ec2Metric = (metricName: string) => (statistic: string, period: Duration) =>
+      ComputeMetrics.groupEc2(metricName, groupName, { statistic, period });
 
     this.systemStatusCheckAlarm = presetAlarm(this, 'SystemStatusCheck', PRESETS.systemStatusCheck, props.systemStatusCheck,
       ec2Metric('StatusCheckFailed_System'), {
@@ -174,8 +173,8 @@ export class AutoScalingGroupAlarms extends AlarmSet {
           label: 'In-service instances minus minimum size',
           period,
           usingMetrics: {
-            inService: groupMetric('AWS/AutoScaling', 'GroupInServiceInstances')(statistic, period),
-            minSize: groupMetric('AWS/AutoScaling', 'GroupMinSize')('Maximum', period),
+            inService: ComputeMetrics.group('GroupInServiceInstances', groupName, { statistic, period }),
+            minSize: ComputeMetrics.group('GroupMinSize', groupName, { statistic: 'Maximum', period }),
           },
         }), {
           description: () => `${what} has fewer instances in service than its minimum size, or reports no group metrics. `

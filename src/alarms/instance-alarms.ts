@@ -7,6 +7,7 @@ import {
 } from './preset-options';
 import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
 import { AlarmSet, AlarmSetProps } from '../core/alarm-set';
+import { ComputeMetrics } from '../core/compute-metrics';
 import { checkPattern, invalid } from '../private/validation';
 
 /** Properties of {@link InstanceAlarms}. */
@@ -104,9 +105,8 @@ export class InstanceAlarms extends AlarmSet {
     checkPattern(this, 'instanceId', props.instanceId, INSTANCE_ID, 'an instance id like i-0123456789abcdef0');
     const instanceId = props.instance?.instanceId ?? props.instanceId!;
     this.instanceId = instanceId;
-    const ec2Metric = (metricName: string) => (statistic: string, period: Duration) => new cloudwatch.Metric({
-      namespace: 'AWS/EC2', metricName, dimensionsMap: { InstanceId: instanceId }, statistic, period,
-    });
+    const ec2Metric = (metricName: string) => (statistic: string, period: Duration) =>
+      ComputeMetrics.instance(metricName, instanceId, { statistic, period });
     const what = `instance ${props.instance?.node.path ?? instanceId}`;
 
     this.systemStatusCheckAlarm = presetAlarm(this, 'SystemStatusCheck', PRESETS.systemStatusCheck, props.systemStatusCheck,

@@ -4,3 +4,4 @@ export * from './alarm-set';
 export * from './metrics-insights-query';
 export * from './agent-metrics';
 export * from './log-metric-alarm';
+export * from './compute-metrics';

@@ -8,6 +8,7 @@ import {
 import { Construct } from 'constructs';
 import { DASHBOARD_LIMITS, DashboardBudget, DeferredWidget, chunk } from './limits';
 import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
+import { ComputeMetrics } from '../core/compute-metrics';
 import { checkPattern, invalid } from '../private/validation';
 
 /** Properties of a {@link ServiceDashboard}. Give it a group or instances, not both. */
@@ -103,8 +104,9 @@ export class ServiceDashboard extends Construct {
         dimensions: { InstanceId: instance.instanceId },
         agent: AgentMetricTarget.instance(instance.instanceId),
       }));
-    const ec2Metric = (metricName: string, statistic: string, label: string, dimensions: Record<string, string>) =>
-      new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName, statistic, period, label, dimensionsMap: dimensions });
+    const ec2Metric = (metricName: string, statistic: string, label: string, dimensions: Record<string, string>) => (dimensions.InstanceId
+      ? ComputeMetrics.instance(metricName, dimensions.InstanceId, { statistic, period, label })
+      : ComputeMetrics.groupEc2(metricName, dimensions.AutoScalingGroupName, { statistic, period, label }));
 
     this.addRow(new cloudwatch.TextWidget({
       markdown: `# ${props.serviceName}\n${props.autoScalingGroup ? 'Auto Scaling group' : `${instances.length} instance(s)`}`
@@ -156,14 +158,8 @@ export class ServiceDashboard extends Construct {
       ]), [], { min: 0, showUnits: false }),
       props.autoScalingGroup
         ? graph('Group capacity', ['GroupInServiceInstances', 'GroupDesiredCapacity', 'GroupMinSize', 'GroupMaxSize'].map(name =>
-          new cloudwatch.Metric({
-            namespace: 'AWS/AutoScaling',
-            metricName: name,
-            statistic: 'Average',
-            period,
-            label: name.replace(/^Group/, ''),
-            dimensionsMap: { AutoScalingGroupName: props.autoScalingGroup!.autoScalingGroupName },
-          })), [], { min: 0, showUnits: false })
+          ComputeMetrics.group(name, props.autoScalingGroup!.autoScalingGroupName, { statistic: 'Average', period, label: name.replace(/^Group/, '') })),
+        [], { min: 0, showUnits: false })
         : graph('Running instances', targets.map(t => ec2Metric('StatusCheckFailed', 'SampleCount', t.label, t.dimensions)),
           [], { min: 0, showUnits: false }),
     );

@@ -30,16 +30,6 @@ export enum InstanceState {
   TERMINATED = 'terminated',
 }
 
-/** CloudWatch alarm states. */
-export enum AlarmStateValue {
-  /** The alarm fires. */
-  ALARM = 'ALARM',
-  /** The alarm is back to normal. */
-  OK = 'OK',
-  /** The alarm lacks data. */
-  INSUFFICIENT_DATA = 'INSUFFICIENT_DATA',
-}
-
 const DEFAULT_INSTANCE_STATES = [InstanceState.STOPPED, InstanceState.TERMINATED];
 /** The states a planned stop (idle shutdown, schedule) goes through. */
 const PLANNED_STOP_STATES = [InstanceState.STOPPING, InstanceState.STOPPED];
@@ -72,9 +62,9 @@ export interface AlarmStateChangeOptions {
   readonly alarms?: cloudwatch.IAlarm[];
   /**
    * The new states that are sent.
-   * @default [AlarmStateValue.ALARM, AlarmStateValue.OK]
+   * @default [cloudwatch.AlarmState.ALARM, cloudwatch.AlarmState.OK]
    */
-  readonly states?: AlarmStateValue[];
+  readonly states?: cloudwatch.AlarmState[];
 }
 
 /** Properties of {@link EventNotifications}. */
@@ -249,7 +239,7 @@ export class EventNotifications extends Construct {
 
   /** Invokes a function with alarm state changes (default: to ALARM and to OK). */
   public onAlarmStateChange(id: string, options: AlarmStateChangeOptions): events.Rule {
-    const states = options.states ?? [AlarmStateValue.ALARM, AlarmStateValue.OK];
+    const states = options.states ?? [cloudwatch.AlarmState.ALARM, cloudwatch.AlarmState.OK];
     if (states.length === 0) invalid(this, 'states', 'a non-empty list', states);
     checkUnique(this, 'states', states);
     if (options.alarms && options.alarms.length === 0) invalid(this, 'alarms', 'a non-empty list when given', []);

@@ -4,6 +4,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AgentMetricTarget } from '../core/agent-metrics';
+import { ComputeMetrics } from '../core/compute-metrics';
 import { DASHBOARD_LIMITS, DashboardBudget, DeferredWidget, chunk } from '../dashboards/limits';
 import { checkInteger, checkPattern, checkUnique } from '../private/validation';
 import type { IMonitoredService } from '../service/monitored-service';
@@ -155,9 +156,9 @@ export class FleetOverviewDashboard extends Construct {
     for (const s of this.perServiceGraphs ? this.services : []) {
       const group = s.autoScalingGroup;
       if (group) {
-        const dimensionsMap = { AutoScalingGroupName: group.autoScalingGroupName };
-        cpu.push(new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtilization', statistic: 'Average', period, label: s.serviceName, dimensionsMap }));
-        capacity.push(new cloudwatch.Metric({ namespace: 'AWS/AutoScaling', metricName: 'GroupInServiceInstances', statistic: 'Average', period, label: s.serviceName, dimensionsMap }));
+        const name = group.autoScalingGroupName;
+        cpu.push(ComputeMetrics.groupEc2('CPUUtilization', name, { statistic: 'Average', period, label: s.serviceName }));
+        capacity.push(ComputeMetrics.group('GroupInServiceInstances', name, { statistic: 'Average', period, label: s.serviceName }));
         if (s.agentMetrics) {
           const target = AgentMetricTarget.autoScalingGroup(group.autoScalingGroupName);
           memory.push(s.agentMetrics.metricMemUsedPercent(target, { period, label: s.serviceName }));
@@ -165,7 +166,7 @@ export class FleetOverviewDashboard extends Construct {
       }
       s.instances.forEach((instance, i) => {
         const label = s.instances.length === 1 ? s.serviceName : `${s.serviceName} #${i + 1}`;
-        cpu.push(new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtilization', statistic: 'Average', period, label, dimensionsMap: { InstanceId: instance.instanceId } }));
+        cpu.push(ComputeMetrics.instance('CPUUtilization', instance.instanceId, { statistic: 'Average', period, label }));
         if (s.agentMetrics) memory.push(s.agentMetrics.metricMemUsedPercent(AgentMetricTarget.instance(instance.instanceId), { period, label }));
       });
     }

@@ -46,11 +46,6 @@ export class ManagedPolicyGrants {
     return grant;
   }
 
-  /** The managed policy that holds grants for a role, user or group, when one exists. */
-  public policyOf(principal: IConstruct): iam.ManagedPolicy | undefined {
-    return this.policies.get(principal);
-  }
-
   private policyFor(target: Attachable, unscoped?: UnscopedActions): iam.ManagedPolicy {
     let policy = this.policies.get(target);
     if (!policy) {
@@ -100,6 +95,52 @@ class ManagedPolicyPrincipal implements iam.IPrincipal {
 
   public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
     this.policy.addStatements(statement);
+    return { statementAdded: true, policyDependable: this.policy as IDependable };
+  }
+}
+
+/**
+ * The grant a principal holds through managed policies attached to it: one `iam.Grant`
+ * per statement of the policies, recorded without adding them again, so callers can
+ * `applyBefore` (the policies are what must exist first).
+ */
+export function attachedPolicyGrant(grantee: iam.IGrantable, policies: iam.ManagedPolicy[]): iam.Grant {
+  let grant: iam.Grant | undefined;
+  for (const policy of policies) {
+    const recorder = new AttachedPolicyPrincipal(grantee.grantPrincipal, policy);
+    const statements = (policy.document.toJSON()?.Statement ?? []) as Array<{ Action: string | string[]; Resource: string | string[] }>;
+    for (const s of statements) {
+      const one = iam.Grant.addToPrincipal({
+        grantee: recorder,
+        actions: ([] as string[]).concat(s.Action),
+        resourceArns: ([] as string[]).concat(s.Resource),
+      });
+      grant = grant ? grant.combine(one) : one;
+    }
+  }
+  return grant ?? iam.Grant.drop(grantee, 'no statement');
+}
+
+/** Stands for a principal whose managed policy already holds the statements: records, adds nothing. */
+class AttachedPolicyPrincipal implements iam.IPrincipal {
+  public readonly grantPrincipal: iam.IPrincipal = this;
+  public readonly assumeRoleAction: string;
+  public readonly principalAccount?: string;
+
+  public constructor(private readonly inner: iam.IPrincipal, private readonly policy: iam.ManagedPolicy) {
+    this.assumeRoleAction = inner.assumeRoleAction;
+    this.principalAccount = inner.principalAccount;
+  }
+
+  public get policyFragment(): iam.PrincipalPolicyFragment {
+    return this.inner.policyFragment;
+  }
+
+  public addToPolicy(statement: iam.PolicyStatement): boolean {
+    return this.addToPrincipalPolicy(statement).statementAdded;
+  }
+
+  public addToPrincipalPolicy(_statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
     return { statementAdded: true, policyDependable: this.policy as IDependable };
   }
 }

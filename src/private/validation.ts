@@ -16,10 +16,7 @@ export function invalidMessage(scope: IConstruct, prop: string, expectation: str
 
 /** True when the value is (or contains) an unresolved CDK token and cannot be checked now. */
 export function isUnresolved(value: unknown): boolean {
-  if (value === undefined || value === null) return false;
-  if (typeof value === 'number') return Token.isUnresolved(value);
-  if (typeof value === 'string') return Token.isUnresolved(value);
-  return Token.isUnresolved(value);
+  return value !== undefined && value !== null && Token.isUnresolved(value);
 }
 
 /** Fails unless `min <= value <= max` (tokens and undefined pass). */
@@ -43,14 +40,6 @@ export function checkPattern(scope: IConstruct, prop: string, value: string | un
   if (value === undefined || isUnresolved(value)) return;
   if (!pattern.test(value)) {
     invalid(scope, prop, expectation, value);
-  }
-}
-
-/** Fails unless the value is one of `allowed` (tokens and undefined pass). */
-export function checkOneOf<T>(scope: IConstruct, prop: string, value: T | undefined, allowed: readonly T[]): void {
-  if (value === undefined || isUnresolved(value)) return;
-  if (!allowed.includes(value)) {
-    invalid(scope, prop, `one of ${allowed.map(show).join(', ')}`, value);
   }
 }
 

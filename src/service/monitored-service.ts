@@ -1,5 +1,5 @@
 import {
-  Annotations,
+  Annotations, Duration,
   aws_autoscaling as autoscaling,
   aws_cloudwatch as cloudwatch,
   aws_ec2 as ec2,
@@ -19,9 +19,11 @@ import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
 import { AlarmSeverity } from '../core/alarm-routing';
 import { AlarmSet } from '../core/alarm-set';
 import { IAlertTopic } from '../core/alert-topic-base';
+import { ComputeMetrics } from '../core/compute-metrics';
 import { IdleShutdown } from '../cost/idle-shutdown';
 import { ServiceDashboard } from '../dashboards/service-dashboard';
 import { EventNotifications } from '../events/event-notifications';
+import { TelemetryAccess } from '../logs/telemetry-access';
 import { watchStackBudget } from '../private/stack-budget';
 import { checkPattern, invalid } from '../private/validation';
 import { BusinessHoursScaling, BusinessHoursScalingOptions } from '../scaling/business-hours';
@@ -157,9 +159,9 @@ export interface MetricScalingOptions extends TargetTrackingOptions {
  * @example
  * const alerts = new AlertTopic(this, 'Alerts', { emails: ['oncall@example.com'] });
  * const api = new MonitoredService(this, 'Api', { vpc, alertTopic: alerts });
- * api.scaleOnCpuUtilization({ targetUtilizationPercent: 50 });
+ * api.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: 50 });
  */
-export class MonitoredService extends Construct implements IMonitoredService {
+export class MonitoredService extends Construct implements IMonitoredService, ec2.IConnectable {
   public readonly serviceName: string;
   /** Where alarms and notifications go. */
   public readonly alertTopic: IAlertTopic;
@@ -170,8 +172,12 @@ export class MonitoredService extends Construct implements IMonitoredService {
   public readonly role?: iam.IRole;
   /** The security group the service created, if any. */
   public readonly securityGroup?: ec2.ISecurityGroup;
-  /** Network access to the instances, when known: `service.connections!.allowFrom(alb, ec2.Port.tcp(8080))`. */
-  public readonly connections?: ec2.Connections;
+  /**
+   * Network access to the instances: `service.connections.allowFrom(alb, ec2.Port.tcp(8080))`.
+   * For compute the service did not create and whose security groups it cannot see, it holds
+   * no security group, so rules added to it have no effect: manage those groups yourself.
+   */
+  public readonly connections: ec2.Connections;
   /** The service dashboard, unless disabled. */
   public readonly dashboard?: ServiceDashboard;
   /** The Session Manager policy attached to the role, when enabled and the role is known (one per stack, shared by its services). */
@@ -184,6 +190,7 @@ export class MonitoredService extends Construct implements IMonitoredService {
   public readonly eventNotifications?: EventNotifications;
 
   private readonly _alarms: cloudwatch.IAlarm[] = [];
+  private telemetryGrants = 0;
   private readonly _logGroups: logs.ILogGroup[] = [];
 
   public constructor(scope: Construct, id: string, props: MonitoredServiceProps) {
@@ -199,7 +206,7 @@ export class MonitoredService extends Construct implements IMonitoredService {
     this.instances = compute.instances;
     this.role = compute.role;
     this.securityGroup = compute.securityGroup;
-    this.connections = compute.connections;
+    this.connections = compute.connections ?? new ec2.Connections();
 
     if (props.agent) this.agent = this.installAgent(props.agent, compute);
 
@@ -279,37 +286,103 @@ export class MonitoredService extends Construct implements IMonitoredService {
     return logGroup;
   }
 
+  /**
+   * CPU utilization of the service, percent: the group's aggregate (`AWS/EC2` with
+   * `AutoScalingGroupName`), or the instance's; for several instances, their average.
+   * @default - average over 5 minutes
+   */
+  public metricCpuUtilization(options: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
+    return this.ec2Metric('CPUUtilization', { statistic: 'Average', ...options });
+  }
+
+  /** Failed status checks (system or instance), as `AWS/EC2 StatusCheckFailed`; maximum over 1 minute by default. */
+  public metricStatusCheckFailed(options: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
+    return this.ec2Metric('StatusCheckFailed', { statistic: 'Maximum', period: Duration.minutes(1), ...options });
+  }
+
+  /**
+   * Memory in use, percent, from the service's agent (the group's roll-up, or the instance's
+   * series). Fails without `agentMetrics` or with several instances.
+   */
+  public metricMemUsedPercent(options?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.agentSource('metricMemUsedPercent').metricMemUsedPercent(this.singleAgentTarget('metricMemUsedPercent'), options);
+  }
+
+  /** Disk space in use on a path (Linux) or drive (Windows), percent, from the service's agent. */
+  public metricDiskUsedPercent(path: string, options?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.agentSource('metricDiskUsedPercent').metricDiskUsedPercent(path, this.singleAgentTarget('metricDiskUsedPercent'), options);
+  }
+
+  /**
+   * Lets people read the service's telemetry: its dashboard, its alarms and their history,
+   * and its log groups (read and query), in a managed policy attached to the grantee. Grant
+   * after adding your own alarms and log groups: later ones are not covered.
+   */
+  public grantReadTelemetry(grantee: iam.IGrantable): iam.Grant {
+    const access = new TelemetryAccess(this, `TelemetryAccess${this.telemetryGrants++ || ''}`, {
+      alarms: this.alarms,
+      logGroups: this.logGroups,
+      dashboards: this.dashboard ? [this.dashboard.dashboard] : [],
+    });
+    return access.grantRead(grantee);
+  }
+
   /** Keeps the group's average CPU utilization at a target. */
-  public scaleOnCpuUtilization(options: UtilizationScalingOptions): TargetTrackingScaling {
-    return this.track('CpuScaling', TrackedMetric.cpuUtilization(), options.targetUtilizationPercent, options);
+  public scaleOnCpuUtilization(id: string, options: UtilizationScalingOptions): TargetTrackingScaling {
+    return this.track(id, TrackedMetric.cpuUtilization(), options.targetUtilizationPercent, options);
   }
 
   /** Keeps the group's average memory utilization (agent metric) at a target. Needs `agentMetrics`. */
-  public scaleOnMemoryUtilization(options: UtilizationScalingOptions): TargetTrackingScaling {
+  public scaleOnMemoryUtilization(id: string, options: UtilizationScalingOptions): TargetTrackingScaling {
     if (!this.agentMetrics) {
       invalid(this, 'agentMetrics', 'set to scale on memory (memory is published by the CloudWatch agent)', undefined);
     }
-    return this.track('MemoryScaling', TrackedMetric.memoryUtilization(this.agentMetrics), options.targetUtilizationPercent, options);
+    return this.track(id, TrackedMetric.memoryUtilization(this.agentMetrics), options.targetUtilizationPercent, options);
   }
 
   /** Keeps requests per instance behind an Application Load Balancer at a target. */
-  public scaleOnRequestCount(options: RequestCountScalingOptions): TargetTrackingScaling {
-    return this.track('RequestCountScaling', TrackedMetric.requestCountPerTarget(options.targetGroup), options.targetRequestsPerInstance, options);
+  public scaleOnRequestCount(id: string, options: RequestCountScalingOptions): TargetTrackingScaling {
+    return this.track(id, TrackedMetric.requestCountPerTarget(options.targetGroup), options.targetRequestsPerInstance, options);
   }
 
-  /** Keeps any metric at a target. */
-  public scaleOnMetric(id: string, options: MetricScalingOptions): TargetTrackingScaling {
+  /** Keeps any metric at a target (target tracking, as `autoscaling.AutoScalingGroup.scaleToTrackMetric`). */
+  public scaleToTrackMetric(id: string, options: MetricScalingOptions): TargetTrackingScaling {
     return this.track(id, TrackedMetric.custom(options.metric), options.targetValue, options);
   }
 
-  /** Scales in steps driven by alarms on a metric. */
-  public scaleOnSteps(id: string, options: StepScalingOptions): StepScaling {
-    return new StepScaling(this, id, { ...options, autoScalingGroup: this.requireGroup('scaleOnSteps') });
+  /** Scales in steps driven by alarms on a metric (step scaling, as `autoscaling.AutoScalingGroup.scaleOnMetric`). */
+  public scaleOnMetric(id: string, options: StepScalingOptions): StepScaling {
+    return new StepScaling(this, id, { ...options, autoScalingGroup: this.requireGroup('scaleOnMetric') });
   }
 
   /** Sets the group's capacity for business hours and back, in a time zone. */
-  public scaleOnBusinessHours(options: BusinessHoursScalingOptions): BusinessHoursScaling {
-    return new BusinessHoursScaling(this, 'BusinessHours', { ...options, autoScalingGroup: this.requireGroup('scaleOnBusinessHours') });
+  public scaleOnBusinessHours(id: string, options: BusinessHoursScalingOptions): BusinessHoursScaling {
+    return new BusinessHoursScaling(this, id, { ...options, autoScalingGroup: this.requireGroup('scaleOnBusinessHours') });
+  }
+
+  private ec2Metric(metricName: string, options: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    if (this.autoScalingGroup) return ComputeMetrics.groupEc2(metricName, this.autoScalingGroup.autoScalingGroupName, options);
+    const metrics = this.instances.map(i => ComputeMetrics.instance(metricName, i.instanceId, options));
+    if (metrics.length === 1) return metrics[0];
+    return new cloudwatch.MathExpression({
+      expression: `AVG([${metrics.map((_, i) => `m${i}`).join(',')}])`,
+      usingMetrics: Object.fromEntries(metrics.map((m, i) => [`m${i}`, m])),
+      label: `${metricName} of ${this.serviceName}`,
+      period: options.period ?? Duration.minutes(5),
+    });
+  }
+
+  private agentSource(method: string): IAgentMetricSource {
+    if (!this.agentMetrics) invalid(this, method, 'called on a service with an agent (agent or agentMetrics)', undefined);
+    return this.agentMetrics;
+  }
+
+  private singleAgentTarget(method: string): AgentMetricTarget {
+    const targets = this.agentTargets;
+    if (targets.length !== 1) {
+      invalid(this, method, 'called on a group or a single instance (read each instance through agentMetrics and agentTargets)', `${targets.length} instances`);
+    }
+    return targets[0];
   }
 
   private track(id: string, metric: TrackedMetric, targetValue: number, options: TargetTrackingOptions): TargetTrackingScaling {

@@ -98,6 +98,17 @@ describe('CloudWatchAgent', () => {
     template.resourceCountIs('AWS::KMS::Key', 1);
   });
 
+  test('grant takes a grantee and returns an iam.Grant; anything but a role fails', () => {
+    const stack = newStack();
+    const agent = new CloudWatchAgent(stack, 'Agent', { config: new AgentConfig({ logFiles: [LOGS] }) });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    const grant = agent.grant(role);
+    expect(grant.success).toBe(true);
+    expect(grant.principalStatements.flatMap(st => st.actions)).toEqual(expect.arrayContaining(['ssm:GetParameter', 'cloudwatch:PutMetricData', 'logs:PutLogEvents']));
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', { Roles: [{ Ref: Match.stringLikeRegexp('^Role') }] });
+    expect(() => agent.grant(new iam.AccountRootPrincipal())).toThrow(/grant\(grantee\) must be a role/);
+  });
+
   test('two services sharing one AgentConfig share its log groups (names are unique per account and Region)', () => {
     const stack = newStack();
     const vpc = importedVpc(stack);
@@ -194,7 +205,7 @@ describe('MonitoredService with an agent', () => {
     const stack = newStack();
     const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
     const service = new MonitoredService(stack, 'Api', { vpc: importedVpc(stack), alertTopic, agent: new AgentConfig({ logFiles: [LOGS] }) });
-    service.scaleOnMemoryUtilization({ targetUtilizationPercent: 70 });
+    service.scaleOnMemoryUtilization('MemoryScaling', { targetUtilizationPercent: 70 });
     expect(service.agentMetrics).toBe(service.agent!.config);
     expect(service.logGroups).toEqual(service.agent!.logGroups);
     const template = Template.fromStack(stack);

@@ -1,6 +1,6 @@
 import { Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_lambda as lambda } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AlarmStateValue, AlertTopic, EventNotifications, InstanceState } from '../../src';
+import { AlertTopic, EventNotifications, InstanceState } from '../../src';
 import { expectNagClean, newStack, stableTemplate } from '../helpers';
 
 /** EventBridge matching for the subset the rules use: value lists and nested objects. */
@@ -290,7 +290,7 @@ describe('EventNotifications', () => {
   test('events the hook cannot take after retries go to an encrypted, TLS-only dead-letter queue that alarms to the topic', () => {
     const { stack, alerts, hook } = setup();
     const events = new EventNotifications(stack, 'Events', { alertTopic: alerts, alarmStateHook: hook, scheduledMaintenance: false });
-    events.onAlarmStateChange('Second', { handler: hook, states: [AlarmStateValue.INSUFFICIENT_DATA] });
+    events.onAlarmStateChange('Second', { handler: hook, states: [cloudwatch.AlarmState.INSUFFICIENT_DATA] });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::SQS::Queue', 1);
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
@@ -328,7 +328,7 @@ describe('EventNotifications', () => {
   test('onAlarmStateChange sends every alarm of the account when none are given', () => {
     const { stack, alerts, hook } = setup();
     const n = new EventNotifications(stack, 'Events', { alertTopic: alerts, scheduledMaintenance: false });
-    n.onAlarmStateChange('Hook', { handler: hook, states: [AlarmStateValue.ALARM] });
+    n.onAlarmStateChange('Hook', { handler: hook, states: [cloudwatch.AlarmState.ALARM] });
     const [rule] = rules(stack);
     expect(rule.EventPattern.resources).toBeUndefined();
     expect(rule.EventPattern.detail).toEqual({ state: { value: ['ALARM'] } });

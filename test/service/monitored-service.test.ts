@@ -87,7 +87,7 @@ describe('MonitoredService', () => {
         SecurityGroupEgress: [Match.objectLike({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 })],
       });
       const opened = setup();
-      opened.service.connections!.allowFrom(ec2.Peer.ipv4('10.0.0.0/16'), ec2.Port.tcp(8080));
+      opened.service.connections.allowFrom(ec2.Peer.ipv4('10.0.0.0/16'), ec2.Port.tcp(8080));
       Template.fromStack(opened.stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
         SecurityGroupIngress: [Match.objectLike({ CidrIp: '10.0.0.0/16', FromPort: 8080 })],
       });
@@ -406,9 +406,9 @@ describe('MonitoredService', () => {
       dashboardName: 'orders-api',
       compute: ServiceCompute.newAutoScalingGroup({ minCapacity: 2, maxCapacity: 6, instanceType: new ec2.InstanceType('m7i.large') }),
     });
-    api.scaleOnCpuUtilization({ targetUtilizationPercent: 50 });
-    api.scaleOnMemoryUtilization({ targetUtilizationPercent: 70 });
-    api.scaleOnBusinessHours({ timeZone: 'Europe/Berlin', duringHours: { minCapacity: 2 }, outsideHours: { minCapacity: 1 } });
+    api.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: 50 });
+    api.scaleOnMemoryUtilization('MemoryScaling', { targetUtilizationPercent: 70 });
+    api.scaleOnBusinessHours('BusinessHours', { timeZone: 'Europe/Berlin', duringHours: { minCapacity: 2 }, outsideHours: { minCapacity: 1 } });
     new MonitoredService(stack, 'Worker', { vpc, alertTopic, agentMetrics, compute: ServiceCompute.newInstance(), eventNotifications: true });
     expectNagClean(stack);
   });
@@ -525,5 +525,44 @@ describe('MonitoredService', () => {
       fill(stack, 500);
       expect(() => Template.fromStack(stack)).toThrow(/TestStack has \d+ resources; CloudFormation accepts at most 500/);
     });
+  });
+});
+
+describe('MonitoredService as CDK users expect it', () => {
+  test('is IConnectable: connections always exist, even for instances it did not create', () => {
+    const { service } = setup();
+    const connectable: ec2.IConnectable = service;
+    expect(connectable.connections.securityGroups).toHaveLength(1);
+    const stack = newStack();
+    const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const group = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'LegacyGroup', 'legacy-asg');
+    const legacy = new MonitoredService(stack, 'Legacy', { alertTopic, compute: ServiceCompute.existingAutoScalingGroup(group) });
+    expect(legacy.connections.securityGroups).toEqual([]);
+  });
+
+  test('offers its main signals as metrics: the group aggregate, or the instance', () => {
+    const { service } = setup({ agentMetrics: new FakeAgentMetrics() });
+    const cpu = service.metricCpuUtilization() as any;
+    expect(cpu.namespace).toBe('AWS/EC2');
+    expect(Object.keys(cpu.dimensions)).toEqual(['AutoScalingGroupName']);
+    expect(cpu.statistic).toBe('Average');
+    expect((service.metricStatusCheckFailed() as any).statistic).toBe('Maximum');
+    expect((service.metricMemUsedPercent() as any).metricName).toBeDefined();
+    const single = setup({ compute: ServiceCompute.newInstance() }, 'Worker').service;
+    expect(Object.keys((single.metricCpuUtilization() as any).dimensions)).toEqual(['InstanceId']);
+    expect(() => single.metricMemUsedPercent()).toThrow(/metricMemUsedPercent must be called on a service with an agent/);
+  });
+
+  test('grantReadTelemetry grants a managed policy on its dashboard, alarms and log groups', () => {
+    const { stack, service } = setup();
+    const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    const grant = service.grantReadTelemetry(role);
+    expect(grant.success).toBe(true);
+    const statements = managedPolicyStatements(Template.fromStack(stack));
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Action: 'cloudwatch:GetDashboard' }),
+      expect.objectContaining({ Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'] }),
+    ]));
+    expectNagClean(stack);
   });
 });
