@@ -1,12 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
-import { show } from '../private/validation';
+import { WatchkeeperValidationError, ruleCode, show } from '../private/validation';
 
 /**
  * Throws the error of an invalid agent configuration value. The model is not a construct,
  * so the message names the configuration field instead of a construct path.
  */
 export function agentError(prop: string, expectation: string, value: unknown): never {
-  throw new Error(`AgentConfig: ${prop} must be ${expectation}, got ${show(value)}`);
+  throw new WatchkeeperValidationError(ruleCode('AgentConfig', prop), `AgentConfig: ${prop} must be ${expectation}, got ${show(value)}`);
 }
 
 /** Collection intervals the agent accepts, in whole seconds: 1 s to 2 days; below 60 s is high resolution. */

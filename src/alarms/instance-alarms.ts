@@ -186,7 +186,7 @@ export class InstanceAlarms extends AlarmSet {
     }
     if (options?.enabled !== true && burstable !== true) {
       if (burstable === undefined) {
-        Annotations.of(this).addInfo('No CPU credit balance alarm: the instance type is unknown. Pass instanceType, or set cpuCreditBalance.enabled for a T instance.');
+        Annotations.of(this).addInfoV2('cdk-watchkeeper:InstanceAlarms.noCreditAlarm', 'No CPU credit balance alarm: the instance type is unknown. Pass instanceType, or set cpuCreditBalance.enabled for a T instance.');
       }
       return undefined;
     }

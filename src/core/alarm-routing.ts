@@ -1,6 +1,7 @@
 import { aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { IAlertTopic } from './alert-topic-base';
 import { recordSeverity } from '../private/alarm-metadata';
+import { WatchkeeperValidationError, ruleCode } from '../private/validation';
 
 /** How urgent an alarm is; each severity is routed to its own topics. */
 export enum AlarmSeverity {
@@ -63,7 +64,7 @@ export class AlarmRouting {
 
   public constructor(props: AlarmRoutingProps) {
     if (props.critical.length === 0) {
-      throw new Error('AlarmRouting: critical must be a list of at least one alert topic, got []');
+      throw new WatchkeeperValidationError(ruleCode('AlarmRouting', 'critical'), 'AlarmRouting: critical must be a list of at least one alert topic, got []');
     }
     const warning = props.warning ?? props.critical;
     this.routes = {

@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { MAX_SERIES_PER_QUERY, groupByOf } from '../private/metrics-insights';
+import { WatchkeeperValidationError, ruleCode } from '../private/validation';
 
 /** The aggregation a Metrics Insights query applies across every series it matches. */
 export enum MetricsInsightsAggregation {
@@ -97,18 +98,18 @@ export class MetricsInsightsQuery {
       for (const [prop, names] of [['where', Object.keys(where)], ['groupBy', groupBy]] as const) {
         for (const name of names) {
           if (Token.isUnresolved(name) || TAG.test(name) || dims.includes(name)) continue;
-          throw new Error(`MetricsInsightsQuery: ${prop} dimension '${name}' must be one of schemaDimensions (${dims.join(', ')}): `
+          throw new WatchkeeperValidationError(ruleCode('MetricsInsightsQuery', prop), `MetricsInsightsQuery: ${prop} dimension '${name}' must be one of schemaDimensions (${dims.join(', ')}): `
             + `SCHEMA("${props.namespace}", ${dims.join(', ')}) keeps only series with exactly those dimensions, so the query would match nothing, got '${name}'`);
         }
       }
     }
     if (Object.keys(where).length === 0 && !props.accountWide && sharedNamespace(props.namespace)) {
-      throw new Error('MetricsInsightsQuery: where must filter the query to one fleet (a dimension or tag.<key>), or set accountWide: true; '
+      throw new WatchkeeperValidationError(ruleCode('MetricsInsightsQuery', 'where'), 'MetricsInsightsQuery: where must filter the query to one fleet (a dimension or tag.<key>), or set accountWide: true; '
         + `without it the alarm watches every series of ${props.namespace} in the account and Region, got no where for ${props.metricName}`);
     }
     if (props.limit !== undefined && !Token.isUnresolved(props.limit)
       && (!Number.isInteger(props.limit) || props.limit < 1 || props.limit > MAX_SERIES_PER_QUERY)) {
-      throw new Error(`MetricsInsightsQuery: limit must be a whole number between 1 and ${MAX_SERIES_PER_QUERY} (the most series a query returns), got ${props.limit}`);
+      throw new WatchkeeperValidationError(ruleCode('MetricsInsightsQuery', 'limit'), `MetricsInsightsQuery: limit must be a whole number between 1 and ${MAX_SERIES_PER_QUERY} (the most series a query returns), got ${props.limit}`);
     }
     const from = dims.length > 0
       ? `SCHEMA(${quoteString(props.namespace)}, ${dims.map(identifier).join(', ')})`
@@ -129,24 +130,24 @@ export class MetricsInsightsQuery {
     const q = query.trim();
     if (Token.isUnresolved(q)) return new MetricsInsightsQuery(q, []);
     if (!/^SELECT\s/i.test(q)) {
-      throw new Error(`MetricsInsightsQuery: query must be a Metrics Insights query starting with SELECT, got '${query}'`);
+      throw new WatchkeeperValidationError(ruleCode('MetricsInsightsQuery', 'query'), `MetricsInsightsQuery: query must be a Metrics Insights query starting with SELECT, got '${query}'`);
     }
     if (/SEARCH\s*\(/i.test(q)) {
-      throw new Error(`MetricsInsightsQuery: query must be free of SEARCH() (CloudWatch rejects alarms on search expressions), got '${query}'`);
+      throw new WatchkeeperValidationError(ruleCode('MetricsInsightsQuery', 'query'), `MetricsInsightsQuery: query must be free of SEARCH() (CloudWatch rejects alarms on search expressions), got '${query}'`);
     }
     const select = /^SELECT\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/i.exec(q);
     const orderBy = /\bORDER\s+BY\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/i.exec(q);
     for (const fn of [select?.[1], orderBy?.[1]]) {
       if (fn !== undefined && !FUNCTIONS.includes(fn.toUpperCase())) {
-        throw new Error(`MetricsInsightsQuery: query functions must be one of ${FUNCTIONS.join(', ')} (the only ones Metrics Insights offers), got '${fn}' in '${query}'`);
+        throw new WatchkeeperValidationError(ruleCode('MetricsInsightsQuery', 'query'), `MetricsInsightsQuery: query functions must be one of ${FUNCTIONS.join(', ')} (the only ones Metrics Insights offers), got '${fn}' in '${query}'`);
       }
     }
     if (!select) {
-      throw new Error(`MetricsInsightsQuery: query must select FUNCTION(metricName) with one of ${FUNCTIONS.join(', ')}, got '${query}'`);
+      throw new WatchkeeperValidationError(ruleCode('MetricsInsightsQuery', 'query'), `MetricsInsightsQuery: query must select FUNCTION(metricName) with one of ${FUNCTIONS.join(', ')}, got '${query}'`);
     }
     const limit = /\bLIMIT\s+(\S+)/i.exec(q);
     if (limit && !(/^\d+$/.test(limit[1]) && Number(limit[1]) >= 1 && Number(limit[1]) <= MAX_SERIES_PER_QUERY)) {
-      throw new Error(`MetricsInsightsQuery: LIMIT must be a whole number between 1 and ${MAX_SERIES_PER_QUERY} (the most series a query returns), got '${limit[1]}' in '${query}'`);
+      throw new WatchkeeperValidationError(ruleCode('MetricsInsightsQuery', 'limit'), `MetricsInsightsQuery: LIMIT must be a whole number between 1 and ${MAX_SERIES_PER_QUERY} (the most series a query returns), got '${limit[1]}' in '${query}'`);
     }
     return new MetricsInsightsQuery(q, groupByOf(q));
   }
@@ -166,7 +167,7 @@ function sharedNamespace(namespace: string): boolean {
 function label(name: string): string {
   if (Token.isUnresolved(name) || TAG.test(name)) return name;
   if (name.startsWith('tag.')) {
-    throw new Error(`MetricsInsightsQuery: tag keys must be letters, digits and underscores (tag.<key>), got '${name}'`);
+    throw new WatchkeeperValidationError(ruleCode('MetricsInsightsQuery', 'tag'), `MetricsInsightsQuery: tag keys must be letters, digits and underscores (tag.<key>), got '${name}'`);
   }
   return identifier(name);
 }
@@ -174,21 +175,21 @@ function label(name: string): string {
 function identifier(name: string): string {
   if (Token.isUnresolved(name) || IDENTIFIER.test(name)) return name;
   if (name.includes('"')) {
-    throw new Error(`MetricsInsightsQuery: names must be free of double quotes, got '${name}'`);
+    throw new WatchkeeperValidationError(ruleCode('MetricsInsightsQuery', 'names'), `MetricsInsightsQuery: names must be free of double quotes, got '${name}'`);
   }
   return `"${name}"`;
 }
 
 function quoteString(value: string): string {
   if (!Token.isUnresolved(value) && value.includes('"')) {
-    throw new Error(`MetricsInsightsQuery: namespace must be free of double quotes, got '${value}'`);
+    throw new WatchkeeperValidationError(ruleCode('MetricsInsightsQuery', 'namespace'), `MetricsInsightsQuery: namespace must be free of double quotes, got '${value}'`);
   }
   return `"${value}"`;
 }
 
 function literal(value: string): string {
   if (!Token.isUnresolved(value) && value.includes('\'')) {
-    throw new Error(`MetricsInsightsQuery: where values must be free of single quotes, got '${value}'`);
+    throw new WatchkeeperValidationError(ruleCode('MetricsInsightsQuery', 'where'), `MetricsInsightsQuery: where values must be free of single quotes, got '${value}'`);
   }
   return `'${value}'`;
 }

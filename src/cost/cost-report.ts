@@ -100,7 +100,7 @@ export class CostReport extends Construct {
             + `${undeclared.map(g => g.node.path).join(', ')}. Declare them with logVolumes/addLogVolume or set defaultLogGbPerMonth.`);
         }
         if (holder) {
-          Annotations.of(holder).addInfo(`Estimated monitoring cost: $${estimate.totalMonthlyUsd.toFixed(2)}/month `
+          Annotations.of(holder).addInfoV2('cdk-watchkeeper:CostReport.estimate', `Estimated monitoring cost: $${estimate.totalMonthlyUsd.toFixed(2)}/month `
             + `(${estimate.lines.map(l => `${l.item} $${l.monthlyUsd.toFixed(2)}`).join(', ') || 'nothing billable'}).`);
         }
         return [];

@@ -373,7 +373,7 @@ export class JsonLogMetrics extends Construct {
       routing: this.routing,
     });
     if (metric.dimensionNames.length > 0) {
-      Annotations.of(metric).addInfo(`Each distinct value of ${Object.values(options.dimensions ?? {}).join(', ')} is a custom metric billed monthly.`);
+      Annotations.of(metric).addInfoV2('cdk-watchkeeper:JsonLogMetrics.dimensionCost', `Each distinct value of ${Object.values(options.dimensions ?? {}).join(', ')} is a custom metric billed monthly.`);
     }
     this.added.push(metric);
     return metric;

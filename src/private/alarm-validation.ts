@@ -1,7 +1,7 @@
 import { Stack, Token, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { groupByOf, isMetricsInsightsQuery } from './metrics-insights';
-import { invalidMessage } from './validation';
+import { WatchkeeperValidationError, invalidMessage } from './validation';
 
 /**
  * CloudWatch's own limits on alarms, checked at synth so an alarm CloudWatch would reject
@@ -40,7 +40,7 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 export function validateAlarm(alarm: IConstruct): void {
   const problems = alarmProblems(alarm);
   if (problems.length > 0) {
-    throw new Error(problems.join('\n'));
+    throw new WatchkeeperValidationError('Alarm.limits', problems.join('\n'));
   }
   alarm.node.addValidation({ validate: () => alarmProblems(alarm) });
 }

@@ -2,11 +2,32 @@ import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
+ * The one error type the library throws for bad input, after aws-cdk-lib's
+ * `ValidationError`: a stable `code` per rule (`<owner>.<prop>`, such as
+ * `AlertTopic.emails` or `AgentConfig.metrics`), and a message of the form
+ * `<path>: <prop> must <be what is allowed>, got <value>`.
+ */
+export class WatchkeeperValidationError extends Error {
+  public readonly name = 'WatchkeeperValidationError';
+
+  public constructor(public readonly code: string, message: string) {
+    super(message);
+    Object.setPrototypeOf(this, WatchkeeperValidationError.prototype);
+  }
+}
+
+/** The stable code of a rule: the owner's class name and the prop, without indices or values. */
+export function ruleCode(owner: string, prop: string): string {
+  const field = prop.replace(/\[[^\]]*\]/g, '').replace(/\(.*$/, '').split(/[\s:]/)[0];
+  return `${owner}.${field || 'value'}`;
+}
+
+/**
  * Builds and throws the error every construct in this library raises for bad input:
  * `<construct path>: <prop> must be <what is allowed>, got <value>`.
  */
 export function invalid(scope: IConstruct, prop: string, expectation: string, value: unknown): never {
-  throw new Error(invalidMessage(scope, prop, expectation, value));
+  throw new WatchkeeperValidationError(ruleCode(scope.constructor.name, prop), invalidMessage(scope, prop, expectation, value));
 }
 
 /** The message {@link invalid} throws, for checks that report instead of throwing (`addValidation`). */

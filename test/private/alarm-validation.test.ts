@@ -1,6 +1,6 @@
 import { Duration, Stack, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cw_actions, aws_sns as sns } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AlarmRouting, AlarmSet, AlertTopic } from '../../src';
+import { AgentConfig, AlarmRouting, AlarmSet, AlertTopic, MetricsInsightsQuery } from '../../src';
 import { alarmProblems, validateAlarm } from '../../src/private/alarm-validation';
 import { newStack } from '../helpers';
 
@@ -135,5 +135,22 @@ describe('alarm validation', () => {
   test('fails on something that is not an alarm', () => {
     const stack = newStack();
     expect(() => validateAlarm(new sns.Topic(stack, 'Topic'))).toThrow(/Topic: alarm must be a CloudWatch alarm or composite alarm/);
+  });
+});
+
+describe('WatchkeeperValidationError', () => {
+  test('every bad input raises one error type with a stable code per rule and the usual message form', () => {
+    const cases: Array<[() => unknown, string, RegExp]> = [
+      [() => new AlertTopic(newStack(), 'Alerts', { emails: ['x'] }), 'AlertTopic.emails', /^TestStack\/Alerts: emails must be .*, got 'x'$/],
+      [() => new AgentConfig({ namespace: 'AWS/Mine' }), 'AgentConfig.namespace', /^AgentConfig: namespace must be .*, got 'AWS\/Mine'$/],
+      [() => MetricsInsightsQuery.custom('SELECT p99(CPUUtilization) FROM "AWS/EC2"'), 'MetricsInsightsQuery.query', /^MetricsInsightsQuery: query /],
+    ];
+    for (const [make, code, message] of cases) {
+      let caught: any;
+      try { make(); } catch (e) { caught = e; }
+      expect(caught?.name).toBe('WatchkeeperValidationError');
+      expect(caught?.code).toBe(code);
+      expect(caught?.message).toMatch(message);
+    }
   });
 });
