@@ -126,11 +126,23 @@ const layerZones = [
 ];
 project.eslint?.addRules({ 'import/no-restricted-paths': ['error', { zones: layerZones }] });
 
+// CI fails on lint errors: the test task lints with --fix only on a developer's machine,
+// never when CI is set (projen's own eslint task always fixes).
+const lint = project.addTask('lint', {
+  description: 'ESLint; fixes what it can unless CI is set',
+  env: { ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },
+  exec: 'eslint --ext .ts,.tsx $([ -n "$CI" ] || echo --fix) --no-error-on-unmatched-pattern src test build-tools projenrc .projenrc.ts',
+});
+
+// The Node.js versions CI runs the tests on (20 is past end of life; 22 and 24 are current).
+project.package.addField('engines', { node: '^20.0.0 || ^22.0.0 || ^24.0.0' });
+
 // Lambda bundles are build outputs: tests and the example app need them, so bundle first.
-const bundle = project.tasks.tryFind('bundle');
-if (bundle) {
-  project.testTask.prependSpawn(bundle);
-}
+const bundle = project.tasks.tryFind('bundle')!;
+project.testTask.reset();
+project.testTask.spawn(bundle);
+project.testTask.exec('jest --passWithNoTests --ci', { receiveArgs: true });
+project.testTask.spawn(lint);
 
 // README and JSDoc examples must compile in every language.
 project.addTask('rosetta:strict', {
