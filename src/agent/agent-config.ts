@@ -1,9 +1,9 @@
 import { Duration, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
-import { agentError, checkInterval } from './agent-error';
 import { AgentLogFileProps, WindowsEventLogProps } from './log-sources';
-import { LINUX_OWN_DIMENSIONS, PROCSTAT_SELECTORS, linuxMetricName, procstatDimensions } from './measurements';
 import { AgentOs, AgentPlugin } from './plugins';
-import { renderLogFile, renderWindowsEvent } from './render-logs';
+import { agentError, checkInterval } from './private/agent-error';
+import { LINUX_OWN_DIMENSIONS, PROCSTAT_SELECTORS, linuxMetricName, procstatDimensions } from './private/measurements';
+import { renderLogFile, renderWindowsEvent } from './private/render-logs';
 import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
 
 /** EC2 dimensions the agent can append to every metric it publishes. */

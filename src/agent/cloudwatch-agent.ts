@@ -13,10 +13,10 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AgentConfig } from './agent-config';
-import { AgentRollout, agentRolloutPolicy } from './agent-rollout';
 import { AgentLogDestination } from './log-sources';
 import { AgentOs } from './plugins';
-import { agentLogGroup } from './shared-log-groups';
+import { AgentRollout, agentRolloutPolicy } from './private/agent-rollout';
+import { agentLogGroup } from './private/shared-log-groups';
 import { allowLogsToUseKey, sharedLogGroupKey } from '../private/log-group-key';
 import { attachedPolicyGrant } from '../private/managed-grants';
 import { AGENT_EC2_METADATA, PUT_METRIC_DATA, unscopedStatement } from '../private/unscoped-actions';

@@ -1,5 +1,5 @@
 import { aws_logs as logs } from 'aws-cdk-lib';
-import { agentError } from './agent-error';
+import { agentError } from './private/agent-error';
 
 /** Keeps or drops log lines by a regular expression, in the agent before they are sent. */
 export class AgentLogFilter {

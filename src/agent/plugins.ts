@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
-import { agentError, checkInterval } from './agent-error';
-import { LINUX_MEASUREMENTS, linuxMetricName } from './measurements';
+import { agentError, checkInterval } from './private/agent-error';
+import { LINUX_MEASUREMENTS, linuxMetricName } from './private/measurements';
 
 /** The operating system an agent configuration is for. */
 export enum AgentOs {

@@ -1,7 +1,7 @@
 import { Annotations, Duration, Lazy, Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { PRESETS, diskId, diskPaths, isBurstable, percent, presetAlarm } from './preset-builder';
 import { AlarmPresetOptions, CpuCreditAlarmOptions, DiskAlarmOptions, PercentAlarmOptions } from './preset-options';
+import { PRESETS, diskId, diskPaths, isBurstable, percent, presetAlarm } from './private/preset-builder';
 import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
 import { AlarmSet, AlarmSetProps } from '../core/alarm-set';
 import { ComputeMetrics } from '../core/compute-metrics';

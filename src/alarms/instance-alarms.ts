@@ -1,10 +1,10 @@
 import { Annotations, Duration, Token, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cw_actions, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { PRESETS, diskId, diskPaths, isBurstable, percent, presetAlarm } from './preset-builder';
 import {
   AlarmPresetOptions, CpuCreditAlarmOptions, DiskAlarmOptions, InstanceStatusCheckAlarmOptions,
   PercentAlarmOptions, SystemStatusCheckAlarmOptions,
 } from './preset-options';
+import { PRESETS, diskId, diskPaths, isBurstable, percent, presetAlarm } from './private/preset-builder';
 import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
 import { AlarmSet, AlarmSetProps } from '../core/alarm-set';
 import { ComputeMetrics } from '../core/compute-metrics';

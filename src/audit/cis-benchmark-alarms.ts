@@ -1,7 +1,7 @@
 import { aws_cloudwatch as cloudwatch, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CisControl } from './cis-controls';
-import { CIS_FILTERS } from './cis-filters';
+import { CIS_FILTERS } from './private/cis-filters';
 import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
 import { IAlertTopic } from '../core/alert-topic-base';
 import { createLogMetricAlarm } from '../core/private/log-alarm';

@@ -5,8 +5,8 @@ import {
   aws_cloudwatch as cloudwatch, aws_kms as kms, aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { pricesFor } from './cloudwatch-prices.pure';
-import { CostEstimate, UsageCounts, estimateCost, formatCostTable } from './cost-estimate.pure';
+import { pricesFor } from './private/cloudwatch-prices.pure';
+import { CostEstimate, UsageCounts, estimateCost, formatCostTable } from './private/cost-estimate.pure';
 import { collectUsage } from '../private/usage-registry';
 import { checkRange, checkPattern } from '../private/validation';
 

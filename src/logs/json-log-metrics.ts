@@ -2,7 +2,7 @@ import { Annotations, Duration, aws_cloudwatch as cloudwatch, aws_logs as logs }
 import { Construct } from 'constructs';
 import { JsonLogFields } from './json-log-fields';
 import { JsonLogFormat } from './json-log-format';
-import { ResolvedJsonLogFields, checkJsonField, levelSpellings, quote, resolveJsonLogFields } from './json-log-helpers';
+import { ResolvedJsonLogFields, checkJsonField, levelSpellings, quote, resolveJsonLogFields } from './private/json-log-helpers';
 import { AlarmRouting } from '../core/alarm-routing';
 import { IAlertTopic } from '../core/alert-topic-base';
 import { LogMetricAlarmOptions } from '../core/log-metric-alarm';

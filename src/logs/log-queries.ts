@@ -2,7 +2,7 @@ import { Duration, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { JsonLogFields } from './json-log-fields';
 import { JsonLogFormat } from './json-log-format';
-import { ResolvedJsonLogFields, quote, resolveJsonLogFields } from './json-log-helpers';
+import { ResolvedJsonLogFields, quote, resolveJsonLogFields } from './private/json-log-helpers';
 import { checkInteger, checkPattern, checkUnique, invalid, isUnresolved } from '../private/validation';
 
 /** The longest name a saved query may have, folder included. */

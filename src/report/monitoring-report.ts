@@ -5,9 +5,9 @@ import {
   aws_cloudwatch as cloudwatch, aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { renderHtml } from './render-html.pure';
-import { renderMarkdown } from './render-markdown.pure';
-import { CostModel, ReportModel, StackInput, buildReport } from './report-model.pure';
+import { renderHtml } from './private/render-html.pure';
+import { renderMarkdown } from './private/render-markdown.pure';
+import { CostModel, ReportModel, StackInput, buildReport } from './private/report-model.pure';
 import { AlarmSet } from '../core/alarm-set';
 import { CostReport } from '../cost/cost-report';
 import { recordedSeverity } from '../private/alarm-metadata';

@@ -1,4 +1,4 @@
 export * from './compute';
 export * from './monitored-service';
-export { ServiceAlarmOptions } from './service-alarms';
+export * from './service-alarm-options';
 export * from './egress';

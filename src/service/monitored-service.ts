@@ -9,12 +9,13 @@ import {
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { BuiltCompute, ServiceCompute } from './compute';
-import { ServiceAlarmOptions, createServiceAlarms } from './service-alarms';
-import { sessionManagerPolicy } from './session-manager';
+import { createServiceAlarms } from './private/service-alarms';
+import { sessionManagerPolicy } from './private/session-manager';
+import { ServiceAlarmOptions } from './service-alarm-options';
 import { AgentConfig } from '../agent/agent-config';
-import { agentHeartbeat } from '../agent/agent-heartbeat';
 import { CloudWatchAgent } from '../agent/cloudwatch-agent';
 import { AgentOs } from '../agent/plugins';
+import { agentHeartbeat } from '../agent/private/agent-heartbeat';
 import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
 import { AlarmSeverity } from '../core/alarm-routing';
 import { AlarmSet } from '../core/alarm-set';

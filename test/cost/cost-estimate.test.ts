@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
-import { US_EAST_1_PRICES, customMetricsMonthly, pricesFor } from '../../src/cost/cloudwatch-prices.pure';
-import { UsageCounts, estimateCost, formatCostTable } from '../../src/cost/cost-estimate.pure';
+import { US_EAST_1_PRICES, customMetricsMonthly, pricesFor } from '../../src/cost/private/cloudwatch-prices.pure';
+import { UsageCounts, estimateCost, formatCostTable } from '../../src/cost/private/cost-estimate.pure';
 
 const NONE: UsageCounts = {
   customMetricSeries: 0,

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
-import { PRESETS } from '../../src/alarms/preset-builder';
+import { PRESETS } from '../../src/alarms/private/preset-builder';
 
 const ROOT = path.join(__dirname, '..', '..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { SynthesizedExample, synthExample } from './example-report';
 import { MonitoringReport } from '../../src';
-import type { ReportModel } from '../../src/report/report-model.pure';
+import type { ReportModel } from '../../src/report/private/report-model.pure';
 
 let example: SynthesizedExample;
 let model: ReportModel;

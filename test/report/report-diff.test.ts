@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { AlarmRouting, AlarmSet, AlarmSeverity, AlertTopic, CostReport, MonitoringReport } from '../../src';
-import { main } from '../../src/report/report-cli';
+import { main } from '../../src/report/private/report-cli';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(d => fs.rmSync(d, { recursive: true, force: true })));

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { WatchkeeperValidationError, ruleCode, show } from '../private/validation';
+import { WatchkeeperValidationError, ruleCode, show } from '../../private/validation';
 
 /**
  * Throws the error of an invalid agent configuration value. The model is not a construct,

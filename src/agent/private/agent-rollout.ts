@@ -6,8 +6,8 @@ import {
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { EC2_MESSAGES, unscopedStatement } from '../private/unscoped-actions';
-import { checkInteger, invalidMessage } from '../private/validation';
+import { EC2_MESSAGES, unscopedStatement } from '../../private/unscoped-actions';
+import { checkInteger, invalidMessage } from '../../private/validation';
 
 /** The AWS document that configures and restarts the CloudWatch agent, on Linux and Windows alike. */
 export const MANAGE_AGENT_DOCUMENT = 'AmazonCloudWatch-ManageAgent';

@@ -1,4 +1,4 @@
-import { CisControl } from './cis-controls';
+import { CisControl } from '../cis-controls';
 
 /** One CIS control: the metric it publishes, its filter pattern and what it means. */
 export interface CisFilter {

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { RemovalPolicy, Stack, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { invalid } from '../private/validation';
+import { invalid } from '../../private/validation';
 
 const SCOPE_ID = 'WatchkeeperAgentLogGroups';
 

@@ -1,9 +1,9 @@
 import { Duration, aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
-import { AlarmPresetOptions } from './preset-options';
-import { IAgentMetricSource } from '../core/agent-metrics';
-import { AlarmSeverity } from '../core/alarm-routing';
-import { AlarmSet } from '../core/alarm-set';
-import { checkRange, invalid } from '../private/validation';
+import { IAgentMetricSource } from '../../core/agent-metrics';
+import { AlarmSeverity } from '../../core/alarm-routing';
+import { AlarmSet } from '../../core/alarm-set';
+import { checkRange, invalid } from '../../private/validation';
+import { AlarmPresetOptions } from '../preset-options';
 
 /** The documented defaults of one preset. Not exported from the package. */
 export interface PresetDefaults {

@@ -1,6 +1,6 @@
 import { aws_logs as logs } from 'aws-cdk-lib';
 import { agentError } from './agent-error';
-import { AgentLogDestination, AgentLogFileProps, WindowsEventLevel, WindowsEventLogProps } from './log-sources';
+import { AgentLogDestination, AgentLogFileProps, WindowsEventLevel, WindowsEventLogProps } from '../log-sources';
 
 const ENCODINGS = ['utf-8', 'utf-16', 'utf-16le', 'utf-16be', 'ascii', 'latin1', 'iso-8859-1', 'gbk', 'gb18030', 'big5', 'shift_jis', 'euc-jp', 'euc-kr'];
 const LOG_GROUP_NAME = /^[\w\-./#]{1,512}$/;

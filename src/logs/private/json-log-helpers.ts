@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
-import { JsonLogFields } from './json-log-fields';
-import { JsonLogFormat } from './json-log-format';
-import { checkPattern } from '../private/validation';
+import { checkPattern } from '../../private/validation';
+import { JsonLogFields } from '../json-log-fields';
+import { JsonLogFormat } from '../json-log-format';
 
 /** The field names with defaults applied. */
 export interface ResolvedJsonLogFields {

@@ -1,6 +1,6 @@
 import { Stack, Validations, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { SESSION_MANAGER_CHANNELS, unscopedStatement } from '../private/unscoped-actions';
+import { SESSION_MANAGER_CHANNELS, unscopedStatement } from '../../private/unscoped-actions';
 
 const SINGLETON_ID = 'WatchkeeperSessionManagerPolicy';
 
