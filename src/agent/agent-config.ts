@@ -2,8 +2,8 @@ import { Duration, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { AgentLogFileProps, WindowsEventLogProps } from './log-sources';
 import { AgentOs, AgentPlugin } from './plugins';
 import { agentError, checkInterval } from './private/agent-error';
-import { LINUX_OWN_DIMENSIONS, PROCSTAT_SELECTORS, linuxMetricName, procstatDimensions } from './private/measurements';
-import { renderLogFile, renderWindowsEvent } from './private/render-logs';
+import { AgentModel, dimensionSetsOn, renderAgentJson } from './private/agent-model';
+import { linuxMetricName } from './private/measurements';
 import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
 
 /** EC2 dimensions the agent can append to every metric it publishes. */
@@ -136,8 +136,9 @@ export class AgentConfig implements IAgentMetricSource {
     }
     this.checkPlugins();
     if (new Set(this.appendDimensions).size !== this.appendDimensions.length) agentError('appendDimensions', 'without duplicates', this.appendDimensions);
+    this.checkLogs();
     this.aggregations = this.planAggregations(props);
-    this.rendered = JSON.stringify(this.toJson());
+    this.rendered = JSON.stringify(renderAgentJson(this.model()));
   }
 
   /**
@@ -168,36 +169,7 @@ export class AgentConfig implements IAgentMetricSource {
    * metric name, on any instance.
    */
   public publishedDimensionSets(metricName: string): string[] {
-    return this.dimensionSetsOn(metricName, 'any');
-  }
-
-  /**
-   * The dimension sets published by instances outside a group (`standalone`), by members of
-   * a group (`member`), or by either (`any`). The agent appends `AutoScalingGroupName` only on
-   * group members, so the original series of a member always carry it.
-   */
-  private dimensionSetsOn(metricName: string, on: 'standalone' | 'member' | 'any'): string[] {
-    // Several procstat plugins (one per selector) may publish the same name.
-    const sets = this.plugins.filter(p => this.metricNames(p).includes(metricName)).flatMap(p => this.pluginDimensionSets(p, metricName, on));
-    return [...new Set(sets)];
-  }
-
-  private pluginDimensionSets(plugin: AgentPlugin, metricName: string, on: 'standalone' | 'member' | 'any'): string[] {
-    const own = this.ownDimensions(plugin, metricName);
-    const appended = this.appendDimensions as string[];
-    // The agent's own series: the plugin's dimensions plus the appended ones (or `host` when
-    // none are appended); AutoScalingGroupName only on instances that belong to a group.
-    const withGroup = appended.includes(AppendDimension.AUTO_SCALING_GROUP_NAME);
-    const originals: string[][] = [];
-    if (on !== 'standalone' || !withGroup) originals.push([...own, ...(appended.length > 0 ? appended : ['host'])]);
-    if (withGroup && on !== 'member') {
-      originals.push([...own, ...appended.filter(d => d !== AppendDimension.AUTO_SCALING_GROUP_NAME)]);
-    }
-    // One rolled-up series per aggregation whose dimensions the metric carries.
-    const all = new Set([...own, ...appended]);
-    const aggregates = this.aggregations.filter(agg => agg.every(d => all.has(d)));
-    const sets = [...(plugin._dropOriginal ? [] : originals), ...aggregates];
-    return [...new Set(sets.map(set => [...set].sort().join(',')))];
+    return dimensionSetsOn(this.model(), metricName, 'any');
   }
 
   /**
@@ -287,34 +259,17 @@ export class AgentConfig implements IAgentMetricSource {
     return this.windowsMetric('LogicalDisk', '% Free Space', drive, target, options);
   }
 
-  /** The agent's JSON as an object (what `render()` serializes). */
-  private toJson(): Record<string, unknown> {
-    const out: Record<string, unknown> = {
-      agent: { metrics_collection_interval: this.intervalSeconds },
+  private model(): AgentModel {
+    return {
+      os: this.os,
+      namespace: this.namespace,
+      intervalSeconds: this.intervalSeconds,
+      plugins: this.plugins,
+      appendDimensions: this.appendDimensions,
+      aggregations: this.aggregations,
+      logFiles: this.logFiles,
+      windowsEventLogs: this.windowsEventLogs,
     };
-    if (this.plugins.length > 0) {
-      const collected: Record<string, unknown> = {};
-      for (const p of this.plugins) {
-        if (p.key === 'procstat') {
-          collected.procstat = [...((collected.procstat as unknown[]) ?? []), p._render()];
-        } else {
-          collected[p.key] = p._render();
-        }
-      }
-      const metrics: Record<string, unknown> = { namespace: this.namespace };
-      if (this.appendDimensions.length > 0) {
-        metrics.append_dimensions = Object.fromEntries(this.appendDimensions.map(d => [d, `\${aws:${d}}`]));
-      }
-      if (this.aggregations.length > 0) metrics.aggregation_dimensions = this.aggregations.map(a => [...a]);
-      metrics.metrics_collected = collected;
-      out.metrics = metrics;
-    }
-    const logsCollected: Record<string, unknown> = {};
-    if (this.logFiles.length > 0) logsCollected.files = { collect_list: this.logFiles.map(renderLogFile) };
-    if (this.windowsEventLogs.length > 0) logsCollected.windows_events = { collect_list: this.windowsEventLogs.map(renderWindowsEvent) };
-    if (Object.keys(logsCollected).length > 0) out.logs = { logs_collected: logsCollected };
-    this.checkLogs();
-    return out;
   }
 
   private checkPlugins(): void {
@@ -390,21 +345,6 @@ export class AgentConfig implements IAgentMetricSource {
     return this.plugins.find(p => p.key === key);
   }
 
-  private metricNames(p: AgentPlugin): string[] {
-    return p.os === AgentOs.WINDOWS ? p.measurements.map(m => `${p.key} ${m}`) : p.measurements.map(m => linuxMetricName(p.key, m));
-  }
-
-  private ownDimensions(p: AgentPlugin, metricName: string): string[] {
-    if (p.os === AgentOs.WINDOWS) return p._render().resources ? ['instance', 'objectname'] : ['objectname'];
-    if (p.key === 'procstat') {
-      const body = p._render();
-      const selector = PROCSTAT_SELECTORS.find(k => body[k] !== undefined) ?? 'exe';
-      return procstatDimensions(selector, metricName);
-    }
-    const own = [...(LINUX_OWN_DIMENSIONS[p.key] ?? [])];
-    return p.key === 'disk' ? own.filter(d => d !== 'device') : own;
-  }
-
   private linuxMetric(key: string, measurement: string, own: Record<string, string>, target: AgentMetricTarget,
     options?: cloudwatch.MetricOptions): cloudwatch.Metric {
     if (this.os !== AgentOs.LINUX) agentError(`metric ${linuxMetricName(key, measurement)}`, 'read from a linux configuration', this.os);
@@ -440,7 +380,7 @@ export class AgentConfig implements IAgentMetricSource {
   private dimensionsFor(name: string, target: AgentMetricTarget, aggregateKeys: Record<string, string>,
     own: Record<string, string>): Record<string, string> {
     const member = target.autoScalingGroupName;
-    const published = this.dimensionSetsOn(name, member === undefined ? 'standalone' : 'member');
+    const published = dimensionSetsOn(this.model(), name, member === undefined ? 'standalone' : 'member');
     const candidates: Record<string, string>[] = target.dimensionName === AppendDimension.AUTO_SCALING_GROUP_NAME
       ? [{ ...aggregateKeys, AutoScalingGroupName: target.dimensionValue }]
       : member === undefined
