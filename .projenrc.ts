@@ -167,8 +167,13 @@ project.addTask('bench:idle', {
   description: 'One idle-shutdown run over 10,000 instances against a simulated API, vs one call per instance and metric',
   exec: 'node --expose-gc node_modules/ts-node/dist/bin.js --transpile-only -P examples/tsconfig.json bench/idle/bench.ts',
 });
+project.addTask('bench:fleet-cost', {
+  description: 'Per-service alarms against fleet alarms for 200 services: resources, monthly estimate, redeploys',
+  exec: 'node --max-old-space-size=8192 node_modules/ts-node/dist/bin.js --transpile-only -P examples/tsconfig.json bench/scale/fleet-cost.ts 200',
+});
 const bench = project.addTask('bench', { description: 'Run every benchmark and print its table' });
 bench.spawn(project.tasks.tryFind('bench:scale')!);
 bench.spawn(project.tasks.tryFind('bench:idle')!);
+bench.spawn(project.tasks.tryFind('bench:fleet-cost')!);
 
 project.synth();

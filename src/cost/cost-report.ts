@@ -7,6 +7,7 @@ import {
 import { Construct, IConstruct } from 'constructs';
 import { pricesFor } from './private/cloudwatch-prices.pure';
 import { CostEstimate, UsageCounts, estimateCost, formatCostTable } from './private/cost-estimate.pure';
+import { analysedMetrics } from '../private/alarm-metadata';
 import { collectUsage } from '../private/usage-registry';
 import { checkRange, checkPattern } from '../private/validation';
 
@@ -42,7 +43,9 @@ export interface CostReportProps {
   readonly region?: string;
   /**
    * Metrics each Metrics Insights query alarm analyses (it is billed per metric the query
-   * matches, which is only known at run time).
+   * matches, which is only known at run time), for alarms whose creator does not know it.
+   * `FleetAlarms` records its own: one metric per instance a partition can hold, or per
+   * group and disk path for the agent alarms.
    * @default 10
    */
   readonly metricsInsightsSeriesPerAlarm?: number;
@@ -177,7 +180,7 @@ export class CostReport extends Construct {
       const kind = classifyAlarm(alarm);
       if (kind.anomaly && kind.highResolution) highResAnomaly++;
       else if (kind.anomaly) anomaly++;
-      else if (kind.insights) insights += this.props.metricsInsightsSeriesPerAlarm ?? 10;
+      else if (kind.insights) insights += analysedMetrics(alarm) ?? this.props.metricsInsightsSeriesPerAlarm ?? 10;
       else if (kind.highResolution) highRes += kind.metrics;
       else standard += kind.metrics;
     }

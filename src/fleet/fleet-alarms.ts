@@ -7,6 +7,7 @@ import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
 import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
 import { AlarmSet } from '../core/alarm-set';
 import { MetricsInsightsAggregation, MetricsInsightsQuery } from '../core/metrics-insights-query';
+import { recordAnalysedMetrics } from '../private/alarm-metadata';
 import { MAX_SERIES_PER_QUERY } from '../private/metrics-insights';
 import { checkPattern, checkRange, invalid, invalidMessage } from '../private/validation';
 
@@ -200,7 +201,7 @@ export class FleetAlarms extends Construct {
     const where = { [`tag.${this.partitionTagKey}`]: tagValue };
     const perInstance = (aggregation: MetricsInsightsAggregation, metricName: string, groupBy: string[] = ['InstanceId']) =>
       MetricsInsightsQuery.aggregate({ aggregation, namespace: 'AWS/EC2', metricName, schemaDimensions: ['InstanceId'], where, groupBy });
-    set.addMetricsInsightsAlarm('StatusCheckFailed', {
+    const statusCheckFailed = set.addMetricsInsightsAlarm('StatusCheckFailed', {
       query: perInstance(MetricsInsightsAggregation.MAX, 'StatusCheckFailed'),
       threshold: 1,
       period: Duration.minutes(1),
@@ -211,7 +212,7 @@ export class FleetAlarms extends Construct {
         + (this.props.recoverInstances === false ? '. ' : '; EC2 recovers that instance. ')
         + 'The notification names the instance (InstanceId). Check its console output and system log.',
     });
-    set.addMetricsInsightsAlarm('CpuUtilization', {
+    const cpuUtilization = set.addMetricsInsightsAlarm('CpuUtilization', {
       query: perInstance(MetricsInsightsAggregation.MAX, 'CPUUtilization'),
       threshold: this.props.cpuThresholdPercent ?? 90,
       period: Duration.minutes(5),
@@ -219,7 +220,7 @@ export class FleetAlarms extends Construct {
       description: `An instance of fleet partition ${tagValue} runs at or above ${this.props.cpuThresholdPercent ?? 90} % CPU for 15 minutes. `
         + 'The notification names the instance (InstanceId): find the busy process, or scale the group.',
     });
-    set.addMetricsInsightsAlarm('ReportingInstances', {
+    const reportingInstances = set.addMetricsInsightsAlarm('ReportingInstances', {
       query: MetricsInsightsQuery.aggregate({
         aggregation: MetricsInsightsAggregation.COUNT, namespace: 'AWS/EC2', metricName: 'StatusCheckFailed', schemaDimensions: ['InstanceId'], where,
       }),
@@ -234,6 +235,8 @@ export class FleetAlarms extends Construct {
           + 'instances vanished or groups cannot launch. Check the groups\' activity history and in-service capacity.',
       }),
     });
+    // Each query analyses one metric per instance of the partition: that is what it is billed for.
+    for (const alarm of [statusCheckFailed, cpuUtilization, reportingInstances]) recordAnalysedMetrics(alarm, () => part.maxInstances);
     this.parts.push(part);
     return part;
   }
@@ -256,7 +259,8 @@ export class FleetAlarms extends Construct {
       // The series exactly as the telemetry model publishes them: same name, same dimension set.
       const dims = (stat.dimensions ?? []).map(d => d.name).sort();
       this.agentSeriesPerGroup = Math.max(this.agentSeriesPerGroup, what === 'disk' ? agent.diskPaths.length : 1);
-      set.addMetricsInsightsAlarm(id, {
+      const perGroup = what === 'disk' ? agent.diskPaths.length : 1;
+      const alarm = set.addMetricsInsightsAlarm(id, {
         query: MetricsInsightsQuery.aggregate({
           aggregation: MetricsInsightsAggregation.MAX, namespace: agent.namespace, metricName: stat.metricName, schemaDimensions: dims, groupBy: dims,
         }),
@@ -266,6 +270,7 @@ export class FleetAlarms extends Construct {
         description: `The ${what} of an Auto Scaling group in fleet ${this.fleetName} is at or above ${threshold} % in use for 15 minutes `
           + `(its busiest instance, from the agent's per-group series ${stat.metricName}). The notification names the group.`,
       });
+      recordAnalysedMetrics(alarm, () => this.agentGroups * perGroup);
     }
     return set;
   }

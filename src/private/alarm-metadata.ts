@@ -19,3 +19,18 @@ export function recordedSeverity(construct: IConstruct): string | undefined {
   const entry = construct.node.metadata.find(m => m.type === SEVERITY_METADATA);
   return typeof entry?.data === 'string' ? entry.data : undefined;
 }
+
+const analysed = new WeakMap<IConstruct, () => number>();
+
+/**
+ * Records how many metrics a Metrics Insights alarm's query analyses (it is billed per
+ * metric analysed), as a function: a fleet's partitions fill as groups are added.
+ */
+export function recordAnalysedMetrics(alarm: IConstruct, count: () => number): void {
+  analysed.set(alarm.node.defaultChild ?? alarm, count);
+}
+
+/** The metrics an alarm (or its L1 resource) analyses, when its creator recorded them. */
+export function analysedMetrics(construct: IConstruct): number | undefined {
+  return analysed.get(construct)?.();
+}

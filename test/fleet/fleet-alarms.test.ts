@@ -1,6 +1,6 @@
 import { App, Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AgentConfig, AlarmRouting, AlertTopic, FleetAlarms, FleetAlarmsProps } from '../../src';
+import { AgentConfig, AlarmRouting, AlertTopic, CostReport, FleetAlarms, FleetAlarmsProps } from '../../src';
 import { expectNagClean, newStack } from '../helpers';
 
 function group(stack: Stack, vpc: ec2.IVpc, id: string, maxCapacity: number, minCapacity = 1): autoscaling.AutoScalingGroup {
@@ -26,6 +26,17 @@ function alarmsOf(template: Template): Array<Record<string, any>> {
 }
 
 describe('FleetAlarms', () => {
+  test('the cost report prices each fleet alarm by the metrics its query analyses', () => {
+    const { stack, vpc, fleet } = build();
+    fleet.addAutoScalingGroup(group(stack, vpc, 'Web', 4, 2));
+    fleet.addAutoScalingGroup(group(stack, vpc, 'Api', 6, 3));
+    const report = new CostReport(stack, 'Cost', { metricsInsightsSeriesPerAlarm: 1 });
+    const table = report.renderTable();
+    // 3 alarms (status, CPU, reporting instances), each analysing the partition's 10 instances
+    expect(table).toMatch(/Metrics Insights query alarms\s+30\s+metrics analysed\s+\$3\.00/);
+    expect(report.totalMonthlyUsd()).toBeGreaterThanOrEqual(30 * 0.1);
+  });
+
   test('one grouped query alarm per signal watches every instance of the partition, recovering per instance', () => {
     const { stack, vpc, fleet, template } = build();
     const web = group(stack, vpc, 'Web', 4, 2);

@@ -1,0 +1,52 @@
+// Per-service alarms against fleet alarms for the same fleet: monitoring resources, the cost
+// report's monthly estimate, and whether adding a service changes any alarm. Prints a
+// Markdown table (docs/benchmarks.md and the README quote it).
+import { App, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { VARIANTS } from './variants';
+import { CostReport } from '../../src';
+
+const SERVICES = Number(process.argv[2] ?? 200);
+const PER_STACK = 25;
+
+function build(variant: string, services: number): { resources: number; alarms: string[]; usd: number } {
+  const app = new App();
+  const v = VARIANTS[variant];
+  let stack: Stack | undefined; let vpc: ec2.IVpc | undefined; let shared: unknown;
+  for (let i = 0; i < services; i++) {
+    if (i % PER_STACK === 0) {
+      stack = new Stack(app, `Services${Math.floor(i / PER_STACK)}`, { env: { account: '123456789012', region: 'us-east-1' } });
+      vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-12345678', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-11111111'] });
+      shared = v.shared(stack);
+    }
+    const asg = new autoscaling.AutoScalingGroup(stack!, `Svc${i}Group`, {
+      vpc: vpc!,
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO),
+      machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-12345678' }),
+      minCapacity: 1, maxCapacity: 2,
+    });
+    v.service(stack!, `Svc${i}`, asg, shared);
+  }
+  const report = new CostReport(app, 'Cost', { metricsInsightsSeriesPerAlarm: 1 });
+  const assembly = app.synth();
+  let resources = 0; const alarms: string[] = [];
+  for (const s of assembly.stacks) {
+    for (const [id, r] of Object.entries<any>(s.template.Resources ?? {})) {
+      resources++;
+      if (r.Type === 'AWS::CloudWatch::Alarm' || r.Type === 'AWS::CloudWatch::CompositeAlarm') alarms.push(`${s.stackName}/${id}:${JSON.stringify(r.Properties)}`);
+    }
+  }
+  return { resources, alarms, usd: report.totalMonthlyUsd() };
+}
+
+const rows: string[] = [];
+for (const variant of ['cdk-watchkeeper, fleet dashboard', 'cdk-watchkeeper, fleet alarms']) {
+  const base = build('baseline', SERVICES).resources;
+  const full = build(variant, SERVICES);
+  const plusOne = build(variant, SERVICES + 1);
+  const before = new Set(full.alarms);
+  const changed = plusOne.alarms.filter(a => !before.has(a)).length;
+  rows.push(`| ${variant} | ${SERVICES} | ${full.resources - base} | ${((full.resources - base) / SERVICES).toFixed(2)} | $${full.usd.toFixed(2)} | ${changed === 0 ? 'no' : `yes (${changed} alarms added or changed)`} |`);
+}
+console.log(`| variant | services (groups of 1-2 instances) | monitoring resources | per service | monthly estimate (cost report) | adding a service changes alarms |`);
+console.log('| --- | --- | --- | --- | --- | --- |');
+for (const r of rows) console.log(r);
