@@ -44,6 +44,25 @@ describe('README', () => {
     }
   });
 
+  test('the presets\' JSDoc states the thresholds, datapoints and severities of the presets in code', () => {
+    const checked: string[] = [];
+    for (const file of ['instance-alarms.ts', 'auto-scaling-group-alarms.ts']) {
+      const text = fs.readFileSync(path.join(ROOT, 'src', 'alarms', file), 'utf8');
+      for (const [, doc, prop] of text.matchAll(/\/\*\*([^]*?)\*\/\s*readonly (\w+)\?:/g)) {
+        const p = (PRESETS as Record<string, any>)[prop];
+        if (!p || !/ for \d+ of \d+ /.test(doc)) continue;
+        const where = `${file} ${prop}`;
+        // "below the group's minimum size" is the capacity preset's `inService - minSize < 0`
+        const threshold = doc.match(/[<>≥] (\d+)/)?.[1] ?? (/below the group's minimum/.test(doc) ? '0' : undefined);
+        expect(`${where}: ${threshold}`).toBe(`${where}: ${p.threshold}`);
+        expect(`${where}: ${doc.match(/for (\d+ of \d+)/)?.[1]}`).toBe(`${where}: ${p.datapointsToAlarm} of ${p.evaluationPeriods}`);
+        expect(`${where}: ${doc.match(/(CRITICAL|WARNING|INFO)/)?.[1]}`).toBe(`${where}: ${p.severity}`);
+        checked.push(where);
+      }
+    }
+    expect(checked.length).toBeGreaterThanOrEqual(14);
+  });
+
   test('lists every annotation id users can acknowledge, and no other', () => {
     const inCode = new Set(sources(path.join(ROOT, 'src'))
       .flatMap(f => [...fs.readFileSync(f, 'utf8').matchAll(/add(?:Warning|Info)V2\(\s*'(cdk-watchkeeper:[\w.]+)'/g)].map(m => m[1])));
