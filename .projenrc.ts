@@ -105,7 +105,7 @@ project.eslint?.addOverride({
 // Layers: imports only go downwards. core/ and private/ are the bottom; the feature folders
 // use only them; service/ composes the features; fleet/ and report/ sit on top.
 const FEATURES = ['agent', 'alarms', 'logs', 'events', 'audit', 'cost', 'scaling', 'dashboards'];
-const TOP = ['fleet', 'report'];
+const TOP = ['fleet', 'report', 'org'];
 const layerZones = [
   ...['core', 'private'].map(target => ({
     target: `./src/${target}`,
