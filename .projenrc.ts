@@ -77,7 +77,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-watchkeeper/cdk-watchkeeper-go',
   },
 
-  gitignore: ['/node_modules', 'cdk.out/', 'cdk.out.fleet/', 'cdk.out.python/', 'cdk.out.ts-compare/', 'examples/java/target/', '.integ-venv/', '.logs-venv/', '.venv/', '.ci-venv/', '/assets/', '.jsii.tabl.json', '__pycache__/'],
+  gitignore: ['/node_modules', 'cdk.out/', 'cdk.out.fleet/', 'cdk.out.org/', 'cdk.out.python/', 'cdk.out.ts-compare/', 'examples/java/target/', '.integ-venv/', '.logs-venv/', '.venv/', '.ci-venv/', '/assets/', '.jsii.tabl.json', '__pycache__/'],
   npmignoreEnabled: true,
 });
 
@@ -85,7 +85,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.gitignore.removePatterns('logs');
 project.gitignore.exclude('/logs/');
 project.npmignore?.removePatterns('logs');
-project.npmignore?.exclude('/logs/', '/cdk.out/', '/cdk.out.fleet/', '/examples/', '/bench/', '/docs/', '/rosetta/', '/.ci/', '/.ci-venv/', '/cdk.json');
+project.npmignore?.exclude('/logs/', '/cdk.out/', '/cdk.out.fleet/', '/cdk.out.org/', '/examples/', '/bench/', '/docs/', '/rosetta/', '/.ci/', '/.ci-venv/', '/cdk.json');
 
 // Pure decision modules (*.pure.ts) hold the logic of Lambda handlers and of synth-time
 // calculations. They must stay free of I/O so they can be tested as plain functions.
@@ -105,7 +105,7 @@ project.eslint?.addOverride({
 // Layers: imports only go downwards. core/ and private/ are the bottom; the feature folders
 // use only them; service/ composes the features; fleet/ and report/ sit on top.
 const FEATURES = ['agent', 'alarms', 'logs', 'events', 'audit', 'cost', 'scaling', 'dashboards'];
-const TOP = ['fleet', 'report'];
+const TOP = ['fleet', 'report', 'org'];
 const layerZones = [
   ...['core', 'private'].map(target => ({
     target: `./src/${target}`,
@@ -171,9 +171,18 @@ project.addTask('bench:fleet-cost', {
   description: 'Per-service alarms against fleet alarms for 200 services: resources, monthly estimate, redeploys',
   exec: 'node --max-old-space-size=8192 node_modules/ts-node/dist/bin.js --transpile-only -P examples/tsconfig.json bench/scale/fleet-cost.ts 200',
 });
+project.addTask('synth:org', {
+  description: 'Synthesize the organisation example (monitoring account and source-link StackSet per Region) offline into cdk.out.org',
+  exec: "cdk synth --app 'npx ts-node --project examples/tsconfig.json --prefer-ts-exts examples/org-app.ts' -o cdk.out.org --quiet",
+});
+project.addTask('bench:org', {
+  description: 'Monitoring-account resources and cost for 1 to 1,000 source accounts',
+  exec: 'ts-node --transpile-only -P examples/tsconfig.json bench/org/accounts.ts',
+});
 const bench = project.addTask('bench', { description: 'Run every benchmark and print its table' });
 bench.spawn(project.tasks.tryFind('bench:scale')!);
 bench.spawn(project.tasks.tryFind('bench:idle')!);
 bench.spawn(project.tasks.tryFind('bench:fleet-cost')!);
+bench.spawn(project.tasks.tryFind('bench:org')!);
 
 project.synth();

@@ -1,5 +1,5 @@
 // Layers, bottom up (imports only go downwards; a lint rule enforces it):
-// core (and private/) → features → service → fleet.
+// core (and private/) → features → service → fleet, report and org.
 export * from './core';
 export * from './agent';
 export * from './alarms';
@@ -12,3 +12,4 @@ export * from './dashboards';
 export * from './report';
 export * from './service';
 export * from './fleet';
+export * from './org';

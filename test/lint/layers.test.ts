@@ -16,7 +16,7 @@ const LAYERS: string[][] = [
   ['core', 'private'],
   ['agent', 'alarms', 'logs', 'events', 'audit', 'cost', 'scaling', 'dashboards'],
   ['service'],
-  ['fleet', 'report'],
+  ['fleet', 'report', 'org'],
 ];
 const layerOf = (folder: string) => LAYERS.findIndex(l => l.includes(folder));
 
@@ -77,6 +77,8 @@ describe('layers', () => {
     ['src/agent/example.ts', '../service/monitored-service', /may import only core\/ and private\//],
     ['src/service/example.ts', '../fleet/service-stacks', /may not import fleet\/ or report\//],
     ['src/fleet/example.ts', '../report/monitoring-report', /independent/],
+    ['src/org/example.ts', '../fleet/fleet-alarms', /independent/],
+    ['src/service/example.ts', '../org/monitoring-account', /may not import fleet\/ or report\//],
   ])('fails lint when %s imports %s', async (file, spec, message) => {
     const messages = await lint(file, `import * as m from '${spec}';\nexport const x = m;\n`);
     expect(messages).toEqual([expect.stringMatching(message)]);

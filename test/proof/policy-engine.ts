@@ -64,6 +64,15 @@ export function arnMatch(pattern: string, value: string): boolean {
  * Supports the operators our policies use; anything else throws so a gap is never silent.
  */
 export function matchesCondition(operator: string, policyValues: string | string[], requestValue: string | string[] | undefined): boolean {
+  // Set operators over multivalued keys: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+  // ForAllValues holds when every request value matches (and for an absent or empty key);
+  // ForAnyValue holds when at least one does (never for an absent key).
+  const set = /^(ForAllValues|ForAnyValue):(.+)$/.exec(operator);
+  if (set) {
+    const values = requestValue === undefined ? [] : asArray(requestValue);
+    const each = (v: string) => matchesCondition(set[2], policyValues, v);
+    return set[1] === 'ForAllValues' ? values.every(each) : values.some(each);
+  }
   const ifExists = operator.endsWith('IfExists');
   const op = ifExists ? operator.slice(0, -'IfExists'.length) : operator;
   if (requestValue === undefined) return ifExists || op.startsWith('StringNot') || op.startsWith('ArnNot');

@@ -1,0 +1,20 @@
+// One monitoring account for a whole organisation, synthesized offline:
+//   npx cdk synth --app 'npx ts-node --project examples/tsconfig.json --prefer-ts-exts examples/org-app.ts' -o cdk.out.org --quiet
+// (or `npx projen synth:org`). Every cdk-nag pack we gate on is registered, so a finding fails the synth.
+//
+// Deploy each stack into the monitoring account, one per Region it watches. The monitoring
+// account must be a delegated administrator of CloudFormation StackSets for the source-link
+// StackSet (or deploy that StackSet from the management account with StackSetCaller.SELF).
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { OrgMonitoringStack, REGIONS } from './org';
+
+const app = new App();
+for (const region of REGIONS) new OrgMonitoringStack(app, `WatchkeeperOrg-${region}`, { region });
+Validations.of(app).addPlugins(
+  new AwsSolutionsChecks(app),
+  new NIST80053R5Checks(app),
+  new HIPAASecurityChecks(app),
+  new PCIDSS321Checks(app),
+);
+app.synth();

@@ -1,0 +1,227 @@
+import {
+  Annotations, Duration, Stack, Token,
+  aws_cloudwatch as cloudwatch, aws_oam as oam,
+} from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+import { DEFAULT_SHARED_TELEMETRY, MAX_METRICS_PER_QUERY, ORGANIZATION_ID, ORG_PATH } from './private/org-facts';
+import { SharedTelemetryType } from './shared-telemetry';
+import { AlertTopic } from '../alarms/alert-topic';
+import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
+import { AlarmSet } from '../core/alarm-set';
+import { MetricsInsightsQuery } from '../core/metrics-insights-query';
+import { recordAnalysedMetrics } from '../private/alarm-metadata';
+import { checkInteger, checkPattern, checkRange, checkUnique, invalid, invalidMessage } from '../private/validation';
+
+/** Properties of a {@link MonitoringAccount}. */
+export interface MonitoringAccountProps {
+  /**
+   * The organisation whose accounts may link to the sink (`aws:PrincipalOrgID`), `o-` and
+   * 10 to 32 lowercase letters or digits.
+   */
+  readonly organizationId: string;
+  /**
+   * Admit only accounts under these organisation paths (`aws:PrincipalOrgPaths`, matched with
+   * `ForAnyValue:StringLike`), for example `o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*`.
+   * @default - every account of the organisation
+   */
+  readonly organizationalUnitPaths?: string[];
+  /**
+   * What source accounts may share. Links must ask for exactly this list (or part of it):
+   * pass the same list to `SourceAccountLink` and `SourceLinkStackSet`.
+   * @default - metrics and log groups
+   */
+  readonly sharedTelemetry?: SharedTelemetryType[];
+  /**
+   * The sink's name. An account has one sink per Region.
+   * @default - `<stack name>-sink`
+   */
+  readonly sinkName?: string;
+  /**
+   * Where the organisation's alarms notify. Its topics must be in this account and Region:
+   * CloudWatch publishes as a service principal without `aws:PrincipalOrgID`.
+   * @default - a new `AlertTopic` in this stack with `alertEmails` subscribed
+   */
+  readonly routing?: AlarmRouting;
+  /**
+   * Email addresses subscribed to the new alert topic (ignored with `routing`).
+   * @default - no subscriber (a synth-time warning says so)
+   */
+  readonly alertEmails?: string[];
+  /**
+   * Alarm when an instance in any linked account runs at or above this CPU percentage for 3 of 3 five-minute periods.
+   * @default 90
+   */
+  readonly cpuThresholdPercent?: number;
+  /**
+   * How many EC2 instances the linked accounts run in this Region, for the cost report (each
+   * query alarm is billed per metric it analyses) and the check against the 10,000 metrics
+   * one Metrics Insights query processes.
+   * @default 100
+   */
+  readonly expectedInstances?: number;
+  /**
+   * A runbook linked from every alarm's description.
+   * @default - no runbook link
+   */
+  readonly runbookUrl?: string;
+  /**
+   * The cross-account dashboard's name.
+   * @default - `<stack name>-organisation`
+   */
+  readonly dashboardName?: string;
+}
+
+/**
+ * The monitoring account of an organisation, in one Region: a CloudWatch cross-account
+ * observability sink that admits only the organisation's accounts (or some of its OUs),
+ * one Metrics Insights alarm per signal over every linked account (`GROUP BY AWS.AccountId,
+ * InstanceId`: each instance of each account is a contributor), an alert topic, and a
+ * dashboard grouped by account.
+ *
+ * Cross-account observability works one Region at a time: sink and links live in the same
+ * Region, and no alarm reads a metric of another Region. Deploy one monitoring stack per
+ * Region, before any link. The template holds the same resources for 1 or 1,000 accounts.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html
+ *
+ * Actions that must act in a source account (EC2 recover, idle shutdown, schedules) stay
+ * there: these alarms only notify.
+ *
+ * @example
+ * const monitoring = new MonitoringAccount(this, 'Monitoring', {
+ *   organizationId: 'o-a1b2c3d4e5',
+ *   alertEmails: ['platform@example.com'],
+ * });
+ */
+export class MonitoringAccount extends Construct {
+  /** Whether a construct is a {@link MonitoringAccount}. */
+  public static isMonitoringAccount(x: unknown): x is MonitoringAccount {
+    return typeof x === 'object' && x !== null && MONITORING_ACCOUNT in x;
+  }
+
+  /** The sink. */
+  public readonly sink: oam.CfnSink;
+  /** The sink's ARN: what source accounts link to. */
+  public readonly sinkArn: string;
+  /** What source accounts may share (the list the sink policy admits). */
+  public readonly sharedTelemetry: SharedTelemetryType[];
+  /** The organisation's alarms (one per signal, each per account and instance). */
+  public readonly alarmSet: AlarmSet;
+  /** The alert topic this construct created, when no `routing` was given. */
+  public readonly alertTopic?: AlertTopic;
+  /** The dashboard of every linked account. */
+  public readonly dashboard: cloudwatch.Dashboard;
+
+  public constructor(scope: Construct, id: string, props: MonitoringAccountProps) {
+    super(scope, id);
+    Object.defineProperty(this, MONITORING_ACCOUNT, { value: true });
+    checkPattern(this, 'organizationId', props.organizationId, ORGANIZATION_ID, 'an organization id: o- and 10 to 32 lowercase letters or digits');
+    const paths = props.organizationalUnitPaths ?? [];
+    if (props.organizationalUnitPaths !== undefined && paths.length === 0) invalid(this, 'organizationalUnitPaths', 'at least one path, or undefined for the whole organisation', '[]');
+    paths.forEach((p, i) => {
+      checkPattern(this, `organizationalUnitPaths[${i}]`, p, ORG_PATH, 'an organisation path o-xxx/r-xxxx/ou-xxxx-xxxxxxxx/ (optionally ending in *)');
+      if (!Token.isUnresolved(p) && !Token.isUnresolved(props.organizationId) && !p.startsWith(`${props.organizationId}/`)) {
+        invalid(this, `organizationalUnitPaths[${i}]`, `a path inside organisation ${props.organizationId}`, p);
+      }
+    });
+    this.sharedTelemetry = [...(props.sharedTelemetry ?? DEFAULT_SHARED_TELEMETRY)];
+    if (this.sharedTelemetry.length === 0) invalid(this, 'sharedTelemetry', 'at least one telemetry type', '[]');
+    checkUnique(this, 'sharedTelemetry', this.sharedTelemetry);
+    checkRange(this, 'cpuThresholdPercent', props.cpuThresholdPercent, 0, 100);
+    checkInteger(this, 'expectedInstances', props.expectedInstances, 1, 10_000_000);
+    const stack = Stack.of(this);
+    const sinkName = props.sinkName ?? `${stack.stackName}-sink`;
+    checkPattern(this, 'sinkName', sinkName, /^[a-zA-Z0-9_.-]{1,255}$/, '1 to 255 letters, digits, _ . or -');
+
+    // Sink policy: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account-Setup.html
+    // (organisation-wide sharing with aws:PrincipalOrgID, or aws:PrincipalOrgPaths for OUs).
+    const member = paths.length > 0
+      ? { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': paths } }
+      : { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } };
+    this.sink = new oam.CfnSink(this, 'Resource', {
+      name: sinkName,
+      policy: {
+        Version: '2012-10-17',
+        Statement: [{
+          Effect: 'Allow',
+          Principal: '*',
+          Action: ['oam:CreateLink', 'oam:UpdateLink'],
+          Resource: '*',
+          Condition: {
+            ...member,
+            'ForAllValues:StringEquals': { 'oam:ResourceTypes': this.sharedTelemetry },
+          },
+        }],
+      },
+    });
+    this.sinkArn = this.sink.attrArn;
+
+    let routing = props.routing;
+    if (!routing) {
+      this.alertTopic = new AlertTopic(this, 'Alerts', { displayName: 'Organisation alerts', emails: props.alertEmails });
+      routing = AlarmRouting.toTopic(this.alertTopic);
+    }
+    this.alarmSet = new AlarmSet(this, 'Alarms', { routing, alarmNamePrefix: `${stack.stackName}-org`, runbookUrl: props.runbookUrl });
+    const instances = props.expectedInstances ?? 100;
+    const cpu = props.cpuThresholdPercent ?? 90;
+    // Metrics Insights in a monitoring account queries every linked account; AWS.AccountId
+    // names the account a series comes from. ORDER BY ... LIMIT 500 keeps the worst 500 series
+    // when more match. https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage.html
+    const perInstance = (metricName: string) => MetricsInsightsQuery.custom(
+      `SELECT MAX(${metricName}) FROM SCHEMA("AWS/EC2", InstanceId) GROUP BY AWS.AccountId, InstanceId ORDER BY MAX() DESC LIMIT 500`);
+    const statusChecks = this.alarmSet.addMetricsInsightsAlarm('StatusCheckFailed', {
+      query: perInstance('StatusCheckFailed'),
+      threshold: 1,
+      period: Duration.minutes(1),
+      evaluationPeriods: 2,
+      severity: AlarmSeverity.CRITICAL,
+      description: 'An instance in a linked account fails its status checks for 2 minutes. The notification names the account (AWS.AccountId) '
+        + 'and the instance (InstanceId); recovery runs in that account (its own alarms or EC2 automatic recovery).',
+    });
+    const cpuAlarm = this.alarmSet.addMetricsInsightsAlarm('CpuUtilization', {
+      query: perInstance('CPUUtilization'),
+      threshold: cpu,
+      period: Duration.minutes(5),
+      evaluationPeriods: 3,
+      description: `An instance in a linked account runs at or above ${cpu} % CPU for 15 minutes. The notification names the account and the instance.`,
+    });
+    for (const alarm of [statusChecks, cpuAlarm]) recordAnalysedMetrics(alarm, () => instances);
+    if (instances > MAX_METRICS_PER_QUERY) {
+      Annotations.of(this).addWarningV2('cdk-watchkeeper:MonitoringAccount.metricsPerQuery',
+        `expectedInstances is ${instances}, but one Metrics Insights query processes at most ${MAX_METRICS_PER_QUERY} metrics `
+        + '(https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-limits.html): '
+        + 'instances beyond that are not watched. Use one monitoring account per group of OUs, or alarms in the source accounts.');
+    }
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName ?? `${stack.stackName}-organisation`,
+      widgets: [
+        [new cloudwatch.AlarmStatusWidget({ title: 'Organisation alarms', alarms: this.alarmSet.alarms, width: 24, height: 3 })],
+        [
+          accountWidget('Worst CPU per account (%)', 'SELECT MAX(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId) GROUP BY AWS.AccountId ORDER BY MAX() DESC LIMIT 50'),
+          accountWidget('Instances failing status checks per account', 'SELECT SUM(StatusCheckFailed) FROM SCHEMA("AWS/EC2", InstanceId) GROUP BY AWS.AccountId ORDER BY SUM() DESC LIMIT 50'),
+        ],
+      ],
+    });
+    this.node.addValidation({ validate: () => this.checkOneSinkPerStack() });
+  }
+
+  private checkOneSinkPerStack(): string[] {
+    const stack = Stack.of(this);
+    const sinks = stack.node.findAll().filter((c: IConstruct) => MonitoringAccount.isMonitoringAccount(c) && Stack.of(c) === stack);
+    if (sinks.length <= 1 || sinks[0] !== this) return [];
+    return [invalidMessage(this, 'MonitoringAccount constructs in one stack',
+      'one: an account has one sink per Region (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account-Setup.html)',
+      sinks.length)];
+  }
+}
+
+const MONITORING_ACCOUNT = Symbol.for('cdk-watchkeeper.MonitoringAccount');
+
+function accountWidget(title: string, query: string): cloudwatch.GraphWidget {
+  return new cloudwatch.GraphWidget({
+    title,
+    width: 12,
+    height: 6,
+    left: [new cloudwatch.MathExpression({ expression: query, usingMetrics: {}, period: Duration.minutes(5), label: '' })],
+  });
+}

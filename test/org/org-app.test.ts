@@ -1,0 +1,35 @@
+import { App } from 'aws-cdk-lib';
+import { OrgMonitoringStack, REGIONS } from '../../examples/org';
+import { nagFindings } from '../helpers';
+
+// The stacks of examples/org-app.ts (that file synthesizes with every nag pack when imported).
+function orgApp() {
+  const app = new App();
+  const stacks = REGIONS.map(region => new OrgMonitoringStack(app, `WatchkeeperOrg-${region}`, { region }));
+  return { app, stacks };
+}
+
+describe('organisation example', () => {
+  test('synthesizes a monitoring stack with its source-link StackSet per Region, offline', () => {
+    const { app, stacks } = orgApp();
+    const assembly = app.synth();
+    for (const stack of stacks) {
+      const types = Object.values<any>(assembly.getStackByName(stack.stackName).template.Resources).map(r => r.Type);
+      expect(types).toEqual(expect.arrayContaining(['AWS::Oam::Sink', 'AWS::CloudFormation::StackSet', 'AWS::CloudWatch::Dashboard']));
+      expect(assembly.getStackByName(stack.stackName).assets).toEqual([]);
+    }
+  });
+
+  test('passes the cdk-nag packs', () => {
+    expect(nagFindings(orgApp().app)).toEqual([]);
+  });
+
+  test('the cost report of each Region includes the organisation alarms', () => {
+    const { app, stacks } = orgApp();
+    app.synth();
+    for (const stack of stacks) {
+      // 2 query alarms x 400 instances analysed, priced per metric.
+      expect(stack.costReport.renderTable()).toMatch(/Metrics Insights query alarms\s+800\s+metrics analysed/);
+    }
+  });
+});
