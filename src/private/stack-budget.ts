@@ -46,7 +46,8 @@ function checkBudget(stack: Stack): string[] {
 }
 
 function templateBytes(stack: Stack): number {
-  // Stack#_toCloudFormation is what synthesis itself calls to render the template.
-  const template = stack.resolve((stack as any)._toCloudFormation());
+  // Stack#_toCloudFormation is what synthesis itself calls to render the template; it
+  // returns the template resolved already (resolving it again walks it for nothing).
+  const template = (stack as any)._toCloudFormation();
   return Buffer.byteLength(JSON.stringify(template, undefined, 1));
 }
