@@ -8,9 +8,11 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { OrgMonitoringStack, REGIONS } from './org';
+import { MonitoringReport } from '../src';
 
 const app = new App();
 for (const region of REGIONS) new OrgMonitoringStack(app, `WatchkeeperOrg-${region}`, { region });
+MonitoringReport.of(app);
 Validations.of(app).addPlugins(
   new AwsSolutionsChecks(app),
   new NIST80053R5Checks(app),

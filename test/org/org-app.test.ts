@@ -1,5 +1,9 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { OrgMonitoringStack, REGIONS } from '../../examples/org';
+import { MonitoringReport } from '../../src';
 import { nagFindings } from '../helpers';
 
 // The stacks of examples/org-app.ts (that file synthesizes with every nag pack when imported).
@@ -31,5 +35,22 @@ describe('organisation example', () => {
       // 2 query alarms x 400 instances analysed, priced per metric.
       expect(stack.costReport.renderTable()).toMatch(/Metrics Insights query alarms\s+800\s+metrics analysed/);
     }
+  });
+
+  test('the monitoring report names every alarm of the monitoring account, with its cost', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'org-report-'));
+    const app = new App({ outdir });
+    const stacks = REGIONS.map(region => new OrgMonitoringStack(app, `WatchkeeperOrg-${region}`, { region }));
+    MonitoringReport.of(app);
+    const assembly = app.synth();
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'monitoring-report.json'), 'utf8'));
+    for (const stack of stacks) {
+      const alarms = Object.entries<any>(assembly.getStackByName(stack.stackName).template.Resources)
+        .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm' || r.Type === 'AWS::CloudWatch::CompositeAlarm').map(([id]) => id);
+      const reported = report.stacks.find((s: any) => s.stackName === stack.stackName).alarms.map((a: any) => a.logicalId);
+      expect(alarms.length).toBeGreaterThan(0);
+      expect(reported.sort()).toEqual(alarms.sort());
+    }
+    expect(fs.readFileSync(path.join(outdir, 'monitoring-report.md'), 'utf8')).toMatch(/Metrics Insights query alarms/);
   });
 });
