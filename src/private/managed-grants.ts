@@ -74,13 +74,16 @@ function attachable(principal: iam.IPrincipal): Attachable | undefined {
   return undefined;
 }
 
-/** Presents a managed policy as the grantee, so `iam.Grant` records the statement it holds. */
+/**
+ * Presents a managed policy as the grantee, so `iam.Grant` records the statement it holds:
+ * adding it to the policy, or only recording it when the policy holds it already.
+ */
 class ManagedPolicyPrincipal implements iam.IPrincipal {
   public readonly grantPrincipal: iam.IPrincipal = this;
   public readonly assumeRoleAction: string;
   public readonly principalAccount?: string;
 
-  public constructor(private readonly inner: iam.IPrincipal, private readonly policy: iam.ManagedPolicy) {
+  public constructor(private readonly inner: iam.IPrincipal, private readonly policy: iam.ManagedPolicy, private readonly addsStatements = true) {
     this.assumeRoleAction = inner.assumeRoleAction;
     this.principalAccount = inner.principalAccount;
   }
@@ -94,7 +97,7 @@ class ManagedPolicyPrincipal implements iam.IPrincipal {
   }
 
   public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
-    this.policy.addStatements(statement);
+    if (this.addsStatements) this.policy.addStatements(statement);
     return { statementAdded: true, policyDependable: this.policy as IDependable };
   }
 }
@@ -107,7 +110,7 @@ class ManagedPolicyPrincipal implements iam.IPrincipal {
 export function attachedPolicyGrant(grantee: iam.IGrantable, policies: iam.ManagedPolicy[]): iam.Grant {
   let grant: iam.Grant | undefined;
   for (const policy of policies) {
-    const recorder = new AttachedPolicyPrincipal(grantee.grantPrincipal, policy);
+    const recorder = new ManagedPolicyPrincipal(grantee.grantPrincipal, policy, false);
     const statements = (policy.document.toJSON()?.Statement ?? []) as Array<{ Action: string | string[]; Resource: string | string[] }>;
     for (const s of statements) {
       const one = iam.Grant.addToPrincipal({
@@ -119,28 +122,4 @@ export function attachedPolicyGrant(grantee: iam.IGrantable, policies: iam.Manag
     }
   }
   return grant ?? iam.Grant.drop(grantee, 'no statement');
-}
-
-/** Stands for a principal whose managed policy already holds the statements: records, adds nothing. */
-class AttachedPolicyPrincipal implements iam.IPrincipal {
-  public readonly grantPrincipal: iam.IPrincipal = this;
-  public readonly assumeRoleAction: string;
-  public readonly principalAccount?: string;
-
-  public constructor(private readonly inner: iam.IPrincipal, private readonly policy: iam.ManagedPolicy) {
-    this.assumeRoleAction = inner.assumeRoleAction;
-    this.principalAccount = inner.principalAccount;
-  }
-
-  public get policyFragment(): iam.PrincipalPolicyFragment {
-    return this.inner.policyFragment;
-  }
-
-  public addToPolicy(statement: iam.PolicyStatement): boolean {
-    return this.addToPrincipalPolicy(statement).statementAdded;
-  }
-
-  public addToPrincipalPolicy(_statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
-    return { statementAdded: true, policyDependable: this.policy as IDependable };
-  }
 }
