@@ -5,18 +5,13 @@
 // Deploy each stack into the monitoring account, one per Region it watches. The monitoring
 // account must be a delegated administrator of CloudFormation StackSets for the source-link
 // StackSet (or deploy that StackSet from the management account with StackSetCaller.SELF).
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { App } from 'aws-cdk-lib';
+import { registerNagPacks } from './nag';
 import { OrgMonitoringStack, REGIONS } from './org';
 import { MonitoringReport } from '../src';
 
 const app = new App();
 for (const region of REGIONS) new OrgMonitoringStack(app, `WatchkeeperOrg-${region}`, { region });
 MonitoringReport.of(app);
-Validations.of(app).addPlugins(
-  new AwsSolutionsChecks(app),
-  new NIST80053R5Checks(app),
-  new HIPAASecurityChecks(app),
-  new PCIDSS321Checks(app),
-);
+registerNagPacks(app);
 app.synth();

@@ -126,8 +126,8 @@ function suite(name: string, build: () => { template: Json; stackName: string },
 }
 
 suite('Access proof: example app', () => ({ template: exampleTemplate(), stackName: 'WatchkeeperExample' }), {
-  'alarm → topic': 49,
-  'alarm → topic key': 49,
+  'alarm → topic': 52,
+  'alarm → topic key': 52,
   'rule → topic': 3,
   'rule → topic key': 3,
   'rule → function': 1,

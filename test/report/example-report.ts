@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
+import { ExampleServiceStack } from '../../examples/example-stack';
 import { CostReport, MonitoringReport } from '../../src';
-import { ProofExampleStack } from '../proof/example-app';
 
 /** The example app (with its cost report and the monitoring report) synthesized into a temporary cloud assembly. */
 export interface SynthesizedExample {
@@ -16,8 +16,8 @@ export interface SynthesizedExample {
 export function synthExample(): SynthesizedExample {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'watchkeeper-report-'));
   const app = new App({ outdir });
-  const stack = new ProofExampleStack(app, 'WatchkeeperExample');
-  const costReport = new CostReport(stack, 'CostReport', { title: 'Example service', defaultLogGbPerMonth: 1 });
+  const stack = new ExampleServiceStack(app, 'WatchkeeperExample');
+  const costReport = stack.costReport;
   MonitoringReport.of(app);
   const filesBeforeSynth = fs.readdirSync(outdir);
   const template = app.synth().getStackByName(stack.stackName).template;

@@ -6,6 +6,7 @@ import {
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { stackManagedPolicy } from '../../private/stack-singleton';
 import { EC2_MESSAGES, unscopedStatement } from '../../private/unscoped-actions';
 import { checkInteger, invalidMessage } from '../../private/validation';
 
@@ -113,18 +114,16 @@ function rateExpression(every: Duration): string {
  * @internal
  */
 export function agentRolloutPolicy(scope: Construct, role: iam.IRole): iam.ManagedPolicy {
-  const stack = Stack.of(scope);
-  const existing = stack.node.tryFindChild(POLICY_ID) as iam.ManagedPolicy | undefined;
-  if (existing) {
-    existing.attachToRole(role);
-    return existing;
-  }
+  return stackManagedPolicy(scope, POLICY_ID, role, createRolloutPolicy);
+}
+
+function createRolloutPolicy(stack: Stack, id: string): iam.ManagedPolicy {
   const instances = stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' });
   const associations = stack.formatArn({ service: 'ssm', resource: 'association', resourceName: '*' });
   // AWS-owned documents have no account in their ARN:
   // https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-setup-identity-based-policies.html
   const document = stack.formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: MANAGE_AGENT_DOCUMENT });
-  const policy = new iam.ManagedPolicy(stack, POLICY_ID, {
+  const policy = new iam.ManagedPolicy(stack, id, {
     description: 'State Manager runs the CloudWatch agent configuration on watched instances of this stack',
     statements: [
       new iam.PolicyStatement({
@@ -137,7 +136,6 @@ export function agentRolloutPolicy(scope: Construct, role: iam.IRole): iam.Manag
       unscopedStatement('ReceiveCommands', EC2_MESSAGES),
     ],
   });
-  policy.attachToRole(role);
   Validations.of(policy).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason: EC2_MESSAGES.reason,

@@ -1,5 +1,6 @@
 import { Stack, Validations, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { stackManagedPolicy } from '../../private/stack-singleton';
 import { SESSION_MANAGER_CHANNELS, unscopedStatement } from '../../private/unscoped-actions';
 
 const SINGLETON_ID = 'WatchkeeperSessionManagerPolicy';
@@ -15,14 +16,12 @@ const SINGLETON_ID = 'WatchkeeperSessionManagerPolicy';
  * @internal
  */
 export function sessionManagerPolicy(scope: Construct, role: iam.IRole): iam.ManagedPolicy {
-  const stack = Stack.of(scope);
-  const existing = stack.node.tryFindChild(SINGLETON_ID) as iam.ManagedPolicy | undefined;
-  if (existing) {
-    existing.attachToRole(role);
-    return existing;
-  }
+  return stackManagedPolicy(scope, SINGLETON_ID, role, createSessionManagerPolicy);
+}
+
+function createSessionManagerPolicy(stack: Stack, id: string): iam.ManagedPolicy {
   const instances = stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' });
-  const policy = new iam.ManagedPolicy(stack, SINGLETON_ID, {
+  const policy = new iam.ManagedPolicy(stack, id, {
     description: 'Session Manager access for watched instances of this stack (no SSH key, no inbound port)',
     statements: [
       new iam.PolicyStatement({
@@ -33,7 +32,6 @@ export function sessionManagerPolicy(scope: Construct, role: iam.IRole): iam.Man
       unscopedStatement('SessionChannels', SESSION_MANAGER_CHANNELS),
     ],
   });
-  policy.attachToRole(role);
   Validations.of(policy).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason: SESSION_MANAGER_CHANNELS.reason,
