@@ -1,7 +1,7 @@
 import { Duration, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AgentConfig, AgentOs, AgentPlugin, AlertTopic, IdleShutdown, MonitoredService, ScheduledStartStop, ServiceAlarmOptions, ServiceCompute } from '../../src';
-import { heartbeatPeriod } from '../../src/agent/private/agent-heartbeat';
+import { heartbeatPeriod } from '../../src/agent/agent-heartbeat';
 import { newStack } from '../helpers';
 import { importedVpc } from '../service/fake-agent-metrics';
 
