@@ -1,5 +1,5 @@
 // Every metric and composite alarm of a template, described for people. Pure: no CDK, no I/O.
-import type { StackInput, TopicEntry } from './report-model.pure';
+import type { StackInput, TopicEntry } from './report-input.pure';
 import { TemplateResource, flatten, formatSeconds, referencedIds, resourcesOfType } from './template-values.pure';
 
 /** One alarm, as the report shows it. */
