@@ -11,7 +11,7 @@ import {
 import { Construct } from 'constructs';
 import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
 import { AlertTopicBase, IAlertTopic } from '../core/alert-topic-base';
-import { createMetricAlarm } from '../core/private/alarm-factory';
+import { AlarmSet } from '../core/alarm-set';
 import { allowServicesToUseKey } from '../private/key-policies';
 import { allowAlarmsToPublish } from '../private/topic-policies';
 import { checkPattern, invalid } from '../private/validation';
@@ -172,17 +172,15 @@ export class AlertTopic extends AlertTopicBase {
 
     if (props.failedDeliveryAlarm ?? true) {
       const custom = props.failedDeliveryAlarmAction;
-      this.failedDeliveryAlarm = createMetricAlarm(this, 'FailedDeliveryAlarm', {
-        metric: this.metricNumberOfNotificationsFailed(),
-        alarmDescription: `Notifications from ${this.node.path} could not be delivered to at least one subscriber. `
+      const set = new AlarmSet(this, 'Alarms', { routing: custom ? undefined : props.failedDeliveryRouting ?? AlarmRouting.toTopic(this) });
+      this.failedDeliveryAlarm = set.addAlarm('FailedDelivery', this.metricNumberOfNotificationsFailed(), {
+        description: `Notifications from ${this.node.path} could not be delivered to at least one subscriber. `
           + 'Check the topic\'s delivery status logs and the subscribers\' endpoints.',
         threshold: 1,
         evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }, custom
-        ? { actions: [custom], severity: AlarmSeverity.WARNING }
-        : { routing: props.failedDeliveryRouting ?? AlarmRouting.toTopic(this), severity: AlarmSeverity.WARNING }).alarm;
+        severity: AlarmSeverity.WARNING,
+        actions: custom ? [custom] : undefined,
+      });
     }
 
     this.node.addValidation({

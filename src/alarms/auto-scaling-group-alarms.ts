@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { AlarmPresetOptions, CpuCreditAlarmOptions, DiskAlarmOptions, PercentAlarmOptions } from './preset-options';
 import { PRESETS, diskId, diskPaths, isBurstable, percent, presetAlarm } from './private/preset-builder';
 import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
-import { AlarmSet, AlarmSetProps } from '../core/alarm-set';
+import { AlarmSetProps } from '../core/alarm-options';
+import { AlarmSet } from '../core/alarm-set';
 import { ComputeMetrics } from '../core/compute-metrics';
 import { invalid } from '../private/validation';
 

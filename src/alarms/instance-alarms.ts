@@ -6,7 +6,8 @@ import {
 } from './preset-options';
 import { PRESETS, diskId, diskPaths, isBurstable, percent, presetAlarm } from './private/preset-builder';
 import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
-import { AlarmSet, AlarmSetProps } from '../core/alarm-set';
+import { AlarmSetProps } from '../core/alarm-options';
+import { AlarmSet } from '../core/alarm-set';
 import { ComputeMetrics } from '../core/compute-metrics';
 import { checkPattern, invalid } from '../private/validation';
 

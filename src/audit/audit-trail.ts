@@ -12,7 +12,7 @@ import { CisBenchmarkAlarms } from './cis-benchmark-alarms';
 import { CisControl } from './cis-controls';
 import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
 import { IAlertTopic } from '../core/alert-topic-base';
-import { createLogMetricAlarm } from '../core/private/log-alarm';
+import { AlarmSet } from '../core/alarm-set';
 import { allowLogsToUseKey } from '../private/log-group-key';
 import { checkInteger, checkPattern, invalid } from '../private/validation';
 
@@ -259,14 +259,16 @@ export class AuditTrail extends Construct {
       metricName: 'IncomingLogEvents',
       dimensionsMap: { LogGroupName: this.logGroup.logGroupName },
     });
-    return createLogMetricAlarm(this, 'NoEventsAlarm', metric, {
+    const set = new AlarmSet(this, 'Alarms', target);
+    return set.addLogMetricAlarm('NoEvents', metric, {
       threshold: 1,
       period,
+      statistic: 'Sum',
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    }, { ...target, severity: AlarmSeverity.CRITICAL, liveness: true }, {
-      statistic: 'Sum',
-      description: `The audit trail delivered no event to ${this.logGroup.logGroupName} in ${period.toHumanString()}: `
+      severity: AlarmSeverity.CRITICAL,
+      liveness: true,
+      alarmDescription: `The audit trail delivered no event to ${this.logGroup.logGroupName} in ${period.toHumanString()}: `
         + 'the CIS alarms see nothing until delivery works again. Check the trail\'s CloudWatch Logs status '
         + '(LatestCloudWatchLogsDeliveryError), its role and the key.',
     });

@@ -4,7 +4,7 @@ import { CisControl } from './cis-controls';
 import { CIS_FILTERS } from './private/cis-filters';
 import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
 import { IAlertTopic } from '../core/alert-topic-base';
-import { createLogMetricAlarm } from '../core/private/log-alarm';
+import { AlarmSet } from '../core/alarm-set';
 import { checkNamespace, checkUnique, invalid } from '../private/validation';
 
 /** Properties of {@link CisBenchmarkAlarms}. */
@@ -50,6 +50,8 @@ export class CisBenchmarkAlarms extends Construct {
   public readonly alarms: cloudwatch.Alarm[] = [];
   /** The namespace of the metrics. */
   public readonly metricNamespace: string;
+  /** The set the alarms belong to (routing, names, runbook, planned downtime). */
+  public readonly alarmSet: AlarmSet;
   private readonly byControl = new Map<CisControl, cloudwatch.Alarm>();
 
   public constructor(scope: Construct, id: string, props: CisBenchmarkAlarmsProps) {
@@ -60,6 +62,7 @@ export class CisBenchmarkAlarms extends Construct {
     if (controls.length === 0) invalid(this, 'controls', 'a non-empty list', controls);
     checkUnique(this, 'controls', controls);
 
+    this.alarmSet = new AlarmSet(this, 'Alarms', { routing: props.routing, alertTopic: props.alertTopic });
     for (const control of controls) {
       const spec = CIS_FILTERS[control];
       const filter = new logs.MetricFilter(this, spec.metricName, {
@@ -71,9 +74,11 @@ export class CisBenchmarkAlarms extends Construct {
       });
       this.metricFilters.push(filter);
       const metric = new cloudwatch.Metric({ namespace: this.metricNamespace, metricName: spec.metricName });
-      const alarm = createLogMetricAlarm(filter, 'Alarm', metric, { threshold: 1 }, { alertTopic: props.alertTopic, routing: props.routing, severity: AlarmSeverity.CRITICAL }, {
+      const alarm = this.alarmSet.addLogMetricAlarm(spec.metricName, metric, {
+        threshold: 1,
         statistic: 'Sum',
-        description: `${spec.description}. Check the CloudTrail events in ${props.logGroup.logGroupName} from the last 5 minutes.`,
+        severity: AlarmSeverity.CRITICAL,
+        alarmDescription: `${spec.description}. Check the CloudTrail events in ${props.logGroup.logGroupName} from the last 5 minutes.`,
       });
       this.alarms.push(alarm);
       this.byControl.set(control, alarm);

@@ -1,5 +1,6 @@
 export * from './alert-topic-base';
 export * from './alarm-routing';
+export * from './alarm-options';
 export * from './alarm-set';
 export * from './metrics-insights-query';
 export * from './agent-metrics';

@@ -9,9 +9,9 @@ import {
   aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
+import { AlarmSeverity } from '../core/alarm-routing';
 import { IAlertTopic } from '../core/alert-topic-base';
-import { createMetricAlarm } from '../core/private/alarm-factory';
+import { AlarmSet } from '../core/alarm-set';
 import { checkUnique, invalid } from '../private/validation';
 
 /** EC2 instance states, as EC2 reports them in state-change events. */
@@ -288,15 +288,14 @@ export class EventNotifications extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is the dead-letter queue of EventBridge targets; a dead-letter queue needs none of its own.',
     });
-    const { alarm } = createMetricAlarm(this, 'HookDeadLettersAlarm', {
-      metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      alarmDescription: `Alarm state changes could not be delivered to the hook of ${this.node.path} after retries; `
+    const alarm = new AlarmSet(this, 'Alarms', { alertTopic: this.alertTopic }).addAlarm('HookDeadLetters',
+      queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), {
+        description: `Alarm state changes could not be delivered to the hook of ${this.node.path} after retries; `
           + 'they wait in its dead-letter queue (kept 14 days). Check the function\'s errors and throttles, then replay or purge the queue.',
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }, { routing: AlarmRouting.toTopic(this.alertTopic), severity: AlarmSeverity.WARNING });
+        threshold: 1,
+        evaluationPeriods: 1,
+        severity: AlarmSeverity.WARNING,
+      });
     this._deadLetters = { queue, alarm };
     return this._deadLetters;
   }

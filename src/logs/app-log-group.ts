@@ -8,7 +8,7 @@ import {
 import { Construct } from 'constructs';
 import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
 import { IAlertTopic } from '../core/alert-topic-base';
-import { createLogMetricAlarm } from '../core/private/log-alarm';
+import { AlarmSet } from '../core/alarm-set';
 import { allowLogsToUseKey, sharedLogGroupKey } from '../private/log-group-key';
 import { ManagedPolicyGrants } from '../private/managed-grants';
 import { checkInteger, checkPattern, invalid } from '../private/validation';
@@ -148,17 +148,18 @@ export class AppLogGroup extends Construct {
     const silence = options.silence ?? Duration.minutes(15);
     const minutes = silence.toMinutes({ integral: false });
     checkInteger(this, 'silence (in 5-minute steps)', minutes / 5, 1, 288);
-    return createLogMetricAlarm(this, id, this.metricIncomingLogEvents(), {
+    const set = new AlarmSet(this, `${id}Set`, { routing: options.routing, alertTopic: options.alertTopic });
+    return set.addLogMetricAlarm(id, this.metricIncomingLogEvents(), {
       threshold: 1,
       period: Duration.minutes(5),
+      statistic: 'Sum',
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: minutes / 5,
       datapointsToAlarm: minutes / 5,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      alarmDescription: options.alarmDescription,
-    }, { alertTopic: options.alertTopic, routing: options.routing, severity: options.severity ?? AlarmSeverity.CRITICAL, liveness: true }, {
-      statistic: 'Sum',
-      description: `No log event reached ${this.node.path} for ${minutes} minutes: the application may have stopped, `
+      severity: options.severity ?? AlarmSeverity.CRITICAL,
+      liveness: true,
+      alarmDescription: options.alarmDescription ?? `No log event reached ${this.node.path} for ${minutes} minutes: the application may have stopped, `
         + 'or its log shipping (CloudWatch agent) is broken.',
     });
   }

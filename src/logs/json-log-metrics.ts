@@ -6,7 +6,7 @@ import { ResolvedJsonLogFields, checkJsonField, levelSpellings, quote, resolveJs
 import { AlarmRouting } from '../core/alarm-routing';
 import { IAlertTopic } from '../core/alert-topic-base';
 import { LogMetricAlarmOptions } from '../core/log-metric-alarm';
-import { createLogMetricAlarm } from '../core/private/log-alarm';
+import { AlarmSet } from '../core/alarm-set';
 import { checkNamespace, checkPattern, checkUnique, invalid } from '../private/validation';
 
 /** HTTP status classes. */
@@ -223,9 +223,11 @@ export class JsonLogMetric extends Construct {
       // A filter with dimensions publishes no undimensioned series: the alarm watches a
       // second filter of the same pattern without them (one more custom metric).
       if (names.length > 0) filter('Total', false);
-      this.alarm = createLogMetricAlarm(this, 'Alarm', this.metric(), props.alarm, { alertTopic: props.alertTopic, routing: props.routing }, {
-        statistic: this.statistic,
-        description: `${props.description ?? `Log events matching ${this.filterPattern}`} `
+      const set = new AlarmSet(this, 'Alarms', { routing: props.routing, alertTopic: props.alertTopic });
+      this.alarm = set.addLogMetricAlarm('Alarm', this.metric(), {
+        ...props.alarm,
+        statistic: props.alarm.statistic ?? this.statistic,
+        alarmDescription: props.alarm.alarmDescription ?? `${props.description ?? `Log events matching ${this.filterPattern}`} `
           + `(metric filter on ${props.logGroup.logGroupName}, metric ${this.namespace}/${this.metricName}).`,
       });
     }

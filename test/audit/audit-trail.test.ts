@@ -255,7 +255,7 @@ describe('AuditTrail', () => {
     [{ objectLockRetention: Duration.days(30) }, /objectLockMode must be set with objectLockRetention/],
     [{ objectLockMode: s3.ObjectLockMode.COMPLIANCE, objectLockRetention: Duration.hours(36) }, /objectLockRetention \(days\) must be a whole number/],
     [{ objectLockMode: s3.ObjectLockMode.COMPLIANCE, objectLockRetention: Duration.days(400) }, /objectLockRetention must be at most expireAfter \(365 days\), got '400 days'/],
-    [{ deliveryCheckPeriod: Duration.seconds(90) }, /alarm.period must be 10, 20 or 30 seconds or a multiple of 60 seconds/],
+    [{ deliveryCheckPeriod: Duration.seconds(90) }, /NoEvents.period must be 10, 20 or 30 seconds or a multiple of 60 seconds/],
   ])('fails on bad props %#', (props, message) => {
     const stack = newStack();
     const alerts = new AlertTopic(stack, 'Alerts', { emails: ['security@example.com'] });

@@ -189,9 +189,9 @@ describe('JsonLogMetrics', () => {
   test.each([
     ['more than 3 dimensions', (m: JsonLogMetrics) => m.addLatency('L', { dimensions: { A: 'a', B: 'b', C: 'c', D: 'd' } }), /dimensions must be at most 3 entries/],
     ['a dimension that is not a field', (m: JsonLogMetrics) => m.addLatency('L', { dimensions: { A: '$.a' } }), /dimensions.A must be a JSON field name/],
-    ['an alarm without topic', (m: JsonLogMetrics) => m.addErrorCount('E', { alarm: { threshold: 1 } }), /alertTopic must be set \(or routing\) when an alarm is requested/],
-    ['a period of 45 s', (m: JsonLogMetrics) => m.addErrorCount('E', { alarm: { threshold: 1, period: Duration.seconds(45) } }), /alarm.period must be 10, 20 or 30 seconds or a multiple of 60/],
-    ['a window over a day', (m: JsonLogMetrics) => m.addErrorCount('E', { alarm: { threshold: 1, evaluationPeriods: 300 } }), /alarm.evaluationPeriods must be at most 288 for a 300 s period/],
+    ['an alarm without topic', (m: JsonLogMetrics) => m.addErrorCount('E', { alarm: { threshold: 1 } }), /routing must be set on the alarm set \(routing or alertTopic\) when an alarm has no actions of its own/],
+    ['a period of 45 s', (m: JsonLogMetrics) => m.addErrorCount('E', { alarm: { threshold: 1, period: Duration.seconds(45) } }), /Alarm.period must be 10, 20 or 30 seconds or a multiple of 60/],
+    ['a window over a day', (m: JsonLogMetrics) => m.addErrorCount('E', { alarm: { threshold: 1, evaluationPeriods: 300 } }), /Alarm.evaluation window \(period x evaluationPeriods\) must be at most one day when the period is shorter than an hour \(86400 seconds\), got '300 x 300 = 90000 seconds'/],
     ['empty levels', (m: JsonLogMetrics) => m.addErrorCount('E', { levels: [] }), /levels must be a non-empty list/],
     ['a bad metric name', (m: JsonLogMetrics) => m.addErrorCount('E', { metricName: 'a:b' }), /metricName must be 1-255 characters without/],
   ])('fails on %s', (_name, add, message) => {

@@ -1,6 +1,6 @@
 import { Duration, Validations, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { validateAlarm } from '../../private/alarm-validation';
+import { validateAlarm } from './alarm-validation';
 import { AlarmRouting, AlarmSeverity } from '../alarm-routing';
 
 /**

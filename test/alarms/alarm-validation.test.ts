@@ -1,7 +1,7 @@
 import { Duration, Stack, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cw_actions, aws_sns as sns } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AgentConfig, AlarmRouting, AlarmSet, AlertTopic, MetricsInsightsQuery } from '../../src';
-import { alarmProblems, validateAlarm } from '../../src/private/alarm-validation';
+import { alarmProblems, validateAlarm } from '../../src/core/private/alarm-validation';
 import { newStack } from '../helpers';
 
 const metric = (name = 'CPUUtilization') => new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: name, dimensionsMap: { InstanceId: 'i-0123456789abcdef0' } });

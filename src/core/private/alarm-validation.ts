@@ -1,7 +1,7 @@
-import { Stack, Token, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
+import { Duration, Stack, Token, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { groupByOf, isMetricsInsightsQuery } from './metrics-insights';
-import { WatchkeeperValidationError, invalidMessage } from './validation';
+import { groupByOf, isMetricsInsightsQuery } from '../../private/metrics-insights';
+import { WatchkeeperValidationError, invalid, invalidMessage } from '../../private/validation';
 
 /**
  * CloudWatch's own limits on alarms, checked at synth so an alarm CloudWatch would reject
@@ -96,31 +96,14 @@ export function alarmProblems(alarm: IConstruct): string[] {
   }
 
   const periods = [p.period, ...queries.map(q => q.metricStat?.period ?? q.period)].filter((x): x is number => typeof x === 'number');
-  for (const period of new Set(periods)) {
-    if (![10, 20, 30].includes(period) && (period <= 0 || period % 60 !== 0)) {
-      report('period', '10, 20 or 30 seconds or a multiple of 60 seconds', `${period} seconds`);
-    }
-  }
-  const evaluationPeriods = p.evaluationPeriods;
-  if (typeof evaluationPeriods === 'number' && (!Number.isInteger(evaluationPeriods) || evaluationPeriods < 1)) {
-    report('evaluationPeriods', 'a whole number of at least 1', evaluationPeriods);
-  }
+  const evaluationPeriods = typeof p.evaluationPeriods === 'number' ? p.evaluationPeriods : undefined;
+  for (const problem of windowProblems(periods, evaluationPeriods)) report(...problem);
   const datapoints = p.datapointsToAlarm;
   if (typeof datapoints === 'number') {
     if (!Number.isInteger(datapoints) || datapoints < 1) {
       report('datapointsToAlarm', 'a whole number of at least 1', datapoints);
-    } else if (typeof evaluationPeriods === 'number' && datapoints > evaluationPeriods) {
+    } else if (evaluationPeriods !== undefined && datapoints > evaluationPeriods) {
       report('datapointsToAlarm', `at most evaluationPeriods (${evaluationPeriods})`, datapoints);
-    }
-  }
-  const period = periods.length > 0 ? Math.max(...periods) : undefined;
-  if (period !== undefined && typeof evaluationPeriods === 'number') {
-    const window = period * evaluationPeriods;
-    const max = period < 3600 ? MAX_WINDOW_SHORT_PERIOD : MAX_WINDOW_LONG_PERIOD;
-    if (window > max) {
-      report('evaluation window (period x evaluationPeriods)',
-        `at most ${max === MAX_WINDOW_SHORT_PERIOD ? 'one day when the period is shorter than an hour' : 'seven days'} (${max} seconds)`,
-        `${period} x ${evaluationPeriods} = ${window} seconds`);
     }
   }
   return problems;
@@ -203,3 +186,42 @@ function minimumLength(value: unknown): number {
   return 0;
 }
 
+/**
+ * The period and evaluation-window rules of PutMetricAlarm, in one place: a period of 10, 20
+ * or 30 seconds or a multiple of 60; a whole number of evaluation periods; period x
+ * evaluationPeriods at most one day when the period is under an hour, else seven days.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+ */
+function windowProblems(periods: number[], evaluationPeriods: number | undefined): Array<[string, string, unknown]> {
+  const problems: Array<[string, string, unknown]> = [];
+  for (const period of new Set(periods)) {
+    if (![10, 20, 30].includes(period) && (period <= 0 || period % 60 !== 0)) {
+      problems.push(['period', '10, 20 or 30 seconds or a multiple of 60 seconds', `${period} seconds`]);
+    }
+  }
+  if (evaluationPeriods !== undefined && (!Number.isInteger(evaluationPeriods) || evaluationPeriods < 1)) {
+    problems.push(['evaluationPeriods', 'a whole number of at least 1', evaluationPeriods]);
+  }
+  const period = periods.length > 0 ? Math.max(...periods) : undefined;
+  if (period !== undefined && evaluationPeriods !== undefined) {
+    const window = period * evaluationPeriods;
+    const max = period < 3600 ? MAX_WINDOW_SHORT_PERIOD : MAX_WINDOW_LONG_PERIOD;
+    if (window > max) {
+      problems.push(['evaluation window (period x evaluationPeriods)',
+        `at most ${max === MAX_WINDOW_SHORT_PERIOD ? 'one day when the period is shorter than an hour' : 'seven days'} (${max} seconds)`,
+        `${period} x ${evaluationPeriods} = ${window} seconds`]);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Fails at once on a period or window CloudWatch rejects, before a metric is built with the
+ * period (the same rules {@link alarmProblems} applies to every alarm at synth).
+ */
+export function checkWindow(scope: IConstruct, id: string, period: Duration, evaluationPeriods: number): void {
+  const seconds = period.toSeconds();
+  if (Token.isUnresolved(seconds) || Token.isUnresolved(evaluationPeriods)) return;
+  const [problem] = windowProblems([seconds], evaluationPeriods);
+  if (problem) invalid(scope, `${id}.${problem[0]}`, problem[1], problem[2]);
+}
