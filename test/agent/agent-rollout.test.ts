@@ -118,7 +118,7 @@ describe('Agent configuration rollout', () => {
 
   // "Associations support the following rate expressions: intervals of 30 minutes or greater and less than 31 days."
   // https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html#reference-cron-and-rate-expressions-association
-  for (const refresh of [Duration.days(31), Duration.days(366), Duration.hours(31 * 24)]) {
+  for (const refresh of [Duration.days(31), Duration.days(366), Duration.minutes(31 * 24 * 60 + 30)]) {
     test(`fails on a refresh of ${refresh.toHumanString()}, which State Manager's rate expressions do not take`, () => {
       const build = () => new CloudWatchAgent(newStack(), 'Agent', { config: new AgentConfig(), configurationRefresh: refresh });
       expect(build).toThrow(WatchkeeperValidationError);
