@@ -3,6 +3,7 @@ import {
   Duration,
   Names,
   RemovalPolicy,
+  Stack,
   Validations,
   aws_autoscaling as autoscaling,
   aws_ec2 as ec2,
@@ -255,11 +256,12 @@ export class CloudWatchAgent extends Construct {
    * it uses: otherwise CloudFormation may launch it first, and the agent's first
    * `fetch-config` and writes are denied (a managed policy depends on the role it is attached
    * to, never the instance on the policy). Only the instance or group resource itself waits:
-   * its role, a child of it, is what the policies name.
+   * its role, a child of it, is what the policies name. An instance or group of another stack
+   * is left alone: the association here already makes this stack depend on that one.
    */
   private dependOnUses(target: IConstruct): void {
     const resource = Construct.isConstruct(target) ? target.node.defaultChild : undefined;
-    if (resource) resource.node.addDependency(this.uses);
+    if (resource && Stack.of(resource) === Stack.of(this)) resource.node.addDependency(this.uses);
   }
 
   private createLogGroups(props: CloudWatchAgentProps): logs.ILogGroup[] {

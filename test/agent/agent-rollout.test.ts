@@ -1,8 +1,8 @@
-import { Duration, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { App, Duration, Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AgentConfig, AgentLogFileProps, AgentOs, AgentPlugin, AlertTopic, CloudWatchAgent, MonitoredService, ServiceCompute } from '../../src';
 import { WatchkeeperValidationError } from '../../src/private/validation';
-import { expectNagClean, newStack } from '../helpers';
+import { TEST_ENV, expectNagClean, newStack } from '../helpers';
 import { importedVpc } from '../service/fake-agent-metrics';
 
 type Json = any;
@@ -118,7 +118,7 @@ describe('Agent configuration rollout', () => {
 
   // "Associations support the following rate expressions: intervals of 30 minutes or greater and less than 31 days."
   // https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html#reference-cron-and-rate-expressions-association
-  for (const refresh of [Duration.days(31), Duration.days(366), Duration.hours(31 * 24)]) {
+  for (const refresh of [Duration.days(31), Duration.days(366), Duration.minutes(31 * 24 * 60 + 30)]) {
     test(`fails on a refresh of ${refresh.toHumanString()}, which State Manager's rate expressions do not take`, () => {
       const build = () => new CloudWatchAgent(newStack(), 'Agent', { config: new AgentConfig(), configurationRefresh: refresh });
       expect(build).toThrow(WatchkeeperValidationError);
@@ -178,6 +178,22 @@ describe('Agent rollout ordering', () => {
     const policy = stack.getLogicalId(agent.policy.node.defaultChild as Json);
     expect(dependsOn(template, stack.getLogicalId(instance.node.defaultChild as Json))).toContain(policy);
     expect(dependsOn(template, stack.getLogicalId(instance.role.node.defaultChild as Json))).not.toContain(policy);
+  });
+});
+
+describe('Agent rollout across stacks', () => {
+  test('an agent of one stack rolls out to an instance of another without a dependency cycle', () => {
+    const app = new App();
+    const compute = new Stack(app, 'Compute', { env: TEST_ENV });
+    const monitoring = new Stack(app, 'Monitoring', { env: TEST_ENV });
+    const instance = new ec2.Instance(compute, 'Instance', {
+      vpc: importedVpc(compute), instanceType: new ec2.InstanceType('t3.small'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    });
+    const agent = new CloudWatchAgent(monitoring, 'Agent', { config: new AgentConfig() });
+    agent.rollOutToInstance(instance);
+    expect(() => app.synth()).not.toThrow();
+    expect(monitoring.dependencies).toEqual([compute]);
+    expect(compute.dependencies).toEqual([]);
   });
 });
 

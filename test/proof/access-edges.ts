@@ -362,8 +362,9 @@ export class AccessEdges {
       const p = this.m.props(id);
       const named = Object.values<Json>(this.m.resolve(p.Parameters ?? {})).flatMap(v => asArray(v).map(String));
       const paramId = this.m.ofType('AWS::SSM::Parameter').find(pid => named.includes(this.m.physicalName(pid)));
+      // A document of the template; an AWS-owned one (a plain name) has an ARN without account,
+      // which the policy engine's resource patterns do not take, so its read is not checked here.
       const documentId = p.Name?.Ref && this.m.resources[p.Name.Ref]?.Type === 'AWS::SSM::Document' ? p.Name.Ref as string : undefined;
-      if (!documentId) throw new Error(`association ${id} runs ${JSON.stringify(p.Name)}, not a document of the template: its ARN cannot be checked`);
       const roles = new Set<string>();
       for (const target of asArray(p.Targets)) {
         const values = asArray(this.m.resolve(target.Values)).map(String);
@@ -383,7 +384,6 @@ export class AccessEdges {
       const instance = ec2Arn('i-0123456789abcdef0');
       // State Manager assigns the id at creation; its ARN: Service Authorization Reference, Systems Manager, resource type association.
       const association = (account = ACCOUNT) => `arn:${PARTITION}:ssm:${REGION}:${account}:association/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`;
-      const document = this.m.arn(documentId);
       for (const roleId of roles) {
         this.edges.push({
           kind: 'state manager → instance role',
@@ -391,7 +391,7 @@ export class AccessEdges {
           to: roleId,
           positive: [
             ...['ssm:UpdateInstanceInformation', 'ssm:ListInstanceAssociations'].map(a => this.asRole(roleId, a, instance)),
-            this.asRole(roleId, 'ssm:GetDocument', document),
+            ...(documentId ? [this.asRole(roleId, 'ssm:GetDocument', this.m.arn(documentId))] : []),
             ...['ec2messages:GetMessages', 'ec2messages:AcknowledgeMessage', 'ec2messages:SendReply'].map(a => this.asRole(roleId, a, '*')),
             this.asRole(roleId, 'ssm:UpdateInstanceAssociationStatus', association()),
             this.asRole(roleId, 'ssm:UpdateInstanceAssociationStatus', instance),

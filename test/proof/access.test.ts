@@ -99,9 +99,9 @@ function suite(name: string, build: () => { template: Json; stackName: string },
             'ssm:GetParameter parameter/…',
             'ec2messages:GetMessages ',
           ]));
+          // The association runs a document of the stack, whose ARN is this account's.
+          expect(model.resources[model.props(edge.from).Name?.Ref]?.Type).toBe('AWS::SSM::Document');
           const document = edge.positive.find(c => c.request.action === 'ssm:GetDocument')!.request.resource;
-          const documentId = model.resources[model.props(edge.from).Name.Ref];
-          expect(documentId.Type).toBe('AWS::SSM::Document');
           expect(document).toMatch(/^arn:aws:ssm:us-east-1:123456789012:document\/.+/);
         }
         expect(result.denied.filter(m => m.includes(' state manager → instance role '))).toEqual([]);
