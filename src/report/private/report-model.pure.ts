@@ -1,6 +1,7 @@
 // The monitoring report's model, built from synthesized templates and the metadata the
 // library records on constructs (severity, construct paths, agent series). Pure: no CDK, no I/O.
 import { AlarmEntry, readAlarms } from './alarm-entries.pure';
+import { PlannedStops, plannedStops } from './planned-stops.pure';
 import { TemplateResource, dashboardBody, flatten, resourcesOfType } from './template-values.pure';
 
 /** One stack's input: its template and what only the construct tree knows. */
@@ -126,10 +127,11 @@ export interface ReportModel {
 
 /** Builds the report from the stacks' templates and metadata, and the app's cost reports. */
 export function buildReport(title: string, stacks: StackInput[], costs: CostModel[]): ReportModel {
-  return { title, stacks: stacks.map(stackReport), costs };
+  const stops = plannedStops(stacks);
+  return { title, stacks: stacks.map(s => stackReport(s, stops)), costs };
 }
 
-function stackReport(input: StackInput): StackReport {
+function stackReport(input: StackInput, stops: PlannedStops): StackReport {
   const t = input.template;
   const path = (id: string) => input.paths[id] ?? id;
   const topics = resourcesOfType(t, 'AWS::SNS::Topic').map(([id, r]): TopicEntry => ({
@@ -142,7 +144,7 @@ function stackReport(input: StackInput): StackReport {
   }));
   return {
     stackName: input.stackName,
-    alarms: readAlarms(input, topics),
+    alarms: readAlarms(input, topics, stops),
     topics,
     logGroups: resourcesOfType(t, 'AWS::Logs::LogGroup').map(([id, r]) => ({
       logicalId: id,
