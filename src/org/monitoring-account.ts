@@ -78,8 +78,8 @@ export interface MonitoringAccountProps {
  * The monitoring account of an organisation, in one Region: a CloudWatch cross-account
  * observability sink that admits only the organisation's accounts (or some of its OUs),
  * one Metrics Insights alarm per signal over every linked account (`GROUP BY AWS.AccountId,
- * InstanceId`: each instance of each account is a contributor), an alert topic, and a
- * dashboard grouped by account.
+ * InstanceId`: each instance of each account is a contributor, up to the 500 series one query
+ * returns; see `expectedInstances`), an alert topic, and a dashboard grouped by account.
  *
  * Cross-account observability works one Region at a time: sink and links live in the same
  * Region, and no alarm reads a metric of another Region. Deploy one monitoring stack per
