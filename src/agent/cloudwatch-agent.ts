@@ -11,7 +11,7 @@ import {
   aws_logs as logs,
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { Construct, DependencyGroup, IConstruct } from 'constructs';
 import { AgentConfig } from './agent-config';
 import { AgentLogDestination } from './log-sources';
 import { AgentOs } from './plugins';
@@ -60,7 +60,8 @@ export interface CloudWatchAgentProps {
    * How often State Manager applies the configuration again to every targeted instance
    * (besides at once after each change, and to instances that join): repairs drift, such as
    * an agent someone reconfigured by hand. Each run restarts the agent (a gap of seconds).
-   * At least 30 minutes.
+   * Whole minutes, at least 30 minutes and less than 31 days (State Manager's rate
+   * expressions for associations).
    * @default Duration.days(1)
    */
   readonly configurationRefresh?: Duration;
@@ -75,9 +76,13 @@ export interface CloudWatchAgentProps {
  *
  * The user data names the parameter, never the configuration's content or hash, so a new
  * configuration leaves user data and launch templates as they are: no instance is
- * restarted or replaced. The association (`AmazonCloudWatch-ManageAgent`, `configure` from
- * the parameter, restart the agent) carries the hash in its name, so CloudFormation updates
- * it with the configuration and State Manager runs it on every targeted instance at once.
+ * restarted or replaced. The association (the stack's configure document: wait for the agent
+ * to be installed, `fetch-config` from the parameter, restart the agent) carries the hash in
+ * its name, so CloudFormation updates it with the configuration and State Manager runs it on
+ * every targeted instance at once.
+ *
+ * Instances, groups and associations this construct is given depend on the agent's policy,
+ * the stack's State Manager policy and the log groups, so none starts before what it uses.
  *
  * @example
  * const config = new AgentConfig({ logFiles: [{ filePath: '/var/log/orders/app.log', logGroupName: '/orders/app' }] });
@@ -98,6 +103,8 @@ export class CloudWatchAgent extends Construct {
 
   private readonly groups = new Set<string>();
   private readonly rollout: AgentRollout;
+  /** What an instance running the agent uses: the policies its role needs and the log groups. */
+  private readonly uses = new DependencyGroup();
 
   public constructor(scope: Construct, id: string, props: CloudWatchAgentProps) {
     super(scope, id);
@@ -121,7 +128,8 @@ export class CloudWatchAgent extends Construct {
 
     this.logGroups = this.createLogGroups(props);
     this.policy = this.createPolicy();
-    this.rollout = new AgentRollout(this, this.parameter, this.configHash, props.configurationRefresh ?? Duration.days(1));
+    this.uses.add(this.policy, ...this.logGroups);
+    this.rollout = new AgentRollout(this, this.parameter, this.configHash, props.configurationRefresh ?? Duration.days(1), this.uses);
 
     registerUsage(this, () => {
       const instances = props.expectedInstances ?? 1;
@@ -170,6 +178,7 @@ export class CloudWatchAgent extends Construct {
    */
   public rollOutToInstance(instance: ec2.IInstance): void {
     this.rollout.addInstance(instance);
+    this.dependOnUses(instance);
   }
 
   /**
@@ -180,6 +189,7 @@ export class CloudWatchAgent extends Construct {
   public rollOutToAutoScalingGroup(group: autoscaling.IAutoScalingGroup): void {
     this.rollout.addAutoScalingGroup(group);
     this.groups.add(group.node.path);
+    this.dependOnUses(group);
   }
 
   /** Installs and starts the agent through any user data, and grants the role. */
@@ -199,6 +209,7 @@ export class CloudWatchAgent extends Construct {
     }
     this.policy.attachToRole(role);
     const rollout = agentRolloutPolicy(this, role);
+    this.uses.add(rollout);
     return attachedPolicyGrant(grantee, [this.policy, rollout]);
   }
 
@@ -237,6 +248,18 @@ export class CloudWatchAgent extends Construct {
       `chmod 700 ${script}`,
       script,
     ];
+  }
+
+  /**
+   * Makes an instance or group of this app wait for the policies and log groups the agent on
+   * it uses: otherwise CloudFormation may launch it first, and the agent's first
+   * `fetch-config` and writes are denied (a managed policy depends on the role it is attached
+   * to, never the instance on the policy). Only the instance or group resource itself waits:
+   * its role, a child of it, is what the policies name.
+   */
+  private dependOnUses(target: IConstruct): void {
+    const resource = Construct.isConstruct(target) ? target.node.defaultChild : undefined;
+    if (resource) resource.node.addDependency(this.uses);
   }
 
   private createLogGroups(props: CloudWatchAgentProps): logs.ILogGroup[] {

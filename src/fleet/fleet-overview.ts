@@ -5,7 +5,7 @@ import {
 import { Construct } from 'constructs';
 import { AgentMetricTarget } from '../core/agent-metrics';
 import { ComputeMetrics } from '../core/compute-metrics';
-import { DASHBOARD_LIMITS, DashboardBudget, DeferredWidget, chunk } from '../dashboards/private/limits';
+import { DASHBOARD_LIMITS, DashboardBudget, DeferredWidget, chunk } from '../private/dashboard-limits';
 import { checkInteger, checkPattern, checkUnique } from '../private/validation';
 import type { IMonitoredService } from '../service/monitored-service';
 

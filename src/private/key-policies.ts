@@ -1,6 +1,5 @@
 import { Annotations, ArnFormat, Stack, aws_iam as iam, aws_kms as kms } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import type { IAlertTopic } from '../core/alert-topic-base';
 
 /**
  * Lets CloudWatch alarms of this account and EventBridge publish to a topic encrypted
@@ -70,13 +69,18 @@ export function allowAutoScalingToUseEbsKey(scope: Construct, key: kms.IKey): vo
   }
 }
 
+/** A topic, as far as its key policy is concerned (the bottom layer knows no topic type). */
+export interface EncryptedTopic {
+  readonly encryptionKey?: kms.IKey;
+}
+
 /**
  * Auto Scaling publishes group notifications with its service-linked role, which must be
  * allowed to use the topic's key. The statement names the role through a condition rather
  * than as principal: KMS rejects a key policy naming a role that does not exist yet, and
  * the service-linked role is only created with the account's first group.
  */
-export function allowAutoScalingToPublish(scope: Construct, alertTopic: IAlertTopic): void {
+export function allowAutoScalingToPublish(scope: Construct, alertTopic: EncryptedTopic): void {
   const key = alertTopic.encryptionKey;
   const stack = Stack.of(scope);
   const added = key?.addToResourcePolicy(new iam.PolicyStatement({

@@ -1,4 +1,5 @@
 export * from './compute';
+export * from './compute-options';
 export * from './monitored-service';
 export * from './service-alarm-options';
 export * from './egress';

@@ -8,14 +8,15 @@ import {
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { BuiltCompute, ServiceCompute } from './compute';
+import { ServiceCompute } from './compute';
+import { BuiltCompute } from './compute-options';
 import { createServiceAlarms } from './private/service-alarms';
 import { sessionManagerPolicy } from './private/session-manager';
 import { ServiceAlarmOptions } from './service-alarm-options';
 import { AgentConfig } from '../agent/agent-config';
 import { CloudWatchAgent } from '../agent/cloudwatch-agent';
 import { AgentOs } from '../agent/plugins';
-import { agentHeartbeat } from '../agent/private/agent-heartbeat';
+import { agentHeartbeat } from '../agent/agent-heartbeat';
 import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
 import { AlarmSeverity } from '../core/alarm-routing';
 import { AlarmSet } from '../core/alarm-set';

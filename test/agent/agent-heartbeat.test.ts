@@ -1,8 +1,9 @@
 import { Duration, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AgentConfig, AgentOs, AgentPlugin, AlertTopic, IdleShutdown, MonitoredService, ScheduledStartStop, ServiceAlarmOptions, ServiceCompute } from '../../src';
-import { heartbeatPeriod } from '../../src/agent/private/agent-heartbeat';
+import { heartbeatPeriod } from '../../src/agent/agent-heartbeat';
 import { newStack } from '../helpers';
+import { EvaluationOptions, Series, evaluateAlarm } from '../helpers/alarm-evaluation';
 import { importedVpc } from '../service/fake-agent-metrics';
 
 type Json = any;
@@ -88,7 +89,7 @@ describe('Agent heartbeat alarm', () => {
       Period: 300,
       Stat: 'SampleCount',
     });
-    expect(p).toMatchObject({ Threshold: 0.5, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 3, TreatMissingData: 'notBreaching' });
+    expect(p).toMatchObject({ Threshold: 0.5, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 3, TreatMissingData: 'breaching' });
     expect(svc.alarmSets[0].livenessAlarms.map(a => stack.resolve((a.node.defaultChild as Json).logicalId))).toContain(heartbeats[0][0]);
   });
 
@@ -117,5 +118,61 @@ describe('Agent heartbeat alarm', () => {
     const metrics = heartbeats[0][1].Properties.Metrics;
     expect(metrics.find((m: Json) => m.Expression).Expression).toBe('inService - FILL(samples, 0) / 3');
     expect(metrics.filter((m: Json) => m.MetricStat).map((m: Json) => m.MetricStat.Period)).toEqual([360, 360]);
+  });
+});
+
+describe('Agent heartbeat of a group, evaluated as CloudWatch documents alarms and metric math', () => {
+  const READINGS: EvaluationOptions[] = [{ fillOfEmptySeries: 'filled' }, { fillOfEmptySeries: 'empty' }];
+  /** The group's heartbeat and in-service capacity alarms, and the samples one instance publishes per period. */
+  function groupAlarms() {
+    const { template, heartbeats } = service(ServiceCompute.newAutoScalingGroup(), new AgentConfig());
+    expect(heartbeats).toHaveLength(1);
+    const heartbeat = heartbeats[0][1].Properties;
+    const perInstance = Number(/\/ (\d+)$/.exec(heartbeat.Metrics.find((m: Json) => m.Expression).Expression)![1]);
+    const capacity = Object.entries<Json>(template.Resources)
+      .filter(([id, r]) => r.Type === 'AWS::CloudWatch::Alarm' && id.includes('InServiceCapacity')).map(([, r]) => r.Properties);
+    expect(capacity).toHaveLength(1);
+    return { heartbeat, capacity: capacity[0], perInstance };
+  }
+  const periods = (n: number, v: number | undefined): Series => new Array(n).fill(v);
+
+  for (const reading of READINGS) {
+    test(`pages when every agent of the group dies while its instances stay in service (FILL of an empty series ${reading.fillOfEmptySeries})`, () => {
+      const { heartbeat } = groupAlarms();
+      const n = heartbeat.EvaluationPeriods;
+      expect(evaluateAlarm(heartbeat, { inService: periods(n, 3), samples: periods(n, undefined) }, reading)).toBe('ALARM');
+    });
+
+    test(`pages when one agent of three dies, and stays OK while all publish or the group is scaled to zero (FILL of an empty series ${reading.fillOfEmptySeries})`, () => {
+      const { heartbeat, perInstance } = groupAlarms();
+      const n = heartbeat.EvaluationPeriods;
+      expect(evaluateAlarm(heartbeat, { inService: periods(n, 3), samples: periods(n, 2 * perInstance) }, reading)).toBe('ALARM');
+      expect(evaluateAlarm(heartbeat, { inService: periods(n, 3), samples: periods(n, 3 * perInstance) }, reading)).toBe('OK');
+      expect(evaluateAlarm(heartbeat, { inService: periods(n, 0), samples: periods(n, undefined) }, reading)).toBe('OK');
+    });
+  }
+
+  // The README: liveness alarms (status checks, agent heartbeat) treat missing data as breaching.
+  test('treats missing data as breaching, as every liveness alarm does', () => {
+    for (const compute of [ServiceCompute.newAutoScalingGroup(), ServiceCompute.newInstance()]) {
+      const { stack, svc, template } = service(compute, new AgentConfig());
+      const liveness = svc.alarmSets.flatMap(s => s.livenessAlarms).map(a => stack.resolve((a.node.defaultChild as Json).logicalId));
+      expect(liveness.some((id: string) => id.includes('AgentHeartbeat'))).toBe(true);
+      const metricAlarms = liveness.filter((id: string) => template.Resources[id].Type === 'AWS::CloudWatch::Alarm');
+      expect(metricAlarms.map((id: string) => [id, template.Resources[id].Properties.TreatMissingData]))
+        .toEqual(metricAlarms.map((id: string) => [id, 'breaching']));
+    }
+  });
+
+  // Neither series has a value: the group is gone or its metrics are off, and its agents are silent.
+  test('pages when the whole group goes dark: the heartbeat where CloudWatch leaves the expression empty, the capacity alarm always', () => {
+    const { heartbeat, capacity } = groupAlarms();
+    const n = heartbeat.EvaluationPeriods;
+    const dark = { inService: periods(n, undefined), samples: periods(n, undefined) };
+    expect(evaluateAlarm(heartbeat, dark, { fillOfEmptySeries: 'empty' })).toBe('ALARM');
+    const m = capacity.EvaluationPeriods;
+    for (const reading of READINGS) {
+      expect(evaluateAlarm(capacity, { inService: periods(m, undefined), minSize: periods(m, undefined) }, reading)).toBe('ALARM');
+    }
   });
 });

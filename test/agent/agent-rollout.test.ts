@@ -1,6 +1,7 @@
 import { Duration, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AgentConfig, AgentLogFileProps, AgentOs, AgentPlugin, AlertTopic, CloudWatchAgent, MonitoredService, ServiceCompute } from '../../src';
+import { WatchkeeperValidationError } from '../../src/private/validation';
 import { expectNagClean, newStack } from '../helpers';
 import { importedVpc } from '../service/fake-agent-metrics';
 
@@ -39,24 +40,21 @@ const LOG = (os: AgentOs): AgentLogFileProps => os === AgentOs.WINDOWS
   : { filePath: '/var/log/orders/app.log', logGroupName: '/orders/app' };
 
 describe('Agent configuration rollout', () => {
-  test('runs AmazonCloudWatch-ManageAgent configure from the agent parameter on exactly the service\'s instances', () => {
+  test('runs the stack\'s configure document with the agent parameter on exactly the service\'s instances', () => {
     const { stack, api, worker, template } = services(AgentOs.LINUX, () => new AgentConfig());
     const associations = ofType(template, 'AWS::SSM::Association');
     expect(Object.keys(associations)).toHaveLength(2);
+    // One document per stack serves both agents.
+    const documents = Object.keys(ofType(template, 'AWS::SSM::Document'));
+    expect(documents).toHaveLength(1);
     const ref = (c: Json) => stack.resolve(c);
-    const parameters = (agent: CloudWatchAgent) => ({
-      action: ['configure'],
-      mode: ['ec2'],
-      optionalConfigurationSource: ['ssm'],
-      optionalConfigurationLocation: [ref(agent.parameter.parameterName)],
-      optionalRestart: ['yes'],
-    });
+    const parameters = (agent: CloudWatchAgent) => ({ configurationParameter: [ref(agent.parameter.parameterName)] });
     const [group] = api.agent!.associations;
     const [instance] = worker.agent!.associations;
     expect(api.agent!.associations).toHaveLength(1);
     expect(worker.agent!.associations).toHaveLength(1);
     expect(associations[stack.getLogicalId(group)]).toEqual({
-      Name: 'AmazonCloudWatch-ManageAgent',
+      Name: { Ref: documents[0] },
       // The configuration's hash: a new configuration updates the association, which runs it at once.
       AssociationName: expect.stringMatching(new RegExp(`^TestStack-Api-Agent-GroupRollout-[0-9A-F]{8}-${api.agent!.configHash}$`)),
       Parameters: parameters(api.agent!),
@@ -65,7 +63,7 @@ describe('Agent configuration rollout', () => {
       ScheduleExpression: 'rate(1 day)',
     });
     expect(associations[stack.getLogicalId(instance)]).toMatchObject({
-      Name: 'AmazonCloudWatch-ManageAgent',
+      Name: { Ref: documents[0] },
       Parameters: parameters(worker.agent!),
       Targets: [{ Key: 'InstanceIds', Values: [ref(worker.instances[0].instanceId)] }],
     });
@@ -115,7 +113,26 @@ describe('Agent configuration rollout', () => {
 
   test('fails on a refresh more often than every 30 minutes', () => {
     expect(() => new CloudWatchAgent(newStack(), 'Agent', { config: new AgentConfig(), configurationRefresh: Duration.minutes(10) }))
-      .toThrow(/configurationRefresh \(minutes\) must be a whole number between 30 and \d+, got 10/);
+      .toThrow(/configurationRefresh must be whole minutes, at least 30 minutes and less than 31 days \(State Manager's rate expressions for associations\), got '10 minutes'/);
+  });
+
+  // "Associations support the following rate expressions: intervals of 30 minutes or greater and less than 31 days."
+  // https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html#reference-cron-and-rate-expressions-association
+  for (const refresh of [Duration.days(31), Duration.days(366), Duration.hours(31 * 24)]) {
+    test(`fails on a refresh of ${refresh.toHumanString()}, which State Manager's rate expressions do not take`, () => {
+      const build = () => new CloudWatchAgent(newStack(), 'Agent', { config: new AgentConfig(), configurationRefresh: refresh });
+      expect(build).toThrow(WatchkeeperValidationError);
+      expect(build).toThrow(/configurationRefresh must be whole minutes, at least 30 minutes and less than 31 days/);
+    });
+  }
+
+  test('takes the longest refresh State Manager does, just under 31 days', () => {
+    const stack = newStack();
+    const agent = new CloudWatchAgent(stack, 'Agent', { config: new AgentConfig(), configurationRefresh: Duration.minutes(31 * 24 * 60 - 1) });
+    agent.rollOutToInstance({ instanceId: 'i-0123456789abcdef0' } as Json as ec2.IInstance);
+    const [association] = Object.values(ofType(Template.fromStack(stack).toJSON(), 'AWS::SSM::Association'));
+    expect(association.ScheduleExpression).toBe('rate(44639 minutes)');
+    expect(() => new CloudWatchAgent(newStack(), 'Agent', { config: new AgentConfig(), configurationRefresh: Duration.days(30) })).not.toThrow();
   });
 
   test('fails when one association would target more than 50 instances', () => {
@@ -127,26 +144,80 @@ describe('Agent configuration rollout', () => {
   });
 });
 
-describe('Agent rollout permissions', () => {
-  test('the instance role gets what SSM Agent needs for State Manager, scoped, and no AWS managed policy', () => {
-    const { stack, api, worker, template } = services(AgentOs.LINUX, () => new AgentConfig());
-    const policies = ofType(template, 'AWS::IAM::ManagedPolicy');
-    const rollout = Object.entries(policies).filter(([id]) => id.startsWith('WatchkeeperAgentRolloutPolicy'));
+describe('Agent rollout ordering', () => {
+  /** DependsOn of a resource, as a list. */
+  const dependsOn = (template: Json, id: string): string[] => [].concat(template.Resources[id].DependsOn ?? []);
+
+  test('instances, groups and associations wait for the policies and log groups the agent on them uses', () => {
+    const { stack, api, worker, template } = services(AgentOs.LINUX, () => new AgentConfig({ logFiles: [LOG(AgentOs.LINUX)] }));
+    const idOf = (c: Json) => stack.getLogicalId(c.node.defaultChild ?? c);
+    const rollout = Object.keys(ofType(template, 'AWS::IAM::ManagedPolicy')).filter(id => id.startsWith('WatchkeeperAgentRolloutPolicy'));
     expect(rollout).toHaveLength(1);
-    const [, policy] = rollout[0];
+    const cases: Array<[string, string, CloudWatchAgent]> = [
+      ['the group', idOf(api.autoScalingGroup), api.agent!],
+      ['the instance', idOf(worker.instances[0]), worker.agent!],
+      ...api.agent!.associations.map(a => ['the group association', stack.getLogicalId(a), api.agent!] as [string, string, CloudWatchAgent]),
+      ...worker.agent!.associations.map(a => ['the instance association', stack.getLogicalId(a), worker.agent!] as [string, string, CloudWatchAgent]),
+    ];
+    expect(cases).toHaveLength(4);
+    for (const [what, id, agent] of cases) {
+      const uses = [idOf(agent.policy), rollout[0], ...agent.logGroups.map(g => idOf(g))];
+      expect(agent.logGroups.length).toBeGreaterThan(0);
+      expect({ what, dependsOn: dependsOn(template, id) }).toEqual({ what, dependsOn: expect.arrayContaining(uses) });
+    }
+  });
+
+  test('an instance given to installOnInstance waits for its policies; its role, which the policies name, does not', () => {
+    const stack = newStack();
+    const agent = new CloudWatchAgent(stack, 'Agent', { config: new AgentConfig() });
+    const instance = new ec2.Instance(stack, 'Instance', {
+      vpc: importedVpc(stack), instanceType: new ec2.InstanceType('t3.small'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    });
+    agent.installOnInstance(instance);
+    const template = Template.fromStack(stack).toJSON();
+    const policy = stack.getLogicalId(agent.policy.node.defaultChild as Json);
+    expect(dependsOn(template, stack.getLogicalId(instance.node.defaultChild as Json))).toContain(policy);
+    expect(dependsOn(template, stack.getLogicalId(instance.role.node.defaultChild as Json))).not.toContain(policy);
+  });
+});
+
+describe('Agent rollout permissions', () => {
+  /** The stack's State Manager policy, and an ARN of this account and Region as the template writes it. */
+  function rolloutPolicy() {
+    const built = services(AgentOs.LINUX, () => new AgentConfig());
+    const rollout = Object.entries(ofType(built.template, 'AWS::IAM::ManagedPolicy')).filter(([id]) => id.startsWith('WatchkeeperAgentRolloutPolicy'));
+    expect(rollout).toHaveLength(1);
+    const statements: Json[] = rollout[0][1].PolicyDocument.Statement;
+    const granting = (action: string) => statements.filter(st => ([] as string[]).concat(st.Action).includes(action));
+    return { ...built, policy: rollout[0][1], statements, granting };
+  }
+  const arn = (service: string, resource: string, account = '123456789012') =>
+    ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:us-east-1:${account}:${resource}`]] });
+
+  test('the instance role gets what SSM Agent needs for State Manager, scoped, and no AWS managed policy', () => {
+    const { stack, api, worker, template, policy } = rolloutPolicy();
     // One policy per stack, attached to both services' roles.
     expect(policy.Roles).toEqual([api.role, worker.role].map(r => ({ Ref: stack.getLogicalId(r!.node.defaultChild as Json) })));
-    const arn = (service: string, resource: string, account = '123456789012') =>
-      ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:us-east-1:${account}:${resource}`]] });
+    const [document] = Object.keys(ofType(template, 'AWS::SSM::Document'));
     expect(policy.PolicyDocument.Statement).toEqual([
       {
         Sid: 'InstanceAssociations',
         Effect: 'Allow',
-        Action: ['ssm:UpdateInstanceInformation', 'ssm:ListInstanceAssociations', 'ssm:UpdateInstanceAssociationStatus'],
+        Action: ['ssm:UpdateInstanceInformation', 'ssm:ListInstanceAssociations', 'ssm:PutComplianceItems'],
         Resource: arn('ec2', 'instance/*'),
       },
-      { Sid: 'DescribeAssociations', Effect: 'Allow', Action: 'ssm:DescribeAssociation', Resource: arn('ssm', 'association/*') },
-      { Sid: 'ReadAgentDocument', Effect: 'Allow', Action: ['ssm:GetDocument', 'ssm:DescribeDocument'], Resource: arn('ssm', 'document/AmazonCloudWatch-ManageAgent', '') },
+      {
+        Sid: 'ReportAssociationRuns',
+        Effect: 'Allow',
+        Action: 'ssm:UpdateInstanceAssociationStatus',
+        Resource: [arn('ssm', 'association/*'), arn('ec2', 'instance/*')],
+      },
+      {
+        Sid: 'ReadConfigureDocument',
+        Effect: 'Allow',
+        Action: 'ssm:GetDocument',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:123456789012:document/', { Ref: document }]] },
+      },
       {
         Sid: 'ReceiveCommands',
         Effect: 'Allow',
@@ -160,6 +231,34 @@ describe('Agent rollout permissions', () => {
     for (const role of Object.values(ofType(template, 'AWS::IAM::Role'))) {
       expect(JSON.stringify(role.ManagedPolicyArns ?? [])).not.toContain('AmazonSSMManagedInstanceCore');
     }
+  });
+
+  // The Service Authorization Reference lists `association` as the required resource type of
+  // ssm:UpdateInstanceAssociationStatus (the instance is optional): on instance/* alone SSM
+  // Agent cannot record a run, and re-runs the association at its next poll.
+  test('lets SSM Agent report association runs: UpdateInstanceAssociationStatus on this account and Region\'s associations', () => {
+    const { granting } = rolloutPolicy();
+    const resources = granting('ssm:UpdateInstanceAssociationStatus').flatMap(st => [].concat(st.Resource));
+    expect(resources).toContainEqual(arn('ssm', 'association/*'));
+    expect(resources).toContainEqual(arn('ec2', 'instance/*'));
+  });
+
+  // SSM Agent calls PutComplianceItems (ResourceType ManagedInstance, its instance id) after
+  // each association run: amazon-ssm-agent, agent/association/compliance/uploader/uploader.go.
+  test('lets SSM Agent record association compliance: PutComplianceItems on this account and Region\'s instances only', () => {
+    const { granting } = rolloutPolicy();
+    const grants = granting('ssm:PutComplianceItems');
+    expect(grants).toHaveLength(1);
+    expect(grants[0].Resource).toEqual(arn('ec2', 'instance/*'));
+  });
+
+  // SSM Agent lists associations with ListInstanceAssociations and reads the document with
+  // GetDocument; it calls DescribeAssociation only on the legacy path when ListInstanceAssociations
+  // fails, and DescribeDocument never (amazon-ssm-agent, agent/association/service/service.go).
+  test('grants neither DescribeAssociation nor DescribeDocument, which SSM Agent does not call for associations', () => {
+    const { granting } = rolloutPolicy();
+    expect(granting('ssm:DescribeAssociation')).toEqual([]);
+    expect(granting('ssm:DescribeDocument')).toEqual([]);
   });
 
   test('passes the nag packs with a group and an instance on Linux and Windows', () => {

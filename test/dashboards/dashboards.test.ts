@@ -2,7 +2,7 @@ import { App, Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatc
 import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import { AgentConfig, AgentOs, AgentPlugin, FleetOverviewDashboard, IAgentMetricSource, IMonitoredService, ServiceDashboard } from '../../src';
-import { DashboardBudget } from '../../src/dashboards/private/limits';
+import { DashboardBudget } from '../../src/private/dashboard-limits';
 import { expectNagClean, newStack, stableTemplate } from '../helpers';
 import { FakeAgentMetrics, importedVpc } from '../service/fake-agent-metrics';
 

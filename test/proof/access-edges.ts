@@ -348,17 +348,22 @@ export class AccessEdges {
   }
 
   /**
-   * State Manager associations → the roles of the instances they target: SSM Agent on each
-   * instance lists and describes the association, reads its document and the parameter it
-   * names, receives the command and reports the result, all as the instance's role.
-   * (Reading the AWS-owned document is left to the unit test of the policy: its ARN has no
-   * account, which the policy engine's resource patterns do not accept.)
+   * State Manager associations → the roles of the instances they target: the calls SSM Agent
+   * makes as the instance's role to run one (amazon-ssm-agent, agent/association/service/service.go,
+   * agent/association/compliance/uploader/uploader.go): register and heartbeat the instance,
+   * list its associations, read the association's document, receive the command that runs
+   * an association at once (ec2messages), report the run on the association and its
+   * instance, and record compliance on the instance; then the document reads the parameter
+   * the association names. Each on the ARN IAM evaluates: the association ARN for
+   * UpdateInstanceAssociationStatus (its required resource type), the instance for the rest.
    */
   private associations(): void {
     for (const id of this.m.ofType('AWS::SSM::Association')) {
       const p = this.m.props(id);
-      const location = asArray(this.m.resolve(p.Parameters?.optionalConfigurationLocation ?? [])).map(String)[0];
-      const paramId = this.m.ofType('AWS::SSM::Parameter').find(pid => this.m.physicalName(pid) === location);
+      const named = Object.values<Json>(this.m.resolve(p.Parameters ?? {})).flatMap(v => asArray(v).map(String));
+      const paramId = this.m.ofType('AWS::SSM::Parameter').find(pid => named.includes(this.m.physicalName(pid)));
+      const documentId = p.Name?.Ref && this.m.resources[p.Name.Ref]?.Type === 'AWS::SSM::Document' ? p.Name.Ref as string : undefined;
+      if (!documentId) throw new Error(`association ${id} runs ${JSON.stringify(p.Name)}, not a document of the template: its ARN cannot be checked`);
       const roles = new Set<string>();
       for (const target of asArray(p.Targets)) {
         const values = asArray(this.m.resolve(target.Values)).map(String);
@@ -376,21 +381,28 @@ export class AccessEdges {
         }
       }
       const instance = ec2Arn('i-0123456789abcdef0');
+      // State Manager assigns the id at creation; its ARN: Service Authorization Reference, Systems Manager, resource type association.
       const association = (account = ACCOUNT) => `arn:${PARTITION}:ssm:${REGION}:${account}:association/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`;
+      const document = this.m.arn(documentId);
       for (const roleId of roles) {
         this.edges.push({
           kind: 'state manager → instance role',
           from: id,
           to: roleId,
           positive: [
-            ...['ssm:UpdateInstanceInformation', 'ssm:ListInstanceAssociations', 'ssm:UpdateInstanceAssociationStatus'].map(a => this.asRole(roleId, a, instance)),
-            this.asRole(roleId, 'ssm:DescribeAssociation', association()),
-            ...['ec2messages:GetMessages', 'ec2messages:SendReply', 'ec2messages:AcknowledgeMessage'].map(a => this.asRole(roleId, a, '*')),
+            ...['ssm:UpdateInstanceInformation', 'ssm:ListInstanceAssociations'].map(a => this.asRole(roleId, a, instance)),
+            this.asRole(roleId, 'ssm:GetDocument', document),
+            ...['ec2messages:GetMessages', 'ec2messages:AcknowledgeMessage', 'ec2messages:SendReply'].map(a => this.asRole(roleId, a, '*')),
+            this.asRole(roleId, 'ssm:UpdateInstanceAssociationStatus', association()),
+            this.asRole(roleId, 'ssm:UpdateInstanceAssociationStatus', instance),
+            this.asRole(roleId, 'ssm:PutComplianceItems', instance),
             ...(paramId ? [this.asRole(roleId, 'ssm:GetParameter', this.m.arn(paramId))] : []),
           ],
           negative: [
-            this.asRole(roleId, 'ssm:DescribeAssociation', association(OTHER_ACCOUNT)),
+            this.asRole(roleId, 'ssm:UpdateInstanceAssociationStatus', association(OTHER_ACCOUNT)),
             this.asRole(roleId, 'ssm:UpdateInstanceAssociationStatus', foreign(instance)),
+            this.asRole(roleId, 'ssm:PutComplianceItems', foreign(instance)),
+            this.asRole(roleId, 'ssm:GetDocument', `arn:${PARTITION}:ssm:${REGION}:${ACCOUNT}:document/someone-elses-document`),
             this.asRole(roleId, 'ssm:GetParameter', `arn:${PARTITION}:ssm:${REGION}:${ACCOUNT}:parameter/someone-elses-parameter`),
           ],
         });

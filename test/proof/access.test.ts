@@ -80,6 +80,34 @@ function suite(name: string, build: () => { template: Json; stackName: string },
       });
     }
 
+    if (expected['state manager → instance role']) {
+      // Every call SSM Agent makes as the instance role to run an association, on the ARN IAM
+      // evaluates it on: the association for UpdateInstanceAssociationStatus (its required
+      // resource type), the stack's configure document for GetDocument.
+      test('proves every call SSM Agent makes for State Manager, on real association, document and instance ARNs', () => {
+        const stateManager = edges.filter(e => e.kind === 'state manager → instance role');
+        expect(stateManager.length).toBeGreaterThan(0);
+        for (const edge of stateManager) {
+          const calls = edge.positive.map(c => `${c.request.action} ${c.request.resource.split(':').slice(5).join(':').replace(/\/.*$/, '/…')}`);
+          expect(calls).toEqual(expect.arrayContaining([
+            'ssm:UpdateInstanceInformation instance/…',
+            'ssm:ListInstanceAssociations instance/…',
+            'ssm:GetDocument document/…',
+            'ssm:UpdateInstanceAssociationStatus association/…',
+            'ssm:UpdateInstanceAssociationStatus instance/…',
+            'ssm:PutComplianceItems instance/…',
+            'ssm:GetParameter parameter/…',
+            'ec2messages:GetMessages ',
+          ]));
+          const document = edge.positive.find(c => c.request.action === 'ssm:GetDocument')!.request.resource;
+          const documentId = model.resources[model.props(edge.from).Name.Ref];
+          expect(documentId.Type).toBe('AWS::SSM::Document');
+          expect(document).toMatch(/^arn:aws:ssm:us-east-1:123456789012:document\/.+/);
+        }
+        expect(result.denied.filter(m => m.includes(' state manager → instance role '))).toEqual([]);
+      });
+    }
+
     const isKnownAllowed = (msg: string) => UNSCOPABLE_BY_AWS.some(k => msg.includes(` ${k} `));
     test('AWS refuses every request from outside the edge (other accounts, resources, namespaces, tags)', () => {
       expect(result.allowed.filter(m => !isKnownAllowed(m))).toEqual([]);

@@ -45,6 +45,8 @@ const TYPES: Record<string, TypeInfo> = {
   'AWS::Events::Rule': { nameProperty: 'Name', arn: n => `arn:${r}:events:${REGION}:${ACCOUNT}:rule/${n}` },
   'AWS::Scheduler::Schedule': { nameProperty: 'Name', arn: (n, p) => `arn:${r}:scheduler:${REGION}:${ACCOUNT}:schedule/${p.GroupName ?? 'default'}/${n}` },
   'AWS::SSM::Parameter': { nameProperty: 'Name', arn: n => `arn:${r}:ssm:${REGION}:${ACCOUNT}:parameter/${n.replace(/^\//, '')}` },
+  // Ref returns the document's name.
+  'AWS::SSM::Document': { nameProperty: 'Name', arn: n => `arn:${r}:ssm:${REGION}:${ACCOUNT}:document/${n}` },
   'AWS::S3::Bucket': { nameProperty: 'BucketName', arn: n => `arn:${r}:s3:::${n}` },
   'AWS::CloudTrail::Trail': { nameProperty: 'TrailName', arn: n => `arn:${r}:cloudtrail:${REGION}:${ACCOUNT}:trail/${n}` },
   'AWS::EC2::Instance': { arn: n => `arn:${r}:ec2:${REGION}:${ACCOUNT}:instance/${n}` },

@@ -5,13 +5,19 @@ import {
   aws_iam as iam,
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { Construct, IDependable } from 'constructs';
+import { CONFIGURATION_PARAMETER, agentConfigureDocument } from './agent-configure-document';
 import { stackManagedPolicy } from '../../private/stack-singleton';
 import { EC2_MESSAGES, unscopedStatement } from '../../private/unscoped-actions';
-import { checkInteger, invalidMessage } from '../../private/validation';
+import { invalid, invalidMessage, isUnresolved } from '../../private/validation';
 
-/** The AWS document that configures and restarts the CloudWatch agent, on Linux and Windows alike. */
-export const MANAGE_AGENT_DOCUMENT = 'AmazonCloudWatch-ManageAgent';
+/**
+ * State Manager's rate expressions for associations: "intervals of 30 minutes or greater and
+ * less than 31 days".
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html#reference-cron-and-rate-expressions-association
+ */
+const MIN_REFRESH_MINUTES = 30;
+const MAX_REFRESH_MINUTES = 31 * 24 * 60 - 1;
 
 /** State Manager takes at most 50 values per target. https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_Target.html */
 const MAX_TARGET_VALUES = 50;
@@ -21,8 +27,12 @@ const POLICY_ID = 'WatchkeeperAgentRolloutPolicy';
 /**
  * Keeps the agent configuration of running instances current through State Manager: one
  * association per kind of target (the instances by id, the groups by the
- * `aws:autoscaling:groupName` tag every member carries from launch), each running
- * `AmazonCloudWatch-ManageAgent` with `action: configure` and the agent's parameter.
+ * `aws:autoscaling:groupName` tag every member carries from launch), each running the
+ * stack's configure document (see `agentConfigureDocument`) with the agent's parameter.
+ *
+ * Each association depends on `uses`: the policies and log groups the run needs (the
+ * instance role's grants, the groups the restarted agent writes to), so its first run, at
+ * creation, cannot come before them.
  *
  * The association's name ends in the configuration's hash. A new configuration therefore
  * changes the association and nothing else: CloudFormation updates it after the parameter
@@ -46,9 +56,13 @@ export class AgentRollout {
     private readonly parameter: ssm.IStringParameter,
     private readonly configHash: string,
     private readonly refresh: Duration,
+    private readonly uses: IDependable,
   ) {
     const minutes = refresh.toMinutes({ integral: false });
-    checkInteger(scope, 'configurationRefresh (minutes)', minutes, 30, 366 * 24 * 60);
+    if (!isUnresolved(minutes) && (!Number.isInteger(minutes) || minutes < MIN_REFRESH_MINUTES || minutes > MAX_REFRESH_MINUTES)) {
+      invalid(scope, 'configurationRefresh', 'whole minutes, at least 30 minutes and less than 31 days '
+        + '(State Manager\'s rate expressions for associations)', refresh.toHumanString());
+    }
   }
 
   /** The associations created so far. */
@@ -70,20 +84,15 @@ export class AgentRollout {
 
   private create(id: string, key: string, values: string[]): ssm.CfnAssociation {
     const association: ssm.CfnAssociation = new ssm.CfnAssociation(this.scope, id, {
-      name: MANAGE_AGENT_DOCUMENT,
+      name: agentConfigureDocument(this.scope).ref,
       associationName: Lazy.string({
         produce: (): string => `${Names.uniqueResourceName(association, { maxLength: 100, separator: '-' })}-${this.configHash}`,
       }),
-      parameters: {
-        action: ['configure'],
-        mode: ['ec2'],
-        optionalConfigurationSource: ['ssm'],
-        optionalConfigurationLocation: [this.parameter.parameterName],
-        optionalRestart: ['yes'],
-      },
+      parameters: { [CONFIGURATION_PARAMETER]: [this.parameter.parameterName] },
       targets: [{ key, values: Lazy.list({ produce: () => [...values] }) }],
       scheduleExpression: rateExpression(this.refresh),
     });
+    association.node.addDependency(this.uses);
     association.node.addValidation({
       validate: () => values.length > MAX_TARGET_VALUES
         ? [invalidMessage(association, `${key} targets`, `at most ${MAX_TARGET_VALUES} per association (State Manager's limit)`, values.length)]
@@ -103,10 +112,19 @@ function rateExpression(every: Duration): string {
 /**
  * What SSM Agent needs to run State Manager associations on an instance, in a managed
  * policy of our own rather than AmazonSSMManagedInstanceCore (which also grants every
- * parameter, inventory, patching and compliance): register the instance, list its own
- * associations (`ssm:ListInstanceAssociations`, scoped to instances; SSM Agent does not need
- * the unscoped `ssm:ListAssociations` for them), describe them, read the one AWS document the
- * agent rollout runs, report the results, and receive the commands (`ec2messages`).
+ * parameter, inventory, patching and compliance). SSM Agent, for each association
+ * (https://github.com/aws/amazon-ssm-agent, agent/association/service/service.go and
+ * agent/association/compliance/uploader/uploader.go):
+ * - registers and heartbeats its instance (`ssm:UpdateInstanceInformation`);
+ * - lists the associations of its instance (`ssm:ListInstanceAssociations`; the legacy
+ *   `ListAssociations` + `DescribeAssociation` path is only its fallback when that call fails);
+ * - reads the association's document (`ssm:GetDocument`, with the version; never `DescribeDocument`);
+ * - reports each run (`ssm:UpdateInstanceAssociationStatus`, whose required resource type is
+ *   the `association`, with the instance as an optional one: Service Authorization
+ *   Reference, Systems Manager) and its compliance (`ssm:PutComplianceItems`, resource type
+ *   `ManagedInstance`, the instance);
+ * - receives the command that runs an association at once after it is created or updated
+ *   (`ec2messages`).
  * https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html
  *
  * It names no service, so one per stack serves every agent in it.
@@ -120,19 +138,17 @@ export function agentRolloutPolicy(scope: Construct, role: iam.IRole): iam.Manag
 function createRolloutPolicy(stack: Stack, id: string): iam.ManagedPolicy {
   const instances = stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' });
   const associations = stack.formatArn({ service: 'ssm', resource: 'association', resourceName: '*' });
-  // AWS-owned documents have no account in their ARN:
-  // https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-setup-identity-based-policies.html
-  const document = stack.formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: MANAGE_AGENT_DOCUMENT });
+  const document = stack.formatArn({ service: 'ssm', resource: 'document', resourceName: agentConfigureDocument(stack).ref });
   const policy = new iam.ManagedPolicy(stack, id, {
     description: 'State Manager runs the CloudWatch agent configuration on watched instances of this stack',
     statements: [
       new iam.PolicyStatement({
         sid: 'InstanceAssociations',
-        actions: ['ssm:UpdateInstanceInformation', 'ssm:ListInstanceAssociations', 'ssm:UpdateInstanceAssociationStatus'],
+        actions: ['ssm:UpdateInstanceInformation', 'ssm:ListInstanceAssociations', 'ssm:PutComplianceItems'],
         resources: [instances],
       }),
-      new iam.PolicyStatement({ sid: 'DescribeAssociations', actions: ['ssm:DescribeAssociation'], resources: [associations] }),
-      new iam.PolicyStatement({ sid: 'ReadAgentDocument', actions: ['ssm:GetDocument', 'ssm:DescribeDocument'], resources: [document] }),
+      new iam.PolicyStatement({ sid: 'ReportAssociationRuns', actions: ['ssm:UpdateInstanceAssociationStatus'], resources: [associations, instances] }),
+      new iam.PolicyStatement({ sid: 'ReadConfigureDocument', actions: ['ssm:GetDocument'], resources: [document] }),
       unscopedStatement('ReceiveCommands', EC2_MESSAGES),
     ],
   });
@@ -147,7 +163,7 @@ function createRolloutPolicy(stack: Stack, id: string): iam.ManagedPolicy {
   });
   Validations.of(policy).acknowledge({
     id: `AwsSolutions-IAM5[Resource::${nagArn(stack, 'ssm', 'association/*')}]`,
-    reason: 'State Manager assigns association ids at deploy time and SSM Agent describes the ones that target its instance; '
+    reason: 'State Manager assigns association ids at deploy time and SSM Agent reports the runs of the ones that target its instance; '
       + 'limited to associations of this account and Region.',
   });
   return policy;

@@ -1,6 +1,6 @@
 // Every metric and composite alarm of a template, described for people. Pure: no CDK, no I/O.
 import { PlannedStops, watchedCompute } from './planned-stops.pure';
-import type { StackInput, TopicEntry } from './report-model.pure';
+import type { StackInput, TopicEntry } from './report-input.pure';
 import { TemplateResource, flatten, formatSeconds, referencedIds, resourcesOfType } from './template-values.pure';
 
 /** One alarm, as the report shows it. */

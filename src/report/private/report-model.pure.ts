@@ -2,21 +2,10 @@
 // library records on constructs (severity, construct paths, agent series). Pure: no CDK, no I/O.
 import { AlarmEntry, readAlarms } from './alarm-entries.pure';
 import { PlannedStops, plannedStops } from './planned-stops.pure';
-import { TemplateResource, dashboardBody, flatten, resourcesOfType } from './template-values.pure';
+import { StackInput, TopicEntry } from './report-input.pure';
+import { dashboardBody, flatten, resourcesOfType } from './template-values.pure';
 
-/** One stack's input: its template and what only the construct tree knows. */
-export interface StackInput {
-  readonly stackName: string;
-  readonly template: { Resources?: Record<string, TemplateResource> };
-  /** Construct path of every resource, by logical ID. */
-  readonly paths: Record<string, string>;
-  /** Severity the alarm pipeline recorded, by logical ID. */
-  readonly severities: Record<string, string>;
-  /** Logical IDs of alarms the library marks as liveness alarms. */
-  readonly livenessIds: string[];
-  /** Agent metric series per agent configuration parameter, by the parameter's logical ID. */
-  readonly agentSeries: Record<string, string>;
-}
+export { StackInput, TopicEntry } from './report-input.pure';
 
 /** One line of a cost estimate (as the cost report computes it). */
 export interface CostLineModel {
@@ -40,12 +29,6 @@ export interface CostModel {
   readonly table: string;
 }
 
-export interface TopicEntry {
-  readonly logicalId: string;
-  readonly path: string;
-  readonly name: string;
-  readonly subscribers: string[];
-}
 export interface LogGroupEntry {
   readonly logicalId: string;
   readonly path: string;

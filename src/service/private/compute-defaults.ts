@@ -1,7 +1,7 @@
 import { Annotations, Size, aws_ec2 as ec2, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { checkInteger, invalid } from '../../private/validation';
-import { ComputeContext, NewComputeOptions } from '../compute';
+import { ComputeContext, NewComputeOptions } from '../compute-options';
 import { ServiceEgress } from '../egress';
 
 const DEFAULT_ROOT_SIZE = Size.gibibytes(16);

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { blockDevices, defaultImage, defaultType, newRole, newSecurityGroup, privateSubnets, requireVpc } from './compute-defaults';
 import { allowAutoScalingToPublish, allowAutoScalingToUseEbsKey } from '../../private/key-policies';
 import { checkInteger, invalid } from '../../private/validation';
-import { BuiltCompute, ComputeContext, NewAutoScalingGroupOptions } from '../compute';
+import { BuiltCompute, ComputeContext, NewAutoScalingGroupOptions } from '../compute-options';
 
 /** A new Auto Scaling group from a launch template, with the library's secure defaults. */
 export function buildNewGroup(scope: Construct, context: ComputeContext, o: NewAutoScalingGroupOptions): BuiltCompute {

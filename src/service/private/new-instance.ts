@@ -1,7 +1,7 @@
 import { Annotations, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { blockDevices, defaultImage, defaultType, newRole, newSecurityGroup, privateSubnets, requireVpc } from './compute-defaults';
-import { BuiltCompute, ComputeContext, NewInstanceOptions } from '../compute';
+import { BuiltCompute, ComputeContext, NewInstanceOptions } from '../compute-options';
 
 /** A new single instance with the library's secure defaults and termination protection. */
 export function buildNewInstance(scope: Construct, context: ComputeContext, o: NewInstanceOptions): BuiltCompute {

@@ -6,7 +6,7 @@ import { IAgentMetricSource } from '../../core/agent-metrics';
 import { AlarmRouting } from '../../core/alarm-routing';
 import { AlarmSet } from '../../core/alarm-set';
 import { IAlertTopic } from '../../core/alert-topic-base';
-import { BuiltCompute } from '../compute';
+import { BuiltCompute } from '../compute-options';
 import { ServiceAlarmOptions } from '../service-alarm-options';
 
 

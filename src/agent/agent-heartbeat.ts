@@ -1,8 +1,8 @@
 import { Duration, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
-import { AgentMetricTarget } from '../../core/agent-metrics';
-import { ComputeMetrics } from '../../core/compute-metrics';
-import { AgentConfig } from '../agent-config';
-import { AgentOs } from '../plugins';
+import { AgentMetricTarget } from '../core/agent-metrics';
+import { ComputeMetrics } from '../core/compute-metrics';
+import { AgentConfig } from './agent-config';
+import { AgentOs } from './plugins';
 
 /** How an agent heartbeat alarm reads and judges its metric. Not exported from the package. */
 export interface AgentHeartbeat {
@@ -32,8 +32,12 @@ export interface AgentHeartbeat {
  * - A group: `inService - FILL(samples, 0) / perInstance`, the number of in-service instances
  *   whose samples are missing (`perInstance` samples arrive from each instance per period), at
  *   or above 0.5. A group scaled to zero has 0 in service and yields 0; one silent agent among
- *   many yields 1. The expression only lacks data when the group metrics themselves stop (the
- *   in-service capacity alarm pages for that), so missing data is not breaching here.
+ *   many yields 1, and every agent silent yields the whole in-service count: metric math treats
+ *   a value missing from one series as 0 where the other has one ("Missing values in a time
+ *   series are treated as 0", https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html),
+ *   and FILL fills the samples' gaps. Missing data is breaching, as for every liveness alarm:
+ *   the expression lacks data only when neither series has any (the whole group dark), which
+ *   must page, and the in-service capacity alarm (missing data breaching too) pages with it.
  *
  *   Three periods, each the smallest multiple of both the collection interval and one minute
  *   that is at least five minutes, so every instance contributes a whole number of samples to
@@ -78,7 +82,7 @@ export function agentHeartbeat(config: AgentConfig, target: AgentMetricTarget): 
     evaluationPeriods,
     threshold: 0.5,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     rule: `In ${evaluationPeriods} periods of ${window}, the CloudWatch agent of at least one in-service instance published `
       + `no ${name.metricName} sample (in-service instances minus ${name.metricName} samples / ${perInstance})`,
   };

@@ -1,0 +1,25 @@
+// What the report reads of each stack, and the topics alarms notify: shared by the report
+// model and the alarm entries, so neither imports the other. Pure: no CDK, no I/O.
+import { TemplateResource } from './template-values.pure';
+
+/** One stack's input: its template and what only the construct tree knows. */
+export interface StackInput {
+  readonly stackName: string;
+  readonly template: { Resources?: Record<string, TemplateResource> };
+  /** Construct path of every resource, by logical ID. */
+  readonly paths: Record<string, string>;
+  /** Severity the alarm pipeline recorded, by logical ID. */
+  readonly severities: Record<string, string>;
+  /** Logical IDs of alarms the library marks as liveness alarms. */
+  readonly livenessIds: string[];
+  /** Agent metric series per agent configuration parameter, by the parameter's logical ID. */
+  readonly agentSeries: Record<string, string>;
+}
+
+/** An SNS topic of the stack and who it delivers to. */
+export interface TopicEntry {
+  readonly logicalId: string;
+  readonly path: string;
+  readonly name: string;
+  readonly subscribers: string[];
+}
