@@ -8,6 +8,7 @@ export function benchAgentMetrics(): IAgentMetricSource {
   return {
     namespace: 'CWAgent',
     diskPaths: ['/'],
+    collectsMemory: true,
     metricMemUsedPercent: (t, o) => metric('mem_used_percent', t, {}, o),
     metricSwapUsedPercent: (t, o) => metric('swap_used_percent', t, {}, o),
     metricDiskUsedPercent: (p, t, o) => metric('disk_used_percent', t, { path: p }, o),

@@ -159,6 +159,12 @@ export class AgentConfig implements IAgentMetricSource {
     return disk && disk.collects('used_percent') ? [...disk._diskPaths] : [];
   }
 
+  /** Whether memory in use is collected: what `metricMemUsedPercent` reads. */
+  public get collectsMemory(): boolean {
+    const memory = this.os === AgentOs.WINDOWS ? this.plugin('Memory') : this.plugin('mem');
+    return memory !== undefined && memory.collects(this.os === AgentOs.WINDOWS ? '% Committed Bytes In Use' : 'used_percent');
+  }
+
   /** The agent configuration as JSON text, keys in a fixed order (the SSM parameter's value). */
   public render(): string {
     return this.rendered;

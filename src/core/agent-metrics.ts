@@ -55,6 +55,11 @@ export interface IAgentMetricSource {
    * with `metricDiskUsedPercent`.
    */
   readonly diskPaths: string[];
+  /**
+   * Whether memory in use is collected, so that `metricMemUsedPercent` can be read (Linux
+   * `mem` with `used_percent`, Windows `Memory` with `% Committed Bytes In Use`).
+   */
+  readonly collectsMemory: boolean;
 
   /** Memory in use, percent (Linux `mem_used_percent`, Windows `Memory % Committed Bytes In Use`). */
   metricMemUsedPercent(target: AgentMetricTarget, options?: cloudwatch.MetricOptions): cloudwatch.Metric;

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  Annotations, Stack, Token, attachCustomSynthesis,
+  Annotations, Stack, Stage, Token, attachCustomSynthesis,
   aws_cloudwatch as cloudwatch, aws_kms as kms, aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
@@ -9,7 +9,9 @@ import { pricesFor } from './private/cloudwatch-prices.pure';
 import { CostEstimate, UsageCounts, estimateCost, formatCostTable } from './private/cost-estimate.pure';
 import { analysedMetrics } from '../private/alarm-metadata';
 import { collectUsage } from '../private/usage-registry';
-import { checkRange, checkPattern } from '../private/validation';
+import { checkRange, checkPattern, invalidMessage } from '../private/validation';
+
+const DEFAULT_FILE_NAME = 'watchkeeper-cost-report';
 
 /** Expected log volume of one log group, for the report. */
 export interface LogVolume {
@@ -33,7 +35,11 @@ export interface CostReportProps {
   readonly title?: string;
   /**
    * Base name of the files written into the cloud assembly (`<name>.json`, `<name>.txt`).
-   * @default 'watchkeeper-cost-report'
+   * Every report of one cloud assembly (an app, or a stage) writes into the same directory:
+   * two reports given the same name fail at synth rather than one overwriting the other.
+   * @default 'watchkeeper-cost-report' when it is the only report of its cloud assembly
+   * without a file name; otherwise `watchkeeper-cost-report-<construct path>`, with `/` as `-`
+   * (`watchkeeper-cost-report-Prod-CostReport`)
    */
   readonly fileName?: string;
   /**
@@ -104,21 +110,48 @@ export class CostReport extends Construct {
         }
         if (holder) {
           Annotations.of(holder).addInfoV2('cdk-watchkeeper:CostReport.estimate', `Estimated monitoring cost: $${estimate.totalMonthlyUsd.toFixed(2)}/month `
-            + `(${estimate.lines.map(l => `${l.item} $${l.monthlyUsd.toFixed(2)}`).join(', ') || 'nothing billable'}).`);
+            + `(${estimate.lines.map(l => `${l.item} $${l.monthlyUsd.toFixed(2)}`).join(', ') || 'nothing billable'}), written to ${this.fileName}.json and .txt.`);
         }
-        return [];
+        return this.checkUniqueFileName();
       },
     });
     attachCustomSynthesis(this, {
       onSynthesize: (session) => {
         const result = estimate ?? this.estimate();
-        const base = path.join(session.outdir, this.props.fileName ?? 'watchkeeper-cost-report');
+        const base = path.join(session.outdir, this.fileName);
         const table = formatCostTable(result, this.title);
         fs.writeFileSync(`${base}.json`, JSON.stringify({ title: this.title, ...result }, undefined, 2));
         fs.writeFileSync(`${base}.txt`, `${table}\n`);
         if (this.props.print) process.stderr.write(`\n${table}\n\n`);
       },
     });
+  }
+
+  /** The cost reports that write into the same cloud assembly directory as this one (itself included). */
+  private reportsOfAssembly(): CostReport[] {
+    const stage = Stage.of(this);
+    return (stage ? stage.node.findAll() : this.node.root.node.findAll())
+      .filter((c): c is CostReport => c instanceof CostReport && Stage.of(c) === stage);
+  }
+
+  /**
+   * The base name of this report's files: the one given, the default when no other report of
+   * the cloud assembly goes without a name, or else one derived from the construct path,
+   * which is unique in the app (a second report must not silently replace the first's files).
+   */
+  private get fileName(): string {
+    if (this.props.fileName !== undefined) return this.props.fileName;
+    const unnamed = this.reportsOfAssembly().filter(r => r.props.fileName === undefined);
+    return unnamed.length <= 1 ? DEFAULT_FILE_NAME : `${DEFAULT_FILE_NAME}-${this.node.path.replace(/[^A-Za-z0-9._-]+/g, '-')}`;
+  }
+
+  /** Fails when another report of the cloud assembly writes the same files (names given by the user). */
+  private checkUniqueFileName(): string[] {
+    const name = this.fileName;
+    const same = this.reportsOfAssembly().filter(r => r.fileName === name);
+    if (same.length <= 1 || same[0] !== this) return [];
+    return [invalidMessage(this, 'fileName', 'unique among the cost reports of one cloud assembly, which write into the same directory '
+      + `(${same.map(r => r.node.path).join(', ')} would all write ${name}.json and .txt, each replacing the last): give each its own fileName`, name)];
   }
 
   /** Adds an expected log volume to the estimate. */

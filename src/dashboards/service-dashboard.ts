@@ -128,10 +128,14 @@ export class ServiceDashboard extends Construct {
     };
     const percentAxis: cloudwatch.YAxisProps = { min: 0, max: 100, label: '%', showUnits: false };
     const agent = props.agentMetrics;
-    const noAgent = (what: string) => {
+    // Only what the agent collects is drawn: a graph of a metric it never publishes would
+    // stay empty (and reading it from the telemetry model fails).
+    const notCollected = (what: string, metric: string) => {
       this.budget.other();
       return new cloudwatch.TextWidget({
-        markdown: `### ${what}\nNo CloudWatch agent metrics for this service: install the agent and pass its metric source as \`agentMetrics\`.`,
+        markdown: `### ${what}\n${agent
+          ? `The CloudWatch agent of this service does not collect ${metric}: add it to the agent configuration to see it here.`
+          : 'No CloudWatch agent metrics for this service: install the agent and pass its metric source as `agentMetrics`.'}`,
         width: 8,
         height: 6,
       });
@@ -139,13 +143,13 @@ export class ServiceDashboard extends Construct {
 
     this.addRow(
       graph('CPU utilization', targets.map(t => ec2Metric('CPUUtilization', 'Average', t.label, t.dimensions)), [], percentAxis),
-      agent
+      agent && agent.collectsMemory
         ? graph('Memory used', targets.map(t => agent.metricMemUsedPercent(t.agent, { period, label: t.label })), [], percentAxis)
-        : noAgent('Memory used'),
+        : notCollected('Memory used', 'memory in use'),
       agent && agent.diskPaths.length > 0
         ? graph('Disk used', targets.flatMap(t => agent.diskPaths.map(p =>
           agent.metricDiskUsedPercent(p, t.agent, { period, label: `${t.label} ${p}` }))), [], percentAxis)
-        : noAgent('Disk used'),
+        : notCollected('Disk used', 'disk space in use'),
     );
 
     this.addRow(

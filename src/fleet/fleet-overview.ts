@@ -159,7 +159,7 @@ export class FleetOverviewDashboard extends Construct {
         const name = group.autoScalingGroupName;
         cpu.push(ComputeMetrics.groupEc2('CPUUtilization', name, { statistic: 'Average', period, label: s.serviceName }));
         capacity.push(ComputeMetrics.group('GroupInServiceInstances', name, { statistic: 'Average', period, label: s.serviceName }));
-        if (s.agentMetrics) {
+        if (s.agentMetrics?.collectsMemory) {
           const target = AgentMetricTarget.autoScalingGroup(group.autoScalingGroupName);
           memory.push(s.agentMetrics.metricMemUsedPercent(target, { period, label: s.serviceName }));
         }
@@ -167,7 +167,9 @@ export class FleetOverviewDashboard extends Construct {
       s.instances.forEach((instance, i) => {
         const label = s.instances.length === 1 ? s.serviceName : `${s.serviceName} #${i + 1}`;
         cpu.push(ComputeMetrics.instance('CPUUtilization', instance.instanceId, { statistic: 'Average', period, label }));
-        if (s.agentMetrics) memory.push(s.agentMetrics.metricMemUsedPercent(AgentMetricTarget.instance(instance.instanceId), { period, label }));
+        if (s.agentMetrics?.collectsMemory) {
+          memory.push(s.agentMetrics.metricMemUsedPercent(AgentMetricTarget.instance(instance.instanceId), { period, label }));
+        }
       });
     }
     const graphs: PlannedGraph[] = [];

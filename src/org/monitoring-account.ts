@@ -10,6 +10,7 @@ import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
 import { AlarmSet } from '../core/alarm-set';
 import { MetricsInsightsQuery } from '../core/metrics-insights-query';
 import { recordAnalysedMetrics } from '../private/alarm-metadata';
+import { MAX_SERIES_PER_QUERY } from '../private/metrics-insights';
 import { checkInteger, checkPattern, checkRange, checkUnique, invalid, invalidMessage } from '../private/validation';
 
 /** Properties of a {@link MonitoringAccount}. */
@@ -54,8 +55,10 @@ export interface MonitoringAccountProps {
   readonly cpuThresholdPercent?: number;
   /**
    * How many EC2 instances the linked accounts run in this Region, for the cost report (each
-   * query alarm is billed per metric it analyses) and the check against the 10,000 metrics
-   * one Metrics Insights query processes.
+   * query alarm is billed per metric it analyses) and the checks of what one Metrics Insights
+   * query covers: every instance up to 500 (the most series a query returns); beyond 500 only
+   * the 500 with the highest values are contributors (a synth-time warning); beyond 10,000
+   * (the most metrics a query processes) some instances are not read at all (a warning too).
    * @default 100
    */
   readonly expectedInstances?: number;
@@ -75,8 +78,8 @@ export interface MonitoringAccountProps {
  * The monitoring account of an organisation, in one Region: a CloudWatch cross-account
  * observability sink that admits only the organisation's accounts (or some of its OUs),
  * one Metrics Insights alarm per signal over every linked account (`GROUP BY AWS.AccountId,
- * InstanceId`: each instance of each account is a contributor), an alert topic, and a
- * dashboard grouped by account.
+ * InstanceId`: each instance of each account is a contributor, up to the 500 series one query
+ * returns; see `expectedInstances`), an alert topic, and a dashboard grouped by account.
  *
  * Cross-account observability works one Region at a time: sink and links live in the same
  * Region, and no alarm reads a metric of another Region. Deploy one monitoring stack per
@@ -185,20 +188,41 @@ export class MonitoringAccount extends Construct {
       description: `An instance in a linked account runs at or above ${cpu} % CPU for 15 minutes. The notification names the account and the instance.`,
     });
     for (const alarm of [statusChecks, cpuAlarm]) recordAnalysedMetrics(alarm, () => instances);
+    // A query returns at most 500 series: past 500 instances the alarm evaluates PARTIAL_DATA
+    // and only the 500 highest (ORDER BY MAX() DESC) are its contributors.
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-limits.html
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html
+    if (instances > MAX_SERIES_PER_QUERY && instances <= MAX_METRICS_PER_QUERY) {
+      Annotations.of(this).addWarningV2('cdk-watchkeeper:MonitoringAccount.seriesPerQuery',
+        `expectedInstances is ${instances}, but one Metrics Insights query returns at most ${MAX_SERIES_PER_QUERY} series: `
+        + `each organisation alarm evaluates with PARTIAL_DATA and only the ${MAX_SERIES_PER_QUERY} instances with the highest values are its contributors. `
+        + `An instance that fails its status checks or runs hot is still caught while fewer than ${MAX_SERIES_PER_QUERY} are worse at the same time, `
+        + 'but not every instance is watched (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html). '
+        + 'To watch every instance, alarm in the source accounts (FleetAlarms partitions at 500), or use one monitoring account per group of OUs.');
+    }
     if (instances > MAX_METRICS_PER_QUERY) {
       Annotations.of(this).addWarningV2('cdk-watchkeeper:MonitoringAccount.metricsPerQuery',
         `expectedInstances is ${instances}, but one Metrics Insights query processes at most ${MAX_METRICS_PER_QUERY} metrics `
         + '(https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-limits.html): '
-        + 'instances beyond that are not watched. Use one monitoring account per group of OUs, or alarms in the source accounts.');
+        + `instances beyond that are not read at all, and of those it reads only the ${MAX_SERIES_PER_QUERY} with the highest values are contributors. `
+        + 'Use one monitoring account per group of OUs, or alarms in the source accounts.');
     }
 
+    // StatusCheckFailed is 0 or 1 once a minute per instance, so its SUM over one-minute
+    // periods counts the instances failing in that minute; over a longer period it would count
+    // failing minutes. INHERIT keeps each graph at its own period whatever the time range
+    // (AUTO widens periods with the range).
+    // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html#status-check-metrics
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName ?? `${stack.stackName}-organisation`,
+      periodOverride: cloudwatch.PeriodOverride.INHERIT,
       widgets: [
         [new cloudwatch.AlarmStatusWidget({ title: 'Organisation alarms', alarms: this.alarmSet.alarms, width: 24, height: 3 })],
         [
-          accountWidget('Worst CPU per account (%)', 'SELECT MAX(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId) GROUP BY AWS.AccountId ORDER BY MAX() DESC LIMIT 50'),
-          accountWidget('Instances failing status checks per account', 'SELECT SUM(StatusCheckFailed) FROM SCHEMA("AWS/EC2", InstanceId) GROUP BY AWS.AccountId ORDER BY SUM() DESC LIMIT 50'),
+          accountWidget('Worst CPU per account (%)', Duration.minutes(5),
+            'SELECT MAX(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId) GROUP BY AWS.AccountId ORDER BY MAX() DESC LIMIT 50'),
+          accountWidget('Instances failing status checks per account (each minute)', STATUS_CHECK_PERIOD,
+            'SELECT SUM(StatusCheckFailed) FROM SCHEMA("AWS/EC2", InstanceId) GROUP BY AWS.AccountId ORDER BY SUM() DESC LIMIT 50'),
         ],
       ],
     });
@@ -217,11 +241,15 @@ export class MonitoringAccount extends Construct {
 
 const MONITORING_ACCOUNT = Symbol.for('cdk-watchkeeper.MonitoringAccount');
 
-function accountWidget(title: string, query: string): cloudwatch.GraphWidget {
+/** EC2 publishes status check metrics once a minute. */
+const STATUS_CHECK_PERIOD = Duration.minutes(1);
+
+function accountWidget(title: string, period: Duration, query: string): cloudwatch.GraphWidget {
   return new cloudwatch.GraphWidget({
     title,
     width: 12,
     height: 6,
-    left: [new cloudwatch.MathExpression({ expression: query, usingMetrics: {}, period: Duration.minutes(5), label: '' })],
+    period,
+    left: [new cloudwatch.MathExpression({ expression: query, usingMetrics: {}, period, label: '' })],
   });
 }

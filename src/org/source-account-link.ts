@@ -1,8 +1,11 @@
 import { Stack, Token, aws_oam as oam } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { DEFAULT_METRIC_NAMESPACES, DEFAULT_SHARED_TELEMETRY, MAX_MONITORING_ACCOUNTS_PER_SOURCE } from './private/org-facts';
+import {
+  DEFAULT_METRIC_NAMESPACES, DEFAULT_SHARED_TELEMETRY, LOG_GROUP_NAME_PREFIX, MAX_FILTER_CONDITIONAL_OPERANDS,
+  MAX_LABEL_TEMPLATE_LENGTH, MAX_LINK_FILTER_LENGTH, MAX_MONITORING_ACCOUNTS_PER_SOURCE,
+} from './private/org-facts';
 import { SharedTelemetryType } from './shared-telemetry';
-import { checkPattern, checkUnique, invalid, invalidMessage } from '../private/validation';
+import { checkPattern, checkUnique, invalid, invalidMessage, isUnresolved } from '../private/validation';
 
 /** What a source account shares, whichever way its link is deployed. */
 export interface SourceAccountLinkOptions {
@@ -13,19 +16,21 @@ export interface SourceAccountLinkOptions {
   readonly sharedTelemetry?: SharedTelemetryType[];
   /**
    * The metric namespaces shared (`Namespace IN (...)`). Add each service's own agent
-   * namespace (`AgentConfig` `namespace`).
+   * namespace (`AgentConfig` `namespace`). The filter this makes must fit in 2,000 characters.
    * @default ['AWS/EC2', 'AWS/AutoScaling', 'AWS/EBS', 'CWAgent']
    */
   readonly metricNamespaces?: string[];
   /**
-   * Share only log groups whose names start with one of these prefixes (at most 5: a link
-   * filter holds at most five conditions).
+   * Share only log groups whose names start with one of these prefixes: at most 6 (they are
+   * joined with `OR`, and a link filter holds at most five `AND`/`OR` operands), in a filter
+   * of at most 2,000 characters.
    * @default - every log group of the account and Region
    */
   readonly logGroupNamePrefixes?: string[];
   /**
-   * How the monitoring account labels this account: `$AccountName`, `$AccountEmail` or
-   * `$AccountEmailNoDomain`, with other text around it.
+   * How the monitoring account labels this account, 1 to 64 characters: a custom label
+   * (`prod-payments`), or one with the variables `$AccountName`, `$AccountEmail` or
+   * `$AccountEmailNoDomain`. In the AWS GovCloud (US) Regions only custom labels work.
    * @default '$AccountName'
    */
   readonly labelTemplate?: string;
@@ -76,21 +81,32 @@ export class SourceAccountLink extends Construct {
     this.sharedTelemetry = [...(props.sharedTelemetry ?? DEFAULT_SHARED_TELEMETRY)];
     if (this.sharedTelemetry.length === 0) invalid(this, 'sharedTelemetry', 'at least one telemetry type', '[]');
     checkUnique(this, 'sharedTelemetry', this.sharedTelemetry);
+    // A custom label or one with variables, 1 to 64 characters (AWS::Oam::Link schema;
+    // https://docs.aws.amazon.com/OAM/latest/APIReference/API_CreateLink.html).
     const labelTemplate = props.labelTemplate ?? '$AccountName';
-    checkPattern(this, 'labelTemplate', labelTemplate, /\$(AccountName|AccountEmail|AccountEmailNoDomain)/, 'a template with $AccountName, $AccountEmail or $AccountEmailNoDomain');
+    if (!isUnresolved(labelTemplate) && (labelTemplate.length < 1 || labelTemplate.length > MAX_LABEL_TEMPLATE_LENGTH)) {
+      invalid(this, 'labelTemplate', `1 to ${MAX_LABEL_TEMPLATE_LENGTH} characters (a custom label, or one with $AccountName, $AccountEmail or $AccountEmailNoDomain)`, labelTemplate);
+    }
 
-    // Filter syntax (single-quoted values, at most five conditions):
-    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-oam-link-linkfilter.html
+    // Filter syntax: single-quoted values, at most five AND/OR operands, at most 2,000 characters.
+    // https://docs.aws.amazon.com/OAM/latest/APIReference/API_MetricConfiguration.html
+    // https://docs.aws.amazon.com/OAM/latest/APIReference/API_LogGroupConfiguration.html
     const namespaces = props.metricNamespaces ?? [...DEFAULT_METRIC_NAMESPACES];
     if (namespaces.length === 0) invalid(this, 'metricNamespaces', 'at least one namespace', '[]');
     checkUnique(this, 'metricNamespaces', namespaces);
     namespaces.forEach((n, i) => checkPattern(this, `metricNamespaces[${i}]`, n, /^[^']{1,255}$/, 'a namespace of 1 to 255 characters without single quotes'));
     const prefixes = props.logGroupNamePrefixes;
-    if (prefixes !== undefined && (prefixes.length === 0 || prefixes.length > 5)) {
-      invalid(this, 'logGroupNamePrefixes', '1 to 5 prefixes (a link filter holds at most five conditions), or undefined for every log group', prefixes.length);
+    const maxPrefixes = MAX_FILTER_CONDITIONAL_OPERANDS + 1;
+    if (prefixes !== undefined && (prefixes.length === 0 || prefixes.length > maxPrefixes)) {
+      invalid(this, 'logGroupNamePrefixes', `1 to ${maxPrefixes} prefixes (joined with OR: a link filter holds at most `
+        + `${MAX_FILTER_CONDITIONAL_OPERANDS} AND/OR operands), or undefined for every log group`, prefixes.length);
     }
-    (prefixes ?? []).forEach((p, i) => checkPattern(this, `logGroupNamePrefixes[${i}]`, p, /^[A-Za-z0-9_./#-]{1,512}$/, 'a log group name prefix (letters, digits, _ . / # -)'));
+    (prefixes ?? []).forEach((p, i) => checkPattern(this, `logGroupNamePrefixes[${i}]`, p, LOG_GROUP_NAME_PREFIX, 'a log group name prefix of 1 to 512 letters, digits, _ . / # or -'));
     const shares = (t: SharedTelemetryType) => this.sharedTelemetry.includes(t);
+    const metricFilter = shares(SharedTelemetryType.METRICS) ? `Namespace IN (${namespaces.map(n => `'${n}'`).join(', ')})` : undefined;
+    const logGroupFilter = shares(SharedTelemetryType.LOG_GROUPS) && prefixes ? prefixes.map(p => `LogGroupName LIKE '${p}%'`).join(' OR ') : undefined;
+    checkFilterLength(this, 'metricNamespaces', metricFilter);
+    checkFilterLength(this, 'logGroupNamePrefixes', logGroupFilter);
 
     // LabelTemplate is optional in the schema, but deployments fail without it.
     this.link = new oam.CfnLink(this, 'Resource', {
@@ -98,10 +114,8 @@ export class SourceAccountLink extends Construct {
       labelTemplate,
       resourceTypes: this.sharedTelemetry,
       linkConfiguration: {
-        metricConfiguration: shares(SharedTelemetryType.METRICS) ? { filter: `Namespace IN (${namespaces.map(n => `'${n}'`).join(', ')})` } : undefined,
-        logGroupConfiguration: shares(SharedTelemetryType.LOG_GROUPS) && prefixes
-          ? { filter: prefixes.map(p => `LogGroupName LIKE '${p}%'`).join(' OR ') }
-          : undefined,
+        metricConfiguration: metricFilter ? { filter: metricFilter } : undefined,
+        logGroupConfiguration: logGroupFilter ? { filter: logGroupFilter } : undefined,
       },
     });
     this.node.addValidation({ validate: () => this.checkLinksPerStack() });
@@ -118,3 +132,10 @@ export class SourceAccountLink extends Construct {
 }
 
 const SOURCE_LINK = Symbol.for('cdk-watchkeeper.SourceAccountLink');
+
+/** Fails when a link filter made from `prop` is longer than OAM accepts (it would fail at deploy). */
+function checkFilterLength(scope: Construct, prop: string, filter: string | undefined): void {
+  if (filter === undefined || isUnresolved(filter) || filter.length <= MAX_LINK_FILTER_LENGTH) return;
+  invalid(scope, prop, `a list whose link filter is at most ${MAX_LINK_FILTER_LENGTH} characters long, or the link fails at deploy `
+    + '(share fewer or shorter entries, or one prefix that covers several); filter length', filter.length);
+}

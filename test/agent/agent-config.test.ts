@@ -118,6 +118,17 @@ describe('AgentConfig', () => {
     expect(config.diskPaths).toEqual(['C:', 'D:']);
   });
 
+  test.each([
+    ['the recommended Linux plugins', new AgentConfig(), true],
+    ['the recommended Windows plugins', new AgentConfig({ os: AgentOs.WINDOWS }), true],
+    ['Linux without the memory plugin', new AgentConfig({ metrics: [AgentPlugin.cpu(), AgentPlugin.disk()] }), false],
+    ['Windows without the Memory counters', new AgentConfig({ os: AgentOs.WINDOWS, metrics: [AgentPlugin.windowsLogicalDisk()] }), false],
+  ])('says whether memory in use is collected: %s', (_what, config, collected) => {
+    expect(config.collectsMemory).toBe(collected);
+    if (collected) expect(() => config.metricMemUsedPercent(GROUP)).not.toThrow();
+    else expect(() => config.metricMemUsedPercent(GROUP)).toThrow(/not collected/);
+  });
+
   test('Windows disk usage is 100 - LogicalDisk free space per drive, C: when every drive is measured', () => {
     const windows = new AgentConfig({ os: AgentOs.WINDOWS });
     expect(windows.diskPaths).toEqual(['C:']);

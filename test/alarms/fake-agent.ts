@@ -8,6 +8,7 @@ import { AgentMetricTarget, IAgentMetricSource } from '../../src';
  */
 export class FakeAgent implements IAgentMetricSource {
   public readonly namespace = 'CWAgent';
+  public readonly collectsMemory = true;
 
   public constructor(public readonly diskPaths: string[] = ['/', '/data']) {}
 

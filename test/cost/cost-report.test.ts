@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, Stack, aws_cloudwatch as cloudwatch, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
+import { App, Duration, Stack, Stage, aws_cloudwatch as cloudwatch, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AlertTopic, CisBenchmarkAlarms, CostReport, JsonLogMetrics } from '../../src';
 import { registerUsage } from '../../src/private/usage-registry';
@@ -146,6 +146,35 @@ describe('CostReport', () => {
     expect(json).toMatchObject({ title: 'Example', region: 'us-east-1', pricesRegion: 'us-east-1', totalMonthlyUsd: 0.1 });
     expect(fs.readFileSync(path.join(outdir, 'watchkeeper-cost-report.txt'), 'utf8')).toMatch(/^Example — estimated CloudWatch cost per month/);
     Annotations.fromStack(stack).hasInfo('/Monitoring/CostReport', Match.stringLikeRegexp('Estimated monitoring cost: \\$0\\.10/month'));
+  });
+
+  test('two reports of one app without a file name write distinct files (the second no longer overwrites the first)', () => {
+    const { app, stack, outdir } = appWithReport();
+    cpu().createAlarm(stack, 'Standard', { threshold: 80, evaluationPeriods: 1 });
+    const second = new Stack(app, 'Second', { env: TEST_ENV });
+    cpu().createAlarm(second, 'A', { threshold: 80, evaluationPeriods: 1 });
+    cpu().createAlarm(second, 'B', { threshold: 80, evaluationPeriods: 1 });
+    new CostReport(second, 'CostReport');
+    app.synth();
+    const total = (file: string) => JSON.parse(fs.readFileSync(path.join(outdir, file), 'utf8')).totalMonthlyUsd;
+    expect(total('watchkeeper-cost-report-Monitoring-CostReport.json')).toBeCloseTo(0.1);
+    expect(total('watchkeeper-cost-report-Second-CostReport.json')).toBeCloseTo(0.2);
+    expect(fs.existsSync(path.join(outdir, 'watchkeeper-cost-report.json'))).toBe(false);
+    Annotations.fromStack(second).hasInfo('/Second/CostReport', Match.stringLikeRegexp('written to watchkeeper-cost-report-Second-CostReport.json'));
+  });
+
+  test('keeps the default file name for the one report of a cloud assembly: a stage writes into a directory of its own', () => {
+    const { app, outdir } = appWithReport();
+    new CostReport(new Stack(new Stage(app, 'Prod'), 'Monitoring', { env: TEST_ENV }), 'CostReport');
+    app.synth();
+    expect(fs.existsSync(path.join(outdir, 'watchkeeper-cost-report.json'))).toBe(true);
+    expect(fs.existsSync(path.join(outdir, 'assembly-Prod', 'watchkeeper-cost-report.json'))).toBe(true);
+  });
+
+  test('fails at synth on two reports of one app given the same file name', () => {
+    const { app } = appWithReport({ fileName: 'costs' });
+    new CostReport(new Stack(app, 'Second', { env: TEST_ENV }), 'CostReport', { fileName: 'costs' });
+    expect(() => app.synth()).toThrow(/fileName must be unique among the cost reports of one cloud assembly.*Monitoring\/CostReport, Second\/CostReport.*got 'costs'/s);
   });
 
   test('uses us-east-1 prices for other Regions and says so', () => {

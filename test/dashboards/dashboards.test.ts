@@ -1,7 +1,7 @@
 import { App, Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_logs as logs } from 'aws-cdk-lib';
 import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
-import { FleetOverviewDashboard, IMonitoredService, ServiceDashboard } from '../../src';
+import { AgentConfig, AgentOs, AgentPlugin, FleetOverviewDashboard, IAgentMetricSource, IMonitoredService, ServiceDashboard } from '../../src';
 import { DashboardBudget } from '../../src/private/dashboard-limits';
 import { expectNagClean, newStack, stableTemplate } from '../helpers';
 import { FakeAgentMetrics, importedVpc } from '../service/fake-agent-metrics';
@@ -28,7 +28,7 @@ class FakeService extends Construct implements IMonitoredService {
   public readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
   public readonly instances: ec2.IInstance[] = [];
   public readonly alarms: cloudwatch.IAlarm[] = [];
-  public constructor(scope: Construct, public readonly serviceName: string, public readonly agentMetrics?: FakeAgentMetrics) {
+  public constructor(scope: Construct, public readonly serviceName: string, public readonly agentMetrics?: IAgentMetricSource) {
     super(scope, serviceName);
     this.autoScalingGroup = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(this, 'G', `${serviceName}-asg`);
   }
@@ -70,6 +70,20 @@ describe('ServiceDashboard', () => {
     expect(cpu.properties.metrics.map((m: any[]) => m[4].label)).toEqual(['batch #1', 'batch #2']);
     expect(JSON.stringify(dashboard)).toContain('No CloudWatch agent metrics for this service');
     expect(JSON.stringify(dashboard)).toContain('No log group is attached');
+  });
+
+  test.each([
+    ['Linux', new AgentConfig({ metrics: [AgentPlugin.cpu(), AgentPlugin.disk()] })],
+    ['Windows', new AgentConfig({ os: AgentOs.WINDOWS, metrics: [AgentPlugin.windowsLogicalDisk()] })],
+  ])('draws only what the agent collects: no memory graph when a %s agent collects no memory', (_os, agent) => {
+    const stack = newStack();
+    const group = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'G', 'orders-asg');
+    new ServiceDashboard(stack, 'Dash', { serviceName: 'orders', autoScalingGroup: group, agentMetrics: agent });
+    const dashboard = body(stack);
+    const memory = dashboard.widgets.find((w: any) => (w.properties.title ?? w.properties.markdown ?? '').includes('Memory used'));
+    expect(memory.type).toBe('text');
+    expect(memory.properties.markdown).toContain('does not collect memory in use');
+    expect(dashboard.widgets.find((w: any) => w.properties.title === 'Disk used').type).toBe('metric');
   });
 
   test('alarms and log groups added later still appear', () => {
@@ -136,6 +150,18 @@ describe('DashboardBudget', () => {
 });
 
 describe('FleetOverviewDashboard', () => {
+  test('draws memory only for services whose agent collects it', () => {
+    const stack = newStack();
+    new FleetOverviewDashboard(stack, 'Fleet', {
+      services: [
+        new FakeService(stack, 'api', new FakeAgentMetrics()),
+        new FakeService(stack, 'batch', new AgentConfig({ metrics: [AgentPlugin.cpu(), AgentPlugin.disk()] })),
+      ],
+    });
+    const memory = body(stack).widgets.find((w: any) => w.properties.title === 'Memory used');
+    expect(memory.properties.metrics.map((m: any[]) => m[m.length - 1].label)).toEqual(['api']);
+  });
+
   test('shows every service side by side, SEARCH only in graphs', () => {
     const stack = newStack();
     const agent = new FakeAgentMetrics();

@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AlarmRouting, AlertTopic, CostReport, MonitoringAccount, MonitoringAccountProps, SharedTelemetryType } from '../../src';
+import { dashboardBody } from '../../src/report/private/template-values.pure';
 import { expectNagClean, newStack } from '../helpers';
 
 const ORG = 'o-a1b2c3d4e5';
@@ -68,6 +69,25 @@ describe('MonitoringAccount', () => {
     expect(body).toContain('SELECT SUM(StatusCheckFailed) FROM SCHEMA(\\\\\\"AWS/EC2\\\\\\", InstanceId) GROUP BY AWS.AccountId');
   });
 
+  test('the status-check graph counts the instances failing per account, not their failing minutes', () => {
+    const { template } = build();
+    const body = dashboardBody(Object.values<any>(template().findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
+    // With AUTO the console widens periods with the time range; INHERIT keeps the graph's own.
+    expect(body.periodOverride).toBe('inherit');
+    const widget = body.widgets.find((w: any) => /failing status checks/.test(w.properties?.title ?? ''));
+    const [{ expression, period }] = widget.properties.metrics[0];
+    const seconds: number = period ?? widget.properties.period ?? 300;
+    // EC2 publishes StatusCheckFailed once a minute per instance, 0 or 1. In account A one
+    // instance fails for 5 minutes; in account B two instances fail together for 2 minutes.
+    const points: Observation[] = [];
+    for (let minute = 0; minute < 30; minute++) {
+      for (const [account, instance, from, to] of [['A', 'i-a1', 10, 15], ['A', 'i-a2', 99, 99], ['B', 'i-b1', 20, 22], ['B', 'i-b2', 20, 22]] as const) {
+        points.push({ account, instance, minute, value: minute >= from && minute < to ? 1 : 0 });
+      }
+    }
+    expect(peakPerAccount(expression, seconds, points)).toEqual({ A: 1, B: 2 });
+  });
+
   test('uses the given routing instead of creating a topic', () => {
     const stack = newStack();
     const pager = new AlertTopic(stack, 'Pager', { emails: ['pager@example.com'] });
@@ -91,7 +111,18 @@ describe('MonitoringAccount', () => {
 
   test('warns when the instances exceed what one Metrics Insights query processes', () => {
     const { stack } = build({ expectedInstances: 20_000 });
-    Annotations.fromStack(stack).hasWarning('/TestStack/Monitoring', Match.stringLikeRegexp('at most 10000 metrics'));
+    Annotations.fromStack(stack).hasWarning('/TestStack/Monitoring', Match.stringLikeRegexp('at most 10000 metrics.*MonitoringAccount.metricsPerQuery'));
+  });
+
+  test('warns past 500 instances: one query returns at most 500 series, so not every instance is a contributor', () => {
+    const { stack } = build({ expectedInstances: 501 });
+    Annotations.fromStack(stack).hasWarning('/TestStack/Monitoring',
+      Match.stringLikeRegexp('returns at most 500 series.*PARTIAL_DATA.*\\[ack: cdk-watchkeeper:MonitoringAccount.seriesPerQuery\\]'));
+  });
+
+  test('does not warn about series at 500 instances, where every instance is a contributor', () => {
+    const { stack } = build({ expectedInstances: 500 });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('MonitoringAccount\\.(seriesPerQuery|metricsPerQuery)'))).toHaveLength(0);
   });
 
   test('passes the cdk-nag packs', () => {
@@ -164,3 +195,37 @@ describe('MonitoringAccount scale', () => {
     for (const alarm of alarms) for (const m of alarm.Properties.Metrics ?? []) expect(m.AccountId).toBeUndefined();
   });
 });
+
+/** One StatusCheckFailed datapoint of an instance in a linked account. */
+interface Observation {
+  readonly account: string;
+  readonly instance: string;
+  readonly minute: number;
+  readonly value: number;
+}
+
+/**
+ * The highest value each account's series reaches on the graph, evaluated as Metrics Insights
+ * documents it: the function aggregates the observations of every matched metric in each time
+ * bucket of the period, per GROUP BY value.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage.html
+ */
+function peakPerAccount(query: string, periodSeconds: number, points: Observation[]): Record<string, number> {
+  const m = /^SELECT (AVG|COUNT|MAX|MIN|SUM)\(StatusCheckFailed\) FROM .* GROUP BY AWS\.AccountId\b/.exec(query);
+  expect(m).not.toBeNull();
+  const fn = m![1];
+  const buckets = new Map<string, number[]>();
+  for (const p of points) {
+    const key = `${p.account}|${Math.floor((p.minute * 60) / periodSeconds)}`;
+    buckets.set(key, [...(buckets.get(key) ?? []), p.value]);
+  }
+  const aggregate = (v: number[]) => ({
+    AVG: v.reduce((a, b) => a + b, 0) / v.length, COUNT: v.length, MAX: Math.max(...v), MIN: Math.min(...v), SUM: v.reduce((a, b) => a + b, 0),
+  } as Record<string, number>)[fn];
+  const peaks: Record<string, number> = {};
+  for (const [key, values] of buckets) {
+    const account = key.split('|')[0];
+    peaks[account] = Math.max(peaks[account] ?? 0, aggregate(values));
+  }
+  return peaks;
+}

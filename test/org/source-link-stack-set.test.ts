@@ -74,6 +74,11 @@ describe('SourceLinkStackSet', () => {
     expect(() => build({ organizationalUnitIds: [] })).toThrow(/organizationalUnitIds/);
   });
 
+  test('fails on a log group filter longer than 2,000 characters, which every stack instance would fail to deploy', () => {
+    const prefixes = Array.from({ length: 6 }, (_, i) => `/team-${i}/`.padEnd(400, 'x'));
+    expect(() => build({ logGroupNamePrefixes: prefixes })).toThrow(/logGroupNamePrefixes must be a list whose link filter is at most 2000 characters/);
+  });
+
   test('fails when the Region differs from the sink\'s', () => {
     expect(() => build({ region: 'us-east-1' })).toThrow(/same Region/);
   });

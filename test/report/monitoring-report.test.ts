@@ -82,6 +82,15 @@ describe('MonitoringReport', () => {
     expect(all.find(a => a.name === 'example-fleet-BusiestCpu')!.plannedDowntime).toMatch(/^not needed/);
   });
 
+  test('marks no alarm of the example NOT silenced: nothing stops the instances of its unsilenced liveness alarms', () => {
+    const all = model.stacks.flatMap(s => s.alarms);
+    expect(all.filter(a => a.plannedDowntime.startsWith('NOT silenced')).map(a => a.path)).toEqual([]);
+    const nothingStops = 'not needed (no schedule or idle shutdown of the app stops what it watches)';
+    for (const p of ['WatchkeeperExample/Api/Alarms/SystemStatusCheck', 'WatchkeeperExample/ApiAppLogs/ApiSilent', 'WatchkeeperExample/Audit/NoEventsAlarm']) {
+      expect(all.find(a => a.path === p)).toMatchObject({ liveness: true, plannedDowntime: nothingStops });
+    }
+  });
+
   test('carries the cost report\'s numbers and table unchanged', () => {
     expect(model.costs).toHaveLength(1);
     expect(model.costs[0].totalMonthlyUsd).toBe(example.costReport.totalMonthlyUsd());

@@ -8,6 +8,7 @@ import { AgentMetricTarget, IAgentMetricSource } from '../../src';
  */
 export class FakeAgentMetrics implements IAgentMetricSource {
   public readonly namespace = 'CWAgent';
+  public readonly collectsMemory = true;
   public constructor(public readonly diskPaths: string[] = ['/']) {}
 
   public metricMemUsedPercent(target: AgentMetricTarget, options?: cloudwatch.MetricOptions): cloudwatch.Metric {

@@ -1,6 +1,6 @@
 import { CfnWaitConditionHandle, Size, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_sns as sns } from 'aws-cdk-lib';
 import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
-import { AlertTopic, IdleShutdown, MonitoredService, MonitoredServiceProps, ServiceCompute, ServiceEgress } from '../../src';
+import { AgentConfig, AgentPlugin, AlertTopic, IdleShutdown, MonitoredService, MonitoredServiceProps, ServiceCompute, ServiceEgress } from '../../src';
 import { expectNagClean, nagFindings, newStack, stableTemplate } from '../helpers';
 import { FakeAgentMetrics, importedVpc } from './fake-agent-metrics';
 
@@ -378,6 +378,18 @@ describe('MonitoredService', () => {
       expect(service.alarmSets).toEqual([]);
       // Only the alert topic's own failed-delivery alarm remains.
       Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    });
+
+    test('an agent that collects no memory gets a dashboard without a memory graph, and the disk graph it collects', () => {
+      const { stack } = setup({
+        compute: ServiceCompute.newInstance({ instanceType: new ec2.InstanceType('t3.micro') }),
+        agent: new AgentConfig({ metrics: [AgentPlugin.cpu(), AgentPlugin.disk()] }),
+        alarms: { memory: { enabled: false }, swap: { enabled: false } },
+      });
+      const body = JSON.stringify(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'));
+      expect(body).not.toContain('mem_used_percent');
+      expect(body).toContain('does not collect memory in use');
+      expect(body).toContain('disk_used_percent');
     });
 
     test('dashboard: false creates none', () => {

@@ -43,3 +43,35 @@ export const MAX_METRICS_PER_QUERY = 10_000;
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html
  */
 export const MAX_TEMPLATE_BODY_BYTES = 51_200;
+
+/**
+ * A link filter (`MetricConfiguration.Filter`, `LogGroupConfiguration.Filter`) is 1 to 2,000
+ * characters: `LinkFilter.Filter` `maxLength` in the `AWS::Oam::Link` resource schema, and
+ * "Length Constraints: Minimum length of 1. Maximum length of 2000." in the OAM API reference
+ * (https://docs.aws.amazon.com/OAM/latest/APIReference/API_MetricConfiguration.html,
+ * https://docs.aws.amazon.com/OAM/latest/APIReference/API_LogGroupConfiguration.html).
+ * A longer filter synthesizes but fails at deploy.
+ */
+export const MAX_LINK_FILTER_LENGTH = 2000;
+
+/**
+ * "Each filter has a limit of five conditional operands. Conditional operands are AND and OR."
+ * (OAM API reference, LogGroupConfiguration and MetricConfiguration). Prefixes joined with
+ * `OR` therefore number at most six: five `OR`s.
+ */
+export const MAX_FILTER_CONDITIONAL_OPERANDS = 5;
+
+/**
+ * A link's label template is 1 to 64 characters (`LabelTemplate` `minLength`/`maxLength` in the
+ * `AWS::Oam::Link` resource schema). It may be a custom label or use `$AccountName`,
+ * `$AccountEmail` and `$AccountEmailNoDomain`
+ * (https://docs.aws.amazon.com/OAM/latest/APIReference/API_CreateLink.html); in the AWS
+ * GovCloud (US) Regions only custom labels work, the variables resolve to the account id.
+ */
+export const MAX_LABEL_TEMPLATE_LENGTH = 64;
+
+/**
+ * A log group name, so also a prefix of one: 1 to 512 characters, letters, digits, `_ - / . #`
+ * (`LogGroupName` pattern `^[.\-_/#A-Za-z0-9]{1,512}` in the `AWS::Logs::LogGroup` resource schema).
+ */
+export const LOG_GROUP_NAME_PREFIX = /^[A-Za-z0-9_./#-]{1,512}$/;

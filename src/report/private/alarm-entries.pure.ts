@@ -1,4 +1,5 @@
 // Every metric and composite alarm of a template, described for people. Pure: no CDK, no I/O.
+import { PlannedStops, watchedCompute } from './planned-stops.pure';
 import type { StackInput, TopicEntry } from './report-input.pure';
 import { TemplateResource, flatten, formatSeconds, referencedIds, resourcesOfType } from './template-values.pure';
 
@@ -38,8 +39,11 @@ const OPERATORS: Record<string, string> = {
   LessThanLowerThreshold: 'below band',
 };
 
-/** The alarms of a stack, metric alarms first, each in template order. */
-export function readAlarms(input: StackInput, topics: TopicEntry[]): AlarmEntry[] {
+/**
+ * The alarms of a stack, metric alarms first, each in template order. `stops` says which
+ * instances and groups the app stops on purpose (`plannedStops` over all its stacks).
+ */
+export function readAlarms(input: StackInput, topics: TopicEntry[], stops: PlannedStops): AlarmEntry[] {
   const t = input.template;
   const path = (id: string) => input.paths[id] ?? id;
   const metricAlarms = resourcesOfType(t, 'AWS::CloudWatch::Alarm');
@@ -48,6 +52,17 @@ export function readAlarms(input: StackInput, topics: TopicEntry[]): AlarmEntry[
   const nameOf = new Map(all.map(([id, r]) => [id, r.Properties?.AlarmName ? flatten(r.Properties.AlarmName) : '(generated)']));
   const silencers = plannedDowntimeSilencers(t, composites, path, nameOf);
   const live = new Set(input.livenessIds);
+  // A liveness alarm pages during planned downtime only when something of the app stops the
+  // instances it watches: a schedule, a group scaled to zero, or idle shutdown.
+  const downtime = (id: string, liveness: boolean, otherwise: string): string => {
+    const silenced = silencers.get(id);
+    if (silenced) return silenced;
+    if (!liveness) return otherwise;
+    const why = [...new Set(watchedCompute(input, id).flatMap(key => stops.get(key) ?? []))];
+    return why.length > 0
+      ? `NOT silenced: pages while its instances are stopped on purpose (${why.join('; ')})`
+      : 'not needed (no schedule or idle shutdown of the app stops what it watches)';
+  };
 
   const actions = (list: unknown): string[] => (Array.isArray(list) ? list : []).map(a => actionName(flatten(a), topics, path));
   const common = (id: string, r: TemplateResource) => {
@@ -83,7 +98,7 @@ export function readAlarms(input: StackInput, topics: TopicEntry[]): AlarmEntry[
       evaluation: `${m} of ${n} × ${formatSeconds(period)}`,
       missingData: p.TreatMissingData ?? 'missing',
       liveness,
-      plannedDowntime: silencers.get(id) ?? (liveness ? 'NOT silenced: pages while its instances are stopped on purpose' : 'not needed (missing data is not breaching)'),
+      plannedDowntime: downtime(id, liveness, 'not needed (missing data is not breaching)'),
     };
   });
   const composite = composites.map(([id, r]): AlarmEntry => {
@@ -97,7 +112,7 @@ export function readAlarms(input: StackInput, topics: TopicEntry[]): AlarmEntry[
       evaluation: '',
       missingData: '',
       liveness: live.has(id),
-      plannedDowntime: silencers.get(id) ?? (live.has(id) ? 'NOT silenced: pages while its instances are stopped on purpose' : 'not needed'),
+      plannedDowntime: downtime(id, live.has(id), 'not needed'),
     };
   });
   return [...metric, ...composite];

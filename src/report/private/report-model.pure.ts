@@ -1,6 +1,7 @@
 // The monitoring report's model, built from synthesized templates and the metadata the
 // library records on constructs (severity, construct paths, agent series). Pure: no CDK, no I/O.
 import { AlarmEntry, readAlarms } from './alarm-entries.pure';
+import { PlannedStops, plannedStops } from './planned-stops.pure';
 import { StackInput, TopicEntry } from './report-input.pure';
 import { dashboardBody, flatten, resourcesOfType } from './template-values.pure';
 
@@ -109,10 +110,11 @@ export interface ReportModel {
 
 /** Builds the report from the stacks' templates and metadata, and the app's cost reports. */
 export function buildReport(title: string, stacks: StackInput[], costs: CostModel[]): ReportModel {
-  return { title, stacks: stacks.map(stackReport), costs };
+  const stops = plannedStops(stacks);
+  return { title, stacks: stacks.map(s => stackReport(s, stops)), costs };
 }
 
-function stackReport(input: StackInput): StackReport {
+function stackReport(input: StackInput, stops: PlannedStops): StackReport {
   const t = input.template;
   const path = (id: string) => input.paths[id] ?? id;
   const topics = resourcesOfType(t, 'AWS::SNS::Topic').map(([id, r]): TopicEntry => ({
@@ -125,7 +127,7 @@ function stackReport(input: StackInput): StackReport {
   }));
   return {
     stackName: input.stackName,
-    alarms: readAlarms(input, topics),
+    alarms: readAlarms(input, topics, stops),
     topics,
     logGroups: resourcesOfType(t, 'AWS::Logs::LogGroup').map(([id, r]) => ({
       logicalId: id,
