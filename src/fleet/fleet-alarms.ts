@@ -11,6 +11,7 @@ import { MetricsInsightsAggregation, MetricsInsightsQuery } from '../core/metric
 import { recordAnalysedMetrics } from '../private/alarm-metadata';
 import { MAX_SERIES_PER_QUERY } from '../private/metrics-insights';
 import { checkInteger, checkPattern, checkRange, invalid, invalidMessage } from '../private/validation';
+import { PartitionTagger, scopedId } from './private/partition-tagger';
 
 /**
  * Instances a partition holds by default (by the groups' MaxSize): half of the 500 series
@@ -82,6 +83,21 @@ export interface FleetAlarmsProps {
    * @default false
    */
   readonly enableResourceTagsForTelemetry?: boolean;
+  /**
+   * Tag the instances a group already runs, at every deploy, not only those it launches
+   * afterwards (an Auto Scaling group propagates a tag only to instances it launches after
+   * the tag is added). A custom resource per stack of groups does it with one small function
+   * per stack (`ec2:DescribeInstances`, and `ec2:CreateTags`/`DeleteTags` of the partition tag
+   * on group members only). It also retags the instances of a group that moves to another
+   * partition, and untags those of a group that leaves the fleet.
+   *
+   * Turned off, instances running when a group joins (or moves) keep no partition tag (or the
+   * old one) until the group replaces them: tag them yourself with the value
+   * `addAutoScalingGroup` returns, for example
+   * `aws ec2 create-tags --resources <instance ids> --tags Key=WatchkeeperFleet,Value=<fleet>-p1`.
+   * @default true
+   */
+  readonly tagRunningInstances?: boolean;
   /**
    * The telemetry model of the fleet's CloudWatch agent: memory, disk and swap alarms on the
    * per-group series it publishes, one alarm per signal for the whole fleet. Its namespace
@@ -160,6 +176,8 @@ export class FleetAlarms extends Construct {
   private readonly agentSet?: AlarmSet;
   private agentGroups = 0;
   private agentSeriesPerGroup = 0;
+  /** The groups defined in this app, by stack, each with its partition: what the partition tags resource tags. */
+  private readonly groupsByStack = new Map<Stack, Array<{ group: autoscaling.IAutoScalingGroup; tagValue: string }>>();
 
   public constructor(scope: Construct, id: string, props: FleetAlarmsProps) {
     super(scope, id);
@@ -232,11 +250,30 @@ export class FleetAlarms extends Construct {
     this.agentGroups += 1;
     if (cfn) {
       Tags.of(group).add(this.partitionTagKey, part.tagValue, { applyToLaunchedInstances: true });
+      if (this.props.tagRunningInstances !== false) this.tagMembersAtDeploy(group, part.tagValue);
     } else {
       Annotations.of(this).addWarningV2('cdk-watchkeeper:FleetAlarms.untaggedGroup',
         `${group.node.path} is not defined in this app: tag it and its instances ${this.partitionTagKey}=${part.tagValue} yourself, or the fleet alarms do not see it.`);
     }
     return part.tagValue;
+  }
+
+  /**
+   * The instances a group runs already are tagged at deploy time by the stack's partition
+   * tagger (the group's tag reaches only instances launched after it). One resource per
+   * stack of groups; it runs after each of its groups is created or updated.
+   */
+  private tagMembersAtDeploy(group: autoscaling.IAutoScalingGroup, tagValue: string): void {
+    const stack = Stack.of(group);
+    let entries = this.groupsByStack.get(stack);
+    if (!entries) {
+      const list: Array<{ group: autoscaling.IAutoScalingGroup; tagValue: string }> = [];
+      entries = list;
+      this.groupsByStack.set(stack, list);
+      PartitionTagger.of(stack).addFleet(stack, scopedId(this, 'PartitionTags'), this.partitionTagKey, this.fleetName, () => list);
+    }
+    entries.push({ group, tagValue });
+    stack.node.tryFindChild(scopedId(this, 'PartitionTags'))!.node.addDependency(group);
   }
 
   private addPartition(): Partition {

@@ -1,7 +1,7 @@
 import { App, Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AgentConfig, AlarmRouting, AlertTopic, CostReport, FleetAlarms, FleetAlarmsProps } from '../../src';
-import { expectNagClean, newStack } from '../helpers';
+import { expectNagClean, nagFindings, newStack } from '../helpers';
 
 function group(stack: Stack, vpc: ec2.IVpc, id: string, maxCapacity: number, minCapacity = 1): autoscaling.AutoScalingGroup {
   return new autoscaling.AutoScalingGroup(stack, id, {
@@ -204,6 +204,65 @@ describe('FleetAlarms', () => {
     for (const stack of [a.stack, b.stack]) {
       expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('resource tags for telemetry'))).toEqual([]);
     }
+  });
+
+  test('tags the instances the groups already run, at deploy time, after the groups are updated', () => {
+    const { stack, vpc, fleet, template } = build();
+    const web = group(stack, vpc, 'Web', 4, 2);
+    const api = group(stack, vpc, 'Api', 6, 3);
+    fleet.addAutoScalingGroup(web);
+    fleet.addAutoScalingGroup(api);
+    const t = template();
+    const [id, tags] = Object.entries(t.findResources('Custom::WatchkeeperPartitionTags'))[0];
+    expect(tags.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^WatchkeeperPartitionTaggerFunction/), 'Arn'] },
+      TagKey: 'WatchkeeperFleet',
+      Groups: [
+        { GroupName: { Ref: expect.stringMatching(/^WebASG/) }, TagValue: 'shop-p1' },
+        { GroupName: { Ref: expect.stringMatching(/^ApiASG/) }, TagValue: 'shop-p1' },
+      ],
+    });
+    expect(tags.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^WebASG/), expect.stringMatching(/^ApiASG/)]));
+    expect(id).toMatch(/PartitionTags/);
+    t.resourceCountIs('AWS::Lambda::Function', 1);
+    // Only the partition tag, only a fleet partition's value, only on members of a group.
+    const policy = Object.values(t.findResources('AWS::IAM::ManagedPolicy')).map(r => r.Properties.PolicyDocument.Statement).flat();
+    expect(policy.find((s: any) => s.Sid === 'TagGroupMembersWithTheirPartition')).toEqual(expect.objectContaining({
+      Action: 'ec2:CreateTags',
+      Condition: {
+        'Null': { 'aws:ResourceTag/aws:autoscaling:groupName': 'false' },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': ['WatchkeeperFleet'] },
+        'StringLike': { 'aws:RequestTag/WatchkeeperFleet': ['shop-p*'] },
+      },
+    }));
+  });
+
+  test('a group that moves to another partition is retagged: the resource carries its new partition', () => {
+    const before = build();
+    before.fleet.addAutoScalingGroup(group(before.stack, before.vpc, 'Big', 200));
+    before.fleet.addAutoScalingGroup(group(before.stack, before.vpc, 'Web', 40));
+    const after = build({}, newStack('Later'));
+    after.fleet.addAutoScalingGroup(group(after.stack, after.vpc, 'Big', 230));
+    after.fleet.addAutoScalingGroup(group(after.stack, after.vpc, 'Web', 40));
+    const groupsOf = (t: Template) => Object.values(t.findResources('Custom::WatchkeeperPartitionTags'))[0].Properties.Groups.map((g: any) => g.TagValue);
+    expect(groupsOf(before.template())).toEqual(['shop-p1', 'shop-p1']);
+    expect(groupsOf(after.template())).toEqual(['shop-p1', 'shop-p2']);
+  });
+
+  test('with tagRunningInstances off, no function is deployed', () => {
+    const { stack, vpc, fleet, template } = build({ tagRunningInstances: false });
+    fleet.addAutoScalingGroup(group(stack, vpc, 'Web', 4, 2));
+    template().resourceCountIs('Custom::WatchkeeperPartitionTags', 0);
+    template().resourceCountIs('AWS::Lambda::Function', 0);
+  });
+
+  test('passes the nag packs with groups whose running instances it tags', () => {
+    const { stack, vpc, fleet } = build({ enableResourceTagsForTelemetry: true });
+    fleet.addAutoScalingGroup(group(stack, vpc, 'Web', 4, 2));
+    // The test's own VPC and group are the user's (plain L2 defaults); every other resource is the library's.
+    const all = nagFindings(stack);
+    expect(all.length).toBeGreaterThan(0); // the gate ran: the plain VPC and group have findings
+    expect(all.filter(f => !/ at TestStack\/(Web|Vpc)\//.test(f))).toEqual([]);
   });
 
   test('passes the nag packs', () => {
