@@ -10,9 +10,6 @@ import { accountRegionOf } from './account-region';
  */
 export const TELEMETRY_ENRICHMENT_TYPE = 'AWS::ObservabilityAdmin::TelemetryEnrichment';
 
-/** The id of the warning on a tag-filtered query in an app that turns nothing on. */
-export const RESOURCE_TAGS_WARNING = 'cdk-watchkeeper:MetricsInsights.resourceTagsForTelemetry';
-
 /** Every telemetry enrichment resource of the app of `scope` (ours, or an L1 of the user's). */
 export function telemetryEnrichments(scope: IConstruct): CfnResource[] {
   return scope.node.root.node.findAll()
@@ -39,7 +36,7 @@ export function warnUnlessResourceTagsForTelemetry(alarm: IConstruct, sql: strin
   alarm.node.addValidation({
     validate: () => {
       if (!hasTelemetryEnrichmentFor(alarm)) {
-        Annotations.of(alarm).addWarningV2(RESOURCE_TAGS_WARNING,
+        Annotations.of(alarm).addWarningV2('cdk-watchkeeper:MetricsInsights.resourceTagsForTelemetry',
           `The query filters or groups on a resource tag (${sql}). Metrics carry resource tags only when resource tags for telemetry `
           + 'are turned on in the account and Region, and nothing in this app turns them on: the query matches nothing until they are. '
           + 'Add a ResourceTagsForTelemetry (or FleetAlarms with enableResourceTagsForTelemetry), or turn them on once per account and Region '
