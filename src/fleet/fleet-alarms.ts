@@ -170,6 +170,8 @@ export class FleetAlarms extends Construct {
   public readonly fleetName: string;
   /** The tag key that carries each instance's partition. */
   public readonly partitionTagKey: string;
+  /** The most instances (by MaxSize) a partition holds. */
+  public readonly maxInstancesPerPartition: number;
 
   private readonly props: FleetAlarmsProps;
   private readonly parts: Partition[] = [];
@@ -214,9 +216,6 @@ export class FleetAlarms extends Construct {
   public get livenessAlarms(): cloudwatch.IAlarm[] {
     return this.parts.flatMap(p => p.set.livenessAlarms);
   }
-
-  /** The most instances (by MaxSize) a partition holds. */
-  public readonly maxInstancesPerPartition: number;
 
   /** How many partitions (of at most `maxInstancesPerPartition` instances each) the fleet has. */
   public get partitionCount(): number {

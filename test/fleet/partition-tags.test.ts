@@ -1,8 +1,8 @@
 import { CreateTagsCommand, DeleteTagsCommand, DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as fc from 'fast-check';
-import { CustomResourceResponse, CustomResourceEvent, Member, Request, TAG_BATCH, plan, requestOf } from '../../src/fleet/partition-tags.pure';
 import { run, sdkPort } from '../../src/fleet/partition-tags.lambda';
+import { CustomResourceResponse, CustomResourceEvent, Member, Request, TAG_BATCH, plan, requestOf } from '../../src/fleet/partition-tags.pure';
 
 const KEY = 'WatchkeeperFleet';
 const member = (instanceId: string, groupName: string, tags: Record<string, string> = {}): Member =>
@@ -99,9 +99,11 @@ describe('partition tags (handler)', () => {
   afterAll(() => jest.restoreAllMocks());
 
   const instances = (...list: Array<[string, string, Record<string, string>?]>) => ({
-    Reservations: [{ Instances: list.map(([InstanceId, group, tags = {}]) => ({
-      InstanceId, Tags: Object.entries({ 'aws:autoscaling:groupName': group, ...tags }).map(([Key, Value]) => ({ Key, Value })),
-    })) }],
+    Reservations: [{
+      Instances: list.map(([InstanceId, group, tags = {}]) => ({
+        InstanceId, Tags: Object.entries({ 'aws:autoscaling:groupName': group, ...tags }).map(([Key, Value]) => ({ Key, Value })),
+      })),
+    }],
   });
 
   async function handle(e: CustomResourceEvent): Promise<{ response: CustomResourceResponse; sent: Array<[string, CustomResourceResponse]> }> {

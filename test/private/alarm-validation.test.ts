@@ -155,7 +155,10 @@ describe('alarm validation', () => {
     expect(() => set(stack).addAlarm('Recover', math, { threshold: 1, actions: [new cw_actions.Ec2Action(cw_actions.Ec2InstanceAction.RECOVER)] }))
       .toThrow(/Agnostic\/Set\/Recover: alarmActions must be free of EC2 actions .* on an alarm based on metric math/);
     const swf = raw(new Stack(new App(), 'Swf'), {
-      namespace: undefined, metricName: undefined, statistic: undefined, period: undefined,
+      namespace: undefined,
+      metricName: undefined,
+      statistic: undefined,
+      period: undefined,
       metrics: [{ id: 'e1', expression: 'm1 * 2', returnData: true }, { id: 'm1', returnData: false, metricStat: { metric: { namespace: 'AWS/EC2', metricName: 'StatusCheckFailed_System' }, period: 60, stat: 'Maximum' } }],
       alarmActions: [Fn.sub('arn:${AWS::Partition}:swf:${AWS::Region}:${AWS::AccountId}:action/actions/AWS_EC2.InstanceId.Reboot/1.0')],
     });

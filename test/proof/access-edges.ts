@@ -139,7 +139,8 @@ export class AccessEdges {
     return id;
   }
 
-  private asRole(roleId: string, action: string, resource: string, context: Record<string, string | string[]> = {}, resourcePolicy?: () => Json): Check {
+  private asRole(roleId: string, action: string, resource: string,
+    context: Record<string, string | string[]> = {}, resourcePolicy?: () => Json): Check {
     return {
       request: { principal: this.m.arn(roleId), action, resource, context },
       policies: () => ({ identity: this.rolePolicies(roleId), resource: resourcePolicy?.() }),
