@@ -61,7 +61,9 @@ export class ResourceTagsForTelemetry extends Construct {
   private checkOnePerAccountRegion(): string[] {
     const here = accountRegionOf(this);
     const same = telemetryEnrichments(this).filter(e => accountRegionOf(e).key === here.key);
-    if (same.length <= 1 || same[0] !== this.resource) return [];
+    // Reported once, by the first of this library's resources (another may be a plain L1).
+    const ours = same.filter(e => e.node.scope instanceof ResourceTagsForTelemetry);
+    if (same.length <= 1 || ours[0] !== this.resource) return [];
     return [invalidMessage(this, `telemetry enrichments in ${here.description}`,
       'one per account and Region (CloudFormation fails on a second one): keep one, or use ResourceTagsForTelemetry.ensure',
       same.map((e: IConstruct) => e.node.path).join(', '))];

@@ -31,7 +31,7 @@ export function hasOrderBy(sql: string): boolean {
  * nothing unless resource tags on telemetry are turned on in the account and Region.
  */
 export function usesResourceTags(sql: string): boolean {
-  return /(^|[^A-Za-z0-9_."])tag\.[A-Za-z_]/i.test(withoutLiterals(sql));
+  return /(^|[^A-Za-z0-9_."])tag\.["A-Za-z_]/i.test(withoutLiterals(sql));
 }
 
 /** True for a Metrics Insights query (as opposed to a metric math expression). */

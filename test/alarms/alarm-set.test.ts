@@ -1,4 +1,4 @@
-import { App, Duration, Stack, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cloudwatch_actions } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Stack, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cloudwatch_actions } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import {
   AlarmRouting, AlarmSet, AlarmSetProps, AlarmSeverity, AlertTopic, AnomalyDirection,
@@ -305,6 +305,11 @@ describe('AlarmSet', () => {
     new ResourceTagsForTelemetry(new Stack(app, 'Two', { env }), 'ResourceTags');
     new ResourceTagsForTelemetry(new Stack(app, 'Elsewhere', { env: { ...env, region: 'eu-west-1' } }), 'ResourceTags');
     expect(() => app.synth()).toThrow(/One\/ResourceTags: telemetry enrichments in account 123456789012 and Region us-east-1 must be one per account and Region .*got 'One\/ResourceTags\/Resource, Two\/ResourceTags\/Resource'/);
+    // Also beside a plain L1 of the same type, whichever comes first.
+    const other = new App();
+    new CfnResource(new Stack(other, 'Setup', { env }), 'Enrichment', { type: 'AWS::ObservabilityAdmin::TelemetryEnrichment', properties: { Scope: 'ACCOUNT' } });
+    ResourceTagsForTelemetry.ensure(new Stack(other, 'Fleet', { env }));
+    expect(() => other.synth()).toThrow(/Fleet\/ResourceTagsForTelemetry: telemetry enrichments .* must be one per account and Region/);
   });
 
   test('fails on a non-positive anomaly band', () => {
