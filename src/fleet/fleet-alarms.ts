@@ -271,8 +271,9 @@ export class FleetAlarms extends Construct {
       this.groupsByStack.set(stack, list);
       PartitionTagger.of(stack).addFleet(stack, scopedId(this, 'PartitionTags'), this.partitionTagKey, this.fleetName, () => list);
     }
+    // The resource names each group by Ref, so CloudFormation creates or updates the group
+    // (and the tag it propagates) first.
     entries.push({ group, tagValue });
-    stack.node.tryFindChild(scopedId(this, 'PartitionTags'))!.node.addDependency(group);
   }
 
   private addPartition(): Partition {
