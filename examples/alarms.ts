@@ -1,6 +1,6 @@
 // Alarms in the example app: presets on an instance this app does not define (watched by id),
 // and fleet-wide alarms through Metrics Insights over the legacy fleet (instances tagged fleet=example-legacy).
-import { Duration, aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { Annotations, Duration, aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
   AlarmRouting, AlarmSet, AlarmSeverity, AnomalyDirection, FleetAlarms, IAlertTopic, InstanceAlarms,
@@ -21,6 +21,12 @@ export function addExampleAlarms(scope: Construct, alerts: IAlertTopic): void {
     cpu: { thresholdPercent: 85 },
   });
 
+  // The fleet queries filter on instance tags, which metrics carry once resource tags for
+  // telemetry are on. That is one setting per account and Region (ResourceTagsForTelemetry,
+  // or FleetAlarms' enableResourceTagsForTelemetry), kept in the account's own setup rather
+  // than in a stack deployed once per environment: acknowledged here, with the reason.
+  Annotations.of(scope).acknowledgeWarning('cdk-watchkeeper:MetricsInsights.resourceTagsForTelemetry',
+    'Resource tags for telemetry are turned on once per account and Region by the account setup, outside this app.');
   const fleet = new AlarmSet(scope, 'FleetAlarms', { routing, alarmNamePrefix: 'example-fleet', tags: { service: 'example' } });
   const anyStatusCheck = fleet.addMetricsInsightsAlarm('AnyStatusCheckFailed', {
     query: MetricsInsightsQuery.aggregate({
@@ -62,9 +68,11 @@ export function addExampleAlarms(scope: Construct, alerts: IAlertTopic): void {
 }
 
 /**
- * One Metrics Insights alarm per signal for every Auto Scaling group of the app, acting per
- * instance: status checks (EC2 recovers the failing instance), CPU, and a count of reporting
- * instances that notices a vanished one. A new group joins by `addAutoScalingGroup`.
+ * One Metrics Insights alarm per signal for every Auto Scaling group of the app, notifying per
+ * instance: status checks (the group replaces a failing instance), CPU, and a count of
+ * reporting instances that notices a vanished one. A per-instance OK can mean the instance is
+ * gone (it stopped reporting); each description says so. A new group joins by
+ * `addAutoScalingGroup`, and the instances it already runs are tagged at deploy.
  */
 export function addExampleFleetAlarms(scope: Construct, alerts: IAlertTopic, services: MonitoredService[]): FleetAlarms {
   const fleet = new FleetAlarms(scope, 'ServiceFleet', {

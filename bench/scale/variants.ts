@@ -52,7 +52,7 @@ const SERVICES_PER_FLEET = 500;
 const fleets = new WeakMap<object, { fleet?: FleetAlarms; services: number }>();
 
 /**
- * The same five signals (CPU, memory, disk, status check with recover, capacity as reporting
+ * The same five signals (CPU, memory, disk, status check, capacity as reporting
  * instances) as one Metrics Insights alarm per signal for up to 500 services: the services
  * add no alarm of their own, only a tag on their group. A topic per stack, like the others.
  */

@@ -36,6 +36,11 @@ def add_example_alarms(scope: Construct, alerts: wk.IAlertTopic) -> None:
         tags={"service": "example", "team": "platform"},
         cpu=wk.PercentAlarmOptions(threshold_percent=85),
     )
+    # Resource tags for telemetry: one setting per account and Region, kept in the account setup.
+    cdk.Annotations.of(scope).acknowledge_warning(
+        "cdk-watchkeeper:MetricsInsights.resourceTagsForTelemetry",
+        "Resource tags for telemetry are turned on once per account and Region by the account setup, outside this app.",
+    )
     fleet = wk.AlarmSet(scope, "FleetAlarms", routing=routing, alarm_name_prefix="example-fleet", tags={"service": "example"})
     any_status_check = fleet.add_metrics_insights_alarm(
         "AnyStatusCheckFailed",

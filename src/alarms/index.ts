@@ -2,3 +2,4 @@ export * from './alert-topic';
 export * from './preset-options';
 export * from './instance-alarms';
 export * from './auto-scaling-group-alarms';
+export * from './resource-tags-for-telemetry';

@@ -38,10 +38,12 @@ export interface InstanceAlarmsProps extends AlarmSetProps {
    * The Auto Scaling group the instance belongs to, if any. The agent appends
    * `AutoScalingGroupName` to every series of a group member, so its memory, disk and swap
    * alarms must name the group too: without it they would watch a series that never exists.
+   * A group member is never recovered: the group replaces it (recover would race the
+   * replacement), so its system status check only notifies.
    * @default - the instance is not in a group
    */
   readonly autoScalingGroupName?: string;
-  /** `StatusCheckFailed_System` ≥ 1 for 2 of 2 minutes → EC2 recover + CRITICAL; missing = breaching. @default - enabled with recover */
+  /** `StatusCheckFailed_System` ≥ 1 for 2 of 2 minutes → EC2 recover + CRITICAL; missing = breaching. @default - enabled with recover (without recover for a member of an Auto Scaling group) */
   readonly systemStatusCheck?: SystemStatusCheckAlarmOptions;
   /** `StatusCheckFailed_Instance` ≥ 1 for 3 of 3 minutes → CRITICAL (optional reboot); missing = breaching. @default - enabled, no reboot */
   readonly instanceStatusCheck?: InstanceStatusCheckAlarmOptions;
@@ -110,13 +112,21 @@ export class InstanceAlarms extends AlarmSet {
       ComputeMetrics.instance(metricName, instanceId, { statistic, period });
     const what = `instance ${props.instance?.node.path ?? instanceId}`;
 
+    // A group member is replaced by its group; recovering it as well would race the replacement.
+    const inGroup = props.autoScalingGroupName !== undefined;
+    if (inGroup && props.systemStatusCheck?.recover === true) {
+      invalid(this, 'systemStatusCheck.recover', 'false or unset for a member of an Auto Scaling group (the group replaces an unhealthy instance; '
+        + 'EC2 recover would race the replacement)', true);
+    }
+    const recover = props.systemStatusCheck?.recover ?? !inGroup;
     this.systemStatusCheckAlarm = presetAlarm(this, 'SystemStatusCheck', PRESETS.systemStatusCheck, props.systemStatusCheck,
       ec2Metric('StatusCheckFailed_System'), {
         description: () => `The AWS system status check of ${what} failed (host hardware, power or network) or it stopped reporting. `
-          + ((props.systemStatusCheck?.recover ?? true)
+          + (recover
             ? 'EC2 is recovering it onto healthy hardware; check it comes back, and stop or replace it yourself if recovery fails.'
-            : 'Stop and start the instance to move it to healthy hardware.'),
-        actions: (props.systemStatusCheck?.recover ?? true) ? [new cw_actions.Ec2Action(cw_actions.Ec2InstanceAction.RECOVER)] : [],
+            : inGroup ? 'Its Auto Scaling group replaces it once the group marks it unhealthy; check the group\'s activity history.'
+              : 'Stop and start the instance to move it to healthy hardware.'),
+        actions: recover ? [new cw_actions.Ec2Action(cw_actions.Ec2InstanceAction.RECOVER)] : [],
       });
 
     const reboot = props.instanceStatusCheck?.reboot ?? false;

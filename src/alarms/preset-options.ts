@@ -76,8 +76,9 @@ export interface SystemStatusCheckAlarmOptions extends AlarmPresetOptions {
   /**
    * Recover the instance (EC2 moves it to healthy hardware, keeping its id, IPs and EBS
    * volumes). Requires a VPC instance with EBS-only storage of a supported type; EC2 tries
-   * at most three times a day.
-   * @default true
+   * at most three times a day. Never on a member of an Auto Scaling group, which the group
+   * replaces instead.
+   * @default - true for an instance, false for a member of an Auto Scaling group
    */
   readonly recover?: boolean;
 }

@@ -7,8 +7,17 @@ import {
 import { AlarmRouting, AlarmSeverity } from './alarm-routing';
 import { checkWindow } from './private/alarm-validation';
 import { AlarmDelivery, CreatedAlarm, createAnomalyAlarm, createCompositeAlarm, createMetricAlarm } from './private/alarm-factory';
+import { usesResourceTags } from '../private/metrics-insights';
 import { countMetricsInsightsAlarm } from '../private/metrics-insights-quota';
+import { warnUnlessResourceTagsForTelemetry } from '../private/resource-tags-for-telemetry';
 import { checkInteger, checkPattern, invalid, isUnresolved } from '../private/validation';
+
+/**
+ * What an OK of a member that no longer reports means. CloudWatch ends a contributor the
+ * query stops returning with OK and runs the OK actions (a contributor is never
+ * INSUFFICIENT_DATA): https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Acting_Alarm_Changes.html
+ */
+const GONE_MEMBER_OK = 'An OK for a member that is gone (terminated, replaced, scaled in) means it stopped reporting, not that it recovered.';
 
 const NAME_PREFIX = /^[^\u0000-\u001f\u007f]{1,200}$/;
 const URL = /^https?:\/\/\S+$/;
@@ -133,7 +142,10 @@ export class AlarmSet extends Construct {
    * its own ALARM/OK state and notifications.
    *
    * Checked at synth: whole-minute periods, a window within the 3 hours the query sees, EC2
-   * actions only per instance contributor, and the account's 200 query alarms (a warning at 160).
+   * actions only per instance contributor, and the 200 query alarms an account may have per
+   * Region (a warning at 160, counted over the app's stacks in that account and Region).
+   * A query on resource tags (`tag.<key>`) warns unless the app turns on resource tags for
+   * telemetry there ({@link ResourceTagsForTelemetry}).
    */
   public addMetricsInsightsAlarm(id: string, options: MetricsInsightsAlarmOptions): cloudwatch.Alarm {
     const period = options.period ?? Duration.minutes(5);
@@ -161,12 +173,13 @@ export class AlarmSet extends Construct {
       ...this.evaluation(id, options),
       alarmDescription: this.describe(options, () => grouped.length > 0
         ? `A member (${grouped.join(', ')}) of the fleet query ${options.query.sql} is ${operator} ${options.threshold}. `
-          + 'Each member is evaluated on its own; the notification names it in its attributes.'
+          + `Each member is evaluated on its own; the notification names it in its attributes. ${GONE_MEMBER_OK}`
         : `The fleet query ${options.query.sql} is ${operator} ${options.threshold}. `
           + 'Run the query in CloudWatch Metrics Insights, grouped by instance, to see which members breach.'),
       alarmName: this.alarmName(id, options.alarmName),
     }, delivery));
     countMetricsInsightsAlarm(alarm);
+    if (usesResourceTags(options.query.sql)) warnUnlessResourceTagsForTelemetry(alarm, options.query.sql);
     return alarm;
   }
 

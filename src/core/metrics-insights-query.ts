@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { MAX_SERIES_PER_QUERY, groupByOf } from '../private/metrics-insights';
+import { MAX_SERIES_PER_QUERY, groupByOf, hasOrderBy } from '../private/metrics-insights';
 import { WatchkeeperValidationError, ruleCode } from '../private/validation';
 
 /** The aggregation a Metrics Insights query applies across every series it matches. */
@@ -14,6 +14,14 @@ export enum MetricsInsightsAggregation {
   SUM = 'SUM',
   /** The number of data points of all matched series. */
   COUNT = 'COUNT',
+}
+
+/** Which series a grouped query keeps first when it matches more than it returns (500). */
+export enum MetricsInsightsOrder {
+  /** Highest first (`ORDER BY MAX() DESC`): for alarms on high values. */
+  DESCENDING = 'DESC',
+  /** Lowest first (`ORDER BY MIN() ASC`): for alarms on low values. */
+  ASCENDING = 'ASC',
 }
 
 /** Properties of {@link MetricsInsightsQuery.aggregate}. */
@@ -41,12 +49,21 @@ export interface MetricsInsightsAggregateProps {
   /**
    * One series per value of these dimensions (`GROUP BY InstanceId`): each becomes a
    * contributor of the alarm, which acts on it on its own (SNS per contributor; EC2 actions
-   * only when grouped by `InstanceId`).
+   * only when grouped by `InstanceId`). A grouped query always gets an `ORDER BY` clause
+   * (`ORDER BY MAX() DESC` for `MAX`): CloudWatch requires one on an alarm over several
+   * series, and past 500 series it decides which are kept.
    * @default - one series for everything matched
    */
   readonly groupBy?: string[];
   /**
-   * Keep only this many series, the highest first (`ORDER BY MAX() DESC LIMIT n`). At most 500,
+   * The order of a grouped (or limited) query: which series are kept when more match than
+   * the query returns. Descending keeps the highest values, right for alarms on high values;
+   * ascending keeps the lowest, right for alarms on low values.
+   * @default MetricsInsightsOrder.DESCENDING
+   */
+  readonly order?: MetricsInsightsOrder;
+  /**
+   * Keep only this many series, in `order` (`ORDER BY MAX() DESC LIMIT n`). At most 500,
    * the most a query returns.
    * @default - no limit clause (still at most 500 series)
    */
@@ -117,14 +134,20 @@ export class MetricsInsightsQuery {
     const filters = Object.entries(where).map(([dim, value]) => `${label(dim)} = ${literal(value)}`);
     const whereSql = filters.length > 0 ? ` WHERE ${filters.join(' AND ')}` : '';
     const groupSql = groupBy.length > 0 ? ` GROUP BY ${groupBy.map(label).join(', ')}` : '';
-    const limitSql = props.limit !== undefined ? ` ORDER BY ${props.aggregation}() DESC LIMIT ${props.limit}` : '';
-    return new MetricsInsightsQuery(`SELECT ${props.aggregation}(${identifier(props.metricName)}) FROM ${from}${whereSql}${groupSql}${limitSql}`, groupBy);
+    // A multi-time-series alarm must have GROUP BY and ORDER BY; past 500 series ORDER BY decides
+    // which are returned: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Metrics_Insights_Alarm.html
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-limits.html
+    const orderSql = groupBy.length > 0 || props.limit !== undefined
+      ? ` ORDER BY ${props.aggregation}() ${props.order ?? MetricsInsightsOrder.DESCENDING}` : '';
+    const limitSql = props.limit !== undefined ? ` LIMIT ${props.limit}` : '';
+    return new MetricsInsightsQuery(`SELECT ${props.aggregation}(${identifier(props.metricName)}) FROM ${from}${whereSql}${groupSql}${orderSql}${limitSql}`, groupBy);
   }
 
   /**
    * A query written by hand. It must start with `SELECT`, use only the functions Metrics
    * Insights offers (AVG, COUNT, MAX, MIN, SUM), keep any `LIMIT` at or below 500 and must
-   * not use `SEARCH()`. With `GROUP BY` every series is a contributor of the alarm.
+   * not use `SEARCH()`. With `GROUP BY` every series is a contributor of the alarm, and the
+   * query must also have `ORDER BY` (CloudWatch requires both on an alarm over several series).
    */
   public static custom(query: string): MetricsInsightsQuery {
     const q = query.trim();
@@ -149,7 +172,14 @@ export class MetricsInsightsQuery {
     if (limit && !(/^\d+$/.test(limit[1]) && Number(limit[1]) >= 1 && Number(limit[1]) <= MAX_SERIES_PER_QUERY)) {
       throw new WatchkeeperValidationError(ruleCode('MetricsInsightsQuery', 'limit'), `MetricsInsightsQuery: LIMIT must be a whole number between 1 and ${MAX_SERIES_PER_QUERY} (the most series a query returns), got '${limit[1]}' in '${query}'`);
     }
-    return new MetricsInsightsQuery(q, groupByOf(q));
+    const groupBy = groupByOf(q);
+    if (groupBy.length > 0 && !hasOrderBy(q)) {
+      // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Metrics_Insights_Alarm.html
+      throw new WatchkeeperValidationError(ruleCode('MetricsInsightsQuery', 'query'), 'MetricsInsightsQuery: a query with GROUP BY must also have ORDER BY '
+        + `(for example ORDER BY ${select[1].toUpperCase()}() DESC): CloudWatch requires both clauses on an alarm over several series, `
+        + `and past ${MAX_SERIES_PER_QUERY} series ORDER BY decides which are kept, got '${query}'`);
+    }
+    return new MetricsInsightsQuery(q, groupBy);
   }
 
   private constructor(

@@ -1,15 +1,33 @@
 import {
   Annotations, Duration, Lazy, Stack, Tags, Token,
-  aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cloudwatch_actions,
+  aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatch,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { ResourceTagsForTelemetry } from '../alarms/resource-tags-for-telemetry';
 import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
 import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
 import { AlarmSet } from '../core/alarm-set';
 import { MetricsInsightsAggregation, MetricsInsightsQuery } from '../core/metrics-insights-query';
 import { recordAnalysedMetrics } from '../private/alarm-metadata';
 import { MAX_SERIES_PER_QUERY } from '../private/metrics-insights';
-import { checkPattern, checkRange, invalid, invalidMessage } from '../private/validation';
+import { checkInteger, checkPattern, checkRange, invalid, invalidMessage } from '../private/validation';
+import { PartitionTagger, scopedId } from './private/partition-tagger';
+
+/**
+ * Instances a partition holds by default (by the groups' MaxSize): half of the 500 series
+ * a query returns. While instances are replaced a group runs more than its MaxSize for a
+ * while (an instance maintenance policy or instance refresh keeps up to 200 % of the desired
+ * capacity in service and pending), and a replaced instance's series stays in the query
+ * until its data leaves the alarm's window, so a partition filled to 500 can return more
+ * than 500 series: the alarm then evaluates PARTIAL_DATA and some instances go unwatched.
+ * https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-maintenance-policy.html
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html
+ */
+const DEFAULT_INSTANCES_PER_PARTITION = MAX_SERIES_PER_QUERY / 2;
+
+/** What an OK from a per-instance alarm may mean (a contributor the query stops returning goes to OK). */
+const GONE_INSTANCE_OK = 'An OK for an instance that is gone (terminated, replaced, scaled in) means it stopped reporting, not that it recovered: '
+  + 'the reporting-instances alarm tells whether the fleet is short of instances.';
 
 /** Properties of {@link FleetAlarms}. */
 export interface FleetAlarmsProps {
@@ -39,11 +57,47 @@ export interface FleetAlarmsProps {
    */
   readonly cpuThresholdPercent?: number;
   /**
-   * Recover an instance whose system status check fails (the EC2 action runs per contributing
-   * instance). Turn it off for instance types or storage that cannot be recovered.
-   * @default true
+   * No longer supported: fleet instances are members of Auto Scaling groups, which replace an
+   * unhealthy instance themselves (EC2 recover would race the replacement), and the recover
+   * action works only on `StatusCheckFailed_System`. The status-check alarm only notifies.
+   * `true` fails at synth.
+   * @default false
+   * @deprecated the status-check alarm never recovers; leave this unset
    */
   readonly recoverInstances?: boolean;
+  /**
+   * The most instances (by the groups' MaxSize) one partition holds, between 1 and 500.
+   * A query returns at most 500 series, and during replacements (instance refresh, health
+   * replacements, an instance maintenance policy of up to 200 %) a group briefly has more
+   * series than its MaxSize: the default leaves room for every instance to be replaced at
+   * once. Raise it only for groups that never replace more than a few instances at a time.
+   * @default 250
+   */
+  readonly maxInstancesPerPartition?: number;
+  /**
+   * Turn on resource tags for telemetry in the account and Region of this stack (one
+   * {@link ResourceTagsForTelemetry} per account and Region in the app, reused if there is
+   * one). The partition queries filter on an instance tag and match nothing without it. Leave
+   * it off when the setting is already on in the account (turned on by another app or by
+   * hand): the second one would fail at deploy.
+   * @default false
+   */
+  readonly enableResourceTagsForTelemetry?: boolean;
+  /**
+   * Tag the instances a group already runs, at every deploy, not only those it launches
+   * afterwards (an Auto Scaling group propagates a tag only to instances it launches after
+   * the tag is added). A custom resource per stack of groups does it with one small function
+   * per stack (`ec2:DescribeInstances`, and `ec2:CreateTags`/`DeleteTags` of the partition tag
+   * on group members only). It also retags the instances of a group that moves to another
+   * partition, and untags those of a group that leaves the fleet.
+   *
+   * Turned off, instances running when a group joins (or moves) keep no partition tag (or the
+   * old one) until the group replaces them: tag them yourself with the value
+   * `addAutoScalingGroup` returns, for example
+   * `aws ec2 create-tags --resources <instance ids> --tags Key=WatchkeeperFleet,Value=<fleet>-p1`.
+   * @default true
+   */
+  readonly tagRunningInstances?: boolean;
   /**
    * The telemetry model of the fleet's CloudWatch agent: memory, disk and swap alarms on the
    * per-group series it publishes, one alarm per signal for the whole fleet. Its namespace
@@ -67,7 +121,7 @@ export interface FleetAlarmsProps {
 /** Options of {@link FleetAlarms.addAutoScalingGroup}. */
 export interface FleetGroupOptions {
   /**
-   * The most instances the group can run: its share of a partition's 500 series.
+   * The most instances the group can run: its share of a partition (`maxInstancesPerPartition`).
    * @default - the group's MaxSize, when it is a group this app defines
    */
   readonly maxInstances?: number;
@@ -92,33 +146,40 @@ interface Partition {
  * each query `GROUP BY` the instance (or group), so CloudWatch evaluates and notifies per
  * contributor and a new instance or group is watched without a redeploy of the alarms.
  *
- * What each alarm catches (per partition of at most 500 instances, one tag value each):
- * - **StatusCheckFailed** per instance (CRITICAL): a failing instance or host; EC2 `recover`
- *   runs on that instance only.
+ * What each alarm catches (per partition of at most 250 instances by default, one tag value each):
+ * - **StatusCheckFailed** per instance (CRITICAL): a failing instance or host. It only
+ *   notifies: the Auto Scaling group replaces an unhealthy instance itself.
  * - **CPUUtilization** per instance (WARNING): one instance saturated.
  * - **Reporting instances** (CRITICAL, liveness): fewer instances report than the groups'
- *   minimum. Contributors that stop publishing simply leave the per-instance alarms (they are
- *   never INSUFFICIENT_DATA), so this count is what makes a vanished instance visible.
+ *   minimum. A contributor is never INSUFFICIENT_DATA: one that stops publishing (a
+ *   terminated instance) goes to OK and sends its OK notification, so an OK alone does not
+ *   say the instance is healthy; this count is what makes a vanished instance visible.
  * And once for the fleet, with `agentMetrics`: memory, disk and swap per group (WARNING).
  *
- * Limits by construction: a partition never holds more instances than one query returns
- * (500); a group larger than that fails at synth; the agent alarms fail at synth when the
- * fleet's groups times their disk paths exceed 500.
+ * Limits by construction: a partition holds at most `maxInstancesPerPartition` instances
+ * (250, half of the 500 series one query returns, room for replacements); a larger group
+ * fails at synth; the agent alarms fail at synth when the fleet's groups times their disk
+ * paths exceed 500.
  *
- * Needs resource tags on telemetry turned on in the account, for the `tag.` filter:
- * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/EnableResourceTagsOnTelemetry.html
+ * Needs resource tags for telemetry in the account and Region, for the `tag.` filter: set
+ * `enableResourceTagsForTelemetry`, or each alarm warns at synth.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/resource-tags-for-telemetry.html
  */
 export class FleetAlarms extends Construct {
   /** The fleet's name (tag value and alarm name prefix). */
   public readonly fleetName: string;
   /** The tag key that carries each instance's partition. */
   public readonly partitionTagKey: string;
+  /** The most instances (by MaxSize) a partition holds. */
+  public readonly maxInstancesPerPartition: number;
 
   private readonly props: FleetAlarmsProps;
   private readonly parts: Partition[] = [];
   private readonly agentSet?: AlarmSet;
   private agentGroups = 0;
   private agentSeriesPerGroup = 0;
+  /** The groups defined in this app, by stack, each with its partition: what the partition tags resource tags. */
+  private readonly groupsByStack = new Map<Stack, Array<{ group: autoscaling.IAutoScalingGroup; tagValue: string }>>();
 
   public constructor(scope: Construct, id: string, props: FleetAlarmsProps) {
     super(scope, id);
@@ -129,9 +190,14 @@ export class FleetAlarms extends Construct {
     checkPattern(this, 'partitionTagKey', this.partitionTagKey, /^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'a tag key of 1 to 128 letters, digits and underscores, not starting with a digit');
     checkRange(this, 'cpuThresholdPercent', props.cpuThresholdPercent, 0, 100);
     checkRange(this, 'agentThresholdPercent', props.agentThresholdPercent, 0, 100);
-    Annotations.of(this).addWarningV2('cdk-watchkeeper:FleetAlarms.resourceTagsOnTelemetry',
-      `The fleet alarms filter on the instance tag ${this.partitionTagKey}: turn on resource tags on telemetry in the account `
-      + '(https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/EnableResourceTagsOnTelemetry.html), or the queries match nothing.');
+    this.maxInstancesPerPartition = props.maxInstancesPerPartition ?? DEFAULT_INSTANCES_PER_PARTITION;
+    checkInteger(this, 'maxInstancesPerPartition', this.maxInstancesPerPartition, 1, MAX_SERIES_PER_QUERY);
+    if (props.recoverInstances === true) {
+      // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingAlarmActions.html
+      invalid(this, 'recoverInstances', 'false or unset: fleet instances belong to Auto Scaling groups, which replace unhealthy instances themselves '
+        + '(EC2 recover would race the replacement), and recover works only on StatusCheckFailed_System', true);
+    }
+    if (props.enableResourceTagsForTelemetry) ResourceTagsForTelemetry.ensure(this);
     if (props.agentMetrics) this.agentSet = this.addAgentAlarms(props.agentMetrics);
     this.node.addValidation({ validate: () => this.checkAgentSeries() });
   }
@@ -151,15 +217,15 @@ export class FleetAlarms extends Construct {
     return this.parts.flatMap(p => p.set.livenessAlarms);
   }
 
-  /** How many partitions (of at most 500 instances each) the fleet has. */
+  /** How many partitions (of at most `maxInstancesPerPartition` instances each) the fleet has. */
   public get partitionCount(): number {
     return this.parts.length;
   }
 
   /**
    * Adds a group to the fleet: tags it (and the instances it launches) with its partition,
-   * opening a new partition when the current one would exceed 500 instances. Returns the
-   * partition's tag value.
+   * opening a new partition when the current one would exceed `maxInstancesPerPartition`.
+   * Returns the partition's tag value.
    */
   public addAutoScalingGroup(group: autoscaling.IAutoScalingGroup, options: FleetGroupOptions = {}): string {
     const cfn = group.node.defaultChild instanceof autoscaling.CfnAutoScalingGroup ? group.node.defaultChild : undefined;
@@ -168,24 +234,46 @@ export class FleetAlarms extends Construct {
     if (max === undefined) {
       invalid(this, `addAutoScalingGroup(${group.node.path}).maxInstances`, 'given for a group whose MaxSize is not known at synth', 'undefined');
     }
-    if (!Number.isInteger(max) || max < 1 || max > MAX_SERIES_PER_QUERY) {
+    const room = this.maxInstancesPerPartition;
+    if (!Number.isInteger(max) || max < 1 || max > room) {
       invalid(this, `addAutoScalingGroup(${group.node.path}).maxInstances`,
-        `a whole number between 1 and ${MAX_SERIES_PER_QUERY} (a partition's per-instance query returns at most ${MAX_SERIES_PER_QUERY} series)`, max);
+        `a whole number between 1 and ${room} (maxInstancesPerPartition: a query returns at most ${MAX_SERIES_PER_QUERY} series, `
+        + 'and replacements briefly add series)', max);
     }
     if (!Number.isInteger(min) || min < 0 || min > max) invalid(this, `addAutoScalingGroup(${group.node.path}).minInstances`, `a whole number between 0 and ${max}`, min);
     let part = this.parts[this.parts.length - 1];
-    if (!part || part.maxInstances + max > MAX_SERIES_PER_QUERY) part = this.addPartition();
+    if (!part || part.maxInstances + max > room) part = this.addPartition();
     part.maxInstances += max;
     part.minInstances += min;
     part.groups += 1;
     this.agentGroups += 1;
     if (cfn) {
       Tags.of(group).add(this.partitionTagKey, part.tagValue, { applyToLaunchedInstances: true });
+      if (this.props.tagRunningInstances !== false) this.tagMembersAtDeploy(group, part.tagValue);
     } else {
       Annotations.of(this).addWarningV2('cdk-watchkeeper:FleetAlarms.untaggedGroup',
         `${group.node.path} is not defined in this app: tag it and its instances ${this.partitionTagKey}=${part.tagValue} yourself, or the fleet alarms do not see it.`);
     }
     return part.tagValue;
+  }
+
+  /**
+   * The instances a group runs already are tagged at deploy time by the stack's partition
+   * tagger (the group's tag reaches only instances launched after it). One resource per
+   * stack of groups; it runs after each of its groups is created or updated.
+   */
+  private tagMembersAtDeploy(group: autoscaling.IAutoScalingGroup, tagValue: string): void {
+    const stack = Stack.of(group);
+    let entries = this.groupsByStack.get(stack);
+    if (!entries) {
+      const list: Array<{ group: autoscaling.IAutoScalingGroup; tagValue: string }> = [];
+      entries = list;
+      this.groupsByStack.set(stack, list);
+      PartitionTagger.of(stack).addFleet(stack, scopedId(this, 'PartitionTags'), this.partitionTagKey, this.fleetName, () => list);
+    }
+    // The resource names each group by Ref, so CloudFormation creates or updates the group
+    // (and the tag it propagates) first.
+    entries.push({ group, tagValue });
   }
 
   private addPartition(): Partition {
@@ -201,16 +289,17 @@ export class FleetAlarms extends Construct {
     const where = { [`tag.${this.partitionTagKey}`]: tagValue };
     const perInstance = (aggregation: MetricsInsightsAggregation, metricName: string, groupBy: string[] = ['InstanceId']) =>
       MetricsInsightsQuery.aggregate({ aggregation, namespace: 'AWS/EC2', metricName, schemaDimensions: ['InstanceId'], where, groupBy });
+    // Notify only: the group replaces an instance that fails its health checks, and EC2's
+    // recover action works only on StatusCheckFailed_System, never on this combined check.
     const statusCheckFailed = set.addMetricsInsightsAlarm('StatusCheckFailed', {
       query: perInstance(MetricsInsightsAggregation.MAX, 'StatusCheckFailed'),
       threshold: 1,
       period: Duration.minutes(1),
       evaluationPeriods: 2,
       severity: AlarmSeverity.CRITICAL,
-      actions: this.props.recoverInstances === false ? [] : [new cloudwatch_actions.Ec2Action(cloudwatch_actions.Ec2InstanceAction.RECOVER)],
-      description: `An instance of fleet partition ${tagValue} fails its status checks for 2 minutes`
-        + (this.props.recoverInstances === false ? '. ' : '; EC2 recovers that instance. ')
-        + 'The notification names the instance (InstanceId). Check its console output and system log.',
+      description: `An instance of fleet partition ${tagValue} fails its status checks for 2 minutes. `
+        + 'The notification names the instance (InstanceId); its Auto Scaling group replaces it when the group\'s health check marks it unhealthy. '
+        + `Check its console output and system log. ${GONE_INSTANCE_OK}`,
     });
     const cpuUtilization = set.addMetricsInsightsAlarm('CpuUtilization', {
       query: perInstance(MetricsInsightsAggregation.MAX, 'CPUUtilization'),
@@ -218,7 +307,7 @@ export class FleetAlarms extends Construct {
       period: Duration.minutes(5),
       evaluationPeriods: 3,
       description: `An instance of fleet partition ${tagValue} runs at or above ${this.props.cpuThresholdPercent ?? 90} % CPU for 15 minutes. `
-        + 'The notification names the instance (InstanceId): find the busy process, or scale the group.',
+        + `The notification names the instance (InstanceId): find the busy process, or scale the group. ${GONE_INSTANCE_OK}`,
     });
     const reportingInstances = set.addMetricsInsightsAlarm('ReportingInstances', {
       query: MetricsInsightsQuery.aggregate({
@@ -268,7 +357,8 @@ export class FleetAlarms extends Construct {
         period: Duration.minutes(5),
         evaluationPeriods: 3,
         description: `The ${what} of an Auto Scaling group in fleet ${this.fleetName} is at or above ${threshold} % in use for 15 minutes `
-          + `(its busiest instance, from the agent's per-group series ${stat.metricName}). The notification names the group.`,
+          + `(its busiest instance, from the agent's per-group series ${stat.metricName}). The notification names the group. `
+          + 'An OK for a group that is gone (deleted, or no agent reports) means it stopped reporting, not that it recovered.',
       });
       recordAnalysedMetrics(alarm, () => this.agentGroups * perGroup);
     }

@@ -1,8 +1,8 @@
-import { Duration, Stack, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cloudwatch_actions } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Stack, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cloudwatch_actions } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import {
   AlarmRouting, AlarmSet, AlarmSetProps, AlarmSeverity, AlertTopic, AnomalyDirection,
-  MetricsInsightsAggregation, MetricsInsightsQuery,
+  MetricsInsightsAggregation, MetricsInsightsOrder, MetricsInsightsQuery, ResourceTagsForTelemetry,
 } from '../../src';
 import { expectNagClean, newStack, stableTemplate } from '../helpers';
 
@@ -150,6 +150,9 @@ describe('AlarmSet', () => {
     ['an ORDER BY percentile', () => MetricsInsightsQuery.custom('SELECT MAX(CPUUtilization) FROM "AWS/EC2" GROUP BY InstanceId ORDER BY p90() DESC LIMIT 5'), /got 'p90'/],
     ['LIMIT 1000 (at most 500 series)', () => MetricsInsightsQuery.custom('SELECT MAX(CPUUtilization) FROM "AWS/EC2" GROUP BY InstanceId ORDER BY MAX() DESC LIMIT 1000'),
       /LIMIT must be a whole number between 1 and 500 .*got '1000'/],
+    ['a custom grouped query without ORDER BY (CloudWatch requires it on a multi-time-series alarm)',
+      () => MetricsInsightsQuery.custom('SELECT MAX(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId) WHERE tag.fleet = \'shop\' GROUP BY InstanceId'),
+      /a query with GROUP BY must also have ORDER BY \(for example ORDER BY MAX\(\) DESC\)/],
     ['a limit of 501', () => MetricsInsightsQuery.aggregate({ aggregation: MetricsInsightsAggregation.MAX, namespace: 'AWS/EC2', metricName: 'CPUUtilization', where: { 'tag.fleet': 'shop' }, groupBy: ['InstanceId'], limit: 501 }),
       /limit must be a whole number between 1 and 500/],
   ])('fails on %s', (_name, make, message) => {
@@ -179,6 +182,18 @@ describe('AlarmSet', () => {
       .toEqual(['AutoScalingGroupName', 'path']);
   });
 
+  test('grouped queries always order their contributors, highest first unless asked otherwise', () => {
+    const base = { namespace: 'AWS/EC2', schemaDimensions: ['InstanceId'], where: { 'tag.fleet': 'shop' }, groupBy: ['InstanceId'] };
+    expect(MetricsInsightsQuery.aggregate({ ...base, aggregation: MetricsInsightsAggregation.MAX, metricName: 'CPUUtilization' }).sql)
+      .toBe('SELECT MAX(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId) WHERE tag.fleet = \'shop\' GROUP BY InstanceId ORDER BY MAX() DESC');
+    expect(MetricsInsightsQuery.aggregate({ ...base, aggregation: MetricsInsightsAggregation.MIN, metricName: 'CPUCreditBalance', order: MetricsInsightsOrder.ASCENDING }).sql)
+      .toMatch(/ GROUP BY InstanceId ORDER BY MIN\(\) ASC$/);
+    // One series needs no order.
+    expect(MetricsInsightsQuery.aggregate({ ...base, groupBy: undefined, aggregation: MetricsInsightsAggregation.COUNT, metricName: 'StatusCheckFailed' }).sql)
+      .not.toMatch(/ORDER BY/);
+    expect(MetricsInsightsQuery.custom('select max(x) from "Shop" group by InstanceId order by max() desc').groupBy).toEqual(['InstanceId']);
+  });
+
   test('fails on a sub-minute Metrics Insights period (no high-resolution data)', () => {
     const { set } = build();
     expect(() => set.addMetricsInsightsAlarm('Fast', {
@@ -189,7 +204,7 @@ describe('AlarmSet', () => {
   test('EC2 recover runs per instance contributor of a query grouped by InstanceId', () => {
     const { set, template } = build();
     set.addMetricsInsightsAlarm('StatusCheck', {
-      query: MetricsInsightsQuery.custom('SELECT MAX(StatusCheckFailed) FROM SCHEMA("AWS/EC2", InstanceId) WHERE tag.fleet = \'shop\' GROUP BY InstanceId'),
+      query: MetricsInsightsQuery.custom('SELECT MAX(StatusCheckFailed_System) FROM SCHEMA("AWS/EC2", InstanceId) WHERE tag.fleet = \'shop\' GROUP BY InstanceId ORDER BY MAX() DESC'),
       threshold: 1,
       period: Duration.minutes(1),
       evaluationPeriods: 2,
@@ -200,8 +215,8 @@ describe('AlarmSet', () => {
   });
 
   test.each([
-    ['a single-series query', 'SELECT MAX(StatusCheckFailed) FROM SCHEMA("AWS/EC2", InstanceId) WHERE tag.fleet = \'shop\''],
-    ['a query grouped by Auto Scaling group', 'SELECT MAX(StatusCheckFailed) FROM SCHEMA("AWS/EC2", AutoScalingGroupName) WHERE tag.fleet = \'shop\' GROUP BY AutoScalingGroupName'],
+    ['a single-series query', 'SELECT MAX(StatusCheckFailed_System) FROM SCHEMA("AWS/EC2", InstanceId) WHERE tag.fleet = \'shop\''],
+    ['a query grouped by Auto Scaling group', 'SELECT MAX(StatusCheckFailed_System) FROM SCHEMA("AWS/EC2", AutoScalingGroupName) WHERE tag.fleet = \'shop\' GROUP BY AutoScalingGroupName ORDER BY MAX() DESC'],
   ])('fails on EC2 actions on %s (AWS runs them only per instance contributor)', (_name, sql) => {
     const { set } = build();
     expect(() => set.addMetricsInsightsAlarm('StatusCheck', {
@@ -212,13 +227,89 @@ describe('AlarmSet', () => {
     })).toThrow(/alarmActions must be free of EC2 actions .* except a Metrics Insights alarm grouped by InstanceId alone/);
   });
 
-  test('warns at 160 Metrics Insights alarms in an app and fails above the 200 quota', () => {
+  test('warns at 160 Metrics Insights alarms in an account and Region and fails above the 200 quota', () => {
     const { set, stack } = build();
     const query = MetricsInsightsQuery.custom('SELECT MAX(CPUUtilization) FROM "AWS/EC2" WHERE InstanceType = \'m5.large\'');
     for (let i = 1; i <= 200; i++) set.addMetricsInsightsAlarm(`Q${i}`, { query, threshold: 90 });
-    Annotations.fromStack(stack).hasWarning('/TestStack/Fleet/Q160', Match.stringLikeRegexp('160 Metrics Insights query alarms, 80 % of the default quota of 200'));
+    Annotations.fromStack(stack).hasWarning('/TestStack/Fleet/Q160',
+      Match.stringLikeRegexp('160 Metrics Insights query alarms in account 123456789012 and Region us-east-1, 80 % of the default quota of 200 .*Other apps .* share that quota'));
     expect(() => set.addMetricsInsightsAlarm('Q201', { query, threshold: 90 }))
-      .toThrow(/Fleet\/Q201: Metrics Insights alarms in this app must be at most 200 .*got '201 alarms'/);
+      .toThrow(/Fleet\/Q201: Metrics Insights alarms of this app in account 123456789012 and Region us-east-1 must be at most 200 .*shared with every other app there.*got '201 alarms'/);
+  });
+
+  test('counts the quota per account and Region across the stacks of the app', () => {
+    const app = new App();
+    const query = MetricsInsightsQuery.custom('SELECT MAX(CPUUtilization) FROM "AWS/EC2" WHERE InstanceType = \'m5.large\'');
+    const alarmSet = (id: string, env?: { account: string; region: string }) => {
+      const stack = new Stack(app, id, { env });
+      return new AlarmSet(stack, 'Fleet', { routing: AlarmRouting.toTopic(new AlertTopic(stack, 'Alerts', { emails: ['o@example.com'], failedDeliveryAlarm: false })) });
+    };
+    // 150 in each of two Regions: within the quota in both.
+    const east = alarmSet('East', { account: '111111111111', region: 'us-east-1' });
+    const west = alarmSet('West', { account: '111111111111', region: 'us-west-2' });
+    for (let i = 1; i <= 150; i++) {
+      east.addMetricsInsightsAlarm(`Q${i}`, { query, threshold: 90 });
+      west.addMetricsInsightsAlarm(`Q${i}`, { query, threshold: 90 });
+    }
+    // A second stack in us-east-1 shares that account and Region's quota.
+    const east2 = alarmSet('East2', { account: '111111111111', region: 'us-east-1' });
+    for (let i = 1; i <= 50; i++) east2.addMetricsInsightsAlarm(`Q${i}`, { query, threshold: 90 });
+    expect(() => east2.addMetricsInsightsAlarm('Q51', { query, threshold: 90 }))
+      .toThrow(/East2\/Fleet\/Q51: Metrics Insights alarms of this app in account 111111111111 and Region us-east-1 must be at most 200 .*got '201 alarms'/);
+    // Environment-agnostic stacks count together, apart from the known environments.
+    const a = alarmSet('AgnosticA');
+    const b = alarmSet('AgnosticB');
+    for (let i = 1; i <= 100; i++) a.addMetricsInsightsAlarm(`Q${i}`, { query, threshold: 90 });
+    for (let i = 1; i <= 100; i++) b.addMetricsInsightsAlarm(`Q${i}`, { query, threshold: 90 });
+    expect(() => b.addMetricsInsightsAlarm('Q101', { query, threshold: 90 }))
+      .toThrow(/AgnosticB\/Fleet\/Q101: Metrics Insights alarms of this app in the environment-agnostic stacks' account and Region must be at most 200/);
+  });
+
+  test('warns on every tag-filtered query of an app that does not turn on resource tags for telemetry', () => {
+    const { set, stack } = build();
+    const tagged = MetricsInsightsQuery.aggregate({
+      aggregation: MetricsInsightsAggregation.MAX, namespace: 'AWS/EC2', metricName: 'CPUUtilization', schemaDimensions: ['InstanceId'], where: { 'tag.fleet': 'shop' },
+    });
+    set.addMetricsInsightsAlarm('Tagged', { query: tagged, threshold: 90 });
+    set.addMetricsInsightsAlarm('GroupedByTag', {
+      query: MetricsInsightsQuery.custom('SELECT MAX(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId) WHERE InstanceType = \'m5.large\' GROUP BY tag.team ORDER BY MAX() DESC'), threshold: 90,
+    });
+    set.addMetricsInsightsAlarm('ByDimension', {
+      query: MetricsInsightsQuery.custom('SELECT MAX(CPUUtilization) FROM "AWS/EC2" WHERE InstanceType = \'tag.fleet\''), threshold: 90,
+    });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('resource tags for telemetry are turned on'));
+    expect(warnings.map(w => w.id).sort()).toEqual(['/TestStack/Fleet/GroupedByTag', '/TestStack/Fleet/Tagged']);
+    expect(JSON.stringify(warnings)).toContain('cdk-watchkeeper:MetricsInsights.resourceTagsForTelemetry');
+  });
+
+  test('no tag warning once the app turns on resource tags for telemetry, one per account and Region', () => {
+    const app = new App();
+    const env = { account: '123456789012', region: 'us-east-1' };
+    const shared = new Stack(app, 'Shared', { env });
+    const enrichment = new ResourceTagsForTelemetry(shared, 'ResourceTags');
+    const { set, stack } = build({}, new Stack(app, 'Alarms', { env }));
+    set.addMetricsInsightsAlarm('Tagged', {
+      query: MetricsInsightsQuery.aggregate({ aggregation: MetricsInsightsAggregation.MAX, namespace: 'AWS/EC2', metricName: 'CPUUtilization', where: { 'tag.fleet': 'shop' } }), threshold: 90,
+    });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('resource tags for telemetry'))).toEqual([]);
+    Template.fromStack(shared).hasResource('AWS::ObservabilityAdmin::TelemetryEnrichment', {
+      Properties: { Scope: 'ACCOUNT' }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain',
+    });
+    expect(ResourceTagsForTelemetry.ensure(stack)).toBe(enrichment);
+  });
+
+  test('fails on two telemetry enrichments in one account and Region', () => {
+    const app = new App();
+    const env = { account: '123456789012', region: 'us-east-1' };
+    new ResourceTagsForTelemetry(new Stack(app, 'One', { env }), 'ResourceTags');
+    new ResourceTagsForTelemetry(new Stack(app, 'Two', { env }), 'ResourceTags');
+    new ResourceTagsForTelemetry(new Stack(app, 'Elsewhere', { env: { ...env, region: 'eu-west-1' } }), 'ResourceTags');
+    expect(() => app.synth()).toThrow(/One\/ResourceTags: telemetry enrichments in account 123456789012 and Region us-east-1 must be one per account and Region .*got 'One\/ResourceTags\/Resource, Two\/ResourceTags\/Resource'/);
+    // Also beside a plain L1 of the same type, whichever comes first.
+    const other = new App();
+    new CfnResource(new Stack(other, 'Setup', { env }), 'Enrichment', { type: 'AWS::ObservabilityAdmin::TelemetryEnrichment', properties: { Scope: 'ACCOUNT' } });
+    ResourceTagsForTelemetry.ensure(new Stack(other, 'Fleet', { env }));
+    expect(() => other.synth()).toThrow(/Fleet\/ResourceTagsForTelemetry: telemetry enrichments .* must be one per account and Region/);
   });
 
   test('fails on a non-positive anomaly band', () => {

@@ -1,4 +1,4 @@
-import { Duration, Stack, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cw_actions, aws_sns as sns } from 'aws-cdk-lib';
+import { App, Duration, Fn, Stack, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cw_actions, aws_sns as sns } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AgentConfig, AlarmRouting, AlarmSet, AlertTopic, MetricsInsightsQuery } from '../../src';
 import { alarmProblems, validateAlarm } from '../../src/core/private/alarm-validation';
@@ -122,6 +122,47 @@ describe('alarm validation', () => {
     const math = new cloudwatch.MathExpression({ expression: 'm1 * 2', usingMetrics: { m1: metric('StatusCheckFailed_System') } });
     expect(() => set(stack).addAlarm('Recover', math, { threshold: 1, actions: [new cw_actions.Ec2Action(cw_actions.Ec2InstanceAction.RECOVER)] }))
       .toThrow(/Set\/Recover: alarmActions must be free of EC2 actions .* on an alarm based on metric math/);
+  });
+
+  test('fails on a grouped Metrics Insights query without ORDER BY, also on an L1 alarm', () => {
+    const stack = newStack();
+    const alarm = raw(stack, {
+      namespace: undefined,
+      metricName: undefined,
+      statistic: undefined,
+      period: undefined,
+      metrics: [{ id: 'q', expression: 'SELECT MAX(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId) WHERE tag.fleet = \'shop\' GROUP BY InstanceId', period: 300, returnData: true }],
+    });
+    expect(() => validateAlarm(alarm)).toThrow(/TestStack\/Raw: metric expression must be a query with ORDER BY when it has GROUP BY .*got 'SELECT MAX/);
+  });
+
+  test('fails on EC2 recover on any metric but StatusCheckFailed_System', () => {
+    const stack = newStack();
+    const recover = new cw_actions.Ec2Action(cw_actions.Ec2InstanceAction.RECOVER);
+    expect(() => set(stack).addAlarm('Combined', metric('StatusCheckFailed'), { threshold: 1, actions: [recover] }))
+      .toThrow(/Set\/Combined: alarmActions must be free of the EC2 recover action unless the alarm watches StatusCheckFailed_System .*got 'StatusCheckFailed'/);
+    expect(() => set(newStack()).addMetricsInsightsAlarm('Fleet', {
+      query: MetricsInsightsQuery.custom('SELECT MAX(StatusCheckFailed) FROM SCHEMA("AWS/EC2", InstanceId) WHERE InstanceType = \'m5.large\' GROUP BY InstanceId ORDER BY MAX() DESC'),
+      threshold: 1,
+      actions: [recover],
+    })).toThrow(/Set\/Fleet: alarmActions must be free of the EC2 recover action unless the alarm watches StatusCheckFailed_System/);
+    expect(alarmProblems(set(newStack()).addAlarm('System', metric('StatusCheckFailed_System'), { threshold: 1, actions: [recover] }))).toEqual([]);
+  });
+
+  test('finds EC2 actions in an environment-agnostic stack, where the Region is a reference', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    const math = new cloudwatch.MathExpression({ expression: 'm1 * 2', usingMetrics: { m1: metric('StatusCheckFailed_System') } });
+    expect(() => set(stack).addAlarm('Recover', math, { threshold: 1, actions: [new cw_actions.Ec2Action(cw_actions.Ec2InstanceAction.RECOVER)] }))
+      .toThrow(/Agnostic\/Set\/Recover: alarmActions must be free of EC2 actions .* on an alarm based on metric math/);
+    const swf = raw(new Stack(new App(), 'Swf'), {
+      namespace: undefined,
+      metricName: undefined,
+      statistic: undefined,
+      period: undefined,
+      metrics: [{ id: 'e1', expression: 'm1 * 2', returnData: true }, { id: 'm1', returnData: false, metricStat: { metric: { namespace: 'AWS/EC2', metricName: 'StatusCheckFailed_System' }, period: 60, stat: 'Maximum' } }],
+      alarmActions: [Fn.sub('arn:${AWS::Partition}:swf:${AWS::Region}:${AWS::AccountId}:action/actions/AWS_EC2.InstanceId.Reboot/1.0')],
+    });
+    expect(() => validateAlarm(swf)).toThrow(/alarmActions must be free of EC2 actions/);
   });
 
   test('fails on a composite alarm rule longer than 10240 characters', () => {

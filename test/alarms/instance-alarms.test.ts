@@ -49,6 +49,17 @@ describe('InstanceAlarms', () => {
     }));
   });
 
+  test('a member of an Auto Scaling group is never recovered: its group replaces it', () => {
+    const system = alarmOn(build({ autoScalingGroupName: 'orders-api' }).template(), 'StatusCheckFailed_System');
+    expect(system.AlarmActions).toEqual([TOPIC]);
+    expect(system.AlarmDescription).toMatch(/Its Auto Scaling group replaces it once the group marks it unhealthy/);
+  });
+
+  test('fails on recover for a member of an Auto Scaling group', () => {
+    expect(() => build({ autoScalingGroupName: 'orders-api', systemStatusCheck: { recover: true } }))
+      .toThrow(/Web: systemStatusCheck.recover must be false or unset for a member of an Auto Scaling group .*got true/);
+  });
+
   test('instance status check notifies, and reboots only when asked', () => {
     const plain = alarmOn(build().template(), 'StatusCheckFailed_Instance');
     expect(plain).toEqual(expect.objectContaining({

@@ -1,7 +1,7 @@
 import { App, Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AgentConfig, AlarmRouting, AlertTopic, CostReport, FleetAlarms, FleetAlarmsProps } from '../../src';
-import { expectNagClean, newStack } from '../helpers';
+import { expectNagClean, nagFindings, newStack } from '../helpers';
 
 function group(stack: Stack, vpc: ec2.IVpc, id: string, maxCapacity: number, minCapacity = 1): autoscaling.AutoScalingGroup {
   return new autoscaling.AutoScalingGroup(stack, id, {
@@ -37,7 +37,7 @@ describe('FleetAlarms', () => {
     expect(report.totalMonthlyUsd()).toBeGreaterThanOrEqual(30 * 0.1);
   });
 
-  test('one grouped query alarm per signal watches every instance of the partition, recovering per instance', () => {
+  test('one grouped, ordered query alarm per signal watches every instance of the partition; status checks only notify', () => {
     const { stack, vpc, fleet, template } = build();
     const web = group(stack, vpc, 'Web', 4, 2);
     const api = group(stack, vpc, 'Api', 6, 3);
@@ -47,19 +47,41 @@ describe('FleetAlarms', () => {
     t.resourceCountIs('AWS::CloudWatch::Alarm', 3);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'shop-p1-StatusCheckFailed',
-      Metrics: [Match.objectLike({ Expression: 'SELECT MAX(StatusCheckFailed) FROM SCHEMA("AWS/EC2", InstanceId) WHERE tag.WatchkeeperFleet = \'shop-p1\' GROUP BY InstanceId', Period: 60 })],
+      Metrics: [Match.objectLike({
+        Expression: 'SELECT MAX(StatusCheckFailed) FROM SCHEMA("AWS/EC2", InstanceId) WHERE tag.WatchkeeperFleet = \'shop-p1\' GROUP BY InstanceId ORDER BY MAX() DESC',
+        Period: 60,
+      })],
     });
+    // The groups replace unhealthy members; EC2 recover would race them (and works only on StatusCheckFailed_System).
     const status = alarmsOf(t).find(a => a.AlarmName === 'shop-p1-StatusCheckFailed')!;
-    expect(JSON.stringify(status.AlarmActions)).toMatch(/:automate:us-east-1:ec2:recover/);
+    expect(JSON.stringify(status.AlarmActions)).not.toMatch(/automate|ec2/);
+    expect(status.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alerts/) }]);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'shop-p1-CpuUtilization',
-      Metrics: [Match.objectLike({ Expression: Match.stringLikeRegexp('^SELECT MAX\\(CPUUtilization\\) .* GROUP BY InstanceId$'), Period: 300 })],
+      Metrics: [Match.objectLike({ Expression: Match.stringLikeRegexp('^SELECT MAX\\(CPUUtilization\\) .* GROUP BY InstanceId ORDER BY MAX\\(\\) DESC$'), Period: 300 })],
       Threshold: 90,
     });
     // The groups and the instances they launch carry the partition tag the queries filter on.
     t.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
       Tags: Match.arrayWith([{ Key: 'WatchkeeperFleet', Value: 'shop-p1', PropagateAtLaunch: true }]),
     });
+  });
+
+  test('fails on recoverInstances: true (group members are replaced by their group, never recovered)', () => {
+    expect(() => build({ recoverInstances: true }))
+      .toThrow(/Fleet: recoverInstances must be false or unset: fleet instances belong to Auto Scaling groups, .*got true/);
+  });
+
+  test('an OK from a per-instance alarm says that a vanished instance stopped reporting', () => {
+    const agent = new AgentConfig({ namespace: 'Shop/Agent' });
+    const { stack, vpc, fleet, template } = build({ agentMetrics: agent });
+    fleet.addAutoScalingGroup(group(stack, vpc, 'Web', 4, 2));
+    const grouped = alarmsOf(template()).filter(a => /GROUP BY/.test(a.Metrics[0].Expression));
+    expect(grouped).toHaveLength(5);
+    for (const alarm of grouped) {
+      expect(alarm.AlarmDescription).toMatch(/An OK for an? (instance|group) that is gone .* means it stopped reporting, not that it recovered/);
+      expect(alarm.OKActions).toEqual([{ Ref: expect.stringMatching(/^Alerts/) }]);
+    }
   });
 
   test('a vanished instance stays visible: the reporting-instances count breaches below the groups\' minimum, and on no data', () => {
@@ -90,23 +112,37 @@ describe('FleetAlarms', () => {
     expect(fleet.livenessAlarms).toHaveLength(2);
   });
 
-  test('partitions never hold more than 500 instances: 10,000 instances in 1,000 groups synthesize', () => {
+  test('partitions leave room for replacements: 250 instances each by default, 10,000 instances in 1,000 groups synthesize', () => {
     const app = new App();
     const stack = new Stack(app, 'Big', { env: { account: '111111111111', region: 'us-east-1' } });
     const { fleet, template } = build({}, stack);
     for (let i = 0; i < 1000; i++) {
       fleet.addAutoScalingGroup(autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, `G${i}`, `group-${i}`), { maxInstances: 10, minInstances: 1 });
     }
-    expect(fleet.partitionCount).toBe(20);
+    expect(fleet.maxInstancesPerPartition).toBe(250);
+    expect(fleet.partitionCount).toBe(40);
     const alarms = alarmsOf(template());
-    expect(alarms).toHaveLength(60);
-    expect(alarms.filter(a => a.AlarmName === 'shop-p20-ReportingInstances')[0].Threshold).toBe(50);
+    expect(alarms).toHaveLength(120);
+    expect(alarms.filter(a => a.AlarmName === 'shop-p40-ReportingInstances')[0].Threshold).toBe(25);
   });
 
-  test('fails on a group that alone could exceed the 500 series of a query', () => {
+  test('a partition holds at most maxInstancesPerPartition instances by the groups\' MaxSize', () => {
     const { stack, vpc, fleet } = build();
-    expect(() => fleet.addAutoScalingGroup(group(stack, vpc, 'Huge', 501)))
-      .toThrow(/Fleet: addAutoScalingGroup\(TestStack\/Huge\).maxInstances must be a whole number between 1 and 500 \(a partition's per-instance query returns at most 500 series\), got 501/);
+    expect(fleet.addAutoScalingGroup(group(stack, vpc, 'A', 200))).toBe('shop-p1');
+    // 200 + 100 would fill the partition beyond 250: a new one.
+    expect(fleet.addAutoScalingGroup(group(stack, vpc, 'B', 100))).toBe('shop-p2');
+    expect(fleet.addAutoScalingGroup(group(stack, vpc, 'C', 150))).toBe('shop-p2');
+    expect(fleet.addAutoScalingGroup(group(stack, vpc, 'D', 1))).toBe('shop-p3');
+    const full = build({ maxInstancesPerPartition: 500 }, newStack('Full'));
+    expect(full.fleet.addAutoScalingGroup(group(full.stack, full.vpc, 'A', 300))).toBe('shop-p1');
+    expect(full.fleet.addAutoScalingGroup(group(full.stack, full.vpc, 'B', 200))).toBe('shop-p1');
+  });
+
+  test('fails on a group that alone could exceed a partition', () => {
+    const { stack, vpc, fleet } = build();
+    expect(() => fleet.addAutoScalingGroup(group(stack, vpc, 'Huge', 251)))
+      .toThrow(/Fleet: addAutoScalingGroup\(TestStack\/Huge\).maxInstances must be a whole number between 1 and 250 \(maxInstancesPerPartition: a query returns at most 500 series, and replacements briefly add series\), got 251/);
+    expect(() => build({ maxInstancesPerPartition: 501 }, newStack('Other'))).toThrow(/maxInstancesPerPartition must be a whole number between 1 and 500, got 501/);
   });
 
   test('fails on an imported group without its maximum size', () => {
@@ -123,9 +159,9 @@ describe('FleetAlarms', () => {
     expect(agent.publishedDimensionSets('mem_used_percent')).toContain('AutoScalingGroupName');
     expect(agent.publishedDimensionSets('disk_used_percent')).toContain('AutoScalingGroupName,path');
     expect(expressions).toEqual(expect.arrayContaining([
-      'SELECT MAX(mem_used_percent) FROM SCHEMA("Shop/Agent", AutoScalingGroupName) GROUP BY AutoScalingGroupName',
-      'SELECT MAX(swap_used_percent) FROM SCHEMA("Shop/Agent", AutoScalingGroupName) GROUP BY AutoScalingGroupName',
-      'SELECT MAX(disk_used_percent) FROM SCHEMA("Shop/Agent", AutoScalingGroupName, path) GROUP BY AutoScalingGroupName, path',
+      'SELECT MAX(mem_used_percent) FROM SCHEMA("Shop/Agent", AutoScalingGroupName) GROUP BY AutoScalingGroupName ORDER BY MAX() DESC',
+      'SELECT MAX(swap_used_percent) FROM SCHEMA("Shop/Agent", AutoScalingGroupName) GROUP BY AutoScalingGroupName ORDER BY MAX() DESC',
+      'SELECT MAX(disk_used_percent) FROM SCHEMA("Shop/Agent", AutoScalingGroupName, path) GROUP BY AutoScalingGroupName, path ORDER BY MAX() DESC',
     ]));
   });
 
@@ -149,9 +185,84 @@ describe('FleetAlarms', () => {
     expect(() => Template.fromStack(stack)).toThrow(/agent alarm series \(groups x disk paths\) must be at most 500 .*got '501 x 1 = 501'/);
   });
 
-  test('warns that tag filters need resource tags on telemetry', () => {
-    const { stack } = build();
-    Annotations.fromStack(stack).hasWarning('/TestStack/Fleet', Match.stringLikeRegexp('turn on resource tags on telemetry'));
+  test('warns on each tag-filtered alarm until resource tags for telemetry are turned on', () => {
+    const { stack, vpc, fleet } = build();
+    fleet.addAutoScalingGroup(group(stack, vpc, 'Web', 4, 2));
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('resource tags for telemetry are turned on'));
+    expect(warnings.map(w => w.id).sort()).toEqual(['/TestStack/Fleet/Partition1/CpuUtilization', '/TestStack/Fleet/Partition1/ReportingInstances', '/TestStack/Fleet/Partition1/StatusCheckFailed']);
+  });
+
+  test('turns on resource tags for telemetry once per account and Region when asked, and stops warning', () => {
+    const app = new App();
+    const env = { account: '123456789012', region: 'us-east-1' };
+    const a = build({ enableResourceTagsForTelemetry: true }, new Stack(app, 'A', { env }));
+    const b = build({ enableResourceTagsForTelemetry: true, fleetName: 'other' }, new Stack(app, 'B', { env }));
+    a.fleet.addAutoScalingGroup(group(a.stack, a.vpc, 'Web', 4, 2));
+    b.fleet.addAutoScalingGroup(group(b.stack, b.vpc, 'Web', 4, 2));
+    a.template().resourceCountIs('AWS::ObservabilityAdmin::TelemetryEnrichment', 1);
+    b.template().resourceCountIs('AWS::ObservabilityAdmin::TelemetryEnrichment', 0);
+    for (const stack of [a.stack, b.stack]) {
+      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('resource tags for telemetry'))).toEqual([]);
+    }
+  });
+
+  test('tags the instances the groups already run, at deploy time, after the groups are updated', () => {
+    const { stack, vpc, fleet, template } = build();
+    const web = group(stack, vpc, 'Web', 4, 2);
+    const api = group(stack, vpc, 'Api', 6, 3);
+    fleet.addAutoScalingGroup(web);
+    fleet.addAutoScalingGroup(api);
+    const t = template();
+    const [id, tags] = Object.entries(t.findResources('Custom::WatchkeeperPartitionTags'))[0];
+    expect(tags.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^WatchkeeperPartitionTaggerFunction/), 'Arn'] },
+      TagKey: 'WatchkeeperFleet',
+      Groups: [
+        { GroupName: { Ref: expect.stringMatching(/^WebASG/) }, TagValue: 'shop-p1' },
+        { GroupName: { Ref: expect.stringMatching(/^ApiASG/) }, TagValue: 'shop-p1' },
+      ],
+    });
+    // Naming the groups by Ref is what orders it after their creation or update.
+    expect(id).toMatch(/PartitionTags/);
+    t.resourceCountIs('AWS::Lambda::Function', 1);
+    // Only the partition tag, only a fleet partition's value, only on members of a group.
+    const policy = Object.values(t.findResources('AWS::IAM::ManagedPolicy')).map(r => r.Properties.PolicyDocument.Statement).flat();
+    expect(policy.find((s: any) => s.Sid === 'TagGroupMembersWithTheirPartition')).toEqual(expect.objectContaining({
+      Action: 'ec2:CreateTags',
+      Condition: {
+        'Null': { 'aws:ResourceTag/aws:autoscaling:groupName': 'false' },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': ['WatchkeeperFleet'] },
+        'StringLike': { 'aws:RequestTag/WatchkeeperFleet': ['shop-p*'] },
+      },
+    }));
+  });
+
+  test('a group that moves to another partition is retagged: the resource carries its new partition', () => {
+    const before = build();
+    before.fleet.addAutoScalingGroup(group(before.stack, before.vpc, 'Big', 200));
+    before.fleet.addAutoScalingGroup(group(before.stack, before.vpc, 'Web', 40));
+    const after = build({}, newStack('Later'));
+    after.fleet.addAutoScalingGroup(group(after.stack, after.vpc, 'Big', 230));
+    after.fleet.addAutoScalingGroup(group(after.stack, after.vpc, 'Web', 40));
+    const groupsOf = (t: Template) => Object.values(t.findResources('Custom::WatchkeeperPartitionTags'))[0].Properties.Groups.map((g: any) => g.TagValue);
+    expect(groupsOf(before.template())).toEqual(['shop-p1', 'shop-p1']);
+    expect(groupsOf(after.template())).toEqual(['shop-p1', 'shop-p2']);
+  });
+
+  test('with tagRunningInstances off, no function is deployed', () => {
+    const { stack, vpc, fleet, template } = build({ tagRunningInstances: false });
+    fleet.addAutoScalingGroup(group(stack, vpc, 'Web', 4, 2));
+    template().resourceCountIs('Custom::WatchkeeperPartitionTags', 0);
+    template().resourceCountIs('AWS::Lambda::Function', 0);
+  });
+
+  test('passes the nag packs with groups whose running instances it tags', () => {
+    const { stack, vpc, fleet } = build({ enableResourceTagsForTelemetry: true });
+    fleet.addAutoScalingGroup(group(stack, vpc, 'Web', 4, 2));
+    // The test's own VPC and group are the user's (plain L2 defaults); every other resource is the library's.
+    const all = nagFindings(stack);
+    expect(all.length).toBeGreaterThan(0); // the gate ran: the plain VPC and group have findings
+    expect(all.filter(f => !/ at TestStack\/(Web|Vpc)\//.test(f))).toEqual([]);
   });
 
   test('passes the nag packs', () => {

@@ -12,6 +12,7 @@ export type EdgeKind =
   | 'rule → topic' | 'rule → topic key' | 'rule → function'
   | 'schedule → role trust' | 'schedule → target'
   | 'idle shutdown → instances' | 'idle shutdown → alarms'
+  | 'partition tagger → instances'
   | 'agent → metrics' | 'agent → logs' | 'agent → parameter'
   | 'trail → bucket' | 'trail → logs role' | 'trail → key'
   | 'log group → key' | 'auto scaling → EBS key'
@@ -89,6 +90,7 @@ export class AccessEdges {
     this.rules();
     this.schedules();
     this.idleShutdown();
+    this.partitionTagger();
     this.agents();
     this.associations();
     this.trails();
@@ -137,7 +139,8 @@ export class AccessEdges {
     return id;
   }
 
-  private asRole(roleId: string, action: string, resource: string, context: Record<string, string> = {}, resourcePolicy?: () => Json): Check {
+  private asRole(roleId: string, action: string, resource: string,
+    context: Record<string, string | string[]> = {}, resourcePolicy?: () => Json): Check {
     return {
       request: { principal: this.m.arn(roleId), action, resource, context },
       policies: () => ({ identity: this.rolePolicies(roleId), resource: resourcePolicy?.() }),
@@ -289,6 +292,40 @@ export class AccessEdges {
           // an alarm of the same instance that is not a liveness alarm (CPU, say) stays untouched
           ...this.m.ofType('AWS::CloudWatch::Alarm').filter(a => !named.has(this.m.physicalName(a))).slice(0, 1)
             .map(a => this.asRole(roleId, 'cloudwatch:DisableAlarmActions', this.m.arn(a))),
+        ],
+      });
+    }
+  }
+
+  /**
+   * The fleet's partition tagger: tags members of Auto Scaling groups with a partition of the
+   * fleet, and nothing else (no other key, no other fleet's value, no instance outside a group).
+   */
+  private partitionTagger(): void {
+    for (const id of this.m.ofType('Custom::WatchkeeperPartitionTags')) {
+      const p = this.m.resolve(this.m.props(id));
+      const fnId = this.byArn('AWS::Lambda::Function', p.ServiceToken);
+      if (!fnId) throw new Error(`function ${p.ServiceToken} is not in the template`);
+      const roleId = this.roleIdOf(this.m.props(fnId).Role);
+      const key = String(p.TagKey);
+      const value = String(asArray(p.Groups)[0].TagValue);
+      const instance = ec2Arn('i-0123456789abcdef0');
+      const member = { 'aws:ResourceTag/aws:autoscaling:groupName': 'web' };
+      const tag = (k: string, v: string) => ({ ...member, 'aws:TagKeys': [k], [`aws:RequestTag/${k}`]: v });
+      this.edges.push({
+        kind: 'partition tagger → instances',
+        from: id,
+        to: roleId,
+        positive: [
+          this.asRole(roleId, 'ec2:CreateTags', instance, tag(key, value)),
+          this.asRole(roleId, 'ec2:DeleteTags', instance, { ...member, 'aws:TagKeys': [key] }),
+        ],
+        negative: [
+          this.asRole(roleId, 'ec2:CreateTags', instance, { 'aws:TagKeys': [key], [`aws:RequestTag/${key}`]: value }), // not a group member
+          this.asRole(roleId, 'ec2:CreateTags', instance, tag('Name', value)), // another tag
+          this.asRole(roleId, 'ec2:CreateTags', instance, tag(key, 'someone-elses-fleet-p1')), // another fleet's partition
+          this.asRole(roleId, 'ec2:DeleteTags', instance, { ...member, 'aws:TagKeys': ['Name'] }),
+          this.asRole(roleId, 'ec2:CreateTags', foreign(instance), tag(key, value)),
         ],
       });
     }

@@ -163,6 +163,7 @@ suite('Access proof: example app', () => ({ template: exampleTemplate(), stackNa
   'schedule → target': 4,
   'idle shutdown → instances': 1,
   'idle shutdown → alarms': 1,
+  'partition tagger → instances': 1,
   'agent → metrics': 2,
   'agent → logs': 2,
   'agent → parameter': 2,
@@ -170,7 +171,7 @@ suite('Access proof: example app', () => ({ template: exampleTemplate(), stackNa
   'trail → bucket': 1,
   'trail → logs role': 1,
   'trail → key': 1,
-  'log group → key': 8,
+  'log group → key': 9,
 }, {});
 
 suite('Access proof: constructs and their options', () => ({ template: constructsTemplate(), stackName: 'ProofConstructs' }), {

@@ -1,6 +1,6 @@
 import { Duration, Stack, Token, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { groupByOf, isMetricsInsightsQuery } from '../../private/metrics-insights';
+import { groupByOf, hasOrderBy, isMetricsInsightsQuery } from '../../private/metrics-insights';
 import { WatchkeeperValidationError, invalid, invalidMessage } from '../../private/validation';
 
 /**
@@ -80,19 +80,31 @@ export function alarmProblems(alarm: IConstruct): string[] {
     if (typeof q.expression === 'string' && /SEARCH\s*\(/i.test(q.expression)) {
       report('metric expression', 'free of SEARCH() (CloudWatch rejects alarms on search expressions; use a Metrics Insights query)', q.expression);
     }
+    // A multi-time-series alarm needs GROUP BY and ORDER BY:
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Metrics_Insights_Alarm.html
+    if (isMetricsInsightsQuery(q.expression) && groupByOf(q.expression).length > 0 && !hasOrderBy(q.expression)) {
+      report('metric expression', 'a query with ORDER BY when it has GROUP BY (CloudWatch requires both on an alarm over several series)', q.expression);
+    }
   }
   const statCount = queries.filter(q => q.metricStat !== undefined).length;
   if (statCount > MAX_METRICS_IN_ALARM) {
     report('metrics', `at most ${MAX_METRICS_IN_ALARM} metrics in an alarm's math`, `${statCount} metrics`);
   }
+  const ec2Actions = [p.alarmActions, p.okActions, p.insufficientDataActions].flatMap(ec2ActionsOf);
   // EC2 actions run per contributor on a Metrics Insights alarm, never at alarm level, so only
   // an alarm whose contributors are instances can take them:
   // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Acting_Alarm_Changes.html
-  const perInstance = queries.length === 1 && isMetricsInsightsQuery(queries[0].expression)
-    && groupByOf(queries[0].expression).join(',') === 'InstanceId';
-  if (queries.length > 0 && !perInstance && [p.alarmActions, p.okActions, p.insufficientDataActions].some(hasEc2Action)) {
+  const insights = queries.length === 1 && isMetricsInsightsQuery(queries[0].expression) ? queries[0].expression : undefined;
+  const perInstance = insights !== undefined && groupByOf(insights).join(',') === 'InstanceId';
+  if (queries.length > 0 && !perInstance && ec2Actions.length > 0) {
     report('alarmActions', 'free of EC2 actions (stop, terminate, reboot, recover) on an alarm based on metric math, '
       + 'except a Metrics Insights alarm grouped by InstanceId alone (actions run per instance contributor)', 'an EC2 action');
+  }
+  // "The recover action can be used only with StatusCheckFailed_System":
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingAlarmActions.html
+  const watched = insights !== undefined ? selectedMetric(insights) : queries.length === 0 ? p.metricName : undefined;
+  if (ec2Actions.includes('recover') && typeof watched === 'string' && watched !== RECOVER_METRIC) {
+    report('alarmActions', `free of the EC2 recover action unless the alarm watches ${RECOVER_METRIC} (recover works only with the system status check)`, watched);
   }
 
   const periods = [p.period, ...queries.map(q => q.metricStat?.period ?? q.period)].filter((x): x is number => typeof x === 'number');
@@ -117,6 +129,7 @@ interface ResolvedQuery {
 
 interface ResolvedProps {
   readonly alarmName?: unknown;
+  readonly metricName?: unknown;
   readonly alarmDescription?: unknown;
   readonly alarmActions?: unknown;
   readonly okActions?: unknown;
@@ -131,6 +144,7 @@ interface ResolvedProps {
 function metricAlarmProps(cfn: cloudwatch.CfnAlarm) {
   return {
     alarmName: cfn.alarmName,
+    metricName: cfn.metricName,
     alarmDescription: cfn.alarmDescription,
     alarmActions: cfn.alarmActions,
     okActions: cfn.okActions,
@@ -170,8 +184,52 @@ function checkName(name: unknown, report: (prop: string, expectation: string, va
   }
 }
 
-function hasEc2Action(actions: unknown): boolean {
-  return Array.isArray(actions) && actions.some(a => /:automate:[^:]*:ec2:/.test(JSON.stringify(a)));
+/** The only metric the EC2 recover action works with. */
+const RECOVER_METRIC = 'StatusCheckFailed_System';
+
+// EC2 actions as PutMetricAlarm lists them (AlarmActions "Valid values"):
+// arn:<partition>:automate:<region>:ec2:<stop|terminate|reboot|recover> and
+// arn:<partition>:swf:<region>:<account>:action/actions/AWS_EC2.InstanceId.<Stop|...>/1.0
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+const AUTOMATE_ACTION = /^arn:[^:]*:automate:[^:]*:ec2:([a-z]+)$/;
+const SWF_ACTION = /^arn:[^:]*:swf:[^:]*:[^:]*:action\/actions\/AWS_EC2\.InstanceId\.([A-Za-z]+)\/1\.0$/;
+
+/**
+ * The EC2 actions (`recover`, `stop`, ...) among resolved alarm actions. Read from the
+ * resolved structure, so an action whose Region is `{"Ref":"AWS::Region"}` (an
+ * environment-agnostic stack) is found as well as a literal ARN.
+ */
+export function ec2ActionsOf(actions: unknown): string[] {
+  if (!Array.isArray(actions)) return [];
+  return actions.flatMap(action => {
+    const text = literalText(action);
+    const m = AUTOMATE_ACTION.exec(text) ?? SWF_ACTION.exec(text);
+    return m ? [m[1].toLowerCase()] : [];
+  });
+}
+
+/** A resolved value as text, each reference (Ref, GetAtt, ...) replaced by a placeholder without `:` or `/`. */
+function literalText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const obj = value as Record<string, unknown>;
+    const join = obj['Fn::Join'];
+    if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+      return join[1].map(literalText).join(join[0]);
+    }
+    const sub = obj['Fn::Sub'];
+    const template = Array.isArray(sub) ? sub[0] : sub;
+    if (typeof template === 'string') return template.replace(/\$\{[^}]*\}/g, REFERENCE);
+  }
+  return REFERENCE;
+}
+
+const REFERENCE = '<ref>';
+
+/** The metric a Metrics Insights query selects: `SELECT MAX(StatusCheckFailed) ...` gives `StatusCheckFailed`. */
+function selectedMetric(sql: string): string | undefined {
+  const m = /^\s*SELECT\s+[A-Za-z_]+\s*\(\s*("([^"]*)"|[A-Za-z_][A-Za-z0-9_]*)\s*\)/i.exec(sql);
+  return m ? m[2] ?? m[1] : undefined;
 }
 
 /** The length a resolved string (or Fn::Join of literals and tokens) has at least. */
