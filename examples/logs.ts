@@ -1,6 +1,6 @@
 // Application logs, event notifications and the account audit trail of the example service:
 // a web API writing one JSON object per line
-// ({"timestamp", "level", "message", "request_id", "method", "path", "status_code", "duration_ms"}).
+// ({"timestamp", "level", "message", "request_id", "method", "path", "route", "status_code", "duration_ms"}).
 import { Duration, aws_autoscaling as autoscaling, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
@@ -26,7 +26,7 @@ export function addExampleLogs(scope: Construct, props: ExampleLogsProps): void 
     logGroup: apiLogs.logGroup, namespace: 'WatchkeeperExample/Api', alertTopic: props.alerts,
   });
   metrics.addErrorCount('Errors', { alarm: { threshold: 5, evaluationPeriods: 2 } });
-  metrics.addLatency('Latency', { dimensions: { Endpoint: 'path' }, alarm: { threshold: 1500, evaluationPeriods: 3 } });
+  metrics.addLatency('Latency', { dimensions: { Route: 'route' }, alarm: { threshold: 1500, evaluationPeriods: 3 } });
   metrics.addStatusClassCount('ServerErrors', { statusClass: HttpStatusClass.SERVER_ERROR, alarm: { threshold: 10 } });
   metrics.addStatusClassCount('ClientErrors', { statusClass: HttpStatusClass.CLIENT_ERROR });
 

@@ -1,6 +1,6 @@
 import { CfnWaitConditionHandle, Size, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_sns as sns } from 'aws-cdk-lib';
 import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
-import { AlertTopic, IdleShutdown, MonitoredService, MonitoredServiceProps, ServiceCompute, ServiceEgress } from '../../src';
+import { AlertTopic, IdleShutdown, JsonLogFormat, MonitoredService, MonitoredServiceProps, ServiceCompute, ServiceEgress } from '../../src';
 import { expectNagClean, nagFindings, newStack, stableTemplate } from '../helpers';
 import { FakeAgentMetrics, importedVpc } from './fake-agent-metrics';
 
@@ -378,6 +378,15 @@ describe('MonitoredService', () => {
       expect(service.alarmSets).toEqual([]);
       // Only the alert topic's own failed-delivery alarm remains.
       Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    });
+
+    test('with a logFormat, the dashboard\'s recent errors read the format\'s level field', () => {
+      const { stack } = setup({ logFormat: JsonLogFormat.PYTHON_JSON_LOGGER, logGroups: [logs.LogGroup.fromLogGroupName(new Stack(), 'L', '/orders/app')] });
+      const body = new Capture();
+      Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardBody: body });
+      const text = JSON.stringify(body.asObject());
+      expect(text).toMatch(/levelname, message, method, route, path, status_code.{1,6}n\| filter tolower\(levelname\) in \[/);
+      expect(text).not.toContain('@message like');
     });
 
     test('dashboard: false creates none', () => {
