@@ -240,7 +240,9 @@ export class CloudWatchAgent extends Construct {
   }
 
   private createLogGroups(props: CloudWatchAgentProps): logs.ILogGroup[] {
-    const destinations: AgentLogDestination[] = [...this.config.logFiles, ...this.config.windowsEventLogs];
+    const destinations: AgentLogDestination[] = [
+      ...this.config.logFiles, ...this.config.windowsEventLogs, ...(this.config.emf ? [this.config.emf] : []),
+    ];
     if (destinations.length === 0) return [];
     const key = props.logEncryptionKey ?? sharedLogGroupKey(this);
     if (props.logEncryptionKey) allowLogsToUseKey(this, props.logEncryptionKey);
