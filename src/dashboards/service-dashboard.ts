@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { DASHBOARD_LIMITS, DashboardBudget, DeferredWidget, chunk } from './private/limits';
 import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
 import { ComputeMetrics } from '../core/compute-metrics';
+import { registerUsage } from '../private/usage-registry';
 import { checkPattern, invalid } from '../private/validation';
 
 /** Properties of a {@link ServiceDashboard}. Give it a group or instances, not both. */
@@ -181,6 +182,11 @@ export class ServiceDashboard extends Construct {
 
     this.addAlarms(...props.alarms ?? []);
     this.addLogGroups(...props.logGroups ?? []);
+    // The "Recent errors" widget runs its Logs Insights query on every load and refresh of
+    // the dashboard, over the dashboard's time range (3 hours by default), billed per GB scanned.
+    registerUsage(this, () => ({
+      logsInsightsScans: this.logGroups.length > 0 ? [{ logGroups: this.logGroups.slice(0, DASHBOARD_LIMITS.logGroupsPerQuery), hours: 3 }] : [],
+    }));
 
     this.node.addValidation({
       validate: () => {

@@ -415,6 +415,7 @@ export class MonitoredService extends Construct implements IMonitoredService, ec
     const agent = new CloudWatchAgent(this, 'Agent', {
       config,
       expectedInstances: compute.expectedInstances,
+      expectedMaxInstances: compute.maxInstances,
       expectedAutoScalingGroups: compute.autoScalingGroup ? 1 : 0,
     });
     if (compute.role) agent.grant(compute.role);
