@@ -83,6 +83,15 @@ export interface LogQueriesProps {
  * });
  */
 export class LogQueries extends Construct {
+  /**
+   * The recent-errors query for a log format, for widgets outside this construct (the
+   * service dashboard's "Recent errors").
+   * @internal
+   */
+  public static _recentErrorsQuery(scope: Construct, format?: JsonLogFormat, fields?: JsonLogFields, limit: number = 100): string {
+    return recentErrorsQuery(resolveJsonLogFields(scope, format, fields), ['ERROR', 'FATAL', 'CRITICAL'], limit);
+  }
+
   /** Errors per 5-minute bin. */
   public readonly errorsPerFiveMinutes?: logs.CfnQueryDefinition;
   /** Requests, 5xx answers and their share in percent, per 5-minute bin. */
@@ -130,15 +139,6 @@ export class LogQueries extends Construct {
         return [];
       },
     });
-  }
-
-  /**
-   * The recent-errors query for a log format, for widgets outside this construct (the
-   * service dashboard's "Recent errors").
-   * @internal
-   */
-  public static _recentErrorsQuery(scope: Construct, format?: JsonLogFormat, fields?: JsonLogFields, limit: number = 100): string {
-    return recentErrorsQuery(resolveJsonLogFields(scope, format, fields), ['ERROR', 'FATAL', 'CRITICAL'], limit);
   }
 
   /** Saves a query of your own in this set's folder. */

@@ -23,7 +23,9 @@ export interface ContributedUsage {
   /** EMF events ingested per month, GB (log ingestion). */
   readonly emfGb?: number;
   /** The same metrics' cost the other way, for the report's comparison: `putMetricData` or `emf`. */
-  readonly appMetricsAlternative?: { readonly putMetricDataRequests: number; readonly emfGb: number; readonly via: string; readonly namespace: string };
+  readonly appMetricsAlternative?: {
+    readonly putMetricDataRequests: number; readonly emfGb: number; readonly via: string; readonly namespace: string;
+  };
   /** Instances with EC2 detailed monitoring (usual size), and at the group's maximum. */
   readonly detailedMonitoringInstances?: number;
   readonly detailedMonitoringInstancesMax?: number;

@@ -74,8 +74,11 @@ describe('CostReport', () => {
       vpc, alertTopic, compute: ServiceCompute.newAutoScalingGroup({ minCapacity: 2, maxCapacity: 6 }), alarms: { enabled: false }, dashboard: false,
     });
     new MonitoredService(stack, 'Worker', {
-      vpc, alertTopic, compute: ServiceCompute.newInstance({ instanceType: new ec2.InstanceType('t3.small'), detailedMonitoring: false }),
-      alarms: { enabled: false }, dashboard: false,
+      vpc,
+      alertTopic,
+      compute: ServiceCompute.newInstance({ instanceType: new ec2.InstanceType('t3.small'), detailedMonitoring: false }),
+      alarms: { enabled: false },
+      dashboard: false,
     });
     const detailed = line(report, 'EC2 detailed monitoring')!;
     expect(detailed).toMatchObject({ quantity: 2, monthlyUsd: 2 * 7 * 0.3, monthlyUsdMax: 6 * 7 * 0.3 });

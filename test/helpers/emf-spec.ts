@@ -82,11 +82,10 @@ export function checkEmf(message: string): string[] {
       }
       // A metric target MUST be a numeric value or an array of at most 100 numeric values.
       const target = root[definition.Name];
-      if (target === undefined) errors.push(`${where}: metric ${definition.Name} MUST be a member of the root node (target member)`);
-      else if (Array.isArray(target)) {
+      if (target === undefined) {errors.push(`${where}: metric ${definition.Name} MUST be a member of the root node (target member)`);} else if (Array.isArray(target)) {
         if (!target.every(isNumber)) errors.push(`${where}: metric target ${definition.Name} MUST be numeric values`);
         if (target.length > 100) errors.push(`${where}: a numeric array metric target MUST NOT have more than 100 members`);
-      } else if (!isNumber(target)) errors.push(`${where}: metric target ${definition.Name} MUST be a numeric value or an array of numeric values`);
+      } else if (!isNumber(target)) {errors.push(`${where}: metric target ${definition.Name} MUST be a numeric value or an array of numeric values`);}
     });
   });
   return errors;

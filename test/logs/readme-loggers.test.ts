@@ -34,8 +34,10 @@ function metricFilters(format: JsonLogFormat) {
   metrics.addErrorCount('Errors');
   metrics.addLatency('Latency');
   metrics.addStatusClassCount('ServerErrors', { statusClass: HttpStatusClass.SERVER_ERROR });
-  return Object.values(Template.fromStack(stack).findResources('AWS::Logs::MetricFilter')).map(r => r.Properties.MetricTransformations[0]
-    && { name: r.Properties.MetricTransformations[0].MetricName, pattern: r.Properties.FilterPattern, value: r.Properties.MetricTransformations[0].MetricValue, defaultValue: r.Properties.MetricTransformations[0].DefaultValue });
+  return Object.values(Template.fromStack(stack).findResources('AWS::Logs::MetricFilter')).map(r => {
+    const t = r.Properties.MetricTransformations[0];
+    return { name: t.MetricName, pattern: r.Properties.FilterPattern, value: t.MetricValue, defaultValue: t.DefaultValue };
+  });
 }
 
 (hasPython ? describe : describe.skip)('README logger set-ups, run as written', () => {

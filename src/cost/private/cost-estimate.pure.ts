@@ -148,8 +148,8 @@ export function formatCostTable(estimate: CostEstimate, title: string): string {
   const priced = estimate.region.endsWith('(assumed)')
     ? `environment-agnostic stack: priced at ${estimate.pricesRegion}, prices read ${estimate.pricesReadOn}`
     : estimate.pricesRegion === estimate.region
-    ? `${estimate.pricesRegion} prices read ${estimate.pricesReadOn}`
-    : `no price table for ${estimate.region}: us-east-1 prices read ${estimate.pricesReadOn}`;
+      ? `${estimate.pricesRegion} prices read ${estimate.pricesReadOn}`
+      : `no price table for ${estimate.region}: us-east-1 prices read ${estimate.pricesReadOn}`;
   return [
     `${title} — estimated CloudWatch cost per month (${priced})`,
     line(header),
