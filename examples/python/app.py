@@ -203,6 +203,15 @@ def add_example_logs(scope: Construct, alerts: wk.IAlertTopic, app_role: iam.IRo
     api_logs.grant_write(app_role)
     access = wk.TelemetryAccess(scope, "ApiTelemetryAccess", log_groups=[api_logs.log_group])
     access.grant_put_metric_data(app_role, "WatchkeeperExample/Api")
+    # What the API publishes with PutMetricData (about one call a second), for the cost report.
+    wk.AppMetrics(
+        scope, "ApiAppMetrics",
+        namespace="WatchkeeperExample/Api",
+        metric_names=["RequestCount", "ResponseTime"],
+        dimensions=["Method", "Route", "StatusCode"],
+        series=60,
+        transport=wk.AppMetricsTransport.put_metric_data(1),
+    )
     access.grant_read(iam.Role(scope, "OnCallReadOnly", assumed_by=iam.AccountRootPrincipal()))
     wk.EventNotifications(scope, "ApiEvents", alert_topic=alerts, auto_scaling_groups=[auto_scaling_group])
     wk.AuditTrail(scope, "Audit", alert_topic=alerts, trail_name="watchkeeper-example-audit")
