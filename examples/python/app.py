@@ -201,13 +201,22 @@ def add_example_logs(scope: Construct, alerts: wk.IAlertTopic, app_role: iam.IRo
     api_logs.add_no_logs_alarm("ApiSilent", alert_topic=alerts)
     metrics = wk.JsonLogMetrics(scope, "ApiLogMetrics", log_group=api_logs.log_group, namespace="WatchkeeperExample/Api", alert_topic=alerts)
     metrics.add_error_count("Errors", alarm=wk.LogMetricAlarmOptions(threshold=5, evaluation_periods=2))
-    metrics.add_latency("Latency", dimensions={"Endpoint": "path"}, alarm=wk.LogMetricAlarmOptions(threshold=1500, evaluation_periods=3))
+    metrics.add_latency("Latency", dimensions={"Route": "route"}, alarm=wk.LogMetricAlarmOptions(threshold=1500, evaluation_periods=3))
     metrics.add_status_class_count("ServerErrors", status_class=wk.HttpStatusClass.SERVER_ERROR, alarm=wk.LogMetricAlarmOptions(threshold=10))
     metrics.add_status_class_count("ClientErrors", status_class=wk.HttpStatusClass.CLIENT_ERROR)
     wk.LogQueries(scope, "ApiQueries", log_groups=[api_logs.log_group], folder="watchkeeper-example/api", slow_request_threshold=Duration.millis(800))
     api_logs.grant_write(app_role)
     access = wk.TelemetryAccess(scope, "ApiTelemetryAccess", log_groups=[api_logs.log_group])
     access.grant_put_metric_data(app_role, "WatchkeeperExample/Api")
+    # What the API publishes with PutMetricData (about one call a second), for the cost report.
+    wk.AppMetrics(
+        scope, "ApiAppMetrics",
+        namespace="WatchkeeperExample/Api",
+        metric_names=["RequestCount", "ResponseTime"],
+        dimensions=["Method", "Route", "StatusCode"],
+        series=60,
+        transport=wk.AppMetricsTransport.put_metric_data(1),
+    )
     access.grant_read(iam.Role(scope, "OnCallReadOnly", assumed_by=iam.AccountRootPrincipal()))
     wk.EventNotifications(scope, "ApiEvents", alert_topic=alerts, auto_scaling_groups=[auto_scaling_group])
     wk.AuditTrail(scope, "Audit", alert_topic=alerts, trail_name="watchkeeper-example-audit")

@@ -9,7 +9,7 @@ type Json = any;
 
 export type EdgeKind =
   | 'alarm → topic' | 'alarm → topic key'
-  | 'rule → topic' | 'rule → topic key' | 'rule → function'
+  | 'rule → topic' | 'rule → topic key' | 'rule → function' | 'rule → dead-letter queue'
   | 'schedule → role trust' | 'schedule → target'
   | 'idle shutdown → instances' | 'idle shutdown → alarms'
   | 'partition tagger → instances'
@@ -211,8 +211,34 @@ export class AccessEdges {
           });
           this.edges.push({ kind: 'rule → function', from: id, to: fnId ?? arn, positive: [invoke(ruleArn)], negative: [invoke(foreign(ruleArn))] });
         }
+        const dlq = (target as Json).DeadLetterConfig?.Arn;
+        if (dlq !== undefined) this.deadLetterEdge(id, ruleArn, String(this.m.resolve(dlq)));
       }
     }
+  }
+
+  /** EventBridge sends what a target could not take to the queue, as events.amazonaws.com for the rule. */
+  private deadLetterEdge(ruleId: string, ruleArn: string, queueArn: string): void {
+    const queueId = this.byArn('AWS::SQS::Queue', queueArn);
+    const queueUrl = queueId ? this.m.resolve({ Ref: queueId }) : undefined;
+    const send = (source: string): Check => ({
+      request: {
+        principal: servicePrincipal('events'),
+        action: 'sqs:SendMessage',
+        resource: queueArn,
+        context: { 'aws:SourceArn': source, 'aws:SourceAccount': source.split(':')[4], 'aws:SecureTransport': 'true' },
+      },
+      policies: () => ({
+        resource: {
+          Version: '2012-10-17',
+          Statement: this.m.ofType('AWS::SQS::QueuePolicy')
+            .map(pid => this.m.resolve(this.m.props(pid)))
+            .filter(p => asArray(p.Queues).includes(queueUrl))
+            .flatMap(p => asArray(p.PolicyDocument.Statement)),
+        },
+      }),
+    });
+    this.edges.push({ kind: 'rule → dead-letter queue', from: ruleId, to: queueId ?? queueArn, positive: [send(ruleArn)], negative: [send(foreign(ruleArn))] });
   }
 
   private functionPolicy(functionArn: string): Json {

@@ -154,11 +154,12 @@ function suite(name: string, build: () => { template: Json; stackName: string },
 }
 
 suite('Access proof: example app', () => ({ template: exampleTemplate(), stackName: 'WatchkeeperExample' }), {
-  'alarm → topic': 52,
-  'alarm → topic key': 52,
+  'alarm → topic': 57,
+  'alarm → topic key': 57,
   'rule → topic': 3,
   'rule → topic key': 3,
   'rule → function': 1,
+  'rule → dead-letter queue': 3,
   'schedule → role trust': 4,
   'schedule → target': 4,
   'idle shutdown → instances': 1,
@@ -175,11 +176,12 @@ suite('Access proof: example app', () => ({ template: exampleTemplate(), stackNa
 }, {});
 
 suite('Access proof: constructs and their options', () => ({ template: constructsTemplate(), stackName: 'ProofConstructs' }), {
-  'alarm → topic': 33,
-  'alarm → topic key': 29,
+  'alarm → topic': 38,
+  'alarm → topic key': 34,
   'rule → topic': 3,
   'rule → topic key': 3,
   'rule → function': 2,
+  'rule → dead-letter queue': 4,
   'schedule → role trust': 4,
   'schedule → target': 4,
   'idle shutdown → instances': 1,
