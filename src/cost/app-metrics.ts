@@ -109,7 +109,7 @@ export class AppMetrics extends Construct {
         appMetricsDeclared: [this.namespace],
         appMetricsAlternative: emf
           ? { via: 'PutMetricData, one call per event', putMetricDataRequests: perMonth, emfGb: 0, namespace: this.namespace }
-          : { via: 'EMF through the agent, one 400-byte event per call', putMetricDataRequests: 0, emfGb: perMonth * 400 / 1e9, namespace: this.namespace },
+          : { via: 'the agent\'s EMF listener (one 400-byte event per call)', putMetricDataRequests: 0, emfGb: perMonth * 400 / 1e9, namespace: this.namespace },
         detail: `${this.node.path}: ${props.series} app series in ${this.namespace} via ${t.kind} (${t.perSecond}/s)`,
       };
     });
