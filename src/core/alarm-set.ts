@@ -1,6 +1,7 @@
 import { Duration, Tags, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AlarmRouting, AlarmSeverity } from './alarm-routing';
+import { AlarmWarmUp } from './alarm-warm-up';
 import { MetricsInsightsQuery } from './metrics-insights-query';
 import { AlarmDelivery, CreatedAlarm, createAnomalyAlarm, createCompositeAlarm, createMetricAlarm } from './private/alarm-factory';
 import { countMetricsInsightsAlarm } from '../private/metrics-insights-quota';
@@ -26,6 +27,23 @@ export interface AlarmSetProps {
    * @default - no extra tags
    */
   readonly tags?: { [key: string]: string };
+  /**
+   * The service the alarms watch: their `service` tag, which travels in every notification.
+   * @default - the stack's name
+   */
+  readonly serviceName?: string;
+  /**
+   * The team that owns the alarms: their `owner` tag.
+   * @default - the routing's owner, else 'unassigned'
+   */
+  readonly owner?: string;
+  /**
+   * How long a new alarm of the set stays in INSUFFICIENT_DATA, without actions, after it is
+   * created (deploys of new services and instances). Alarms on Metrics Insights queries with
+   * `GROUP BY` get none: CloudWatch evaluates their contributors one by one.
+   * @default - the routing's, else AlarmWarmUp.derived(): the evaluation window plus the metric's publication delay
+   */
+  readonly warmUp?: AlarmWarmUp;
   /**
    * An alarm that is in ALARM while the watched compute is intentionally stopped (planned
    * downtime). When set, liveness alarms no longer notify directly: each notifies through a
@@ -341,7 +359,11 @@ export class AlarmSet extends Construct {
       actionsSuppressor: options.actionsSuppressor,
       actionsSuppressorWaitPeriod: options.actionsSuppressor ? options.actionsSuppressorWaitPeriod ?? Duration.minutes(1) : undefined,
       actionsSuppressorExtensionPeriod: options.actionsSuppressor ? options.actionsSuppressorExtensionPeriod ?? Duration.minutes(1) : undefined,
-    }, { routing: this.routing, severity: options.severity ?? AlarmSeverity.CRITICAL });
+    }, {
+      routing: this.routing,
+      severity: options.severity ?? AlarmSeverity.CRITICAL,
+      labels: this.labels(options.runbookUrl),
+    });
     this.created.push(composite);
     return composite;
   }
@@ -364,6 +386,10 @@ export class AlarmSet extends Construct {
     return runbook ? `${text} Runbook: ${runbook}` : text;
   }
 
+  private labels(runbookUrl?: string) {
+    return { service: this.props.serviceName, owner: this.props.owner, runbookUrl: runbookUrl ?? this.props.runbookUrl };
+  }
+
   private alarmName(id: string, explicit?: string): string | undefined {
     if (explicit !== undefined) return explicit;
     return this.props.alarmNamePrefix !== undefined ? `${this.props.alarmNamePrefix}-${id}` : undefined;
@@ -380,6 +406,8 @@ export class AlarmSet extends Construct {
       suppressorWaitPeriod: this.props.livenessSuppressorWaitPeriod,
       suppressorExtensionPeriod: this.props.livenessSuppressorExtensionPeriod,
       notifierName: this.alarmName(`${id}Notifier`, options.alarmName !== undefined ? `${options.alarmName}-notify` : undefined),
+      labels: this.labels(options.runbookUrl),
+      warmUp: this.props.warmUp,
     });
     this.created.push(alarm);
     if (options.liveness) this.liveness.push(alarm);
