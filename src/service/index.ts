@@ -2,3 +2,4 @@ export * from './compute';
 export * from './monitored-service';
 export * from './service-alarm-options';
 export * from './egress';
+export * from './maintenance-window';
