@@ -3,7 +3,7 @@ import * as path from 'path';
 
 const SRC = path.join(__dirname, '..', '..', 'src');
 const FACTORY = path.join('core', 'private', 'alarm-factory.ts');
-const CREATES_ALARM = /new\s+(cloudwatch\.)?(Alarm|CompositeAlarm|AnomalyDetectionAlarm|CfnAlarm|CfnCompositeAlarm)\s*\(|\.createAlarm\s*\(/g;
+const CREATES_ALARM = /new\s+(cloudwatch\.)?(Alarm|CompositeAlarm|AnomalyDetectionAlarm|CfnAlarm|CfnCompositeAlarm|LogQueryAlarm)\s*\(|\.createAlarm\s*\(/g;
 
 function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true })

@@ -1,6 +1,8 @@
 import { Duration, Validations, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AlarmLabels, applyAlarmTags, applyWarmUp } from './alarm-features';
+import { AlarmLabels, applyAlarmTags, applyWarmUp, warmUpConfiguration } from './alarm-features';
+import { LogQueryAlarm, LogQueryAlarmProps } from './log-query-alarm';
+import { MAX_WARM_UP_MINUTES } from './warm-up-limits';
 import { validateAlarm } from '../../private/alarm-validation';
 import { AlarmRouting, AlarmSeverity } from '../alarm-routing';
 import { AlarmWarmUp } from '../alarm-warm-up';
@@ -110,4 +112,31 @@ function deliver<T extends cloudwatch.Alarm>(scope: Construct, id: string, alarm
   }
   validateAlarm(alarm);
   return { alarm, notifier };
+}
+
+/** A log alarm and how its warm-up is derived: query results evaluated × schedule, plus the ingestion offset. */
+export interface LogAlarmSpec extends LogQueryAlarmProps {
+  /** Minutes between query runs. */
+  readonly rateMinutes: number;
+  /** How far the query window ends before each run, minutes (log ingestion delay). */
+  readonly endOffsetMinutes: number;
+}
+
+/**
+ * A log alarm (AWS::CloudWatch::LogAlarm): routed, tagged and warmed up like every other
+ * alarm. Its warm-up, when derived, is the N query results it evaluates times the schedule,
+ * plus the ingestion offset and one run.
+ */
+export function createLogAlarm(scope: Construct, id: string, spec: LogAlarmSpec, delivery: AlarmDelivery): LogQueryAlarm {
+  const alarm = new LogQueryAlarm(scope, id, spec);
+  delivery.routing?.applyTo(alarm, delivery.severity);
+  labelAlarm(alarm, delivery);
+  const warmUp = warmUpOf(delivery) ?? AlarmWarmUp.derived();
+  if (warmUp._mode !== 'none') {
+    const minutes = warmUp._mode === 'fixed'
+      ? warmUp._duration!.toMinutes()
+      : Math.min(MAX_WARM_UP_MINUTES, spec.rateMinutes * (spec.queryResultsToEvaluate + 1) + spec.endOffsetMinutes);
+    alarm.resource.addPropertyOverride('WarmUpConfiguration', warmUpConfiguration(minutes, warmUp._waitFullPeriod));
+  }
+  return alarm;
 }
