@@ -62,7 +62,7 @@ export function createErrorLogAlarm(owner: Construct, id: string, logGroup: logs
   const alarm = createLogAlarm(owner, id, {
     alarmName: options.alarmName,
     alarmDescription: options.alarmDescription
-      ?? `${threshold === 1 ? 'An' : `At least ${threshold}`} ${levels.join('/')} line(s) in ${logGroup.logGroupName} within ${every} minutes. `
+      ?? `At least ${threshold} ${levels.join('/')} line(s) in ${logGroup.logGroupName} within ${every} minutes. `
         + (lines > 0 ? `The email carries up to ${lines} of them; ` : '') + 'open the log group in Logs Insights for the rest.',
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     threshold,
