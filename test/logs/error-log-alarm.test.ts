@@ -46,14 +46,16 @@ describe('JsonLogMetrics.addErrorLogAlarm', () => {
   test('each role may do what the log alarm needs on this log group only, assumed by its service for this account only', () => {
     const { template } = build();
     const t = template();
+    const scheduledQueries = {
+      StringEquals: { 'aws:SourceAccount': '123456789012' },
+      ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:123456789012:scheduled-query:*']] } },
+    };
+    // CloudWatch Logs' global and Regional principals, for scheduled queries of this account only.
     t.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({
-        Principal: { Service: 'logs.amazonaws.com' },
-        Condition: {
-          StringEquals: { 'aws:SourceAccount': '123456789012' },
-          ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:123456789012:scheduled-query:*']] } },
-        },
-      })] },
+      AssumeRolePolicyDocument: { Statement: [
+        Match.objectLike({ Principal: { Service: 'logs.amazonaws.com' }, Condition: scheduledQueries }),
+        Match.objectLike({ Principal: { Service: 'logs.us-east-1.amazonaws.com' }, Condition: scheduledQueries }),
+      ] },
     });
     t.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({
@@ -61,7 +63,11 @@ describe('JsonLogMetrics.addErrorLogAlarm', () => {
         Condition: Match.objectLike({ ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:us-east-1:123456789012:alarm:*']] } } }),
       })] },
     });
-    const group = { 'Fn::GetAtt': [Match.stringLikeRegexp('^App'), 'Arn'] };
+    // The group's ARN with and without the `:*` CloudFormation's Arn attribute ends in.
+    const group = [
+      { 'Fn::GetAtt': [Match.stringLikeRegexp('^App'), 'Arn'] },
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:123456789012:log-group:', { Ref: Match.stringLikeRegexp('^App') }]] },
+    ];
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', { PolicyDocument: { Statement: [
       { Sid: 'QueryTheLogGroup', Effect: 'Allow', Action: ['logs:StartQuery', 'logs:GetQueryResults'], Resource: group },
       { Sid: 'ControlQueries', Effect: 'Allow', Action: ['logs:StopQuery', 'logs:DescribeLogGroups'], Resource: '*' },

@@ -91,33 +91,39 @@ function rolesFor(owner: Construct, logGroup: logs.ILogGroup): LogAlarmRoles {
   const existing = rolesByOwner.get(owner);
   if (existing) return existing;
   const stack = Stack.of(owner);
-  const trusted = (service: string, sourceService: string, resource: string) => new iam.ServicePrincipal(service, {
+  const trusted = (services: string[], sourceService: string, resource: string) => new iam.CompositePrincipal(...services.map(service => new iam.ServicePrincipal(service, {
     conditions: {
       StringEquals: { 'aws:SourceAccount': stack.account },
       ArnLike: { 'aws:SourceArn': stack.formatArn({ service: sourceService, resource, resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
     },
-  });
+  })));
+  // Log group actions are authorized on the group's ARN; CloudFormation's `Arn` attribute ends
+  // in `:*` and the Service Authorization Reference writes it without: grant both forms.
+  const groupArns = [logGroup.logGroupArn, stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })];
   const query = new iam.Role(owner, 'LogAlarmQueryRole', {
-    assumedBy: trusted('logs.amazonaws.com', 'logs', 'scheduled-query'),
+    // CloudWatch Logs calls in as logs.amazonaws.com (the principal aws-cdk-lib's own log alarm
+    // trusts) or, as in its other integrations, logs.<region>.amazonaws.com: trust both, for
+    // scheduled queries of this account only.
+    assumedBy: trusted(['logs.amazonaws.com', `logs.${stack.region}.amazonaws.com`], 'logs', 'scheduled-query'),
     description: `Runs the log alarms' scheduled queries on ${logGroup.node.path}`,
   });
   const queryPolicy = new iam.ManagedPolicy(owner, 'LogAlarmQueryPolicy', {
     description: `Log alarm queries on ${logGroup.node.path} only`,
     roles: [query],
     statements: [
-      new iam.PolicyStatement({ sid: 'QueryTheLogGroup', actions: ['logs:StartQuery', 'logs:GetQueryResults'], resources: [logGroup.logGroupArn] }),
+      new iam.PolicyStatement({ sid: 'QueryTheLogGroup', actions: ['logs:StartQuery', 'logs:GetQueryResults'], resources: groupArns }),
       new iam.PolicyStatement({ sid: 'ControlQueries', actions: [...LOG_ALARM_QUERY_CONTROL.actions], resources: ['*'] }),
     ],
   });
   Validations.of(queryPolicy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: LOG_ALARM_QUERY_CONTROL.reason });
   const lines = new iam.Role(owner, 'LogAlarmLinesRole', {
-    assumedBy: trusted('cloudwatch.amazonaws.com', 'cloudwatch', 'alarm'),
+    assumedBy: trusted(['cloudwatch.amazonaws.com'], 'cloudwatch', 'alarm'),
     description: `Reads the log lines the log alarms of ${logGroup.node.path} put in their notifications`,
   });
   new iam.ManagedPolicy(owner, 'LogAlarmLinesPolicy', {
     description: `Log lines of ${logGroup.node.path} for alarm notifications`,
     roles: [lines],
-    statements: [new iam.PolicyStatement({ sid: 'ReadQueryResults', actions: ['logs:GetQueryResults'], resources: [logGroup.logGroupArn] })],
+    statements: [new iam.PolicyStatement({ sid: 'ReadQueryResults', actions: ['logs:GetQueryResults'], resources: groupArns })],
   });
   const roles = { query, lines };
   rolesByOwner.set(owner, roles);
