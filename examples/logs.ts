@@ -1,7 +1,7 @@
 // Application logs, event notifications and the account audit trail of the example service:
 // a web API writing one JSON object per line
 // ({"timestamp", "level", "message", "request_id", "method", "path", "route", "status_code", "duration_ms"}).
-import { Duration, aws_autoscaling as autoscaling, aws_iam as iam } from 'aws-cdk-lib';
+import { Duration, Tags, aws_autoscaling as autoscaling, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
   AppLogGroup, AppMetrics, AppMetricsTransport, AuditTrail, EventNotifications, HttpStatusClass, IAlertTopic, JsonLogMetrics, LogQueries, TelemetryAccess,
@@ -29,6 +29,11 @@ export function addExampleLogs(scope: Construct, props: ExampleLogsProps): void 
   metrics.addLatency('Latency', { dimensions: { Route: 'route' }, alarm: { threshold: 1500, evaluationPeriods: 3 } });
   metrics.addStatusClassCount('ServerErrors', { statusClass: HttpStatusClass.SERVER_ERROR, alarm: { threshold: 10 } });
   metrics.addStatusClassCount('ClientErrors', { statusClass: HttpStatusClass.CLIENT_ERROR });
+  // Error lines, with up to 20 of them (the traceback) in the notification email.
+  metrics.addErrorLogAlarm('ErrorLines', { logLines: 20 });
+  // The API's log alarms belong to the orders team, like its other alarms.
+  Tags.of(metrics).add('service', 'orders-api');
+  Tags.of(metrics).add('owner', 'orders-team');
 
   new LogQueries(scope, 'ApiQueries', {
     logGroups: [apiLogs.logGroup], folder: 'watchkeeper-example/api', slowRequestThreshold: Duration.millis(800),

@@ -6,3 +6,5 @@ export * from './metrics-insights-query';
 export * from './agent-metrics';
 export * from './log-metric-alarm';
 export * from './compute-metrics';
+export * from './alarm-tags';
+export * from './alarm-warm-up';

@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  Annotations, Stack, Stage, Token, attachCustomSynthesis,
+  Annotations, CfnResource, Stack, Stage, Token, attachCustomSynthesis,
   aws_cloudwatch as cloudwatch, aws_kms as kms, aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { pricesFor } from './private/cloudwatch-prices.pure';
 import { CostEstimate, UsageCounts, estimateCost, formatCostTable } from './private/cost-estimate.pure';
-import { analysedMetrics } from '../private/alarm-metadata';
+import { analysedMetrics, logAlarmQuery } from '../private/alarm-metadata';
 import { collectUsage } from '../private/usage-registry';
 import { checkRange, checkPattern, invalidMessage } from '../private/validation';
 
@@ -297,7 +297,32 @@ export class CostReport extends Construct {
       detailedMonitoringInstancesMax: sum(u => u.detailedMonitoringInstancesMax ?? u.detailedMonitoringInstances),
       logsInsightsGbScanned: Math.round(insightsGb * 100) / 100,
       notes,
+      ...this.logAlarmScans(all),
     };
+  }
+
+  /**
+   * Log alarms and the data their queries scan a month: each run reads its window
+   * (StartTimeOffset) of every log group it names, so a month scans volume × window / rate.
+   */
+  private logAlarmScans(all: IConstruct[]): { logAlarms: number; logAlarmGbScanned: number } {
+    const alarms = all.filter(c => c instanceof CfnResource && c.cfnResourceType === 'AWS::CloudWatch::LogAlarm');
+    let gb = 0;
+    for (const alarm of alarms) {
+      const query = logAlarmQuery(alarm);
+      if (!query) continue;
+      for (const group of query.logGroups) {
+        const cfn = group.node.defaultChild ?? group;
+        gb += (cfn instanceof logs.CfnLogGroup ? this.volumeOf(cfn) ?? 0 : 0) * query.windowSeconds / query.rateSeconds;
+      }
+    }
+    return { logAlarms: alarms.length, logAlarmGbScanned: Math.round(gb * 100) / 100 };
+  }
+
+  /** The declared monthly volume of a log group, GB. */
+  private volumeOf(group: logs.CfnLogGroup): number | undefined {
+    const declared = this.logVolumes.find(v => v.logGroup.node.defaultChild === group);
+    return declared?.gbPerMonth ?? this.props.defaultLogGbPerMonth;
   }
 
   private retentionDays(volume: LogVolume): number {

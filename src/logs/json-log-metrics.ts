@@ -1,7 +1,9 @@
 import { Annotations, Duration, aws_cloudwatch as cloudwatch, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { ErrorLogAlarmOptions } from './error-log-alarm-options';
 import { JsonLogFields } from './json-log-fields';
 import { JsonLogFormat } from './json-log-format';
+import { createErrorLogAlarm } from './private/error-log-alarm';
 import { ResolvedJsonLogFields, checkJsonField, isUnboundedField, levelSpellings, quote, resolveJsonLogFields } from './private/json-log-helpers';
 import { AlarmRouting } from '../core/alarm-routing';
 import { IAlertTopic } from '../core/alert-topic-base';
@@ -323,6 +325,17 @@ export class JsonLogMetrics extends Construct {
       statistic: 'Sum',
       description: `Log events at level ${levels.join(', ')}`,
     });
+  }
+
+  /**
+   * Alarms on error lines with a CloudWatch log alarm: a managed Logs Insights query counts
+   * the lines at an error level every few minutes, and the notification email carries the
+   * lines themselves (up to 50: the traceback, not "ErrorCount > 0"). Its query is billed per
+   * GB it scans (Logs Insights, $0.005 in us-east-1), the log group's whole window each run;
+   * `addErrorCount` with an alarm costs a flat $0.40 a month instead (a metric and an alarm).
+   */
+  public addErrorLogAlarm(id: string, options: ErrorLogAlarmOptions = {}): cloudwatch.IAlarm {
+    return createErrorLogAlarm(this, id, this.logGroup, this.fields.level, this.routing ?? (this.alertTopic ? AlarmRouting.toTopic(this.alertTopic) : undefined), options);
   }
 
   /** Publishes the duration field of every event that has a numeric one (statistic p99 by default). */

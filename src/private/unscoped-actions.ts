@@ -69,6 +69,17 @@ export const READ_QUERY_RESULTS: UnscopedActions = {
 };
 
 /**
+ * What a log alarm's scheduled query needs besides its log group: stopping a query it
+ * started and listing log groups (the log alarm page lists both for the query role). Neither
+ * has a resource type.
+ */
+export const LOG_ALARM_QUERY_CONTROL: UnscopedActions = {
+  actions: ['logs:StopQuery', 'logs:DescribeLogGroups'],
+  reason: 'logs:StopQuery and logs:DescribeLogGroups have no resource type (Service Authorization Reference, Amazon CloudWatch Logs): '
+    + 'the scheduled query of a log alarm needs them on Resource *; starting queries and reading results is scoped to the log group.',
+};
+
+/**
  * What the CloudWatch agent reads about its own instance: its tags (for the
  * `AutoScalingGroupName` dimension) and its volumes (for EBS dimensions of disk metrics).
  * Neither action supports resource-level permissions.

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  CfnElement, ISynthesisSession, Stack, Stage, attachCustomSynthesis,
+  CfnElement, CfnResource, ISynthesisSession, Stack, Stage, attachCustomSynthesis,
   aws_cloudwatch as cloudwatch, aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -98,7 +98,8 @@ export class MonitoringReport extends Construct {
     const severities: Record<string, string> = {};
     for (const e of elements) {
       paths[idOf(e)] = e.node.path.replace(/(\/Resource)+$/, '');
-      const severity = (e instanceof cloudwatch.CfnAlarm || e instanceof cloudwatch.CfnCompositeAlarm) ? recordedSeverity(e) : undefined;
+      const severity = (e instanceof cloudwatch.CfnAlarm || e instanceof cloudwatch.CfnCompositeAlarm || (e instanceof CfnResource && e.cfnResourceType === 'AWS::CloudWatch::LogAlarm'))
+        ? recordedSeverity(e) : undefined;
       if (severity) severities[idOf(e)] = severity;
     }
     const livenessIds = stack.node.findAll()

@@ -3,3 +3,4 @@ export * from './compute-options';
 export * from './monitored-service';
 export * from './service-alarm-options';
 export * from './egress';
+export * from './maintenance-window';

@@ -247,7 +247,7 @@ export class MonitoredService extends Construct implements IMonitoredService, ec
       });
     }
 
-    this.alarmSets = createServiceAlarms(this, compute, props.alertTopic, this.agentMetrics, props.alarms ?? {});
+    this.alarmSets = createServiceAlarms(this, compute, props.alertTopic, this.agentMetrics, props.alarms ?? {}, this.serviceName);
     // Before idle shutdown reads the liveness alarms: the heartbeat is one of them.
     if (this.agent && compute.userData) this.addAgentHeartbeats(this.agent);
     for (const set of this.alarmSets) {

@@ -1,6 +1,7 @@
 import { aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { AlarmPresetOptions, CpuCreditAlarmOptions, DiskAlarmOptions, InstanceStatusCheckAlarmOptions, PercentAlarmOptions, SystemStatusCheckAlarmOptions } from '../alarms/preset-options';
 import { AlarmRouting } from '../core/alarm-routing';
+import { AlarmWarmUp } from '../core/alarm-warm-up';
 
 /**
  * The alarm presets of a {@link MonitoredService}. Every preset is on by default with the
@@ -34,6 +35,16 @@ export interface ServiceAlarmOptions {
    * @default - liveness alarms notify directly
    */
   readonly livenessSuppressor?: cloudwatch.IAlarm;
+  /**
+   * The team that owns the service's alarms: their `owner` tag, carried into notifications.
+   * @default - the routing's owner, else 'unassigned'
+   */
+  readonly owner?: string;
+  /**
+   * How long the service's new alarms wait before they act, after the deploy that creates them.
+   * @default - AlarmWarmUp.derived(): each alarm's evaluation window plus its metric's publication delay
+   */
+  readonly warmUp?: AlarmWarmUp;
   /** System status check (instances: with EC2 recover). @default - enabled */
   readonly systemStatusCheck?: SystemStatusCheckAlarmOptions;
   /** Instance status check. @default - enabled */

@@ -60,7 +60,7 @@ describe('Agent heartbeat alarm', () => {
     expect(named).toContainEqual(expect.stringMatching(/AgentHeartbeat/));
   });
 
-  test('a scheduled start turns it on again with the other liveness alarms after the default delay', () => {
+  test('a scheduled stop mutes it with the other liveness alarms over each stop window, the default delay after the start included', () => {
     const { stack, svc } = service(ServiceCompute.newInstance(), new AgentConfig());
     const schedule = new ScheduledStartStop(stack, 'OfficeHours', {
       instances: svc.instances,
@@ -69,7 +69,11 @@ describe('Agent heartbeat alarm', () => {
       timeZone: 'Europe/Berlin',
       livenessAlarms: svc.alarmSets.flatMap(set => set.livenessAlarms),
     });
-    expect(schedule.schedules.length).toBeGreaterThan(2);
+    const heartbeat = svc.alarmSets.flatMap(set => set.livenessAlarms).find(a => a.node.path.endsWith('AgentHeartbeat'))!;
+    expect(schedule.muteRules.length).toBe(2);
+    for (const rule of schedule.muteRules) {
+      expect(stack.resolve((rule.muteTargets as any).alarmNames)).toContainEqual(stack.resolve(heartbeat.alarmName));
+    }
   });
 
   test('a group: in-service instances minus agent samples per instance, so a group scaled to zero never pages', () => {

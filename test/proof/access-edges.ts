@@ -16,7 +16,8 @@ export type EdgeKind =
   | 'agent → metrics' | 'agent → logs' | 'agent → parameter'
   | 'trail → bucket' | 'trail → logs role' | 'trail → key'
   | 'log group → key' | 'auto scaling → EBS key'
-  | 'state manager → instance role';
+  | 'state manager → instance role'
+  | 'log alarm → query role' | 'log alarm → log lines role';
 
 /** A request with the policies AWS evaluates for it. */
 export interface Check {
@@ -87,6 +88,7 @@ export class AccessEdges {
 
   public constructor(private readonly m: TemplateModel) {
     this.alarms();
+    this.logAlarms();
     this.rules();
     this.schedules();
     this.idleShutdown();
@@ -151,7 +153,7 @@ export class AccessEdges {
 
   /** Alarms and composite alarms → SNS topics of their actions → the topics' keys. */
   private alarms(): void {
-    for (const id of [...this.m.ofType('AWS::CloudWatch::Alarm'), ...this.m.ofType('AWS::CloudWatch::CompositeAlarm')]) {
+    for (const id of [...this.m.ofType('AWS::CloudWatch::Alarm'), ...this.m.ofType('AWS::CloudWatch::CompositeAlarm'), ...this.m.ofType('AWS::CloudWatch::LogAlarm')]) {
       const p = this.m.props(id);
       const arns = new Set<string>(['AlarmActions', 'OKActions', 'InsufficientDataActions']
         .flatMap(k => asArray(this.m.resolve(p[k])).map(String)));
@@ -159,6 +161,51 @@ export class AccessEdges {
       for (const topicArn of [...arns].filter(a => a.startsWith(`arn:${PARTITION}:sns:`))) {
         this.publishEdges('alarm', id, topicArn, 'cloudwatch', source, alarmArn('someone-elses-alarm', OTHER_ACCOUNT));
       }
+    }
+  }
+
+  /**
+   * Log alarms: CloudWatch Logs assumes the query role for a scheduled query of this account
+   * and queries the log group; CloudWatch assumes the log-lines role for an alarm of this
+   * account and reads the query's results. Neither role reaches another log group.
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-log.html
+   */
+  private logAlarms(): void {
+    for (const id of this.m.ofType('AWS::CloudWatch::LogAlarm')) {
+      const p = this.m.props(id);
+      const q = p.ScheduledQueryConfiguration;
+      const groups = asArray(this.m.resolve(q.LogGroupIdentifiers)).map(String);
+      const groupArn = (name: string) => `arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:log-group:${name}`;
+      const elsewhere = groupArn('someone-elses-group');
+      const trust = (roleId: string, principals: string[], source: string, foreignSource: string) => {
+        const assume = (principal: string, src: string, account: string): Check => ({
+          request: { principal, action: 'sts:AssumeRole', resource: this.m.arn(roleId), context: { 'aws:SourceArn': src, 'aws:SourceAccount': account } },
+          policies: () => ({ resource: this.m.resolve(this.m.props(roleId).AssumeRolePolicyDocument) }),
+        });
+        return { positive: principals.map(p => assume(p, source, ACCOUNT)), negative: principals.map(p => assume(p, foreignSource, OTHER_ACCOUNT)) };
+      };
+      const queryRole = this.roleIdOf(q.ScheduledQueryRoleARN);
+      const scheduledQuery = `arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:scheduled-query:q-1`;
+      // CloudWatch Logs may call in with its global or its Regional principal.
+      const t = trust(queryRole, ['logs.amazonaws.com', servicePrincipal('logs')], scheduledQuery, scheduledQuery.replace(`:${ACCOUNT}:`, `:${OTHER_ACCOUNT}:`));
+      this.edges.push({
+        kind: 'log alarm → query role',
+        from: id,
+        to: queryRole,
+        positive: [...t.positive, ...groups.flatMap(g => ['logs:StartQuery', 'logs:GetQueryResults'].map(a => this.asRole(queryRole, a, groupArn(g)))),
+          this.asRole(queryRole, 'logs:StopQuery', '*'), this.asRole(queryRole, 'logs:DescribeLogGroups', '*')],
+        negative: [...t.negative, this.asRole(queryRole, 'logs:StartQuery', elsewhere)],
+      });
+      if (!p.ActionLogLineRoleArn) continue;
+      const linesRole = this.roleIdOf(p.ActionLogLineRoleArn);
+      const l = trust(linesRole, [servicePrincipal('cloudwatch')], this.m.arn(id), alarmArn('someone-elses-alarm', OTHER_ACCOUNT));
+      this.edges.push({
+        kind: 'log alarm → log lines role',
+        from: id,
+        to: linesRole,
+        positive: [...l.positive, ...groups.map(g => this.asRole(linesRole, 'logs:GetQueryResults', groupArn(g)))],
+        negative: [...l.negative, this.asRole(linesRole, 'logs:GetQueryResults', elsewhere), this.asRole(linesRole, 'logs:StartQuery', groupArn(groups[0]))],
+      });
     }
   }
 

@@ -65,7 +65,8 @@ function suite(name: string, build: () => { template: Json; stackName: string },
     });
 
     test('every alarm notifies through a topic it may publish to', () => {
-      const alarms = model.ofType('AWS::CloudWatch::Alarm').length + model.ofType('AWS::CloudWatch::CompositeAlarm').length;
+      const alarms = model.ofType('AWS::CloudWatch::Alarm').length + model.ofType('AWS::CloudWatch::CompositeAlarm').length
+        + model.ofType('AWS::CloudWatch::LogAlarm').length;
       expect(new Set(edges.filter(e => e.kind === 'alarm → topic').map(e => e.from)).size).toEqual(alarms);
     });
 
@@ -173,6 +174,8 @@ suite('Access proof: example app', () => ({ template: exampleTemplate(), stackNa
   'trail → logs role': 1,
   'trail → key': 1,
   'log group → key': 9,
+  'log alarm → query role': 1,
+  'log alarm → log lines role': 1,
 }, {});
 
 suite('Access proof: constructs and their options', () => ({ template: constructsTemplate(), stackName: 'ProofConstructs' }), {

@@ -47,6 +47,10 @@ export interface UsageCounts {
   readonly logsInsightsGbScanned?: number;
   /** Explanations printed under the table. */
   readonly notes?: string[];
+  /** Log alarms (scheduled Logs Insights queries). */
+  readonly logAlarms?: number;
+  /** Log data their queries scan per month, GB (each run reads its window of the log group). */
+  readonly logAlarmGbScanned?: number;
 }
 
 /** One line of the report. */
@@ -118,7 +122,9 @@ export function estimateCost(usage: UsageCounts, table: PriceTable, region: stri
     { item: 'Log storage', quantity: usage.logStoredGb, unit: 'GB', monthlyUsd: usage.logStoredGb * table.logStoragePerGbMonth, note: 'upper bound: storage is billed compressed' },
     { item: 'KMS keys', quantity: usage.kmsKeys, unit: 'keys', monthlyUsd: usage.kmsKeys * table.kmsKey },
   ];
-  const lines: CostLine[] = candidates.filter(l => l.quantity > 0).map(l => {
+  // A log alarm's line stays even when no volume was declared: it names the alternative.
+  if ((usage.logAlarms ?? 0) > 0) candidates.push(logAlarmLine(usage, table));
+  const lines: CostLine[] = candidates.filter(l => l.quantity > 0 || l.item === LOG_ALARM_ITEM).map(l => {
     const monthlyUsd = round(l.monthlyUsd);
     const max = l.monthlyUsdMax === undefined ? undefined : round(l.monthlyUsdMax);
     const { monthlyUsdMax, ...rest } = l;
@@ -134,6 +140,26 @@ export function estimateCost(usage: UsageCounts, table: PriceTable, region: stri
     totalMonthlyUsd: total,
     totalMonthlyUsdMax: round(lines.reduce((sum, l) => sum + (l.monthlyUsdMax ?? l.monthlyUsd), 0)),
     notes: [...usage.notes ?? []],
+  };
+}
+
+/**
+ * Log alarms: their scheduled queries, priced per GB scanned like any Logs Insights query,
+ * next to what a metric filter and a metric alarm would cost instead (one custom metric at the
+ * first tier's price and one standard alarm each, whatever the volume).
+ */
+const LOG_ALARM_ITEM = 'Log alarm queries (Logs Insights)';
+
+function logAlarmLine(usage: UsageCounts, table: PriceTable): CostLine {
+  const alarms = usage.logAlarms ?? 0;
+  const gb = usage.logAlarmGbScanned ?? 0;
+  const alternative = alarms * (table.customMetricTiers[0][1] + table.standardAlarmMetric);
+  return {
+    item: LOG_ALARM_ITEM,
+    quantity: Math.round(gb * 100) / 100,
+    unit: 'GB scanned',
+    monthlyUsd: gb * table.logsInsightsPerGbScanned,
+    note: `${alarms} log alarm(s), from the volumes you declared; a metric filter and alarm instead: $${alternative.toFixed(2)}`,
   };
 }
 

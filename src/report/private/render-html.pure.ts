@@ -47,13 +47,14 @@ function alarmRow(a: AlarmEntry): string[] {
     list(a.alarmActions), list(a.okActions), list(a.insufficientDataActions),
     `<span class="${a.plannedDowntime.startsWith('NOT') ? 'warn' : ''}">${esc(a.plannedDowntime)}</span>`,
     a.runbook ? `<a href="${esc(a.runbook)}">${esc(a.runbook)}</a>` : '<span class="none">—</span>',
+    esc(a.warmUp), list(a.muteRules), `${list(a.tags)}<br><i>in notifications: ${esc(a.tagPropagation)}</i>`,
   ];
 }
 
 function stackSection(s: StackReport): string {
   const parts = [`<h2>Stack ${esc(s.stackName)}</h2>`, `<h3>Alarms (${s.alarms.length})</h3>`,
     `<div class="wide">${htmlTable(['Alarm', 'Severity', 'Watches', 'Condition', 'Evaluation', 'Missing data', 'ALARM', 'OK',
-      'INSUFFICIENT_DATA', 'Planned downtime', 'Runbook'], s.alarms.map(alarmRow), 'alarms')}</div>`];
+      'INSUFFICIENT_DATA', 'Planned downtime', 'Runbook', 'Warm-up', 'Mute rules', 'Tags'], s.alarms.map(alarmRow), 'alarms')}</div>`];
   if (s.topics.length) parts.push('<h3>Alert topics</h3>', htmlTable(['Topic', 'Subscribers'], s.topics.map(t => [named(t.name, t.path), list(t.subscribers)])));
   if (s.logGroups.length) {
     parts.push('<h3>Log groups</h3>', htmlTable(['Log group', 'Retention', 'Encryption', 'Removal policy'],

@@ -51,10 +51,12 @@ function renderStack(s: StackReport): string[] {
   const out = [`## Stack ${s.stackName}`, ''];
   out.push(`### Alarms (${s.alarms.length})`, '');
   out.push(table(
-    ['Alarm', 'Severity', 'Watches', 'Condition', 'Evaluation', 'Missing data', 'ALARM', 'OK', 'INSUFFICIENT_DATA', 'Planned downtime', 'Runbook'],
+    ['Alarm', 'Severity', 'Watches', 'Condition', 'Evaluation', 'Missing data', 'ALARM', 'OK', 'INSUFFICIENT_DATA', 'Planned downtime', 'Runbook',
+      'Warm-up', 'Mute rules', 'Tags (in notifications)'],
     s.alarms.map(a => [
       `${a.name}<br>\`${a.path}\``, a.severity || 'none (direct)', `${a.kind}: ${a.watches}`, a.condition, a.evaluation, a.missingData,
       a.alarmActions.join('; '), a.okActions.join('; '), a.insufficientDataActions.join('; '), a.plannedDowntime, a.runbook,
+      a.warmUp, a.muteRules.join('<br>'), `${a.tags.join(', ')} (${a.tagPropagation})`,
     ]),
   ), '');
   if (s.topics.length) {

@@ -13,6 +13,7 @@ import { ServiceAlarmOptions } from '../service-alarm-options';
 /** Creates the preset alarm sets for the service's compute. */
 export function createServiceAlarms(
   scope: Construct, compute: BuiltCompute, alertTopic: IAlertTopic, agent: IAgentMetricSource | undefined, options: ServiceAlarmOptions,
+  serviceName?: string,
 ): AlarmSet[] {
   if (options.enabled === false) return [];
   const common = {
@@ -20,6 +21,9 @@ export function createServiceAlarms(
     alarmNamePrefix: options.alarmNamePrefix,
     runbookUrl: options.runbookUrl,
     livenessSuppressor: options.livenessSuppressor,
+    serviceName,
+    owner: options.owner,
+    warmUp: options.warmUp,
     agent,
     instanceType: compute.instanceType,
     attachedEbsStatusCheck: options.attachedEbsStatusCheck,
