@@ -55,6 +55,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: UpdateSnapshot.NEVER,
     jestConfig: {
       maxWorkers: 2,
+      // aws-cdk-lib's CloudFormation validation runs in one suite of its own (see the file).
+      setupFiles: ['<rootDir>/test/helpers/jest-setup.ts'],
       coverageReporters: ['text-summary', 'lcov'],
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
       watchPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
