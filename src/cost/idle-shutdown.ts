@@ -14,7 +14,7 @@ import { LIVENESS_ALARM_TAG, SILENCED_TAG, networkBytesForWindow } from './idle-
 import { IdleShutdownFunction } from './idle-shutdown-function';
 import { IAlertTopic } from '../core/alert-topic-base';
 import { sharedLogGroupKey } from '../private/log-group-key';
-import { IDLE_SHUTDOWN_READS, READ_METRIC_DATA, unscopedStatement } from '../private/unscoped-actions';
+import { IDLE_SHUTDOWN_READS, READ_ALARMS, READ_METRIC_DATA, unscopedStatement } from '../private/unscoped-actions';
 import { registerUsage } from '../private/usage-registry';
 import { checkInteger, checkPattern, checkRange, invalid } from '../private/validation';
 
@@ -280,6 +280,9 @@ export class IdleShutdown extends Construct {
     const statements = [
       readsInThisRegion,
       unscopedStatement('ReadMetrics', READ_METRIC_DATA),
+      // The composite notifiers of livenessSuppressor are silenced like metric alarms; without
+      // Resource * DescribeAlarms leaves them out, and they would page on every idle stop.
+      unscopedStatement('ReadAlarms', READ_ALARMS),
       new iam.PolicyStatement({
         sid: 'StopOptedInInstances',
         actions: ['ec2:StopInstances'],
@@ -305,7 +308,7 @@ export class IdleShutdown extends Construct {
       }),
     ];
     const policy = new iam.ManagedPolicy(this, 'Policy', { description: 'Idle shutdown: exactly what the function does', statements });
-    Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: `${IDLE_SHUTDOWN_READS.reason} ${READ_METRIC_DATA.reason}` });
+    Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: `${IDLE_SHUTDOWN_READS.reason} ${READ_METRIC_DATA.reason} ${READ_ALARMS.reason}` });
     Validations.of(policy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:${nagPart(stack.region, 'AWS::Region')}:${nagPart(stack.account, 'AWS::AccountId')}:instance/*]`,
       reason: 'Opted-in instances are chosen by tag at run time; the aws:ResourceTag condition limits StopInstances to them.',
@@ -313,7 +316,7 @@ export class IdleShutdown extends Construct {
     return policy;
   }
 
-  /** Lets the function read and switch one alarm, in managed policies of at most 40 alarms each. */
+  /** Lets the function switch one alarm's actions, in managed policies of at most 40 alarms each (reading is on `*`). */
   private allowAlarm(arn: string): void {
     if (this.alarmArns.includes(arn)) return;
     this.alarmArns.push(arn);
@@ -321,7 +324,7 @@ export class IdleShutdown extends Construct {
     let policy = this.alarmPolicies[index];
     if (!policy) {
       policy = new iam.ManagedPolicy(this, `AlarmPolicy${index + 1}`, {
-        description: 'Idle shutdown: reads and switches the actions of the liveness alarms of opted-in instances',
+        description: 'Idle shutdown: switches the actions of the liveness alarms of opted-in instances',
       });
       policy.attachToRole(this.role);
       this.function.node.addDependency(policy);
@@ -329,7 +332,7 @@ export class IdleShutdown extends Construct {
     }
     policy.addStatements(new iam.PolicyStatement({
       sid: `SilenceLivenessAlarms${this.alarmArns.length}`,
-      actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DisableAlarmActions', 'cloudwatch:EnableAlarmActions'],
+      actions: ['cloudwatch:DisableAlarmActions', 'cloudwatch:EnableAlarmActions'],
       resources: [arn],
     }));
   }

@@ -62,6 +62,8 @@ describe('IdleShutdown', () => {
         Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } },
       },
       { Sid: 'ReadMetrics', Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' },
+      // composite alarms are returned only to a caller allowed DescribeAlarms on *
+      { Sid: 'ReadAlarms', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: '*' },
       {
         Sid: 'StopOptedInInstances',
         Effect: 'Allow',
@@ -180,7 +182,7 @@ describe('IdleShutdown', () => {
     expect(alarmStatements).toEqual(cfnNames.map((name, i) => ({
       Sid: `SilenceLivenessAlarms${i + 1}`,
       Effect: 'Allow',
-      Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:DisableAlarmActions', 'cloudwatch:EnableAlarmActions'],
+      Action: ['cloudwatch:DisableAlarmActions', 'cloudwatch:EnableAlarmActions'],
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cloudwatch:us-east-1:123456789012:alarm:${name}`]] },
     })));
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', { Roles: [{ Ref: Match.stringLikeRegexp('^IdleShutdownRole') }], Description: Match.stringLikeRegexp('liveness alarms') });
