@@ -16,7 +16,7 @@ import { IAlertTopic } from '../core/alert-topic-base';
 import { sharedLogGroupKey } from '../private/log-group-key';
 import { IDLE_SHUTDOWN_READS, READ_ALARMS, READ_METRIC_DATA, unscopedStatement } from '../private/unscoped-actions';
 import { registerUsage } from '../private/usage-registry';
-import { checkInteger, checkPattern, checkRange, invalid } from '../private/validation';
+import { checkInteger, checkPattern, checkRange, invalid, invalidMessage } from '../private/validation';
 
 /** How idle shutdown decides and acts. */
 export interface IdleShutdownProps {
@@ -54,8 +54,11 @@ export interface IdleShutdownProps {
    */
   readonly optInTagKey?: string;
   /**
-   * The opt-in tag's value.
-   * @default 'enabled'
+   * The opt-in tag's value. It also keeps idle shutdowns apart: the function looks only for
+   * instances with this value, and may stop only those (an `aws:ResourceTag` condition), so
+   * the IdleShutdown of another stack never acts on this one's instances. Two IdleShutdowns
+   * of an app with the same tag in one environment fail at synth.
+   * @default - the stack's name (unique per account and Region)
    */
   readonly optInTagValue?: string;
   /**
@@ -166,7 +169,7 @@ export class IdleShutdown extends Construct {
     const bytes = networkBytesForWindow(bytesPerDay, lookbackMinutes);
     checkInteger(this, 'expectedInstances', props.expectedInstances, 0, 1_000_000);
     this.optInTagKey = props.optInTagKey ?? 'watchkeeper:idle-shutdown';
-    this.optInTagValue = props.optInTagValue ?? 'enabled';
+    this.optInTagValue = props.optInTagValue ?? stack.stackName;
     this.protectionTagKey = props.protectionTagKey ?? 'watchkeeper:keep-running';
     checkPattern(this, 'optInTagKey', this.optInTagKey, TAG_KEY, 'a tag key of 1 to 128 characters not starting with aws:');
     checkPattern(this, 'optInTagValue', this.optInTagValue, TAG_VALUE, 'a tag value of up to 256 characters');
@@ -223,7 +226,8 @@ export class IdleShutdown extends Construct {
     });
     fn.node.addDependency(this.policy);
     this.function = fn;
-    this.node.addValidation({ validate: () => this.validateAlarmPolicies() });
+    this.node.addValidation({ validate: () => [...this.validateAlarmPolicies(), ...this.validateOwnTag()] });
+    ofApp(this).push(this);
     const reason = 'The function calls only AWS APIs (EC2, CloudWatch, SNS) and reaches no resource inside a VPC; '
       + 'placing it in one would add VPC endpoints or a NAT gateway and nothing else.';
     for (const rule of ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC']) {
@@ -337,6 +341,17 @@ export class IdleShutdown extends Construct {
     }));
   }
 
+  /** Another IdleShutdown of the app with the same opt-in tag in the same environment would act on these instances. */
+  private validateOwnTag(): string[] {
+    const stack = Stack.of(this);
+    const same = ofApp(this).filter(o => o !== this && o.optInTagKey === this.optInTagKey && o.optInTagValue === this.optInTagValue
+      && Stack.of(o).account === stack.account && Stack.of(o).region === stack.region);
+    return same.length > 0
+      ? [invalidMessage(this, 'optInTagValue', `different from the opt-in tag of ${same[0].node.path} in the same account and Region `
+        + '(each IdleShutdown acts on the instances with its own tag)', `${this.optInTagKey}=${this.optInTagValue}`)]
+      : [];
+  }
+
   private validateAlarmPolicies(): string[] {
     // A role holds 10 managed policies by default (IAM quotas); the function's own is one.
     return this.alarmPolicies.length > 9
@@ -362,6 +377,16 @@ function fixedAlarmName(alarm: cloudwatch.IAlarm): string {
     return cfn.alarmName;
   }
   return alarm.alarmName;
+}
+
+const IDLE_SHUTDOWNS = new WeakMap<IConstruct, IdleShutdown[]>();
+
+/** The IdleShutdowns of the app of a construct. */
+function ofApp(scope: IConstruct): IdleShutdown[] {
+  const root = scope.node.root;
+  let list = IDLE_SHUTDOWNS.get(root);
+  if (!list) IDLE_SHUTDOWNS.set(root, list = []);
+  return list;
 }
 
 function nagPart(value: string, pseudo: string): string {

@@ -11,7 +11,6 @@ import { settingsFromEnv } from '../../src/cost/idle-shutdown.lambda';
 import { newStack } from '../helpers';
 import { decide } from '../proof/policy-engine';
 import { TemplateModel, asArray } from '../proof/template-model';
-import { importedVpc } from '../service/fake-agent-metrics';
 
 type Json = any;
 
@@ -20,6 +19,8 @@ export interface IdleShutdownFunction {
   readonly settings: IdleSettings;
   readonly env: Record<string, string>;
   readonly caller: Caller;
+  /** The tags of the stack's first instance, as EC2 will report them. */
+  readonly instanceTags: Record<string, string>;
 }
 
 /** Reads the idle-shutdown function of a synthesized stack. */
@@ -49,7 +50,10 @@ export function idleShutdownFunction(stack: Stack): IdleShutdownFunction {
       return answer;
     },
   };
-  return { settings: settingsFromEnv(env), env, caller };
+  const instance = model.ofType('AWS::EC2::Instance')[0];
+  const instanceTags = Object.fromEntries(asArray(instance ? model.props(instance).Tags : undefined)
+    .map((t: Json) => [String(model.resolve(t.Key)), String(model.resolve(t.Value))]));
+  return { settings: settingsFromEnv(env), env, caller, instanceTags };
 }
 
 /** A policy with only its statements on `Resource: *`. */
@@ -66,9 +70,7 @@ export function idleShutdownStack(livenessAlarms: string[], props: Partial<IdleS
   const stack = newStack(stackName);
   const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
   const idle = new IdleShutdown(stack, 'IdleShutdown', { alertTopic, ...props });
-  const instance = new ec2.Instance(stack, 'Web', {
-    vpc: importedVpc(stack), instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
-  });
+  const instance = new ec2.CfnInstance(stack, 'Web', { imageId: ec2.MachineImage.latestAmazonLinux2023().getImage(stack).imageId, instanceType: 't3.micro' });
   idle.optIn(instance, { livenessAlarms: livenessAlarms.map((name, i) => cloudwatch.Alarm.fromAlarmName(stack, `Liveness${i}`, name)) });
   return { stack, idle };
 }

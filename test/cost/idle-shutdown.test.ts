@@ -1,7 +1,7 @@
-import { Duration, Size, Stack, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_events as events, aws_logs as logs } from 'aws-cdk-lib';
+import { App, Duration, Size, Stack, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_events as events, aws_logs as logs } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AlertTopic, IdleShutdown, IdleShutdownProps, MonitoredService, ServiceCompute } from '../../src';
-import { expectNagClean, newStack, stableTemplate } from '../helpers';
+import { TEST_ENV, expectNagClean, newStack, stableTemplate } from '../helpers';
 import { importedVpc } from '../service/fake-agent-metrics';
 
 function setup(props: Partial<IdleShutdownProps> = {}): { stack: Stack; idle: IdleShutdown; alerts: AlertTopic } {
@@ -31,7 +31,7 @@ describe('IdleShutdown', () => {
       Environment: {
         Variables: Match.objectLike({
           OPT_IN_TAG_KEY: 'watchkeeper:idle-shutdown',
-          OPT_IN_TAG_VALUE: 'enabled',
+          OPT_IN_TAG_VALUE: 'TestStack', // the stack's own: another stack's IdleShutdown leaves these instances alone
           PROTECTION_TAG_KEY: 'watchkeeper:keep-running',
           CPU_PEAK_PERCENT: '5',
           // Compute Optimizer's 5 MB a day, pro rata for the hour
@@ -69,7 +69,7 @@ describe('IdleShutdown', () => {
         Effect: 'Allow',
         Action: 'ec2:StopInstances',
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:instance/*']] },
-        Condition: { StringEquals: { 'aws:ResourceTag/watchkeeper:idle-shutdown': 'enabled' } },
+        Condition: { StringEquals: { 'aws:ResourceTag/watchkeeper:idle-shutdown': 'TestStack' } },
       },
       {
         Sid: 'MarkSilencedInstances',
@@ -77,7 +77,7 @@ describe('IdleShutdown', () => {
         Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:instance/*']] },
         Condition: {
-          'StringEquals': { 'aws:ResourceTag/watchkeeper:idle-shutdown': 'enabled' },
+          'StringEquals': { 'aws:ResourceTag/watchkeeper:idle-shutdown': 'TestStack' },
           'ForAllValues:StringEquals': { 'aws:TagKeys': ['watchkeeper:liveness-silenced'] },
         },
       },
@@ -137,7 +137,7 @@ describe('IdleShutdown', () => {
     idle.protect(other);
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::EC2::Instance', {
-      Tags: Match.arrayWith([{ Key: 'watchkeeper:idle-shutdown', Value: 'enabled' }]),
+      Tags: Match.arrayWith([{ Key: 'watchkeeper:idle-shutdown', Value: 'TestStack' }]),
     });
     template.hasResourceProperties('AWS::EC2::Instance', {
       Tags: Match.arrayWith([{ Key: 'watchkeeper:keep-running', Value: 'true' }]),
@@ -149,7 +149,7 @@ describe('IdleShutdown', () => {
     const vpc = importedVpc(stack);
     new MonitoredService(stack, 'Worker', { vpc, alertTopic: alerts, compute: ServiceCompute.newInstance(), idleShutdown: idle });
     Template.fromStack(stack).hasResourceProperties('AWS::EC2::Instance', {
-      Tags: Match.arrayWith([{ Key: 'watchkeeper:idle-shutdown', Value: 'enabled' }]),
+      Tags: Match.arrayWith([{ Key: 'watchkeeper:idle-shutdown', Value: 'TestStack' }]),
     });
     expect(() => new MonitoredService(stack, 'Api', { vpc, alertTopic: alerts, idleShutdown: idle }))
       .toThrow(/idleShutdown must be given only for single instances \(a group replaces stopped instances: use scaleOnBusinessHours\), got 'an Auto Scaling group'/);
@@ -220,6 +220,27 @@ describe('IdleShutdown', () => {
     ['infinite log retention', { logRetention: logs.RetentionDays.INFINITE }, /logRetention must be a finite retention/],
   ])('fails on %s', (_name, props, message) => {
     expect(() => setup(props)).toThrow(message);
+  });
+
+  test('fails when two IdleShutdowns of an app have the same opt-in tag in one account and Region (each would act on the other\'s instances)', () => {
+    const app = new App();
+    const build = (id: string, props: Partial<IdleShutdownProps> = {}, env = TEST_ENV) => {
+      const stack = new Stack(app, id, { env });
+      return new IdleShutdown(stack, 'IdleShutdown', { alertTopic: new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] }), ...props });
+    };
+    // by default each takes its stack's name as the opt-in value
+    const a = build('A');
+    build('B');
+    expect(a.optInTagValue).toBe('A');
+    expect(a.node.validate()).toEqual([]);
+    // the same value in another Region is another set of instances
+    const c = build('C', { optInTagValue: 'enabled' });
+    build('Ireland', { optInTagValue: 'enabled' }, { ...TEST_ENV, region: 'eu-west-1' });
+    expect(c.node.validate()).toEqual([]);
+    build('D', { optInTagValue: 'enabled' });
+    expect(c.node.validate()).toEqual([expect.stringMatching(
+      /^C\/IdleShutdown: optInTagValue must be different from the opt-in tag of D\/IdleShutdown in the same account and Region .*got 'watchkeeper:idle-shutdown=enabled'$/)]);
+    expect(() => app.synth()).toThrow(/optInTagValue must be different/);
   });
 
   test('fails on a second function in the same stack', () => {
