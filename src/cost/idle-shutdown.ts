@@ -1,5 +1,5 @@
 import {
-  ArnFormat, Duration, Names, RemovalPolicy, Size, Stack, Tags, Token, Validations,
+  ArnFormat, Duration, RemovalPolicy, Size, Stack, Tags, Validations,
   aws_cloudwatch as cloudwatch,
   aws_events as events,
   aws_events_targets as targets,
@@ -12,6 +12,9 @@ import {
 import { Construct, IConstruct } from 'constructs';
 import { LIVENESS_ALARM_TAG, SILENCED_TAG, networkBytesForWindow } from './idle-decision.pure';
 import { IdleShutdownFunction } from './idle-shutdown-function';
+import { fixedAlarmName, idleShutdownsOfApp, nagPart, runsPerMonthOf } from './private/idle-shutdown-support';
+import { AlarmRouting } from '../core/alarm-routing';
+import { AlarmSet } from '../core/alarm-set';
 import { IAlertTopic } from '../core/alert-topic-base';
 import { sharedLogGroupKey } from '../private/log-group-key';
 import { IDLE_SHUTDOWN_READS, READ_ALARMS, READ_METRIC_DATA, unscopedStatement } from '../private/unscoped-actions';
@@ -148,6 +151,13 @@ export class IdleShutdown extends Construct {
   public readonly optInTagValue: string;
   /** The protection tag key. */
   public readonly protectionTagKey: string;
+  /** Where runs that failed after Lambda's retries wait (encrypted, TLS only, kept 14 days). */
+  public readonly deadLetterQueue: sqs.IQueue;
+  /**
+   * The function's own alarms, to the alert topic: a run failed (Lambda `Errors`), and runs
+   * wait in the dead-letter queue.
+   */
+  public readonly alarms: cloudwatch.IAlarm[];
 
   private readonly alarmArns: string[] = [];
   private readonly alarmPolicies: iam.ManagedPolicy[] = [];
@@ -227,12 +237,15 @@ export class IdleShutdown extends Construct {
     fn.node.addDependency(this.policy);
     this.function = fn;
     this.node.addValidation({ validate: () => [...this.validateAlarmPolicies(), ...this.validateOwnTag()] });
-    ofApp(this).push(this);
+    idleShutdownsOfApp<IdleShutdown>(this).push(this);
     const reason = 'The function calls only AWS APIs (EC2, CloudWatch, SNS) and reaches no resource inside a VPC; '
       + 'placing it in one would add VPC endpoints or a NAT gateway and nothing else.';
     for (const rule of ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC']) {
       Validations.of(fn).acknowledge({ id: rule, reason });
     }
+
+    this.deadLetterQueue = deadLetterQueue;
+    this.alarms = this.createAlarms(props.alertTopic, fn, deadLetterQueue);
 
     const schedule = props.schedule ?? events.Schedule.rate(Duration.hours(1));
     this.scheduleRule = new events.Rule(this, 'Schedule', {
@@ -274,6 +287,29 @@ export class IdleShutdown extends Construct {
   /** Protects every instance under a construct (adds the protection tag). */
   public protect(scope: IConstruct): void {
     Tags.of(scope).add(this.protectionTagKey, 'true');
+  }
+
+  /**
+   * A failed run reports nothing itself: its errors and its dead letters alarm to the topic.
+   * An asynchronous invocation that fails is retried twice by Lambda, then sent to the
+   * dead-letter queue (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
+   */
+  private createAlarms(topic: IAlertTopic, fn: lambda.Function, queue: sqs.Queue): cloudwatch.IAlarm[] {
+    const set = new AlarmSet(this, 'Alarms', { routing: AlarmRouting.toTopic(topic) });
+    return [
+      set.addAlarm('Errors', fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), {
+        threshold: 1,
+        evaluationPeriods: 1,
+        description: `A run of idle shutdown (${this.node.path}) failed, so it stopped nothing and reported nothing; Lambda retries it twice. `
+          + 'Read the error in the function\'s log group (a missing permission, a throttled API, the time limit).',
+      }),
+      set.addAlarm('DeadLetters', queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), {
+        threshold: 1,
+        evaluationPeriods: 1,
+        description: `Runs of idle shutdown (${this.node.path}) failed after Lambda's retries and wait in its dead-letter queue (kept 14 days). `
+          + 'Fix the error in the function\'s log group, then purge the queue (the next scheduled run catches up).',
+      }),
+    ];
   }
 
   private createPolicy(topic: IAlertTopic, queue: sqs.IQueue, queueKey: kms.IKey): iam.ManagedPolicy {
@@ -344,7 +380,8 @@ export class IdleShutdown extends Construct {
   /** Another IdleShutdown of the app with the same opt-in tag in the same environment would act on these instances. */
   private validateOwnTag(): string[] {
     const stack = Stack.of(this);
-    const same = ofApp(this).filter(o => o !== this && o.optInTagKey === this.optInTagKey && o.optInTagValue === this.optInTagValue
+    const same = idleShutdownsOfApp<IdleShutdown>(this).filter(o => o !== this
+      && o.optInTagKey === this.optInTagKey && o.optInTagValue === this.optInTagValue
       && Stack.of(o).account === stack.account && Stack.of(o).region === stack.region);
     return same.length > 0
       ? [invalidMessage(this, 'optInTagValue', `different from the opt-in tag of ${same[0].node.path} in the same account and Region `
@@ -359,44 +396,4 @@ export class IdleShutdown extends Construct {
         + 'spread the services over several stacks (one IdleShutdown each)']
       : [];
   }
-}
-
-/**
- * The name an alarm will have, fixed at synth time: the instance names it in a tag, and a
- * name CloudFormation generates would make the instance depend on the alarm that depends
- * on the instance. Alarm names are unique per account and Region, and so are stack names.
- */
-function fixedAlarmName(alarm: cloudwatch.IAlarm): string {
-  const cfn = alarm.node.defaultChild;
-  if (cfn instanceof cloudwatch.CfnAlarm || cfn instanceof cloudwatch.CfnCompositeAlarm) {
-    // An alarm without a name carries a lazy name that resolves to nothing.
-    if (cfn.alarmName === undefined || Stack.of(alarm).resolve(cfn.alarmName) === undefined) {
-      const stackName = Stack.of(alarm).stackName;
-      cfn.alarmName = `${stackName}-${Names.uniqueResourceName(alarm, { maxLength: 255 - (Token.isUnresolved(stackName) ? 128 : stackName.length) - 1 })}`;
-    }
-    return cfn.alarmName;
-  }
-  return alarm.alarmName;
-}
-
-const IDLE_SHUTDOWNS = new WeakMap<IConstruct, IdleShutdown[]>();
-
-/** The IdleShutdowns of the app of a construct. */
-function ofApp(scope: IConstruct): IdleShutdown[] {
-  const root = scope.node.root;
-  let list = IDLE_SHUTDOWNS.get(root);
-  if (!list) IDLE_SHUTDOWNS.set(root, list = []);
-  return list;
-}
-
-function nagPart(value: string, pseudo: string): string {
-  return Token.isUnresolved(value) ? `<${pseudo}>` : value;
-}
-
-/** Runs a month for a schedule: rates exactly, cron expressions as if hourly at most. */
-function runsPerMonthOf(schedule: events.Schedule): number {
-  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule.expressionString);
-  if (!m) return 30 * 24;
-  const minutes = Number(m[1]) * (m[2].startsWith('minute') ? 1 : m[2].startsWith('hour') ? 60 : 1440);
-  return Math.round((30 * 24 * 60) / minutes);
 }

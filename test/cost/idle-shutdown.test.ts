@@ -51,6 +51,35 @@ describe('IdleShutdown', () => {
     template.resourceCountIs('AWS::IAM::Policy', 0);
   });
 
+  test('its own failures alarm to the topic: a failed run, and runs waiting in its dead-letter queue', () => {
+    const { stack, idle } = setup();
+    const template = Template.fromStack(stack);
+    expect(idle.alarms).toHaveLength(2);
+    const topic = { Ref: Match.stringLikeRegexp('^Alerts') };
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^IdleShutdownFunction') } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topic],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IdleShutdownDeadLetters'), 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      AlarmActions: [topic],
+      AlarmDescription: Match.stringLikeRegexp('failed after Lambda\'s retries and wait in its dead-letter queue'),
+    });
+    expect(stack.resolve(idle.deadLetterQueue.queueArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^IdleShutdownDeadLetters/), 'Arn'] });
+  });
+
   test('grants exactly what the function does', () => {
     const { stack } = setup();
     expect(statements(stack)).toEqual([

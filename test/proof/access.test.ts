@@ -126,8 +126,8 @@ function suite(name: string, build: () => { template: Json; stackName: string },
 }
 
 suite('Access proof: example app', () => ({ template: exampleTemplate(), stackName: 'WatchkeeperExample' }), {
-  'alarm → topic': 52,
-  'alarm → topic key': 52,
+  'alarm → topic': 55,
+  'alarm → topic key': 55,
   'rule → topic': 3,
   'rule → topic key': 3,
   'rule → function': 1,
@@ -146,8 +146,8 @@ suite('Access proof: example app', () => ({ template: exampleTemplate(), stackNa
 }, {});
 
 suite('Access proof: constructs and their options', () => ({ template: constructsTemplate(), stackName: 'ProofConstructs' }), {
-  'alarm → topic': 33,
-  'alarm → topic key': 29,
+  'alarm → topic': 36,
+  'alarm → topic key': 32,
   'rule → topic': 3,
   'rule → topic key': 3,
   'rule → function': 2,
