@@ -10,9 +10,9 @@ import {
   aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { LIVENESS_ALARM_TAG, SILENCED_TAG, networkBytesForWindow } from './idle-decision.pure';
+import { LIVENESS_ALARM_TAG, LIVENESS_MANAGED_TAG, SILENCED_TAG, networkBytesForWindow } from './idle-decision.pure';
 import { IdleShutdownFunction } from './idle-shutdown-function';
-import { fixedAlarmName, idleShutdownsOfApp, nagPart, runsPerMonthOf } from './private/idle-shutdown-support';
+import { deployedWithActionsOn, fixedAlarmName, idleShutdownsOfApp, nagPart, runsPerMonthOf } from './private/idle-shutdown-support';
 import { AlarmRouting } from '../core/alarm-routing';
 import { AlarmSet } from '../core/alarm-set';
 import { IAlertTopic } from '../core/alert-topic-base';
@@ -282,6 +282,10 @@ export class IdleShutdown extends Construct {
       Tags.of(scope).add(`${LIVENESS_ALARM_TAG}${i + 1}`, name);
       this.allowAlarm(stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
     });
+    // The alarms this app deploys with their actions on: turned off before a stop without
+    // reading them first (the others are read, and left alone when someone turned them off).
+    const managed = alarms.flatMap((alarm, i) => (deployedWithActionsOn(alarm) ? [String(i + 1)] : []));
+    if (managed.length > 0) Tags.of(scope).add(LIVENESS_MANAGED_TAG, managed.join(' '));
   }
 
   /** Protects every instance under a construct (adds the protection tag). */

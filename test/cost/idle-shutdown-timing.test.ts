@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import * as fc from 'fast-check';
 import { FakeAws } from './fake-aws';
 import { idleShutdownFunction, idleShutdownStack } from './idle-shutdown-caller';
-import { LIVENESS_ALARM_TAG } from '../../src/cost/idle-decision.pure';
+import { LIVENESS_ALARM_TAG, LIVENESS_MANAGED_TAG } from '../../src/cost/idle-decision.pure';
 import { run } from '../../src/cost/idle-shutdown.lambda';
 
 const ec2 = mockClient(EC2Client);
@@ -87,8 +87,8 @@ describe('idle shutdown with CloudWatch timing', () => {
 
   test('property: no OK or ALARM notification across a planned stop and start; the alarms act again afterwards', async () => {
     await fc.assert(fc.asyncProperty(
-      fc.integer({ min: 0, max: 59 }), fc.boolean(), fc.integer({ min: 1, max: 600 }), fc.boolean(), fc.boolean(),
-      async (runMinute, detailed, stoppedFor, userDisabled, composite) => {
+      fc.integer({ min: 0, max: 59 }), fc.boolean(), fc.integer({ min: 1, max: 600 }), fc.boolean(), fc.boolean(), fc.boolean(),
+      async (runMinute, detailed, stoppedFor, userDisabled, composite, managed) => {
         ec2.reset(); cw.reset(); sns.reset();
         const firstRun = DAY + 10 * 60 + runMinute;
         const aws = world(firstRun - 1, { detailed });
@@ -102,6 +102,8 @@ describe('idle shutdown with CloudWatch timing', () => {
           aws.addAlarm({ name: 'web-system-check-notify', follows: 'web-system-check', evaluationPeriods: 1, actionsEnabled: true, state: 'OK' });
           tags[`${LIVENESS_ALARM_TAG}3`] = 'web-system-check-notify';
         }
+        // the alarms the stack deploys with their actions on, when it says so (turned off without reading them first)
+        if (managed) tags[LIVENESS_MANAGED_TAG] = ['1', ...(userDisabled ? [] : ['2']), ...(composite ? ['3'] : [])].join(' ');
         // an alarm on the same metric that idle shutdown was not given: never touched
         aws.addAlarm({ name: 'someone-elses', instanceId: 'i-1', evaluationPeriods: 1, actionsEnabled: false, state: 'OK' });
 

@@ -205,6 +205,8 @@ describe('IdleShutdown', () => {
     const instance = Object.values(template.findResources('AWS::EC2::Instance'))[0] as any;
     const tags = Object.fromEntries(instance.Properties.Tags.map((t: any) => [t.Key, t.Value]));
     expect(cfnNames.map((_, i) => tags[`watchkeeper:liveness-alarm-${i + 1}`])).toEqual(cfnNames);
+    // the stack deploys all four with their actions on: turned off before a stop without reading them first
+    expect(tags['watchkeeper:liveness-managed']).toBe('1 2 3 4');
     const alarmStatements = Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))
       .filter(([id]) => id.startsWith('IdleShutdownAlarmPolicy1'))
       .flatMap(([, p]: [string, any]) => p.Properties.PolicyDocument.Statement);
@@ -228,6 +230,10 @@ describe('IdleShutdown', () => {
     }
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::EC2::Instance', { Tags: Match.arrayWith([{ Key: 'watchkeeper:liveness-alarm-1', Value: 'named-15' }]) });
+    // imported alarms are not known to be on: they are read before a stop
+    for (const i of Object.values<any>(template.findResources('AWS::EC2::Instance'))) {
+      expect(i.Properties.Tags.map((t: any) => t.Key)).not.toContain('watchkeeper:liveness-managed');
+    }
     const policies = template.findResources('AWS::IAM::ManagedPolicy');
     expect(Object.keys(policies).filter(k => k.startsWith('IdleShutdownAlarmPolicy')).map(k => policies[k].Properties.PolicyDocument.Statement.length))
       .toEqual([40, 5]);

@@ -1,5 +1,6 @@
 // Helpers of IdleShutdown that need no state of it: alarm names fixed at synth, the
-// idle shutdowns of an app, nag finding parts, runs a month.
+// alarms deployed with their actions on, the idle shutdowns of an app, nag finding parts,
+// runs a month.
 import { Names, Stack, Token, aws_cloudwatch as cloudwatch, aws_events as events } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
@@ -19,6 +20,16 @@ export function fixedAlarmName(alarm: cloudwatch.IAlarm): string {
     return cfn.alarmName;
   }
   return alarm.alarmName;
+}
+
+/**
+ * Whether the app deploys an alarm with its actions on (CloudFormation's `ActionsEnabled`
+ * defaults to true). An imported alarm is not known to be on.
+ */
+export function deployedWithActionsOn(alarm: cloudwatch.IAlarm): boolean {
+  const cfn = alarm.node.defaultChild;
+  if (!(cfn instanceof cloudwatch.CfnAlarm || cfn instanceof cloudwatch.CfnCompositeAlarm)) return false;
+  return Stack.of(alarm).resolve(cfn.actionsEnabled) !== false;
 }
 
 const REGISTRY = new WeakMap<IConstruct, IConstruct[]>();
