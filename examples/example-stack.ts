@@ -31,7 +31,7 @@ export class ExampleServiceStack extends Stack {
     addExampleAlarms(this, alerts);
     const idleShutdown = addExampleIdleShutdown(this, alerts);
     const { api, worker } = addExampleServices(this, alerts, idleShutdown);
-    addExampleOfficeHours(this, worker);
+    addExampleOfficeHours(this, worker, alerts);
     addExampleFleetAlarms(this, alerts, [api, worker]);
     addExampleLogs(this, { alerts, appRole: api.role, autoScalingGroup: api.autoScalingGroup });
 

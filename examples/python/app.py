@@ -245,6 +245,7 @@ class ExampleServiceStack(Stack):
         wk.ScheduledStartStop(
             self, "WorkerOfficeHours",
             instances=worker.instances,
+            alert_topic=alerts,
             start="cron(0 7 ? * MON-FRI *)",
             stop="cron(0 20 ? * MON-FRI *)",
             time_zone="Europe/Berlin",

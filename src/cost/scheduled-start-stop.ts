@@ -1,19 +1,27 @@
 import {
-  Duration, Stack, Token,
+  Duration, Stack, Token, Validations,
   aws_cloudwatch as cloudwatch,
   aws_ec2 as ec2,
   aws_iam as iam,
   aws_kms as kms,
   aws_scheduler as scheduler,
+  aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { muteStopWindows } from './private/stop-window-mute';
+import { AlarmSet } from '../core/alarm-set';
+import { IAlertTopic } from '../core/alert-topic-base';
 import { invalid } from '../private/validation';
 
 /** When instances start and stop, in a time zone. */
 export interface ScheduledStartStopProps {
   /** The instances to start and stop. */
   readonly instances: ec2.IInstance[];
+  /**
+   * Where the schedules' own failures are told: a start, stop or alarm switch that failed
+   * after the scheduler's retries waits in the dead-letter queue, which alarms here.
+   */
+  readonly alertTopic: IAlertTopic;
   /**
    * When to start them: an EventBridge Scheduler expression, `cron(minutes hours
    * day-of-month month day-of-week year)` or `rate(value unit)`.
@@ -74,13 +82,18 @@ const PUBLICATION_DELAY_MINUTES = 3;
  * over each stop window, until `alarmsOnDelay` (15 minutes) after the start, once they are
  * back to OK. A start that fails leaves them in ALARM, and CloudWatch pages when the mute ends.
  *
+ * A start, stop or alarm switch that fails after the scheduler's retries goes to a
+ * dead-letter queue (SSE-SQS, TLS only), which alarms to `alertTopic`.
+ *
  * With a customer managed default EBS key, pass it as `ebsKey`: starting an instance with
  * volumes encrypted under it needs `kms:CreateGrant`.
  * https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html
  *
  * @example
+ * declare const alerts: AlertTopic;
  * new ScheduledStartStop(this, 'OfficeHours', {
  *   instances: [instance],
+ *   alertTopic: alerts,
  *   start: 'cron(0 8 ? * MON-FRI *)',
  *   stop: 'cron(0 19 ? * MON-FRI *)',
  *   timeZone: 'Europe/Berlin',
@@ -93,6 +106,13 @@ export class ScheduledStartStop extends Construct {
   public readonly schedules: scheduler.CfnSchedule[] = [];
   /** The mute rules over the stop windows, when liveness alarms are given. */
   public readonly muteRules: cloudwatch.CfnAlarmMuteRule[] = [];
+  /**
+   * Where the scheduler puts an invocation that failed after its retries, with the error
+   * (encrypted, TLS only, kept 14 days).
+   */
+  public readonly deadLetterQueue: sqs.IQueue;
+  /** The alarm on the dead-letter queue, to the alert topic. */
+  public readonly deadLetterAlarm: cloudwatch.IAlarm;
 
   public constructor(scope: Construct, id: string, props: ScheduledStartStopProps) {
     super(scope, id);
@@ -114,7 +134,15 @@ export class ScheduledStartStop extends Construct {
     });
     this.role = role;
     const instanceArns = props.instances.map(i => stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: i.instanceId }));
-    const statements = [new iam.PolicyStatement({ sid: 'StartStop', actions: ['ec2:StartInstances', 'ec2:StopInstances'], resources: instanceArns })];
+    const deadLetters = deadLettersOf(this, props.alertTopic);
+    this.deadLetterQueue = deadLetters.queue;
+    this.deadLetterAlarm = deadLetters.alarm;
+    const statements = [
+      new iam.PolicyStatement({ sid: 'StartStop', actions: ['ec2:StartInstances', 'ec2:StopInstances'], resources: instanceArns }),
+      // The scheduler sends dead letters with the schedule's role.
+      // https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html
+      new iam.PolicyStatement({ sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: [deadLetters.queue.queueArn] }),
+    ];
     if (props.ebsKey) {
       // StartInstances creates a grant on the volumes' key for EC2; the scheduler's role
       // makes the call, so the role needs kms:CreateGrant, limited to grants EC2 asks for.
@@ -144,6 +172,7 @@ export class ScheduledStartStop extends Construct {
           roleArn: role.roleArn,
           input: stack.toJsonString(input),
           retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+          deadLetterConfig: { arn: deadLetters.queue.queueArn },
         },
       });
       s.node.addDependency(policy);
@@ -162,6 +191,28 @@ export class ScheduledStartStop extends Construct {
       this.muteRules.push(...muteStopWindows(this, { start: props.start, stop: props.stop, timeZone: props.timeZone, alarms, afterStartMinutes: delayMinutes }));
     }
   }
+}
+
+/** One dead-letter queue for every schedule of a construct, and its alarm. */
+function deadLettersOf(scope: Construct, topic: IAlertTopic): { queue: sqs.Queue; alarm: cloudwatch.IAlarm } {
+  const queue = new sqs.Queue(scope, 'DeadLetters', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  Validations.of(queue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason: 'This queue is the dead-letter queue of EventBridge Scheduler schedules; a dead-letter queue needs none of its own.',
+  });
+  const alarm = new AlarmSet(scope, 'Alarms', { alertTopic: topic })
+    .addAlarm('DeadLetters', queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), {
+      threshold: 1,
+      evaluationPeriods: 1,
+      description: `A scheduled start or stop of ${scope.node.path} failed after the scheduler's retries (instances not `
+        + 'started or stopped); the failed invocation and its error wait in the dead-letter queue '
+        + '(kept 14 days). Read the error (a permission, an instance in the wrong state), act on the instances, then purge the queue.',
+    });
+  return { queue, alarm };
 }
 
 function checkTimeZone(scope: Construct, timeZone: string): void {

@@ -101,6 +101,19 @@ export const IDLE_SHUTDOWN_READS: UnscopedActions = {
 };
 
 /**
+ * Reading alarms, composite alarms included. `cloudwatch:DescribeAlarms` has a resource type
+ * (alarm), but CloudWatch returns composite alarms only to a caller whose permission for it is
+ * scoped to `*`; scoped to alarm ARNs, the call succeeds and leaves the composites out
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html).
+ * It is a read: switching alarm actions stays scoped to the alarms named.
+ */
+export const READ_ALARMS: UnscopedActions = {
+  actions: ['cloudwatch:DescribeAlarms'],
+  reason: 'cloudwatch:DescribeAlarms returns composite alarms only to a caller whose permission for it is scoped to Resource * '
+    + '(CloudWatch API reference, DescribeAlarms); it is a read, and switching alarm actions stays scoped to the alarms named.',
+};
+
+/**
  * The channel through which SSM Agent receives the commands of State Manager associations
  * and reports their results. The `ec2messages` actions have no resource type.
  */

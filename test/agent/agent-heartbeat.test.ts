@@ -25,7 +25,7 @@ function service(compute: ServiceCompute, agent: AgentConfig, idle = false, alar
   const template = Template.fromStack(stack).toJSON();
   const heartbeats = Object.entries<Json>(template.Resources)
     .filter(([id, r]) => r.Type === 'AWS::CloudWatch::Alarm' && id.includes('AgentHeartbeat'));
-  return { stack, svc, template, heartbeats };
+  return { stack, svc, template, heartbeats, alertTopic };
 }
 
 describe('Agent heartbeat alarm', () => {
@@ -64,6 +64,7 @@ describe('Agent heartbeat alarm', () => {
     const { stack, svc } = service(ServiceCompute.newInstance(), new AgentConfig());
     const schedule = new ScheduledStartStop(stack, 'OfficeHours', {
       instances: svc.instances,
+      alertTopic,
       start: 'cron(0 7 ? * MON-FRI *)',
       stop: 'cron(0 20 ? * MON-FRI *)',
       timeZone: 'Europe/Berlin',

@@ -12,6 +12,7 @@ function setup(props: Partial<ScheduledStartStopProps> = {}, withAlarms = true):
   const worker = new MonitoredService(stack, 'Worker', { vpc: importedVpc(stack), alertTopic, compute: ServiceCompute.newInstance() });
   new ScheduledStartStop(stack, 'OfficeHours', {
     instances: worker.instances,
+    alertTopic,
     livenessAlarms: withAlarms ? worker.alarmSets.flatMap(s => s.livenessAlarms) : undefined,
     ...OFFICE,
     ...props,
@@ -41,6 +42,36 @@ describe('ScheduledStartStop', () => {
     template.resourceCountIs('AWS::Lambda::Function', 0);
   });
 
+  test('an invocation that fails after the retries goes to an encrypted, TLS-only dead-letter queue that alarms to the topic', () => {
+    const { stack } = setup();
+    const template = Template.fromStack(stack);
+    const queue = { 'Fn::GetAtt': [Match.stringLikeRegexp('^OfficeHoursDeadLetters'), 'Arn'] };
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule'));
+    expect(schedules).toHaveLength(4);
+    for (const s of schedules as any[]) {
+      expect(s.Properties.Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^OfficeHoursDeadLetters/), 'Arn'] } });
+    }
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    // the scheduler sends dead letters with the schedule's role
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Sid: 'DeadLetters', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queue }]) },
+      Roles: [{ Ref: Match.stringLikeRegexp('^OfficeHoursRole') }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OfficeHoursDeadLetters'), 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+    });
+  });
+
   test('its role may start and stop those instances only, and touches no alarm (the mute rules do)', () => {
     const { stack, worker } = setup();
     const alarms = worker.alarmSets.flatMap(s => s.livenessAlarms);
@@ -60,6 +91,7 @@ describe('ScheduledStartStop', () => {
             Action: ['ec2:StartInstances', 'ec2:StopInstances'],
             Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:instance/', { Ref: Match.stringLikeRegexp('^WorkerInstance') }]] },
           },
+          Match.objectLike({ Sid: 'DeadLetters', Action: 'sqs:SendMessage' }),
         ],
       },
       Roles: [{ Ref: Match.stringLikeRegexp('^OfficeHoursRole') }],
@@ -111,7 +143,7 @@ describe('ScheduledStartStop', () => {
     const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
     const worker = new MonitoredService(stack, 'Worker', { vpc: importedVpc(stack), alertTopic, compute: ServiceCompute.newInstance() });
     const ebsKey = new kms.Key(stack, 'EbsKey', { enableKeyRotation: true });
-    new ScheduledStartStop(stack, 'OfficeHours', { instances: worker.instances, ebsKey, ...OFFICE });
+    new ScheduledStartStop(stack, 'OfficeHours', { instances: worker.instances, alertTopic, ebsKey, ...OFFICE });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([{

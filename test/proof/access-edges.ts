@@ -121,6 +121,15 @@ export class AccessEdges {
     return { Version: '2012-10-17', Statement: docs.flatMap(d => asArray(d.Statement)) };
   }
 
+  /** The queue policies of a queue, merged (none: no resource policy). */
+  private queuePolicy(queueArn: string): Json {
+    const queueId = this.byArn('AWS::SQS::Queue', queueArn);
+    const docs = this.m.ofType('AWS::SQS::QueuePolicy')
+      .filter(id => queueId && asArray(this.m.props(id).Queues).some((q: Json) => q?.Ref === queueId))
+      .map(id => this.m.resolve(this.m.props(id).PolicyDocument));
+    return docs.length === 0 ? undefined : { Version: '2012-10-17', Statement: docs.flatMap(d => asArray(d.Statement)) };
+  }
+
   private keyPolicy(keyId: string): Json {
     return this.m.resolve(this.m.props(keyId).KeyPolicy);
   }
@@ -323,12 +332,17 @@ export class AccessEdges {
       const resources = (input.InstanceIds ?? []).map(ec2Arn).concat((input.AlarmNames ?? []).map((n: string) => alarmArn(n)));
       if (resources.length === 0) throw new Error(`schedule ${id}: no InstanceIds or AlarmNames in ${target.Input}`);
       const other = input.InstanceIds ? ec2Arn('i-0fffffffffffffff0') : alarmArn('someone-elses-alarm');
+      // An invocation that fails after the retries goes to the dead-letter queue, sent with
+      // the schedule's role (https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html),
+      // over TLS only.
+      const dlq = target.DeadLetterConfig?.Arn as string | undefined;
+      const send = (tls: string) => this.asRole(roleId, 'sqs:SendMessage', dlq!, { 'aws:SecureTransport': tls }, () => this.queuePolicy(dlq!));
       this.edges.push({
         kind: 'schedule → target',
         from: id,
         to: roleId,
-        positive: resources.map((res: string) => this.asRole(roleId, action, res)),
-        negative: [this.asRole(roleId, action, other)],
+        positive: [...resources.map((res: string) => this.asRole(roleId, action, res)), ...(dlq ? [send('true')] : [])],
+        negative: [this.asRole(roleId, action, other), ...(dlq ? [send('false')] : [])],
       });
     }
   }
