@@ -15,7 +15,7 @@ const SRC = path.join(ROOT, 'src');
 const LAYERS: string[][] = [
   ['core', 'private'],
   ['agent', 'alarms', 'logs', 'events', 'audit', 'cost', 'scaling', 'dashboards'],
-  ['service'],
+  ['service', 'rehearsal'],
   ['fleet', 'report', 'org'],
 ];
 const layerOf = (folder: string) => LAYERS.findIndex(l => l.includes(folder));
@@ -75,10 +75,11 @@ describe('layers', () => {
     ['src/private/example.ts', '../alarms/alert-topic', /bottom layer/],
     ['src/logs/example.ts', '../alarms/alert-topic', /may import only core\/ and private\//],
     ['src/agent/example.ts', '../service/monitored-service', /may import only core\/ and private\//],
-    ['src/service/example.ts', '../fleet/service-stacks', /may not import fleet\/ or report\//],
+    ['src/service/example.ts', '../fleet/service-stacks', /may not import rehearsal\/, fleet\/ or report\//],
     ['src/fleet/example.ts', '../report/monitoring-report', /independent/],
     ['src/org/example.ts', '../fleet/fleet-alarms', /independent/],
-    ['src/service/example.ts', '../org/monitoring-account', /may not import fleet\/ or report\//],
+    ['src/service/example.ts', '../org/monitoring-account', /may not import rehearsal\/, fleet\/ or report\//],
+    ['src/rehearsal/example.ts', '../service/monitored-service', /may import only features/],
   ])('fails lint when %s imports %s', async (file, spec, message) => {
     const messages = await lint(file, `import * as m from '${spec}';\nexport const x = m;\n`);
     expect(messages).toEqual([expect.stringMatching(message)]);
