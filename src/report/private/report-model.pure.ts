@@ -2,6 +2,7 @@
 // library records on constructs (severity, construct paths, agent series). Pure: no CDK, no I/O.
 import { AlarmEntry, readAlarms } from './alarm-entries.pure';
 import { TemplateResource, dashboardBody, flatten, resourcesOfType } from './template-values.pure';
+import type { RehearsalSummary } from '../../rehearsal/render.pure';
 
 /** One stack's input: its template and what only the construct tree knows. */
 export interface StackInput {
@@ -122,11 +123,13 @@ export interface ReportModel {
   readonly title: string;
   readonly stacks: StackReport[];
   readonly costs: CostModel[];
+  /** The stock scenarios rehearsed over the app, when the report was asked to rehearse. */
+  readonly rehearsal?: RehearsalSummary[];
 }
 
-/** Builds the report from the stacks' templates and metadata, and the app's cost reports. */
-export function buildReport(title: string, stacks: StackInput[], costs: CostModel[]): ReportModel {
-  return { title, stacks: stacks.map(stackReport), costs };
+/** Builds the report from the stacks' templates and metadata, the app's cost reports and its rehearsal. */
+export function buildReport(title: string, stacks: StackInput[], costs: CostModel[], rehearsal?: RehearsalSummary[]): ReportModel {
+  return { title, stacks: stacks.map(stackReport), costs, ...(rehearsal ? { rehearsal } : {}) };
 }
 
 function stackReport(input: StackInput): StackReport {
