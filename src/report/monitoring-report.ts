@@ -11,11 +11,11 @@ import { CostModel, ReportModel, StackInput, buildReport } from './private/repor
 import { AlarmSet } from '../core/alarm-set';
 import { CostReport } from '../cost/cost-report';
 import { recordedSeverity } from '../private/alarm-metadata';
+import { collectUsage } from '../private/usage-registry';
+import { checkPattern, invalid } from '../private/validation';
 import { prepareApp, rehearse } from '../rehearsal/rehearse.pure';
 import { summarize } from '../rehearsal/render.pure';
 import { STOCK_SCENARIOS } from '../rehearsal/stock-scenarios.pure';
-import { collectUsage } from '../private/usage-registry';
-import { checkPattern, invalid } from '../private/validation';
 
 /** Properties of a {@link MonitoringReport}. */
 export interface MonitoringReportProps {

@@ -11,8 +11,12 @@ function fleetWith(stack: Stack, groups: Array<{ id: string; min: number; max: n
   const fleet = new FleetAlarms(stack, 'Fleet', { routing: AlarmRouting.toTopic(alerts), fleetName: 'shop' });
   for (const g of groups) {
     const asg = new autoscaling.AutoScalingGroup(stack, g.id, {
-      vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
-      minCapacity: g.min, maxCapacity: g.max, requireImdsv2: true,
+      vpc,
+      instanceType: new ec2.InstanceType('t3.micro'),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      minCapacity: g.min,
+      maxCapacity: g.max,
+      requireImdsv2: true,
     });
     fleet.addAutoScalingGroup(asg);
     // Scheduled after the group joined the fleet: the alarm still sees it.
