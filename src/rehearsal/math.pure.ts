@@ -27,7 +27,7 @@ const KEYWORDS = new Set(['REPEAT', 'LINEAR', 'ASC', 'DESC', 'SUM', 'AVG', 'MIN'
 
 function tokenize(src: string): string[] {
   const out: string[] = [];
-  const re = /\s*(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+|[A-Za-z_][A-Za-z0-9_]*|<=|>=|==|!=|&&|\|\||[-+*/^(),[\]<>!])/y;
+  const re = /\s*('[^']*'|\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+|[A-Za-z_][A-Za-z0-9_]*|<=|>=|==|!=|&&|\|\||[-+*/^(),[\]<>!])/y;
   let m: RegExpExecArray | null;
   let at = 0;
   while (at < src.length) {
@@ -65,6 +65,7 @@ export function parseMath(src: string): Node {
     }
     if (tok === '-' || tok === '!' || tok.toUpperCase() === 'NOT') return { k: 'unary', op: tok === '-' ? '-' : '!', arg: primary() };
     if (/^[\d.]/.test(tok)) return { k: 'num', v: Number(tok) };
+    if (tok.startsWith("'")) return { k: 'kw', v: tok.slice(1, -1) };
     if (peek() === '(') {
       take('(');
       const args: Node[] = [];
