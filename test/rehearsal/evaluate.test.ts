@@ -36,7 +36,8 @@ describe('metric alarm evaluation', () => {
     for (const [points, states] of table) {
       test.each(TREATMENTS.map((t, i) => [t, states[i]]))(`the page's ${name} table: ${points} with missing data %s is %s`, (treat, expected) => {
         for (const current of ['OK', 'ALARM', 'INSUFFICIENT_DATA'] as AlarmState[]) {
-          const state = evaluateRange(range(points), { evaluationPeriods: 3, datapointsToAlarm: m, treatMissingData: treat as TreatMissingData }, current);
+          const settings = { evaluationPeriods: 3, datapointsToAlarm: m, treatMissingData: treat as TreatMissingData };
+          const state = evaluateRange(range(points), settings, current);
           expect(state).toBe(expected === RETAIN ? current : expected);
         }
       });
