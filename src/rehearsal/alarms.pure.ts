@@ -9,7 +9,7 @@ import { ActionSpec, AlarmSpec, CompositeAlarmSpec, MetricAlarmSpec, MuteRuleSpe
 import { assumed } from './assumptions.pure';
 import { Suppression, ruleHolds } from './composite.pure';
 import { AlarmState, Datapoint, breaches, evaluateRange, evaluationRange } from './evaluate.pure';
-import { InsightsQuery, QuerySeries, matchedSeries, runQuery } from './insights.pure';
+import { InsightsQuery, QueryGroup, QueryMemo, QuerySeries, groupSeries, matchedSeries, runQuery } from './insights.pure';
 import { MathValue, TimeSeries, mathValue } from './math.pure';
 import { Minute, Recurrence, localTime, parseInstant, parseSchedule } from './schedule.pure';
 import { MetricStore, Series, emptyStats, needsValues, statValue } from './store.pure';
@@ -47,8 +47,9 @@ export class AlarmEngine {
   private readonly metricAlarms: MetricAlarmSpec[];
   /** Datapoints of complete periods, by alarm, query and period end: each is computed once. */
   private readonly memo = new Map<string, Map<Minute, Datapoint>>();
-  private readonly matched = new Map<InsightsQuery, { version: number; series: Series[] }>();
+  private readonly matched = new Map<InsightsQuery, { version: number; series: QueryGroup[] }>();
   private readonly found = new Map<string, Series>();
+  private readonly queryMemos = new Map<string, QueryMemo>();
   private readonly composites: CompositeAlarmSpec[];
 
   public constructor(alarms: readonly AlarmSpec[], muteRules: readonly MuteRuleSpec[], private readonly store: MetricStore, firstMinute: Minute) {
@@ -128,6 +129,12 @@ export class AlarmEngine {
     const out: Transition[] = [];
     if (minute % 60 === 0) {
       for (const m of this.memo.values()) for (const end of m.keys()) if (end < minute - 1500) m.delete(end);
+      for (const q of this.queryMemos.values()) {
+        for (const [key, m] of q) {
+          for (const end of m.keys()) if (end < minute - 1500) m.delete(end);
+          if (m.size === 0) q.delete(key);
+        }
+      }
     }
     for (const a of this.metricAlarms) this.stepMetric(a, minute, out);
     for (const c of this.composites) this.stepComposite(c, minute, out);
@@ -147,7 +154,7 @@ export class AlarmEngine {
     const breach = (points: readonly Datapoint[]) => points.map(v => (v === undefined ? undefined : breaches(a.comparison, v, a.threshold)));
     const watched = a.watched.insights;
     if (watched && watched.groupBy.length > 0) {
-      const series = runQuery(watched, this.matchedOf(watched), ends, a.period, minute);
+      const series = runQuery(watched, this.matchedOf(watched), ends, a.period, minute, this.queryMemo(a.name));
       this.stepContributors(a, rt, minute, series, breach, out);
       return;
     }
@@ -161,7 +168,7 @@ export class AlarmEngine {
     rt.contributors ??= new Map();
     const seen = new Set<string>();
     for (const s of series) {
-      const key = Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(',');
+      const key = s.key;
       seen.add(key);
       const before = rt.contributors.get(key);
       // A contributor is only ever ALARM or OK ("a time series only exists when data is present").
@@ -236,11 +243,18 @@ export class AlarmEngine {
     return ends;
   }
 
+  /** The memo of a Metrics Insights query's complete datapoints. */
+  private queryMemo(key: string): QueryMemo {
+    let m = this.queryMemos.get(key);
+    if (!m) this.queryMemos.set(key, m = new Map());
+    return m;
+  }
+
   /** The series a query matches, found again only when the store gained series. */
-  private matchedOf(q: InsightsQuery): Series[] {
+  private matchedOf(q: InsightsQuery): QueryGroup[] {
     const hit = this.matched.get(q);
     if (hit && hit.version === this.store.version) return hit.series;
-    const series = matchedSeries(q, this.store);
+    const series = groupSeries(q, matchedSeries(q, this.store));
     this.matched.set(q, { version: this.store.version, series });
     return series;
   }
@@ -286,7 +300,8 @@ export class AlarmEngine {
       if (q.metric) {
         v = metricSeries(id);
       } else if (q.insights) {
-        v = runQuery(q.insights, this.matchedOf(q.insights), ends, a.period, now)[0]?.points ?? ends.map(() => undefined);
+        v = runQuery(q.insights, this.matchedOf(q.insights), ends, a.period, now, this.queryMemo(`${a.name}\u0000${id}`))[0]?.points
+          ?? ends.map(() => undefined);
       } else {
         v = mathValue(q.expression!, {
           length: ends.length,

@@ -180,37 +180,72 @@ function aggregate(fn: InsightsQuery['fn'], s: StatSet): number | undefined {
 
 /** One series a query returns: its group's label values (empty without GROUP BY) and datapoints. */
 export interface QuerySeries {
+  /** The group's identity (its label values). */
+  readonly key: string;
   readonly labels: Record<string, string>;
   readonly points: Array<number | undefined>;
 }
 
-/**
- * Runs a query over period windows that end at `ends` (each `period` minutes long), as
- * readable at `now`. Without GROUP BY it returns one series (datapoints missing where nothing
- * matched); with GROUP BY one series per group, a missing label grouped as `Other`, ordered
- * and limited to at most 500.
- */
-export function runQuery(q: InsightsQuery, series: readonly Series[], ends: readonly Minute[], period: number, now: Minute): QuerySeries[] {
-  const groups = new Map<string, { labels: Record<string, string>; members: Series[] }>();
+/** Datapoints of complete periods, by group and period end, so each is aggregated once. */
+export type QueryMemo = Map<string, Map<Minute, number | undefined>>;
+
+/** The matched series of a query, grouped by its GROUP BY labels. */
+export interface QueryGroup {
+  readonly key: string;
+  readonly labels: Record<string, string>;
+  readonly members: Series[];
+  /** Minutes after a minute ends until every member's observation of it is readable. */
+  readonly ready: number;
+}
+
+/** Groups matched series by the query's GROUP BY (a missing label is `Other`). */
+export function groupSeries(q: InsightsQuery, series: readonly Series[]): QueryGroup[] {
+  const groups = new Map<string, { key: string; labels: Record<string, string>; members: Series[]; ready: number }>();
   for (const s of series) {
     const labels = Object.fromEntries(q.groupBy.map(k => [k, label(s, k) ?? 'Other']));
-    const key = q.groupBy.map(k => labels[k]).join('\u0000');
-    const g = groups.get(key) ?? { labels, members: [] };
+    const key = q.groupBy.map(k => `${k}=${labels[k]}`).join(',');
+    let g = groups.get(key);
+    if (!g) groups.set(key, g = { key, labels, members: [], ready: 0 });
     g.members.push(s);
-    groups.set(key, g);
+    g.ready = Math.max(g.ready, s.span + s.delay);
   }
-  if (q.groupBy.length === 0 && groups.size === 0) groups.set('', { labels: {}, members: [] });
+  if (q.groupBy.length === 0 && groups.size === 0) groups.set('', { key: '', labels: {}, members: [], ready: 0 });
+  return [...groups.values()];
+}
+
+/**
+ * Runs a query over period windows that end at `ends` (each `period` minutes long), as
+ * readable at `now`, on its matched series grouped by `groupSeries`. Without GROUP BY it returns one series (datapoints missing where nothing
+ * matched); with GROUP BY one series per group, a missing label grouped as `Other`, ordered
+ * and limited to at most 500 (the order is computed only when the limit cuts).
+ */
+export function runQuery(q: InsightsQuery, groups: readonly QueryGroup[], ends: readonly Minute[], period: number, now: Minute,
+  memo?: QueryMemo): QuerySeries[] {
   const out: QuerySeries[] = [];
-  for (const g of groups.values()) {
-    const points = ends.map(end => {
-      const stats = emptyStats();
-      for (const s of g.members) s.collect(end - period, end, now, stats);
-      return aggregate(q.fn, stats);
-    });
-    if (q.groupBy.length > 0 && points.every(p => p === undefined)) continue; // "a time series only exists when data is present"
-    out.push({ labels: g.labels, points });
+  const stats = emptyStats();
+  for (const g of groups) {
+    let done = memo?.get(g.key);
+    if (memo && !done) memo.set(g.key, done = new Map());
+    const points: Array<number | undefined> = new Array(ends.length);
+    let any = false;
+    for (let k = 0; k < ends.length; k++) {
+      const end = ends[k];
+      let v: number | undefined;
+      if (done !== undefined && done.has(end)) {
+        v = done.get(end);
+      } else {
+        stats.count = 0; stats.sum = 0; stats.min = Infinity; stats.max = -Infinity;
+        for (const s of g.members) s.collect(end - period, end, now, stats);
+        v = aggregate(q.fn, stats);
+        if (done !== undefined && end - 1 + g.ready <= now) done.set(end, v);
+      }
+      points[k] = v;
+      if (v !== undefined) any = true;
+    }
+    if (q.groupBy.length > 0 && !any) continue; // "a time series only exists when data is present"
+    out.push({ key: g.key, labels: g.labels, points });
   }
-  if (q.groupBy.length === 0) return out;
+  if (q.groupBy.length === 0 || out.length <= q.limit) return out;
   const order = q.orderBy;
   const scalar = (s: QuerySeries) => {
     const present = s.points.filter((p): p is number => p !== undefined);
@@ -222,7 +257,7 @@ export function runQuery(q: InsightsQuery, series: readonly Series[], ends: read
       default: return present.reduce((a, b) => a + b, 0) / present.length;
     }
   };
-  const byLabels = (a: QuerySeries, b: QuerySeries) => q.groupBy.map(k => a.labels[k]).join('\u0000').localeCompare(q.groupBy.map(k => b.labels[k]).join('\u0000'));
+  const byLabels = (a: QuerySeries, b: QuerySeries) => a.key.localeCompare(b.key);
   out.sort(order ? (a, b) => (order.desc ? scalar(b) - scalar(a) : scalar(a) - scalar(b)) || byLabels(a, b) : byLabels);
   return out.slice(0, q.limit);
 }

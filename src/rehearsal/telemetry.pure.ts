@@ -60,13 +60,24 @@ export function applicationLogGroups(fleet: World['fleet']): string[] {
   return [...new Set(fleet.metricFilters.map(f => f.logGroup))].filter(g => !special.has(g));
 }
 
+interface InstanceHandles {
+  readonly status: Array<Series | undefined>;
+  readonly statusGroup: Array<Series | undefined>;
+  readonly util: Array<Series | undefined>;
+  readonly utilGroup: Array<Series | undefined>;
+  readonly blocks: Array<{ sum: number; n: number }>;
+}
+
 /** Publishes the fleet's telemetry. */
 export class Telemetry {
   private readonly agentOf = new Map<string, AgentModel | undefined>();
   private readonly handles = new Map<string, Array<{ series: Series; metric: string }>>();
   private readonly filtersByGroup = new Map<string, MetricFilterModel[]>();
   private readonly matchCache = new Map<string, boolean>();
-  private readonly basicBlocks = new Map<string, { sum: number; n: number }>();
+  private readonly instanceHandles = new WeakMap<Instance, InstanceHandles>();
+  private readonly groupHandles = new Map<string, Array<Series | undefined>>();
+  /** The utilization metrics something reads. */
+  private readonly utilization: string[];
   private readonly appGroups: string[];
   private readonly cache = new Map<string, Series | undefined>();
   private readonly values = new Map<string, unknown>();
@@ -77,6 +88,7 @@ export class Telemetry {
       this.filtersByGroup.set(f.logGroup, [...(this.filtersByGroup.get(f.logGroup) ?? []), f]);
     }
     this.appGroups = applicationLogGroups(fleet);
+    this.utilization = UTILIZATION.filter(m => store.wants('AWS/EC2', m));
   }
 
   /** The agent configuration an instance runs (by its group or its id). */
@@ -139,9 +151,12 @@ export class Telemetry {
       GroupPendingInstances: members.length - inService,
       GroupTotalInstances: members.length,
     };
-    for (const metric of GROUP_METRICS) {
-      this.handle(`g|${name}|${metric}`, () => this.store.open('AWS/AutoScaling', metric, { AutoScalingGroupName: name }, { delay: 1 }))?.put(minute, values[metric]);
+    let handles = this.groupHandles.get(name);
+    if (!handles) {
+      handles = GROUP_METRICS.map(metric => this.store.open('AWS/AutoScaling', metric, { AutoScalingGroupName: name }, { delay: 1 }));
+      this.groupHandles.set(name, handles);
     }
+    GROUP_METRICS.forEach((metric, k) => handles![k]?.put(minute, values[metric]));
   }
 
   private cpu(i: Instance, minute: Minute): number {
@@ -156,51 +171,64 @@ export class Telemetry {
     return this.world.businessHours(minute) ? 35 + wave : 4 + wave;
   }
 
+  /** The series an instance publishes to, looked up once per instance. */
+  private handlesOf(i: Instance): InstanceHandles {
+    let h = this.instanceHandles.get(i);
+    if (!h) {
+      const dims = { InstanceId: i.id };
+      const groupDims = i.group ? { AutoScalingGroupName: i.group } : undefined;
+      const open = (metric: string, d: Record<string, string>, tags?: Record<string, string>) => (i.detailed || STATUS.includes(metric)
+        ? this.store.open('AWS/EC2', metric, d, { delay: 2, tags })
+        : this.store.open('AWS/EC2', metric, d, { span: 5, delay: 10, tags }));
+      h = {
+        status: STATUS.map(m => open(m, dims, i.tags)),
+        statusGroup: STATUS.map(m => (groupDims ? open(m, groupDims) : undefined)),
+        util: this.utilization.map(m => open(m, dims, i.tags)),
+        utilGroup: this.utilization.map(m => (groupDims ? open(m, groupDims) : undefined)),
+        blocks: this.utilization.map(() => ({ sum: 0, n: 0 })),
+      };
+      this.instanceHandles.set(i, h);
+    }
+    return h;
+  }
+
   private publishInstance(i: Instance, minute: Minute): void {
     if (!i.running || minute < i.reportingFrom) return;
     assumed('publication-delay');
-    const dims = { InstanceId: i.id };
-    const groupDims = i.group ? { AutoScalingGroupName: i.group } : undefined;
+    const h = this.handlesOf(i);
     const instanceCheck = this.world.fault(i, 'os-hang', minute) !== undefined ? 1 : 0;
     const systemCheck = this.world.fault(i, 'hardware-failure', minute) !== undefined ? 1 : 0;
-    const status: Record<string, number> = {
-      StatusCheckFailed: Math.max(instanceCheck, systemCheck),
-      StatusCheckFailed_Instance: instanceCheck,
-      StatusCheckFailed_System: systemCheck,
-      StatusCheckFailed_AttachedEBS: 0,
-    };
-    for (const metric of STATUS) {
-      this.handle(`i|${i.id}|${metric}`, () => this.store.open('AWS/EC2', metric, dims, { delay: 2, tags: i.tags }))?.put(minute, status[metric]);
-      if (groupDims) this.handle(`ig|${i.group}|${metric}`, () => this.store.open('AWS/EC2', metric, groupDims, { delay: 2 }))?.put(minute, status[metric]);
+    // STATUS order: StatusCheckFailed, _Instance, _System, _AttachedEBS
+    const status = [Math.max(instanceCheck, systemCheck), instanceCheck, systemCheck, 0];
+    for (let k = 0; k < STATUS.length; k++) {
+      h.status[k]?.put(minute, status[k]);
+      h.statusGroup[k]?.put(minute, status[k]);
+    }
+    if (this.utilization.length === 0) {
+      this.publishAgent(i, minute);
+      return;
     }
     const idle = this.world.fault(i, 'idle', minute) !== undefined;
     const busy = !idle && (i.group !== undefined || this.world.businessHours(minute));
-    const util: Record<string, number> = {
-      CPUUtilization: this.cpu(i, minute),
-      NetworkIn: busy ? 3_000_000 : 100,
-      NetworkOut: busy ? 2_000_000 : 100,
-      CPUCreditBalance: 500,
-      CPUCreditUsage: 1,
-    };
-    for (const metric of UTILIZATION) {
-      if (!this.store.wants('AWS/EC2', metric)) continue;
-      const stat = util[metric];
+    for (let k = 0; k < this.utilization.length; k++) {
+      const metric = this.utilization[k];
+      const stat = metric === 'CPUUtilization' ? this.cpu(i, minute) : metric === 'NetworkIn' ? (busy ? 3_000_000 : 100)
+        : metric === 'NetworkOut' ? (busy ? 2_000_000 : 100) : metric === 'CPUCreditBalance' ? 500 : 1;
       if (i.detailed) {
-        this.handle(`i|${i.id}|${metric}`, () => this.store.open('AWS/EC2', metric, dims, { delay: 2, tags: i.tags }))?.put(minute, stat);
-        if (groupDims) this.handle(`ig|${i.group}|${metric}`, () => this.store.open('AWS/EC2', metric, groupDims, { delay: 2 }))?.put(minute, stat);
+        h.util[k]?.put(minute, stat);
+        h.utilGroup[k]?.put(minute, stat);
         continue;
       }
       // Basic monitoring: one datapoint per 5-minute block, published after the block.
-      const key = `${i.id}|${metric}`;
-      const block = this.basicBlocks.get(key) ?? { sum: 0, n: 0 };
+      const block = h.blocks[k];
       block.sum += metric.startsWith('Network') ? stat * 5 : stat;
       block.n += 1;
-      this.basicBlocks.set(key, block);
       if (minute % 5 === 4) {
         const value = block.sum / block.n;
-        this.handle(`i|${i.id}|${metric}`, () => this.store.open('AWS/EC2', metric, dims, { span: 5, delay: 10, tags: i.tags }))?.put(minute - 4, value);
-        if (groupDims) this.handle(`ig|${i.group}|${metric}`, () => this.store.open('AWS/EC2', metric, groupDims, { span: 5, delay: 10 }))?.put(minute - 4, value);
-        this.basicBlocks.delete(key);
+        h.util[k]?.put(minute - 4, value);
+        h.utilGroup[k]?.put(minute - 4, value);
+        block.sum = 0;
+        block.n = 0;
       }
     }
     this.publishAgent(i, minute);

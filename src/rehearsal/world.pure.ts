@@ -58,10 +58,21 @@ export class World {
   public readonly instances = new Map<string, Instance>();
   public readonly groups = new Map<string, Group>();
   private readonly byGroup = new Map<string, Instance[]>();
+  private readonly hours: { from: number; to: number; days: number[] };
+  private hoursCache = { minute: NaN, value: false };
   private readonly actions: Array<{ group: string; recurrence: Recurrence; min?: number; max?: number; desired?: number }>;
 
   public constructor(public readonly fleet: FleetModel, private readonly load: LoadProfile,
     private readonly timeZone: string | undefined, start: Minute) {
+    const [from, to] = (load.businessHours ?? '08:00-18:00').split('-').map(x => {
+      const [h, m] = x.split(':').map(Number);
+      return h * 60 + (m || 0);
+    });
+    const names = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+    const spec = (load.businessDays ?? 'MON-FRI').toUpperCase();
+    const [a, b] = spec.split('-').map(d => names.indexOf(d));
+    const days = b === undefined ? spec.split(',').map(d => names.indexOf(d)) : names.map((_, k) => k).filter(k => (a <= b ? k >= a && k <= b : k >= a || k <= b));
+    this.hours = { from, to, days };
     this.actions = fleet.scheduledActions.map(a => ({
       group: a.group, recurrence: parseSchedule(a.recurrence, a.timeZone, start), min: a.minSize, max: a.maxSize, desired: a.desired,
     }));
@@ -106,17 +117,12 @@ export class World {
 
   /** True when the local time is within the scenario's business hours. */
   public businessHours(minute: Minute): boolean {
+    if (this.hoursCache.minute === minute) return this.hoursCache.value;
     const t = localTime(minute, this.timeZone);
-    const [from, to] = (this.load.businessHours ?? '08:00-18:00').split('-').map(x => {
-      const [h, m] = x.split(':').map(Number);
-      return h * 60 + (m || 0);
-    });
-    const days = (this.load.businessDays ?? 'MON-FRI').toUpperCase();
-    const names = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
-    const [a, b] = days.split('-').map(d => names.indexOf(d));
-    const dayOk = b === undefined ? days.split(',').includes(names[t.weekday]) : (a <= b ? t.weekday >= a && t.weekday <= b : t.weekday >= a || t.weekday <= b);
     const now = t.hour * 60 + t.minute;
-    return dayOk && now >= from && now < to;
+    const value = this.hours.days.includes(t.weekday) && now >= this.hours.from && now < this.hours.to;
+    this.hoursCache = { minute, value };
+    return value;
   }
 
   /** Instances a group needs for the load at a minute. */

@@ -1,6 +1,6 @@
 // Metrics Insights queries as alarms run them:
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage.html
-import { MAX_SERIES, matchedSeries, parseInsightsQuery, runQuery } from '../../src/rehearsal/insights.pure';
+import { MAX_SERIES, groupSeries, matchedSeries, parseInsightsQuery, runQuery } from '../../src/rehearsal/insights.pure';
 import { MetricStore } from '../../src/rehearsal/store.pure';
 
 function store(instances: Array<{ id: string; cpu: number; tags?: Record<string, string>; group?: string }>) {
@@ -35,24 +35,24 @@ describe('Metrics Insights queries', () => {
 
   test('without GROUP BY one series aggregates every match; COUNT counts observations', () => {
     const s = store([{ id: 'i-1', cpu: 10 }, { id: 'i-2', cpu: 30 }]);
-    const run = (sql: string) => runQuery(parseInsightsQuery(sql), matchedSeries(parseInsightsQuery(sql), s), [5, 10], 5, 20);
-    expect(run('SELECT AVG(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId)')).toEqual([{ labels: {}, points: [20, 20] }]);
+    const run = (sql: string) => runQuery(parseInsightsQuery(sql), groupSeries(parseInsightsQuery(sql), matchedSeries(parseInsightsQuery(sql), s)), [5, 10], 5, 20);
+    expect(run('SELECT AVG(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId)')).toEqual([expect.objectContaining({ labels: {}, points: [20, 20] })]);
     expect(run('SELECT COUNT(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId)')[0].points).toEqual([10, 10]);
   });
 
   test('GROUP BY makes a series per value ("Other" without the label), ORDER BY and LIMIT keep the top ones', () => {
     const s = store([{ id: 'i-1', cpu: 10 }, { id: 'i-2', cpu: 90 }, { id: 'i-3', cpu: 50 }]);
     const q = parseInsightsQuery('SELECT MAX(CPUUtilization) FROM "AWS/EC2" GROUP BY InstanceId ORDER BY MAX() DESC LIMIT 2');
-    expect(runQuery(q, matchedSeries(q, s), [10], 10, 20).map(x => x.labels.InstanceId)).toEqual(['i-2', 'i-3']);
+    expect(runQuery(q, groupSeries(q, matchedSeries(q, s)), [10], 10, 20).map(x => x.labels.InstanceId)).toEqual(['i-2', 'i-3']);
     const other = parseInsightsQuery('SELECT MAX(CPUUtilization) FROM "AWS/EC2" GROUP BY AutoScalingGroupName');
     const s2 = store([{ id: 'i-1', cpu: 10, group: 'web' }]);
-    expect(runQuery(other, matchedSeries(other, s2), [10], 10, 20).map(x => x.labels.AutoScalingGroupName)).toEqual(['Other', 'web']);
+    expect(runQuery(other, groupSeries(other, matchedSeries(other, s2)), [10], 10, 20).map(x => x.labels.AutoScalingGroupName)).toEqual(['Other', 'web']);
   });
 
   test('returns at most 500 series', () => {
     const s = store(Array.from({ length: 600 }, (_, i) => ({ id: `i-${i}`, cpu: i })));
     const q = parseInsightsQuery('SELECT MAX(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId) GROUP BY InstanceId');
-    expect(runQuery(q, matchedSeries(q, s), [10], 10, 20)).toHaveLength(MAX_SERIES);
+    expect(runQuery(q, groupSeries(q, matchedSeries(q, s)), [10], 10, 20)).toHaveLength(MAX_SERIES);
   });
 
   test('fails on a function the query language does not have', () => {
