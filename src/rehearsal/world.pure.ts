@@ -70,8 +70,9 @@ export class World {
     });
     const names = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
     const spec = (load.businessDays ?? 'MON-FRI').toUpperCase();
-    const [a, b] = spec.split('-').map(d => names.indexOf(d));
-    const days = b === undefined ? spec.split(',').map(d => names.indexOf(d)) : names.map((_, k) => k).filter(k => (a <= b ? k >= a && k <= b : k >= a || k <= b));
+    const [first, last] = spec.split('-').map(d => names.indexOf(d));
+    const days = last === undefined ? spec.split(',').map(d => names.indexOf(d))
+      : names.map((_, k) => k).filter(k => (first <= last ? k >= first && k <= last : k >= first || k <= last));
     this.hours = { from, to, days };
     this.actions = fleet.scheduledActions.map(a => ({
       group: a.group, recurrence: parseSchedule(a.recurrence, a.timeZone, start), min: a.minSize, max: a.maxSize, desired: a.desired,

@@ -35,7 +35,10 @@ describe('Metrics Insights queries', () => {
 
   test('without GROUP BY one series aggregates every match; COUNT counts observations', () => {
     const s = store([{ id: 'i-1', cpu: 10 }, { id: 'i-2', cpu: 30 }]);
-    const run = (sql: string) => runQuery(parseInsightsQuery(sql), groupSeries(parseInsightsQuery(sql), matchedSeries(parseInsightsQuery(sql), s)), [5, 10], 5, 20);
+    const run = (sql: string) => {
+      const q = parseInsightsQuery(sql);
+      return runQuery(q, groupSeries(q, matchedSeries(q, s)), [5, 10], 5, 20);
+    };
     expect(run('SELECT AVG(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId)')).toEqual([expect.objectContaining({ labels: {}, points: [20, 20] })]);
     expect(run('SELECT COUNT(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId)')[0].points).toEqual([10, 10]);
   });
