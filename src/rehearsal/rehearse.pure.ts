@@ -132,7 +132,11 @@ export function rehearse(app: RehearsalApp, scenario: Scenario): ScenarioResult 
       const hit = targets(world, e.target, e.kind);
       const needsTarget = !['deploy', 'log-burst', 'audit-delivery-stops', 'topic-fails'].includes(e.kind);
       if (needsTarget && hit.length === 0) {
-        notApplicable ??= `event ${e.kind} at ${e.at}: the app has no ${e.target ?? 'matching'} instance or group`;
+        // An ordinary event with nothing to act on is skipped; a failure that cannot happen makes the scenario moot.
+        const what = ({ group: 'Auto Scaling group', all: 'Auto Scaling group', instance: 'instance' } as Record<string, string>)[e.target ?? '']
+          ?? `instance or group matching ${e.target ?? e.kind}`;
+        if (FAILURE_KINDS.has(e.kind)) notApplicable ??= `event ${e.kind} at ${e.at}: the app has no ${what}`;
+        else if (minute >= start) activity.push({ minute, what: `${e.kind}: skipped, the app has no ${what}` });
         continue;
       }
       const fault = (kind: string) => hit.forEach(i => i.faults.set(kind, {
