@@ -30,9 +30,13 @@ export interface AutoScalingGroupAlarmsProps extends AlarmSetProps {
    * @default true
    */
   readonly enableGroupMetrics?: boolean;
-  /** Any instance's `StatusCheckFailed_System` (group maximum) ≥ 1 for 2 of 2 minutes → CRITICAL; missing = breaching. @default - enabled */
+  /**
+   * Any instance's `StatusCheckFailed_System` (group maximum) ≥ 1 for 2 of 2 minutes → CRITICAL; missing = not breaching
+   * (a group replacing its only instance reports nothing for minutes; the capacity alarm watches a group below its minimum).
+   * @default - enabled
+   */
   readonly systemStatusCheck?: AlarmPresetOptions;
-  /** Any instance's `StatusCheckFailed_Instance` (group maximum) ≥ 1 for 3 of 3 minutes → CRITICAL; missing = breaching. @default - enabled */
+  /** Any instance's `StatusCheckFailed_Instance` (group maximum) ≥ 1 for 3 of 3 minutes → CRITICAL; missing = not breaching. @default - enabled */
   readonly instanceStatusCheck?: AlarmPresetOptions;
   /** Any instance's `StatusCheckFailed_AttachedEBS` (group maximum) ≥ 1 for 3 of 3 minutes → CRITICAL. @default - enabled */
   readonly attachedEbsStatusCheck?: AlarmPresetOptions;
@@ -98,14 +102,17 @@ export class AutoScalingGroupAlarms extends AlarmSet {
     const ec2Metric = (metricName: string) => (statistic: string, period: Duration) =>
       ComputeMetrics.groupEc2(metricName, groupName, { statistic, period });
 
-    this.systemStatusCheckAlarm = presetAlarm(this, 'SystemStatusCheck', PRESETS.systemStatusCheck, props.systemStatusCheck,
+    // A group's instances come and go: while the group replaces its only instance nothing reports
+    // for minutes, which is no failure. A group below its minimum is the capacity alarm's to catch.
+    const whileReplacing = { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
+    this.systemStatusCheckAlarm = presetAlarm(this, 'SystemStatusCheck', PRESETS.systemStatusCheck, { ...whileReplacing, ...props.systemStatusCheck },
       ec2Metric('StatusCheckFailed_System'), {
-        description: () => `An instance of ${what} failed its AWS system status check (host hardware, power or network), or the group reports no instance at all. `
+        description: () => `An instance of ${what} failed its AWS system status check (host hardware, power or network). `
           + 'With EC2 health checks the group replaces the instance; check that it does and that capacity returns.',
       });
-    this.instanceStatusCheckAlarm = presetAlarm(this, 'InstanceStatusCheck', PRESETS.instanceStatusCheck, props.instanceStatusCheck,
+    this.instanceStatusCheckAlarm = presetAlarm(this, 'InstanceStatusCheck', PRESETS.instanceStatusCheck, { ...whileReplacing, ...props.instanceStatusCheck },
       ec2Metric('StatusCheckFailed_Instance'), {
-        description: () => `An instance of ${what} failed its instance status check (operating system unreachable), or the group reports no instance at all. `
+        description: () => `An instance of ${what} failed its instance status check (operating system unreachable). `
           + 'The group replaces it; if this repeats, read a failing instance\'s system log: the launch template or AMI may be broken.',
       });
     this.attachedEbsStatusCheckAlarm = presetAlarm(this, 'AttachedEbsStatusCheck', PRESETS.attachedEbsStatusCheck, props.attachedEbsStatusCheck,

@@ -21,7 +21,8 @@ export interface AuditTrailProps {
   /** Where the CIS and delivery alarms notify, as a shortcut for `routing: AlarmRouting.toTopic(topic)`. */
   readonly alertTopic: IAlertTopic;
   /**
-   * Where the CIS and delivery alarms notify, by severity (both are CRITICAL).
+   * Where the CIS and delivery alarms notify, by severity: the CIS alarms are INFO security
+   * notifications (no OK notification), the delivery alarm is CRITICAL.
    * @default - every severity to `alertTopic`, with OK notifications
    */
   readonly routing?: AlarmRouting;

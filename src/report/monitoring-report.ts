@@ -13,6 +13,9 @@ import { CostReport } from '../cost/cost-report';
 import { recordedSeverity } from '../private/alarm-metadata';
 import { collectUsage } from '../private/usage-registry';
 import { checkPattern, invalid } from '../private/validation';
+import { prepareApp, rehearse } from '../rehearsal/rehearse.pure';
+import { summarize } from '../rehearsal/render.pure';
+import { STOCK_SCENARIOS } from '../rehearsal/stock-scenarios.pure';
 
 /** Properties of a {@link MonitoringReport}. */
 export interface MonitoringReportProps {
@@ -27,6 +30,13 @@ export interface MonitoringReportProps {
    * @default 'monitoring-report'
    */
   readonly fileName?: string;
+  /**
+   * Rehearse the app's alarms over the stock scenarios (a quiet week and one failure each) at
+   * synth, and add a "Rehearsal" section with who was notified, when and why. Takes several
+   * seconds per synth; `cdk-watchkeeper-report rehearse cdk.out` does the same on demand.
+   * @default false
+   */
+  readonly rehearse?: boolean;
 }
 
 /**
@@ -87,7 +97,13 @@ export class MonitoringReport extends Construct {
         const { title, estimate, table } = c._report();
         return { title, path: c.node.path, ...estimate, table };
       });
-    return buildReport(this.props.title ?? 'Monitoring report', stacks, costs);
+    const rehearsal = this.props.rehearse
+      ? (() => {
+        const app = prepareApp(stacks.map(s => ({ stackName: s.stackName, template: s.template, severities: s.severities, paths: s.paths })));
+        return STOCK_SCENARIOS.map(s => summarize(rehearse(app, s)));
+      })()
+      : undefined;
+    return buildReport(this.props.title ?? 'Monitoring report', stacks, costs, rehearsal);
   }
 
   private stackInput(stack: Stack, outdir: string): StackInput {

@@ -1,6 +1,7 @@
 // The monitoring report as Markdown. Pure: no CDK, no I/O.
 import type { AlarmEntry } from './alarm-entries.pure';
 import type { ReportModel, StackReport } from './report-model.pure';
+import { renderRehearsal } from '../../rehearsal/render.pure';
 
 /** Severity counts: how many alarms page, warn, inform, and how many are not routed by severity. */
 export function severityCounts(alarms: AlarmEntry[]): { critical: number; warning: number; info: number; unrouted: number } {
@@ -37,6 +38,7 @@ export function renderMarkdown(report: ReportModel): string {
     '',
   ];
   for (const stack of report.stacks) out.push(...renderStack(stack));
+  if (report.rehearsal) out.push('## Rehearsal', '', renderRehearsal(report.rehearsal, '###'));
   out.push('## Monthly cost', '');
   if (report.costs.length === 0) {
     out.push('No `CostReport` in the app: add one to a stack to estimate what its monitoring costs.', '');
