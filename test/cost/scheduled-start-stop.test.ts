@@ -47,7 +47,7 @@ describe('ScheduledStartStop', () => {
     const template = Template.fromStack(stack);
     const queue = { 'Fn::GetAtt': [Match.stringLikeRegexp('^OfficeHoursDeadLetters'), 'Arn'] };
     const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule'));
-    expect(schedules).toHaveLength(4);
+    expect(schedules).toHaveLength(2);
     for (const s of schedules as any[]) {
       expect(s.Properties.Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^OfficeHoursDeadLetters/), 'Arn'] } });
     }
@@ -130,7 +130,7 @@ describe('ScheduledStartStop', () => {
     const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
     const worker = new MonitoredService(stack, 'Worker', { vpc: importedVpc(stack), alertTopic, compute: ServiceCompute.newInstance() });
     const alarms = Array.from({ length: 150 }, (_, i) => cloudwatch.Alarm.fromAlarmName(stack, `Imported${i}`, `liveness-${i}`));
-    const schedule = new ScheduledStartStop(stack, 'OfficeHours', { instances: worker.instances, livenessAlarms: alarms, ...OFFICE });
+    const schedule = new ScheduledStartStop(stack, 'OfficeHours', { instances: worker.instances, alertTopic, livenessAlarms: alarms, ...OFFICE });
     const rules = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::AlarmMuteRule')).map((r: any) => r.Properties);
     expect(schedule.muteRules).toHaveLength(4);
     expect(rules.map(r => [r.Rule.Schedule.Expression, r.MuteTargets.AlarmNames.length])).toEqual([
