@@ -35,7 +35,7 @@ describe('AlarmTags', () => {
       expect(['CRITICAL', 'WARNING', 'INFO']).toContain(t.severity);
     }
     // The topic's own alarm too, with the defaults.
-    expect(Object.entries(tags).find(([id]) => id.startsWith('AlertsFailedDelivery'))![1])
+    expect(Object.entries(tags).find(([id]) => id.startsWith('AlertsAlarmsFailedDelivery'))![1])
       .toEqual({ service: 'TestStack', severity: 'WARNING', runbook: 'none', owner: 'unassigned' });
     for (const p of propagation(stack)) {
       expect(p).toEqual({ AlarmTagsPropagation: { Enabled: true, IncludedTagKeys: AlarmTags.keys() } });

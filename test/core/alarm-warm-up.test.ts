@@ -96,7 +96,7 @@ describe('AlarmWarmUp', () => {
     const logAlarm = Object.entries(alarms).find(([id]) => id.startsWith('LogsSilent'))![1];
     expect(logAlarm.Properties.WarmUpConfiguration).toEqual({ WarmUpPeriodDurationInMinutes: 20 });
     // The topic's own failed-delivery alarm has no routing warm-up: it is derived.
-    const failed = Object.entries(alarms).find(([id]) => id.startsWith('AlertsFailedDelivery'))![1];
+    const failed = Object.entries(alarms).find(([id]) => id.startsWith('AlertsAlarmsFailedDelivery'))![1];
     expect(failed.Properties.WarmUpConfiguration).toEqual({ WarmUpPeriodDurationInMinutes: 5 + 3 });
   });
 });

@@ -155,14 +155,14 @@ function suite(name: string, build: () => { template: Json; stackName: string },
 }
 
 suite('Access proof: example app', () => ({ template: exampleTemplate(), stackName: 'WatchkeeperExample' }), {
-  'alarm → topic': 57,
-  'alarm → topic key': 57,
+  'alarm → topic': 61,
+  'alarm → topic key': 61,
   'rule → topic': 3,
   'rule → topic key': 3,
   'rule → function': 1,
   'rule → dead-letter queue': 3,
-  'schedule → role trust': 4,
-  'schedule → target': 4,
+  'schedule → role trust': 2,
+  'schedule → target': 2,
   'idle shutdown → instances': 1,
   'idle shutdown → alarms': 1,
   'partition tagger → instances': 1,
@@ -179,14 +179,14 @@ suite('Access proof: example app', () => ({ template: exampleTemplate(), stackNa
 }, {});
 
 suite('Access proof: constructs and their options', () => ({ template: constructsTemplate(), stackName: 'ProofConstructs' }), {
-  'alarm → topic': 38,
-  'alarm → topic key': 34,
+  'alarm → topic': 41,
+  'alarm → topic key': 37,
   'rule → topic': 3,
   'rule → topic key': 3,
   'rule → function': 2,
   'rule → dead-letter queue': 4,
-  'schedule → role trust': 4,
-  'schedule → target': 4,
+  'schedule → role trust': 2,
+  'schedule → target': 2,
   'idle shutdown → instances': 1,
   'idle shutdown → alarms': 1,
   'trail → bucket': 1,
