@@ -390,6 +390,8 @@ describe('MonitoredService', () => {
       expect(body).not.toContain('mem_used_percent');
       expect(body).toContain('does not collect memory in use');
       expect(body).toContain('disk_used_percent');
+    });
+
     test('with a logFormat, the dashboard\'s recent errors read the format\'s level field', () => {
       const { stack } = setup({ logFormat: JsonLogFormat.PYTHON_JSON_LOGGER, logGroups: [logs.LogGroup.fromLogGroupName(new Stack(), 'L', '/orders/app')] });
       const body = new Capture();
