@@ -48,9 +48,9 @@ export interface AlarmSetProps {
    * An alarm that is in ALARM while the watched compute is intentionally stopped (planned
    * downtime). When set, liveness alarms no longer notify directly: each notifies through a
    * composite alarm whose actions this alarm suppresses. EC2 actions (recover, reboot) stay
-   * on the liveness alarm itself; silence those with `DisableAlarmActions` on
-   * {@link AlarmSet.livenessAlarms}.
-   * @default - liveness alarms notify directly; silence them with `DisableAlarmActions`
+   * on the liveness alarm itself; a mute rule (`ScheduledStartStop`, `MaintenanceWindow`)
+   * silences those too.
+   * @default - liveness alarms notify directly; mute them with a mute rule for scheduled downtime
    */
   readonly livenessSuppressor?: cloudwatch.IAlarm;
   /**
@@ -260,9 +260,10 @@ export class AlarmSet extends Construct {
   }
 
   /**
-   * The alarms to silence during planned downtime (`cloudwatch:DisableAlarmActions` before a
-   * scheduled stop, `EnableAlarmActions` after the start): every liveness alarm, and the
-   * composite alarms that notify for them when a suppressor is configured.
+   * The alarms to silence during planned downtime (a `ScheduledStartStop` mutes them over its
+   * stop windows; idle shutdown turns their actions off while it keeps an instance stopped):
+   * every liveness alarm, and the composite alarms that notify for them when a suppressor is
+   * configured.
    */
   public get livenessAlarms(): cloudwatch.IAlarm[] {
     return [...this.liveness];
