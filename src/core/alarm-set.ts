@@ -69,9 +69,10 @@ export class AlarmSet extends Construct {
   }
 
   /**
-   * The alarms to silence during planned downtime (`cloudwatch:DisableAlarmActions` before a
-   * scheduled stop, `EnableAlarmActions` after the start): every liveness alarm, and the
-   * composite alarms that notify for them when a suppressor is configured.
+   * The alarms to silence during planned downtime (a `ScheduledStartStop` mutes them over its
+   * stop windows; idle shutdown turns their actions off while it keeps an instance stopped):
+   * every liveness alarm, and the composite alarms that notify for them when a suppressor is
+   * configured.
    */
   public get livenessAlarms(): cloudwatch.IAlarm[] {
     return [...this.liveness];

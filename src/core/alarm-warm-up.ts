@@ -19,6 +19,10 @@ export interface AlarmWarmUpOptions {
  * change does not start it again.
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html
  *
+ * Warm-up covers the deploy that creates an alarm, not planned downtime: it does not start
+ * again at a scheduled start, so stop windows and maintenance are muted by mute rules
+ * (`ScheduledStartStop`, `MaintenanceWindow`), and the two never lengthen each other.
+ *
  * @example
  * declare const routing: AlarmRouting;
  * new AlarmSet(this, 'Alarms', { routing, warmUp: AlarmWarmUp.of(Duration.minutes(30)) });

@@ -188,7 +188,8 @@ export class ScheduledStartStop extends Construct {
         invalid(this, 'alarmsOnDelay', `whole minutes from ${needed} (the longest alarm evaluation window plus ${PUBLICATION_DELAY_MINUTES} minutes `
           + 'for its datapoints to be readable) to 180', `${delayMinutes} minutes`);
       }
-      this.muteRules.push(...muteStopWindows(this, { start: props.start, stop: props.stop, timeZone: props.timeZone, alarms, afterStartMinutes: delayMinutes }));
+      const { start, stop, timeZone } = props;
+      this.muteRules.push(...muteStopWindows(this, { start, stop, timeZone, alarms, afterStartMinutes: delayMinutes }));
     }
   }
 }

@@ -113,7 +113,7 @@ export interface FleetAlarmsProps {
   /**
    * An alarm in ALARM while the fleet is intentionally stopped (scheduled stop, idle shutdown):
    * the reporting-instances alarm then notifies through a composite it suppresses.
-   * @default - the liveness alarm notifies directly; silence it with `DisableAlarmActions` on `livenessAlarms`
+   * @default - the liveness alarm notifies directly; mute `livenessAlarms` with a `MaintenanceWindow` for scheduled downtime
    */
   readonly livenessSuppressor?: cloudwatch.IAlarm;
 }

@@ -335,7 +335,8 @@ export class JsonLogMetrics extends Construct {
    * `addErrorCount` with an alarm costs a flat $0.40 a month instead (a metric and an alarm).
    */
   public addErrorLogAlarm(id: string, options: ErrorLogAlarmOptions = {}): cloudwatch.IAlarm {
-    return createErrorLogAlarm(this, id, this.logGroup, this.fields.level, this.routing ?? (this.alertTopic ? AlarmRouting.toTopic(this.alertTopic) : undefined), options);
+    const routing = this.routing ?? (this.alertTopic ? AlarmRouting.toTopic(this.alertTopic) : undefined);
+    return createErrorLogAlarm(this, id, this.logGroup, this.fields.level, routing, options);
   }
 
   /** Publishes the duration field of every event that has a numeric one (statistic p99 by default). */

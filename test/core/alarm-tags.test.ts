@@ -9,7 +9,8 @@ const cpu = new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtiliz
 function alarmTags(stack: ReturnType<typeof newStack>): Record<string, Record<string, string>> {
   const t = Template.fromStack(stack);
   const all = { ...t.findResources('AWS::CloudWatch::Alarm'), ...t.findResources('AWS::CloudWatch::CompositeAlarm') };
-  return Object.fromEntries(Object.entries(all).map(([id, r]) => [id, Object.fromEntries((r.Properties.Tags ?? []).map((x: any) => [x.Key, x.Value]))]));
+  const tags = (r: any) => Object.fromEntries((r.Properties.Tags ?? []).map((x: any) => [x.Key, x.Value]));
+  return Object.fromEntries(Object.entries(all).map(([id, r]) => [id, tags(r)]));
 }
 
 function propagation(stack: ReturnType<typeof newStack>): unknown[] {
@@ -24,7 +25,10 @@ describe('AlarmTags', () => {
     const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 1, maxAzs: 1 });
     new MonitoredService(stack, 'Api', {
-      vpc, alertTopic: alerts, serviceName: 'orders-api', compute: ServiceCompute.newInstance(),
+      vpc,
+      alertTopic: alerts,
+      serviceName: 'orders-api',
+      compute: ServiceCompute.newInstance(),
       alarms: { owner: 'payments', runbookUrl: 'https://wiki.example.com/runbooks/orders' },
     });
     const tags = alarmTags(stack);

@@ -48,7 +48,8 @@ describe('AlarmWarmUp', () => {
     routed.set.addAlarm('A', metric('CWAgent', 1), { threshold: 1 });
     expect(warmUps(routed.stack).SetA).toEqual({ WarmUpPeriodDurationInMinutes: 45 });
 
-    const own = build({ warmUp: AlarmWarmUp.of(Duration.hours(1), { onlyStartEvaluatingAfterWarmUpPeriodEnds: true }) }, AlarmWarmUp.of(Duration.minutes(45)));
+    const hour = AlarmWarmUp.of(Duration.hours(1), { onlyStartEvaluatingAfterWarmUpPeriodEnds: true });
+    const own = build({ warmUp: hour }, AlarmWarmUp.of(Duration.minutes(45)));
     own.set.addAlarm('A', metric('CWAgent', 1), { threshold: 1 });
     expect(warmUps(own.stack).SetA).toEqual({ WarmUpPeriodDurationInMinutes: 60, OnlyStartEvaluatingAfterWarmUpPeriodEnds: true });
 
@@ -68,8 +69,12 @@ describe('AlarmWarmUp', () => {
   test('leaves warm-up off multi-time-series Metrics Insights alarms (GROUP BY) and on single-series ones', () => {
     const { stack, set } = build();
     const query = (groupBy: boolean) => MetricsInsightsQuery.aggregate({
-      aggregation: MetricsInsightsAggregation.MAX, namespace: 'AWS/EC2', metricName: 'CPUUtilization',
-      schemaDimensions: ['InstanceId'], where: { 'tag.fleet': 'web' }, groupBy: groupBy ? ['InstanceId'] : undefined,
+      aggregation: MetricsInsightsAggregation.MAX,
+      namespace: 'AWS/EC2',
+      metricName: 'CPUUtilization',
+      schemaDimensions: ['InstanceId'],
+      where: { 'tag.fleet': 'web' },
+      groupBy: groupBy ? ['InstanceId'] : undefined,
     });
     set.addMetricsInsightsAlarm('PerInstance', { query: query(true), threshold: 95 });
     set.addMetricsInsightsAlarm('Fleet', { query: query(false), threshold: 95 });

@@ -97,7 +97,10 @@ describe('CostReport', () => {
     // Every 5 minutes it reads 7 minutes of the group (5 + 2 of ingestion delay): 1.4 x 10 GB a month.
     const line = report._report().estimate.lines.find(l => l.item === 'Log alarm queries (Logs Insights)')!;
     expect(line).toEqual({
-      item: 'Log alarm queries (Logs Insights)', quantity: 14, unit: 'GB scanned', monthlyUsd: 0.07,
+      item: 'Log alarm queries (Logs Insights)',
+      quantity: 14,
+      unit: 'GB scanned',
+      monthlyUsd: 0.07,
       note: '1 log alarm(s), from the volumes you declared; a metric filter and alarm instead: $0.40',
     });
   });

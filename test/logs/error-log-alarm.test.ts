@@ -52,33 +52,46 @@ describe('JsonLogMetrics.addErrorLogAlarm', () => {
     };
     // CloudWatch Logs' global and Regional principals, for scheduled queries of this account only.
     t.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [
-        Match.objectLike({ Principal: { Service: 'logs.amazonaws.com' }, Condition: scheduledQueries }),
-        Match.objectLike({ Principal: { Service: 'logs.us-east-1.amazonaws.com' }, Condition: scheduledQueries }),
-      ] },
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({ Principal: { Service: 'logs.amazonaws.com' }, Condition: scheduledQueries }),
+          Match.objectLike({ Principal: { Service: 'logs.us-east-1.amazonaws.com' }, Condition: scheduledQueries }),
+        ],
+      },
     });
     t.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({
-        Principal: { Service: 'cloudwatch.amazonaws.com' },
-        Condition: Match.objectLike({ ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:us-east-1:123456789012:alarm:*']] } } }),
-      })] },
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Condition: Match.objectLike({ ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:us-east-1:123456789012:alarm:*']] } } }),
+        })],
+      },
     });
     // The group's ARN with and without the `:*` CloudFormation's Arn attribute ends in.
     const group = [
       { 'Fn::GetAtt': [Match.stringLikeRegexp('^App'), 'Arn'] },
       { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:123456789012:log-group:', { Ref: Match.stringLikeRegexp('^App') }]] },
     ];
-    t.hasResourceProperties('AWS::IAM::ManagedPolicy', { PolicyDocument: { Statement: [
-      { Sid: 'QueryTheLogGroup', Effect: 'Allow', Action: ['logs:StartQuery', 'logs:GetQueryResults'], Resource: group },
-      { Sid: 'ControlQueries', Effect: 'Allow', Action: ['logs:StopQuery', 'logs:DescribeLogGroups'], Resource: '*' },
-    ] } });
-    t.hasResourceProperties('AWS::IAM::ManagedPolicy', { PolicyDocument: { Statement: [
-      { Sid: 'ReadQueryResults', Effect: 'Allow', Action: 'logs:GetQueryResults', Resource: group },
-    ] } });
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [
+          { Sid: 'QueryTheLogGroup', Effect: 'Allow', Action: ['logs:StartQuery', 'logs:GetQueryResults'], Resource: group },
+          { Sid: 'ControlQueries', Effect: 'Allow', Action: ['logs:StopQuery', 'logs:DescribeLogGroups'], Resource: '*' },
+        ],
+      },
+    });
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [
+          { Sid: 'ReadQueryResults', Effect: 'Allow', Action: 'logs:GetQueryResults', Resource: group },
+        ],
+      },
+    });
   });
 
   test('without log lines there is no log-lines role in the alarm', () => {
-    const { template } = build({ logLines: 0, every: Duration.minutes(1), queryResultsToEvaluate: 5, queryResultsToAlarm: 3, severity: AlarmSeverity.CRITICAL });
+    const options = { logLines: 0, every: Duration.minutes(1), queryResultsToEvaluate: 5, queryResultsToAlarm: 3, severity: AlarmSeverity.CRITICAL };
+    const { template } = build(options);
     const p = logAlarm(template());
     expect(p.ActionLogLineRoleArn).toBeUndefined();
     expect(p).toMatchObject({ ActionLogLineCount: 0, QueryResultsToEvaluate: 5, QueryResultsToAlarm: 3 });

@@ -191,7 +191,10 @@ export class AccessEdges {
           request: { principal, action: 'sts:AssumeRole', resource: this.m.arn(roleId), context: { 'aws:SourceArn': src, 'aws:SourceAccount': account } },
           policies: () => ({ resource: this.m.resolve(this.m.props(roleId).AssumeRolePolicyDocument) }),
         });
-        return { positive: principals.map(p => assume(p, source, ACCOUNT)), negative: principals.map(p => assume(p, foreignSource, OTHER_ACCOUNT)) };
+        return {
+          positive: principals.map(who => assume(who, source, ACCOUNT)),
+          negative: principals.map(who => assume(who, foreignSource, OTHER_ACCOUNT)),
+        };
       };
       const queryRole = this.roleIdOf(q.ScheduledQueryRoleARN);
       const scheduledQuery = `arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:scheduled-query:q-1`;

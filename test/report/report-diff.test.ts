@@ -33,8 +33,10 @@ function synthFeatures(changed: boolean): string {
   const stack = new Stack(app, 'Service');
   const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
   const set = new AlarmSet(stack, 'Alarms', {
-    routing: AlarmRouting.toTopic(alerts), alarmNamePrefix: 'svc',
-    owner: changed ? 'payments' : undefined, warmUp: changed ? AlarmWarmUp.of(Duration.minutes(30)) : undefined,
+    routing: AlarmRouting.toTopic(alerts),
+    alarmNamePrefix: 'svc',
+    owner: changed ? 'payments' : undefined,
+    warmUp: changed ? AlarmWarmUp.of(Duration.minutes(30)) : undefined,
   });
   const cpu = set.addAlarm('Cpu', new cloudwatch.Metric({ namespace: 'CWAgent', metricName: 'cpu_usage_active' }), { threshold: 80 });
   if (changed) new MaintenanceWindow(stack, 'Patching', { schedule: 'cron(0 2 * * SUN)', duration: Duration.hours(2), timeZone: 'UTC', alarms: [cpu] });

@@ -79,7 +79,8 @@ export function checkPropagatedKeys(scope: IConstruct, keys: string[]): void {
 export function applyWarmUp(alarm: cloudwatch.Alarm, warmUp: AlarmWarmUp = AlarmWarmUp.derived()): void {
   const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm;
   const stack = Stack.of(alarm);
-  const queries = (stack.resolve(cfn.metrics) ?? []) as Array<{ expression?: string; period?: number; metricStat?: { period?: number; metric?: { namespace?: string } } }>;
+  type Query = { expression?: string; period?: number; metricStat?: { period?: number; metric?: { namespace?: string } } };
+  const queries = (stack.resolve(cfn.metrics) ?? []) as Query[];
   const expressions = queries.map(q => q.expression).filter((e): e is string => typeof e === 'string');
   if (expressions.some(isMultiTimeSeriesQuery) || warmUp._mode === 'none') return;
   let minutes: number | undefined;

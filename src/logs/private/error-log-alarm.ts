@@ -91,12 +91,13 @@ function rolesFor(owner: Construct, logGroup: logs.ILogGroup): LogAlarmRoles {
   const existing = rolesByOwner.get(owner);
   if (existing) return existing;
   const stack = Stack.of(owner);
-  const trusted = (services: string[], sourceService: string, resource: string) => new iam.CompositePrincipal(...services.map(service => new iam.ServicePrincipal(service, {
-    conditions: {
+  const trusted = (services: string[], sourceService: string, resource: string) => {
+    const conditions = {
       StringEquals: { 'aws:SourceAccount': stack.account },
       ArnLike: { 'aws:SourceArn': stack.formatArn({ service: sourceService, resource, resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-    },
-  })));
+    };
+    return new iam.CompositePrincipal(...services.map(service => new iam.ServicePrincipal(service, { conditions })));
+  };
   // Log group actions are authorized on the group's ARN; CloudFormation's `Arn` attribute ends
   // in `:*` and the Service Authorization Reference writes it without: grant both forms.
   const groupArns = [logGroup.logGroupArn, stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })];
