@@ -1,8 +1,8 @@
 import { Duration, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
-import { AgentMetricTarget } from '../core/agent-metrics';
-import { ComputeMetrics } from '../core/compute-metrics';
 import { AgentConfig } from './agent-config';
 import { AgentOs } from './plugins';
+import { AgentMetricTarget } from '../core/agent-metrics';
+import { ComputeMetrics } from '../core/compute-metrics';
 
 /** How an agent heartbeat alarm reads and judges its metric. Not exported from the package. */
 export interface AgentHeartbeat {

@@ -11,9 +11,9 @@ import {
 import { Construct } from 'constructs';
 import { AlarmTagFilter } from './alarm-tag-filter';
 import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
+import { AlarmSet } from '../core/alarm-set';
 import { AlarmTags } from '../core/alarm-tags';
 import { AlertTopicBase, IAlertTopic } from '../core/alert-topic-base';
-import { AlarmSet } from '../core/alarm-set';
 import { allowServicesToUseKey } from '../private/key-policies';
 import { allowAlarmsToPublish } from '../private/topic-policies';
 import { checkPattern, invalid } from '../private/validation';

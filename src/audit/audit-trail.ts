@@ -11,8 +11,8 @@ import { Construct } from 'constructs';
 import { CisBenchmarkAlarms } from './cis-benchmark-alarms';
 import { CisControl } from './cis-controls';
 import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
-import { IAlertTopic } from '../core/alert-topic-base';
 import { AlarmSet } from '../core/alarm-set';
+import { IAlertTopic } from '../core/alert-topic-base';
 import { allowLogsToUseKey } from '../private/log-group-key';
 import { checkInteger, checkPattern, invalid } from '../private/validation';
 

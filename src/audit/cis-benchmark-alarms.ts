@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { CisControl } from './cis-controls';
 import { CIS_FILTERS } from './private/cis-filters';
 import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
-import { IAlertTopic } from '../core/alert-topic-base';
 import { AlarmSet } from '../core/alarm-set';
+import { IAlertTopic } from '../core/alert-topic-base';
 import { checkNamespace, checkUnique, invalid } from '../private/validation';
 
 /** Properties of {@link CisBenchmarkAlarms}. */

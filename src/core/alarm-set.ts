@@ -5,9 +5,9 @@ import {
   LogMetricAlarmProps, MetricsInsightsAlarmOptions,
 } from './alarm-options';
 import { AlarmRouting, AlarmSeverity } from './alarm-routing';
-import { checkWindow } from './private/alarm-validation';
 import { LogAlarmSpec } from './log-alarm-spec';
 import { AlarmDelivery, CreatedAlarm, createAnomalyAlarm, createCompositeAlarm, createLogAlarm, createMetricAlarm } from './private/alarm-factory';
+import { checkWindow } from './private/alarm-validation';
 import { usesResourceTags } from '../private/metrics-insights';
 import { countMetricsInsightsAlarm } from '../private/metrics-insights-quota';
 import { warnUnlessResourceTagsForTelemetry } from '../private/resource-tags-for-telemetry';

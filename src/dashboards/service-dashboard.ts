@@ -6,9 +6,9 @@ import {
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { DASHBOARD_LIMITS, DashboardBudget, DeferredWidget, chunk } from '../private/dashboard-limits';
 import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
 import { ComputeMetrics } from '../core/compute-metrics';
+import { DASHBOARD_LIMITS, DashboardBudget, DeferredWidget, chunk } from '../private/dashboard-limits';
 import { registerUsage } from '../private/usage-registry';
 import { checkPattern, invalid } from '../private/validation';
 

@@ -7,8 +7,8 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
-import { IAlertTopic } from '../core/alert-topic-base';
 import { AlarmSet } from '../core/alarm-set';
+import { IAlertTopic } from '../core/alert-topic-base';
 import { allowLogsToUseKey, sharedLogGroupKey } from '../private/log-group-key';
 import { ManagedPolicyGrants } from '../private/managed-grants';
 import { checkInteger, checkPattern, invalid } from '../private/validation';

@@ -6,9 +6,9 @@ import { JsonLogFormat } from './json-log-format';
 import { createErrorLogAlarm } from './private/error-log-alarm';
 import { ResolvedJsonLogFields, checkJsonField, isUnboundedField, levelSpellings, quote, resolveJsonLogFields } from './private/json-log-helpers';
 import { AlarmRouting } from '../core/alarm-routing';
+import { AlarmSet } from '../core/alarm-set';
 import { IAlertTopic } from '../core/alert-topic-base';
 import { LogMetricAlarmOptions } from '../core/log-metric-alarm';
-import { AlarmSet } from '../core/alarm-set';
 import { checkNamespace, checkPattern, checkUnique, invalid } from '../private/validation';
 
 /** HTTP status classes. */

@@ -2,11 +2,11 @@ import { Duration, Validations, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib
 import { Construct } from 'constructs';
 import { AlarmLabels, applyAlarmTags, applyWarmUp, warmUpConfiguration } from './alarm-features';
 import { LogQueryAlarm } from './log-query-alarm';
-import { LogAlarmSpec } from '../log-alarm-spec';
-import { MAX_WARM_UP_MINUTES } from './warm-up-limits';
-import { validateAlarm } from './alarm-validation';
 import { AlarmRouting, AlarmSeverity } from '../alarm-routing';
 import { AlarmWarmUp } from '../alarm-warm-up';
+import { LogAlarmSpec } from '../log-alarm-spec';
+import { validateAlarm } from './alarm-validation';
+import { MAX_WARM_UP_MINUTES } from './warm-up-limits';
 
 /**
  * The one module that creates CloudWatch alarms. Every alarm of the library (presets, custom,
