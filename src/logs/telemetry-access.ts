@@ -1,5 +1,6 @@
 import { Stack, aws_cloudwatch as cloudwatch, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { logGroupArns } from '../private/log-group-arns';
 import { GrantStatement, ManagedPolicyGrants } from '../private/managed-grants';
 import { PUT_METRIC_DATA, READ_METRIC_DATA, READ_QUERY_RESULTS } from '../private/unscoped-actions';
 import { registerUsage } from '../private/usage-registry';
@@ -119,8 +120,10 @@ export class TelemetryAccess extends Construct {
     }
     if (this.logGroups.length > 0) {
       statements.push({
-        actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery', 'logs:GetLogGroupFields'],
-        resourceArns: this.logGroups.map(g => g.logGroupArn),
+        // logs:GetQueryResults is authorized on the queried log group (its required resource
+        // type in the Service Authorization Reference), so it is scoped like StartQuery.
+        actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery', 'logs:GetQueryResults', 'logs:GetLogGroupFields'],
+        resourceArns: this.logGroups.flatMap(logGroupArns),
       });
       statements.push({ actions: READ_QUERY_RESULTS.actions, resourceArns: ['*'], conditions: thisRegion, unscoped: READ_QUERY_RESULTS });
     }

@@ -57,15 +57,13 @@ export const READ_METRIC_DATA: UnscopedActions = {
 };
 
 /**
- * Reading the results of Logs Insights queries and listing saved queries. Starting a query
- * is scoped to the log groups (`logs:StartQuery`); fetching its results and listing the
- * saved query definitions have no resource type.
+ * Listing saved Logs Insights queries. `logs:DescribeQueryDefinitions` has no resource type;
+ * starting a query and reading its results are scoped to the log groups.
  */
 export const READ_QUERY_RESULTS: UnscopedActions = {
-  actions: ['logs:GetQueryResults', 'logs:DescribeQueryDefinitions'],
-  reason: 'logs:GetQueryResults and logs:DescribeQueryDefinitions have no resource type (Service Authorization Reference, '
-    + 'Amazon CloudWatch Logs): a query can only start on the granted log groups (logs:StartQuery is scoped), '
-    + 'but reading its results and listing saved queries need Resource *.',
+  actions: ['logs:DescribeQueryDefinitions'],
+  reason: 'logs:DescribeQueryDefinitions has no resource type (Service Authorization Reference, Amazon CloudWatch Logs): '
+    + 'listing saved queries needs Resource *; starting queries and reading their results is scoped to the granted log groups.',
 };
 
 /**

@@ -76,7 +76,13 @@ describe('JsonLogMetrics.addErrorLogAlarm', () => {
       PolicyDocument: {
         Statement: [
           { Sid: 'QueryTheLogGroup', Effect: 'Allow', Action: ['logs:StartQuery', 'logs:GetQueryResults'], Resource: group },
-          { Sid: 'ControlQueries', Effect: 'Allow', Action: ['logs:StopQuery', 'logs:DescribeLogGroups'], Resource: '*' },
+          {
+            Sid: 'ControlQueries',
+            Effect: 'Allow',
+            Action: ['logs:StopQuery', 'logs:DescribeLogGroups'],
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } },
+          },
         ],
       },
     });

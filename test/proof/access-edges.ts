@@ -3,7 +3,7 @@
 // (negative). Policies are read lazily from the template, so a fixture that edits the template
 // JSON changes what is evaluated.
 import { AccessRequest, Decision, PolicySet, decide, servicePrincipal } from './policy-engine';
-import { ACCOUNT, OTHER_ACCOUNT, PARTITION, REGION, TemplateModel, asArray } from './template-model';
+import { ACCOUNT, OTHER_ACCOUNT, OTHER_REGION, PARTITION, REGION, TemplateModel, asArray } from './template-model';
 
 type Json = any;
 
@@ -205,8 +205,9 @@ export class AccessEdges {
         from: id,
         to: queryRole,
         positive: [...t.positive, ...groups.flatMap(g => ['logs:StartQuery', 'logs:GetQueryResults'].map(a => this.asRole(queryRole, a, groupArn(g)))),
-          this.asRole(queryRole, 'logs:StopQuery', '*'), this.asRole(queryRole, 'logs:DescribeLogGroups', '*')],
-        negative: [...t.negative, this.asRole(queryRole, 'logs:StartQuery', elsewhere)],
+          ...['logs:StopQuery', 'logs:DescribeLogGroups'].map(a => this.asRole(queryRole, a, '*', { 'aws:RequestedRegion': REGION }))],
+        negative: [...t.negative, this.asRole(queryRole, 'logs:StartQuery', elsewhere),
+          this.asRole(queryRole, 'logs:StopQuery', '*', { 'aws:RequestedRegion': OTHER_REGION })],
       });
       if (!p.ActionLogLineRoleArn) continue;
       const linesRole = this.roleIdOf(p.ActionLogLineRoleArn);

@@ -11,6 +11,8 @@
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
 export const PARTITION = 'aws';
+/** A Region that is not the stack's, for negative requests. */
+export const OTHER_REGION = 'eu-west-1';
 /** An account that is not ours, for negative requests. */
 export const OTHER_ACCOUNT = '999999999999';
 

@@ -4,6 +4,7 @@ import { levelSpellings, quote } from './json-log-helpers';
 import { AlarmRouting, AlarmSeverity } from '../../core/alarm-routing';
 import { AlarmSet } from '../../core/alarm-set';
 import { recordLogAlarmQuery } from '../../private/alarm-metadata';
+import { logGroupArns } from '../../private/log-group-arns';
 import { LOG_ALARM_QUERY_CONTROL } from '../../private/unscoped-actions';
 import { checkInteger, invalid } from '../../private/validation';
 import { ErrorLogAlarmOptions } from '../error-log-alarm-options';
@@ -98,9 +99,7 @@ function rolesFor(owner: Construct, logGroup: logs.ILogGroup): LogAlarmRoles {
     };
     return new iam.CompositePrincipal(...services.map(service => new iam.ServicePrincipal(service, { conditions })));
   };
-  // Log group actions are authorized on the group's ARN; CloudFormation's `Arn` attribute ends
-  // in `:*` and the Service Authorization Reference writes it without: grant both forms.
-  const groupArns = [logGroup.logGroupArn, stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })];
+  const groupArns = logGroupArns(logGroup);
   const query = new iam.Role(owner, 'LogAlarmQueryRole', {
     // CloudWatch Logs calls in as logs.amazonaws.com (the principal aws-cdk-lib's own log alarm
     // trusts) or, as in its other integrations, logs.<region>.amazonaws.com: trust both, for
@@ -113,7 +112,13 @@ function rolesFor(owner: Construct, logGroup: logs.ILogGroup): LogAlarmRoles {
     roles: [query],
     statements: [
       new iam.PolicyStatement({ sid: 'QueryTheLogGroup', actions: ['logs:StartQuery', 'logs:GetQueryResults'], resources: groupArns }),
-      new iam.PolicyStatement({ sid: 'ControlQueries', actions: [...LOG_ALARM_QUERY_CONTROL.actions], resources: ['*'] }),
+      // No resource type to scope to; the Region is the one limit IAM offers for these actions.
+      new iam.PolicyStatement({
+        sid: 'ControlQueries',
+        actions: [...LOG_ALARM_QUERY_CONTROL.actions],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:RequestedRegion': stack.region } },
+      }),
     ],
   });
   Validations.of(queryPolicy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: LOG_ALARM_QUERY_CONTROL.reason });
