@@ -5,7 +5,9 @@ import { PRESETS, diskId, diskPaths, isBurstable, percent, presetAlarm } from '.
 import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
 import { AlarmSetProps } from '../core/alarm-options';
 import { AlarmSet } from '../core/alarm-set';
-import { ComputeMetrics } from '../core/compute-metrics';
+import { AutoScalingGroupMetric, ComputeMetrics, StatusCheck } from '../core/compute-metrics';
+import { ComputeTarget } from '../core/compute-target';
+import { AUTO_SCALING_GROUP_METRICS } from '../private/compute-metric-names';
 import { invalid } from '../private/validation';
 
 /** Properties of {@link AutoScalingGroupAlarms}. */
@@ -54,7 +56,8 @@ export interface AutoScalingGroupAlarmsProps extends AlarmSetProps {
   readonly inServiceCapacity?: AlarmPresetOptions;
 }
 
-const GROUP_METRICS = ['GroupInServiceInstances', 'GroupMinSize'];
+/** The group metrics the capacity alarm reads, as metrics collection names them. */
+const GROUP_METRICS = [AUTO_SCALING_GROUP_METRICS.inServiceInstances, AUTO_SCALING_GROUP_METRICS.minSize];
 
 /**
  * The alarms an Auto Scaling group needs, one per signal for the whole group rather than one
@@ -93,26 +96,26 @@ export class AutoScalingGroupAlarms extends AlarmSet {
   public constructor(scope: Construct, id: string, props: AutoScalingGroupAlarmsProps) {
     super(scope, id, props);
     const group = props.autoScalingGroup;
-    const groupName = group.autoScalingGroupName;
-    const what = `Auto Scaling group ${group.node.path}`;
-    const ec2Metric = (metricName: string) => (statistic: string, period: Duration) =>
-      ComputeMetrics.groupEc2(metricName, groupName, { statistic, period });
+    const compute = ComputeTarget.autoScalingGroup(group);
+    const what = compute.displayName;
+    const statusCheck = (check: StatusCheck) => (statistic: string, period: Duration) =>
+      ComputeMetrics.statusCheckFailed(compute, check, { statistic, period });
 
     this.systemStatusCheckAlarm = presetAlarm(this, 'SystemStatusCheck', PRESETS.systemStatusCheck, props.systemStatusCheck,
-      ec2Metric('StatusCheckFailed_System'), {
+      statusCheck(StatusCheck.SYSTEM), {
         description: () => `An instance of ${what} failed its AWS system status check (host hardware, power or network), or the group reports no instance at all. `
           + 'With EC2 health checks the group replaces the instance; check that it does and that capacity returns.',
       });
     this.instanceStatusCheckAlarm = presetAlarm(this, 'InstanceStatusCheck', PRESETS.instanceStatusCheck, props.instanceStatusCheck,
-      ec2Metric('StatusCheckFailed_Instance'), {
+      statusCheck(StatusCheck.INSTANCE), {
         description: () => `An instance of ${what} failed its instance status check (operating system unreachable), or the group reports no instance at all. `
           + 'The group replaces it; if this repeats, read a failing instance\'s system log: the launch template or AMI may be broken.',
       });
     this.attachedEbsStatusCheckAlarm = presetAlarm(this, 'AttachedEbsStatusCheck', PRESETS.attachedEbsStatusCheck, props.attachedEbsStatusCheck,
-      ec2Metric('StatusCheckFailed_AttachedEBS'), {
+      statusCheck(StatusCheck.ATTACHED_EBS), {
         description: () => `An EBS volume of an instance of ${what} is impaired. Find the instance with the failing check in the EC2 console and terminate it so the group replaces it.`,
       });
-    this.cpuAlarm = presetAlarm(this, 'Cpu', PRESETS.cpu, props.cpu, ec2Metric('CPUUtilization'), {
+    this.cpuAlarm = presetAlarm(this, 'Cpu', PRESETS.cpu, props.cpu, (statistic, period) => ComputeMetrics.cpuUtilization(compute, { statistic, period }), {
       threshold: percent(this, 'cpu.thresholdPercent', props.cpu?.thresholdPercent),
       description: (t, when) => `Average CPU of ${what} has been above ${t}% ${when}: it is short of capacity. Check the scaling policy and maximum size, or find the busy process.`,
     });
@@ -123,7 +126,8 @@ export class AutoScalingGroupAlarms extends AlarmSet {
       invalid(this, 'cpuCreditBalance.enabled', 'false or unset for a non-burstable instance type (only T types have CPU credits)', props.instanceType!.toString());
     }
     if (options?.enabled !== false && (burstable === true || options?.enabled === true)) {
-      this.cpuCreditBalanceAlarm = presetAlarm(this, 'CpuCreditBalance', PRESETS.cpuCreditBalance, options, ec2Metric('CPUCreditBalance'), {
+      this.cpuCreditBalanceAlarm = presetAlarm(this, 'CpuCreditBalance', PRESETS.cpuCreditBalance, options,
+        (statistic, period) => ComputeMetrics.cpuCreditBalance(compute, { statistic, period }), {
         threshold: options?.thresholdCredits,
         description: t => `An instance of ${what} has fewer than ${t} CPU credits left and will soon be throttled or pay for surplus credits. Scale out, or use a larger or non-burstable type.`,
       });
@@ -137,8 +141,7 @@ export class AutoScalingGroupAlarms extends AlarmSet {
     }
     this.diskAlarms = [];
     if (agent) {
-      const target = AgentMetricTarget.autoScalingGroup(groupName);
-      const metrics = agentMetrics(agent, target);
+      const metrics = agentMetrics(agent, compute.agentTarget);
       this.memoryAlarm = presetAlarm(this, 'Memory', { ...PRESETS.memory, statistic: 'Maximum' }, props.memory, metrics.memory, {
         threshold: percent(this, 'memory.thresholdPercent', props.memory?.thresholdPercent),
         description: (t, when) => `Memory in use on an instance of ${what} has been above ${t}% ${when}. Find the instance and the process that grows.`,
@@ -174,8 +177,8 @@ export class AutoScalingGroupAlarms extends AlarmSet {
           label: 'In-service instances minus minimum size',
           period,
           usingMetrics: {
-            inService: ComputeMetrics.group('GroupInServiceInstances', groupName, { statistic, period }),
-            minSize: ComputeMetrics.group('GroupMinSize', groupName, { statistic: 'Maximum', period }),
+            inService: ComputeMetrics.autoScalingGroupMetric(compute, AutoScalingGroupMetric.IN_SERVICE_INSTANCES, { statistic, period }),
+            minSize: ComputeMetrics.autoScalingGroupMetric(compute, AutoScalingGroupMetric.MIN_SIZE, { statistic: 'Maximum', period }),
           },
         }), {
           description: () => `${what} has fewer instances in service than its minimum size, or reports no group metrics. `

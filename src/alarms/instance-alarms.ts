@@ -5,10 +5,11 @@ import {
   PercentAlarmOptions, SystemStatusCheckAlarmOptions,
 } from './preset-options';
 import { PRESETS, diskId, diskPaths, isBurstable, percent, presetAlarm } from './private/preset-builder';
-import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
+import { IAgentMetricSource } from '../core/agent-metrics';
 import { AlarmSetProps } from '../core/alarm-options';
 import { AlarmSet } from '../core/alarm-set';
-import { ComputeMetrics } from '../core/compute-metrics';
+import { ComputeMetrics, StatusCheck } from '../core/compute-metrics';
+import { ComputeTarget } from '../core/compute-target';
 import { checkPattern, invalid } from '../private/validation';
 
 /** Properties of {@link InstanceAlarms}. */
@@ -106,21 +107,23 @@ export class InstanceAlarms extends AlarmSet {
       invalid(this, 'instance/instanceId', 'exactly one of instance or instanceId', props.instance ? 'both' : 'neither');
     }
     checkPattern(this, 'instanceId', props.instanceId, INSTANCE_ID, 'an instance id like i-0123456789abcdef0');
-    const instanceId = props.instance?.instanceId ?? props.instanceId!;
-    this.instanceId = instanceId;
-    const ec2Metric = (metricName: string) => (statistic: string, period: Duration) =>
-      ComputeMetrics.instance(metricName, instanceId, { statistic, period });
-    const what = `instance ${props.instance?.node.path ?? instanceId}`;
+    const compute = props.instance
+      ? ComputeTarget.instance(props.instance, props.autoScalingGroupName)
+      : ComputeTarget.instanceId(props.instanceId!, props.autoScalingGroupName);
+    this.instanceId = compute.instanceId!;
+    const statusCheck = (check: StatusCheck) => (statistic: string, period: Duration) =>
+      ComputeMetrics.statusCheckFailed(compute, check, { statistic, period });
+    const what = compute.displayName;
 
     // A group member is replaced by its group; recovering it as well would race the replacement.
-    const inGroup = props.autoScalingGroupName !== undefined;
+    const inGroup = compute.isGroupMember;
     if (inGroup && props.systemStatusCheck?.recover === true) {
       invalid(this, 'systemStatusCheck.recover', 'false or unset for a member of an Auto Scaling group (the group replaces an unhealthy instance; '
         + 'EC2 recover would race the replacement)', true);
     }
     const recover = props.systemStatusCheck?.recover ?? !inGroup;
     this.systemStatusCheckAlarm = presetAlarm(this, 'SystemStatusCheck', PRESETS.systemStatusCheck, props.systemStatusCheck,
-      ec2Metric('StatusCheckFailed_System'), {
+      statusCheck(StatusCheck.SYSTEM), {
         description: () => `The AWS system status check of ${what} failed (host hardware, power or network) or it stopped reporting. `
           + (recover
             ? 'EC2 is recovering it onto healthy hardware; check it comes back, and stop or replace it yourself if recovery fails.'
@@ -131,7 +134,7 @@ export class InstanceAlarms extends AlarmSet {
 
     const reboot = props.instanceStatusCheck?.reboot ?? false;
     this.instanceStatusCheckAlarm = presetAlarm(this, 'InstanceStatusCheck', PRESETS.instanceStatusCheck, props.instanceStatusCheck,
-      ec2Metric('StatusCheckFailed_Instance'), {
+      statusCheck(StatusCheck.INSTANCE), {
         description: () => `The instance status check of ${what} failed (operating system unreachable: kernel, memory, network configuration, full disk) or it stopped reporting. `
           + (reboot ? 'EC2 reboots it; if that does not help, read the system log and screenshot in the EC2 console.'
             : 'Read the system log and screenshot in the EC2 console, then reboot or replace it.'),
@@ -139,23 +142,22 @@ export class InstanceAlarms extends AlarmSet {
       });
 
     this.attachedEbsStatusCheckAlarm = presetAlarm(this, 'AttachedEbsStatusCheck', PRESETS.attachedEbsStatusCheck, props.attachedEbsStatusCheck,
-      ec2Metric('StatusCheckFailed_AttachedEBS'), {
+      statusCheck(StatusCheck.ATTACHED_EBS), {
         description: () => `An EBS volume attached to ${what} is impaired (I/O stalls). Check the volume's status checks in the EC2 console; restore from a snapshot or move the data if it stays impaired.`,
       });
 
     const cpuThreshold = percent(this, 'cpu.thresholdPercent', props.cpu?.thresholdPercent);
-    this.cpuAlarm = presetAlarm(this, 'Cpu', PRESETS.cpu, props.cpu, ec2Metric('CPUUtilization'), {
+    this.cpuAlarm = presetAlarm(this, 'Cpu', PRESETS.cpu, props.cpu, (statistic, period) => ComputeMetrics.cpuUtilization(compute, { statistic, period }), {
       threshold: cpuThreshold,
       description: (t, when) => `CPU of ${what} has been above ${t}% ${when}. Find the busy process (top, CloudWatch Agent procstat), then fix it or move to a larger type.`,
     });
 
     const instanceType = props.instanceType ?? typeOf(props.instance);
-    this.cpuCreditBalanceAlarm = this.creditAlarm(props, instanceType, ec2Metric('CPUCreditBalance'), what);
+    this.cpuCreditBalanceAlarm = this.creditAlarm(props, instanceType,
+      (statistic, period) => ComputeMetrics.cpuCreditBalance(compute, { statistic, period }), what);
 
     const agent = props.agent;
-    const target = props.autoScalingGroupName !== undefined
-      ? AgentMetricTarget.autoScalingGroupMember(instanceId, props.autoScalingGroupName)
-      : AgentMetricTarget.instance(instanceId);
+    const target = compute.agentTarget;
     for (const [prop, options] of [['memory', props.memory], ['disk', props.disk], ['swap', props.swap]] as const) {
       if (!agent && options?.enabled === true) {
         invalid(this, `${prop}.enabled`, 'false or unset when no agent is given (the metric would never arrive)', true);

@@ -5,4 +5,5 @@ export * from './alarm-set';
 export * from './metrics-insights-query';
 export * from './agent-metrics';
 export * from './log-metric-alarm';
+export * from './compute-target';
 export * from './compute-metrics';

@@ -8,7 +8,8 @@ import { SharedTelemetryType } from './shared-telemetry';
 import { AlertTopic } from '../alarms/alert-topic';
 import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
 import { AlarmSet } from '../core/alarm-set';
-import { MetricsInsightsQuery } from '../core/metrics-insights-query';
+import { ComputeMetrics, InstanceMetric } from '../core/compute-metrics';
+import { MetricsInsightsAggregation, MetricsInsightsQuery } from '../core/metrics-insights-query';
 import { recordAnalysedMetrics } from '../private/alarm-metadata';
 import { MAX_SERIES_PER_QUERY } from '../private/metrics-insights';
 import { checkInteger, checkPattern, checkRange, checkUnique, invalid, invalidMessage } from '../private/validation';
@@ -169,10 +170,11 @@ export class MonitoringAccount extends Construct {
     // Metrics Insights in a monitoring account queries every linked account; AWS.AccountId
     // names the account a series comes from. ORDER BY ... LIMIT 500 keeps the worst 500 series
     // when more match. https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage.html
-    const perInstance = (metricName: string) => MetricsInsightsQuery.custom(
-      `SELECT MAX(${metricName}) FROM SCHEMA("AWS/EC2", InstanceId) GROUP BY AWS.AccountId, InstanceId ORDER BY MAX() DESC LIMIT 500`);
+    const perInstance = (metric: InstanceMetric) => ComputeMetrics.instancesQuery(metric, {
+      aggregation: MetricsInsightsAggregation.MAX, perAccount: true, perInstance: true, limit: MAX_SERIES_PER_QUERY, accountWide: true,
+    });
     const statusChecks = this.alarmSet.addMetricsInsightsAlarm('StatusCheckFailed', {
-      query: perInstance('StatusCheckFailed'),
+      query: perInstance(InstanceMetric.STATUS_CHECK_FAILED),
       threshold: 1,
       period: Duration.minutes(1),
       evaluationPeriods: 2,
@@ -181,7 +183,7 @@ export class MonitoringAccount extends Construct {
         + 'and the instance (InstanceId); recovery runs in that account (its own alarms or EC2 automatic recovery).',
     });
     const cpuAlarm = this.alarmSet.addMetricsInsightsAlarm('CpuUtilization', {
-      query: perInstance('CPUUtilization'),
+      query: perInstance(InstanceMetric.CPU_UTILIZATION),
       threshold: cpu,
       period: Duration.minutes(5),
       evaluationPeriods: 3,
@@ -220,9 +222,9 @@ export class MonitoringAccount extends Construct {
         [new cloudwatch.AlarmStatusWidget({ title: 'Organisation alarms', alarms: this.alarmSet.alarms, width: 24, height: 3 })],
         [
           accountWidget('Worst CPU per account (%)', Duration.minutes(5),
-            'SELECT MAX(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId) GROUP BY AWS.AccountId ORDER BY MAX() DESC LIMIT 50'),
+            perAccount(InstanceMetric.CPU_UTILIZATION, MetricsInsightsAggregation.MAX)),
           accountWidget('Instances failing status checks per account (each minute)', STATUS_CHECK_PERIOD,
-            'SELECT SUM(StatusCheckFailed) FROM SCHEMA("AWS/EC2", InstanceId) GROUP BY AWS.AccountId ORDER BY SUM() DESC LIMIT 50'),
+            perAccount(InstanceMetric.STATUS_CHECK_FAILED, MetricsInsightsAggregation.SUM)),
         ],
       ],
     });
@@ -244,12 +246,17 @@ const MONITORING_ACCOUNT = Symbol.for('cdk-watchkeeper.MonitoringAccount');
 /** EC2 publishes status check metrics once a minute. */
 const STATUS_CHECK_PERIOD = Duration.minutes(1);
 
-function accountWidget(title: string, period: Duration, query: string): cloudwatch.GraphWidget {
+/** The 50 accounts with the highest values of an EC2 metric over their instances. */
+function perAccount(metric: InstanceMetric, aggregation: MetricsInsightsAggregation): MetricsInsightsQuery {
+  return ComputeMetrics.instancesQuery(metric, { aggregation, perAccount: true, limit: 50, accountWide: true });
+}
+
+function accountWidget(title: string, period: Duration, query: MetricsInsightsQuery): cloudwatch.GraphWidget {
   return new cloudwatch.GraphWidget({
     title,
     width: 12,
     height: 6,
     period,
-    left: [new cloudwatch.MathExpression({ expression: query, usingMetrics: {}, period, label: '' })],
+    left: [new cloudwatch.MathExpression({ expression: query.sql, usingMetrics: {}, period, label: '' })],
   });
 }

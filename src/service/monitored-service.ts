@@ -21,7 +21,8 @@ import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
 import { AlarmSeverity } from '../core/alarm-routing';
 import { AlarmSet } from '../core/alarm-set';
 import { IAlertTopic } from '../core/alert-topic-base';
-import { ComputeMetrics } from '../core/compute-metrics';
+import { ComputeMetrics, StatusCheck } from '../core/compute-metrics';
+import { ComputeTarget } from '../core/compute-target';
 import { IdleShutdown } from '../cost/idle-shutdown';
 import { ServiceDashboard } from '../dashboards/service-dashboard';
 import { EventNotifications } from '../events/event-notifications';
@@ -40,6 +41,8 @@ export interface IMonitoredService extends IConstruct {
   readonly autoScalingGroup?: autoscaling.IAutoScalingGroup;
   /** The instances, when the service runs on single instances (empty for a group). */
   readonly instances: ec2.IInstance[];
+  /** What is watched: the group, or each instance. */
+  readonly computeTargets: ComputeTarget[];
   /** The telemetry model of the service's agent, when it has one. */
   readonly agentMetrics?: IAgentMetricSource;
   /** The service's alarms. */
@@ -169,6 +172,7 @@ export class MonitoredService extends Construct implements IMonitoredService, ec
   public readonly alertTopic: IAlertTopic;
   public readonly autoScalingGroup?: autoscaling.IAutoScalingGroup;
   public readonly instances: ec2.IInstance[];
+  public readonly computeTargets: ComputeTarget[];
   public readonly agentMetrics?: IAgentMetricSource;
   /** The role the instances run with, when known. */
   public readonly role?: iam.IRole;
@@ -206,6 +210,7 @@ export class MonitoredService extends Construct implements IMonitoredService, ec
       ._build(this, { vpc: props.vpc, alertTopic: props.alertTopic });
     this.autoScalingGroup = compute.autoScalingGroup;
     this.instances = compute.instances;
+    this.computeTargets = compute.targets;
     this.role = compute.role;
     this.securityGroup = compute.securityGroup;
     this.connections = compute.connections ?? new ec2.Connections();
@@ -226,8 +231,7 @@ export class MonitoredService extends Construct implements IMonitoredService, ec
       this.dashboard = new ServiceDashboard(this, 'Dashboard', {
         serviceName: this.serviceName,
         dashboardName: props.dashboardName,
-        autoScalingGroup: this.autoScalingGroup,
-        instances: this.autoScalingGroup ? undefined : this.instances,
+        targets: this.computeTargets,
         agentMetrics: this.agentMetrics,
       });
     }
@@ -269,9 +273,7 @@ export class MonitoredService extends Construct implements IMonitoredService, ec
    * one per instance.
    */
   public get agentTargets(): AgentMetricTarget[] {
-    return this.autoScalingGroup
-      ? [AgentMetricTarget.autoScalingGroup(this.autoScalingGroup.autoScalingGroupName)]
-      : this.instances.map(i => AgentMetricTarget.instance(i.instanceId));
+    return this.computeTargets.map(t => t.agentTarget);
   }
 
   /** Registers an alarm of this service (shown on its dashboard and fleet views). */
@@ -294,12 +296,14 @@ export class MonitoredService extends Construct implements IMonitoredService, ec
    * @default - average over 5 minutes
    */
   public metricCpuUtilization(options: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
-    return this.ec2Metric('CPUUtilization', { statistic: 'Average', ...options });
+    const all = { statistic: 'Average', ...options };
+    return this.averageOfTargets(this.computeTargets.map(t => ComputeMetrics.cpuUtilization(t, all)), all);
   }
 
   /** Failed status checks (system or instance), as `AWS/EC2 StatusCheckFailed`; maximum over 1 minute by default. */
   public metricStatusCheckFailed(options: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
-    return this.ec2Metric('StatusCheckFailed', { statistic: 'Maximum', period: Duration.minutes(1), ...options });
+    const all = { statistic: 'Maximum', period: Duration.minutes(1), ...options };
+    return this.averageOfTargets(this.computeTargets.map(t => ComputeMetrics.statusCheckFailed(t, StatusCheck.ANY, all)), all);
   }
 
   /**
@@ -362,14 +366,13 @@ export class MonitoredService extends Construct implements IMonitoredService, ec
     return new BusinessHoursScaling(this, id, { ...options, autoScalingGroup: this.requireGroup('scaleOnBusinessHours') });
   }
 
-  private ec2Metric(metricName: string, options: cloudwatch.MetricOptions): cloudwatch.IMetric {
-    if (this.autoScalingGroup) return ComputeMetrics.groupEc2(metricName, this.autoScalingGroup.autoScalingGroupName, options);
-    const metrics = this.instances.map(i => ComputeMetrics.instance(metricName, i.instanceId, options));
+  /** The one metric of the service's target, or the average of its instances'. */
+  private averageOfTargets(metrics: cloudwatch.Metric[], options: cloudwatch.MetricOptions): cloudwatch.IMetric {
     if (metrics.length === 1) return metrics[0];
     return new cloudwatch.MathExpression({
       expression: `AVG([${metrics.map((_, i) => `m${i}`).join(',')}])`,
       usingMetrics: Object.fromEntries(metrics.map((m, i) => [`m${i}`, m])),
-      label: `${metricName} of ${this.serviceName}`,
+      label: `${metrics[0].metricName} of ${this.serviceName}`,
       period: options.period ?? Duration.minutes(5),
     });
   }
@@ -429,12 +432,12 @@ export class MonitoredService extends Construct implements IMonitoredService, ec
    * data is not breaching) go quiet when the agent dies.
    */
   private addAgentHeartbeats(agent: CloudWatchAgent): void {
-    const targets = this.agentTargets;
+    const targets = this.computeTargets;
     this.alarmSets.forEach((set, i) => {
       const target = targets[i];
       const heartbeat = target && agentHeartbeat(agent.config, target);
       if (!heartbeat) return;
-      const what = this.autoScalingGroup ? `instances of ${this.serviceName}` : `${this.serviceName} (${this.instances[i].node.path})`;
+      const what = target.isAutoScalingGroup ? `instances of ${this.serviceName}` : `${this.serviceName} (${target.instance?.node.path ?? target.instanceId})`;
       set.addAlarm('AgentHeartbeat', heartbeat.metric, {
         threshold: heartbeat.threshold,
         comparisonOperator: heartbeat.comparisonOperator,

@@ -1,6 +1,7 @@
 import { Annotations, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { blockDevices, defaultImage, defaultType, newRole, newSecurityGroup, privateSubnets, requireVpc } from './compute-defaults';
+import { ComputeTarget } from '../../core/compute-target';
 import { BuiltCompute, ComputeContext, NewInstanceOptions } from '../compute-options';
 
 /** A new single instance with the library's secure defaults and termination protection. */
@@ -32,6 +33,7 @@ export function buildNewInstance(scope: Construct, context: ComputeContext, o: N
   requireImdsv2WithoutName(scope, instance);
   return {
     instances: [instance],
+    targets: [ComputeTarget.instance(instance)],
     role,
     securityGroup,
     connections: instance.connections,
