@@ -128,9 +128,9 @@ export class AutoScalingGroupAlarms extends AlarmSet {
     if (options?.enabled !== false && (burstable === true || options?.enabled === true)) {
       this.cpuCreditBalanceAlarm = presetAlarm(this, 'CpuCreditBalance', PRESETS.cpuCreditBalance, options,
         (statistic, period) => ComputeMetrics.cpuCreditBalance(compute, { statistic, period }), {
-        threshold: options?.thresholdCredits,
-        description: t => `An instance of ${what} has fewer than ${t} CPU credits left and will soon be throttled or pay for surplus credits. Scale out, or use a larger or non-burstable type.`,
-      });
+          threshold: options?.thresholdCredits,
+          description: t => `An instance of ${what} has fewer than ${t} CPU credits left and will soon be throttled or pay for surplus credits. Scale out, or use a larger or non-burstable type.`,
+        });
     }
 
     const agent = props.agent;

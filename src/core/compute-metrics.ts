@@ -157,12 +157,14 @@ export class ComputeMetrics {
    * A failed status check, 0 or 1 once a minute (the group's aggregate: any of its instances).
    * @param check which check
    */
-  public static statusCheckFailed(target: ComputeTarget, check: StatusCheck = StatusCheck.ANY, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  public static statusCheckFailed(target: ComputeTarget, check: StatusCheck = StatusCheck.ANY,
+    options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return ComputeMetrics.ec2Metric(target, STATUS_CHECK_NAMES[check], options);
   }
 
   /** A group metric of an Auto Scaling group target (`AWS/AutoScaling`). Fails for an instance. */
-  public static autoScalingGroupMetric(target: ComputeTarget, metric: AutoScalingGroupMetric, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  public static autoScalingGroupMetric(target: ComputeTarget, metric: AutoScalingGroupMetric,
+    options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     if (!target.isAutoScalingGroup) {
       throw new WatchkeeperValidationError(ruleCode('ComputeMetrics', 'target'),
         `ComputeMetrics.autoScalingGroupMetric: target must be an Auto Scaling group (group metrics describe a group), got ${target.displayName}`);
