@@ -6,7 +6,7 @@ import { addExampleAlarms, addExampleFleetAlarms } from './alarms';
 import { addExampleIdleShutdown, addExampleOfficeHours } from './cost';
 import { addExampleLogs } from './logs';
 import { addExampleServices } from './service';
-import { AlertTopic, CostReport } from '../src';
+import { AlarmSeverity, AlertTopic, CostReport } from '../src';
 
 /** Properties of the example stack. */
 export interface ExampleServiceStackProps extends StackProps {
@@ -26,10 +26,12 @@ export class ExampleServiceStack extends Stack {
       displayName: 'Example service alerts',
       emails: ['oncall@example.com'],
     });
+    // The orders team's pager hears only its CRITICAL alarms (by the tags alarms carry).
+    alerts.addSmsSubscription('+14155550100', { severities: [AlarmSeverity.CRITICAL], owners: ['orders-team'] });
     addExampleAlarms(this, alerts);
     const idleShutdown = addExampleIdleShutdown(this, alerts);
     const { api, worker } = addExampleServices(this, alerts, idleShutdown);
-    addExampleOfficeHours(this, worker);
+    addExampleOfficeHours(this, worker, alerts);
     addExampleFleetAlarms(this, alerts, [api, worker]);
     addExampleLogs(this, { alerts, appRole: api.role, autoScalingGroup: api.autoScalingGroup });
 

@@ -1,9 +1,9 @@
 import { Duration, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
+import { AgentConfig } from './agent-config';
+import { AgentOs } from './plugins';
 import { AgentMetricTarget } from '../core/agent-metrics';
 import { AutoScalingGroupMetric, ComputeMetrics } from '../core/compute-metrics';
 import { ComputeTarget } from '../core/compute-target';
-import { AgentConfig } from './agent-config';
-import { AgentOs } from './plugins';
 
 /** How an agent heartbeat alarm reads and judges its metric. Not exported from the package. */
 export interface AgentHeartbeat {
@@ -28,8 +28,8 @@ export interface AgentHeartbeat {
  * - One instance: `SampleCount` of its series below 1 in every period of about ten minutes
  *   (one-minute periods for a one-minute interval). A stopped instance publishes nothing, so
  *   missing data is breaching: the alarm is a liveness alarm, which planned downtime silences.
- *   The window stays within the 15 minutes after a scheduled start at which
- *   `ScheduledStartStop` turns liveness alarms on again by default.
+ *   The window stays within the 15 minutes after a scheduled start for which
+ *   `ScheduledStartStop` keeps liveness alarms muted by default.
  * - A group: `inService - FILL(samples, 0) / perInstance`, the number of in-service instances
  *   whose samples are missing (`perInstance` samples arrive from each instance per period), at
  *   or above 0.5. A group scaled to zero has 0 in service and yields 0; one silent agent among

@@ -101,15 +101,17 @@ export interface InstanceStatusCheckAlarmOptions extends AlarmPresetOptions {
  */
 export interface ComputeAlarmPresets {
   /**
-   * `StatusCheckFailed_System` ≥ 1 for 2 of 2 minutes → CRITICAL; missing = breaching. An
-   * instance outside any group is recovered (EC2 moves it to healthy hardware); a group, or a
-   * member of one, is replaced by the group instead, so `recover` is refused there.
+   * `StatusCheckFailed_System` ≥ 1 for 2 of 2 minutes → CRITICAL; missing = breaching (a
+   * group: not breaching, as a group replacing its only instance reports nothing for minutes;
+   * its capacity alarm watches a group below its minimum). An instance outside any group is
+   * recovered (EC2 moves it to healthy hardware); a group, or a member of one, is replaced by
+   * the group instead, so `recover` is refused there.
    * @default - enabled, with recover for an instance outside any group
    */
   readonly systemStatusCheck?: SystemStatusCheckAlarmOptions;
   /**
    * `StatusCheckFailed_Instance` ≥ 1 for 3 of 3 minutes → CRITICAL (optional reboot of an
-   * instance; a group replaces its instances instead); missing = breaching.
+   * instance; a group replaces its instances instead); missing = breaching (a group: not breaching).
    * @default - enabled, no reboot
    */
   readonly instanceStatusCheck?: InstanceStatusCheckAlarmOptions;

@@ -12,8 +12,8 @@ import { CisBenchmarkAlarms } from './cis-benchmark-alarms';
 import { CisControl } from './cis-controls';
 import { newAccessLogsBucket } from './private/access-logs-bucket';
 import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
-import { IAlertTopic } from '../core/alert-topic-base';
 import { AlarmSet } from '../core/alarm-set';
+import { IAlertTopic } from '../core/alert-topic-base';
 import { allowLogsToUseKey } from '../private/log-group-key';
 import { checkInteger, checkPattern, invalid } from '../private/validation';
 
@@ -22,7 +22,8 @@ export interface AuditTrailProps {
   /** Where the CIS and delivery alarms notify, as a shortcut for `routing: AlarmRouting.toTopic(topic)`. */
   readonly alertTopic: IAlertTopic;
   /**
-   * Where the CIS and delivery alarms notify, by severity (both are CRITICAL).
+   * Where the CIS and delivery alarms notify, by severity: the CIS alarms are INFO security
+   * notifications (no OK notification), the delivery alarm is CRITICAL.
    * @default - every severity to `alertTopic`, with OK notifications
    */
   readonly routing?: AlarmRouting;

@@ -7,3 +7,5 @@ export * from './agent-metrics';
 export * from './log-metric-alarm';
 export * from './compute-target';
 export * from './compute-metrics';
+export * from './alarm-tags';
+export * from './alarm-warm-up';

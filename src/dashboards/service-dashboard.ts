@@ -4,10 +4,11 @@ import {
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { DASHBOARD_LIMITS, DashboardBudget, DeferredWidget, chunk } from '../private/dashboard-limits';
 import { IAgentMetricSource } from '../core/agent-metrics';
 import { AutoScalingGroupMetric, ComputeMetrics, StatusCheck } from '../core/compute-metrics';
 import { ComputeTarget } from '../core/compute-target';
+import { DASHBOARD_LIMITS, DashboardBudget, DeferredWidget, chunk } from '../private/dashboard-limits';
+import { registerUsage } from '../private/usage-registry';
 import { checkPattern, invalid } from '../private/validation';
 
 /** Properties of a {@link ServiceDashboard}. */
@@ -39,10 +40,19 @@ export interface ServiceDashboardProps {
    */
   readonly logGroups?: logs.ILogGroup[];
   /**
-   * The Logs Insights regular expression a line must match to count as an error.
+   * The Logs Insights regular expression a line must match to count as an error, for
+   * plain-text logs. Ignored with `recentErrorsQuery`.
    * @default '/(?i)(error|exception|fatal|panic)/'
    */
   readonly errorPattern?: string;
+  /**
+   * The Logs Insights query of the "Recent errors" widget, for JSON logs: a query that
+   * reads the level field, so a line is an error by its level, not because its text holds
+   * the word (an info line about `/errors`, a retry that "recovered from error").
+   * `MonitoredService` builds it from its `logFormat`.
+   * @default - lines whose text matches `errorPattern`
+   */
+  readonly recentErrorsQuery?: string;
   /**
    * Period of the metric widgets.
    * @default Duration.minutes(5)
@@ -75,6 +85,7 @@ export class ServiceDashboard extends Construct {
   private readonly logGroups: logs.ILogGroup[] = [];
   private readonly budget = new DashboardBudget();
   private readonly errorPattern: string;
+  private readonly recentErrorsQuery?: string;
 
   public constructor(scope: Construct, id: string, props: ServiceDashboardProps) {
     super(scope, id);
@@ -83,6 +94,8 @@ export class ServiceDashboard extends Construct {
       invalid(this, 'targets', 'one Auto Scaling group, or one or more instances', props.targets.map(t => t.displayName));
     }
     this.errorPattern = props.errorPattern ?? '/(?i)(error|exception|fatal|panic)/';
+    this.recentErrorsQuery = props.recentErrorsQuery;
+    if (this.recentErrorsQuery !== undefined && this.recentErrorsQuery.trim() === '') invalid(this, 'recentErrorsQuery', 'a Logs Insights query', '');
     checkPattern(this, 'errorPattern', this.errorPattern, /^\/.+\/$/, 'a Logs Insights regular expression between slashes');
     const period = props.period ?? Duration.minutes(5);
 
@@ -161,6 +174,11 @@ export class ServiceDashboard extends Construct {
 
     this.addAlarms(...props.alarms ?? []);
     this.addLogGroups(...props.logGroups ?? []);
+    // The "Recent errors" widget runs its Logs Insights query on every load and refresh of
+    // the dashboard, over the dashboard's time range (3 hours by default), billed per GB scanned.
+    registerUsage(this, () => ({
+      logsInsightsScans: this.logGroups.length > 0 ? [{ logGroups: this.logGroups.slice(0, DASHBOARD_LIMITS.logGroupsPerQuery), hours: 3 }] : [],
+    }));
 
     this.node.addValidation({
       validate: () => {
@@ -206,12 +224,12 @@ export class ServiceDashboard extends Construct {
     return [new cloudwatch.LogQueryWidget({
       title: 'Recent errors',
       logGroupNames: this.logGroups.slice(0, DASHBOARD_LIMITS.logGroupsPerQuery).map(g => g.logGroupName),
-      queryLines: [
+      queryString: this.recentErrorsQuery ?? [
         'fields @timestamp, @log, @logStream, @message',
         `filter @message like ${this.errorPattern}`,
         'sort @timestamp desc',
         'limit 100',
-      ],
+      ].join('\n| '),
       view: cloudwatch.LogQueryVisualizationType.TABLE,
       width: 24,
       height: 8,

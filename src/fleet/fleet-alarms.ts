@@ -115,7 +115,7 @@ export interface FleetAlarmsProps {
   /**
    * An alarm in ALARM while the fleet is intentionally stopped (scheduled stop, idle shutdown):
    * the reporting-instances alarm then notifies through a composite it suppresses.
-   * @default - the liveness alarm notifies directly; silence it with `DisableAlarmActions` on `livenessAlarms`
+   * @default - the liveness alarm notifies directly; mute `livenessAlarms` with a `MaintenanceWindow` for scheduled downtime
    */
   readonly livenessSuppressor?: cloudwatch.IAlarm;
 }
@@ -129,7 +129,7 @@ export interface FleetGroupOptions {
   readonly maxInstances?: number;
   /**
    * How many instances the group runs at least: the fleet expects that many to report.
-   * @default - the group's MinSize, when it is a group this app defines, else 0
+   * @default - the lowest of the group's MinSize and the MinSize of its scheduled actions, when it is a group this app defines, else 0
    */
   readonly minInstances?: number;
 }
@@ -139,9 +139,19 @@ interface Partition {
   readonly tagValue: string;
   readonly set: AlarmSet;
   maxInstances: number;
-  minInstances: number;
+  /** Each group's minimum, read when the template is written (scheduled actions may be added later). */
+  minimums: Array<() => number>;
   groups: number;
 }
+
+/** The partition's expected reporting instances: the sum of its groups' lowest minimums. */
+const expectedOf = (p: Partition) => p.minimums.reduce((sum, min) => sum + min(), 0);
+
+/**
+ * Minutes the reporting-instances alarm waits before it pages: longer than an Auto Scaling group
+ * takes to replace an instance (terminate, launch, boot, status checks initialising, publication).
+ */
+const REPORTING_WINDOW_MINUTES = 15;
 
 /**
  * Watches every Auto Scaling group of a fleet with one Metrics Insights alarm per signal,
@@ -152,10 +162,11 @@ interface Partition {
  * - **StatusCheckFailed** per instance (CRITICAL): a failing instance or host. It only
  *   notifies: the Auto Scaling group replaces an unhealthy instance itself.
  * - **CPUUtilization** per instance (WARNING): one instance saturated.
- * - **Reporting instances** (CRITICAL, liveness): fewer instances report than the groups'
- *   minimum. A contributor is never INSUFFICIENT_DATA: one that stops publishing (a
- *   terminated instance) goes to OK and sends its OK notification, so an OK alone does not
- *   say the instance is healthy; this count is what makes a vanished instance visible.
+ * - **Reporting instances** (CRITICAL, liveness): for 15 minutes (longer than a replacement
+ *   takes) fewer instances report than the groups' lowest minimum, their scheduled actions'
+ *   included (a nightly scale-in is no outage; a group of minimum 0 never pages). A contributor
+ *   that stops publishing leaves the per-instance alarms with an OK notification if it was in
+ *   ALARM (never INSUFFICIENT_DATA), so this count is what makes a vanished instance visible.
  * And once for the fleet, with `agentMetrics`: memory, disk and swap per group (WARNING).
  *
  * Limits by construction: a partition holds at most `maxInstancesPerPartition` instances
@@ -233,6 +244,8 @@ export class FleetAlarms extends Construct {
     const cfn = group.node.defaultChild instanceof autoscaling.CfnAutoScalingGroup ? group.node.defaultChild : undefined;
     const max = options.maxInstances ?? sizeOf(cfn?.maxSize);
     const min = options.minInstances ?? sizeOf(cfn?.minSize) ?? 0;
+    // A schedule that lowers the minimum (nights, weekends) makes fewer instances legitimate.
+    const lowest = () => (options.minInstances !== undefined || !cfn ? min : Math.min(min, ...scheduledMinimums(cfn)));
     if (max === undefined) {
       invalid(this, `addAutoScalingGroup(${group.node.path}).maxInstances`, 'given for a group whose MaxSize is not known at synth', 'undefined');
     }
@@ -246,7 +259,7 @@ export class FleetAlarms extends Construct {
     let part = this.parts[this.parts.length - 1];
     if (!part || part.maxInstances + max > room) part = this.addPartition();
     part.maxInstances += max;
-    part.minInstances += min;
+    part.minimums.push(lowest);
     part.groups += 1;
     this.agentGroups += 1;
     if (cfn) {
@@ -287,7 +300,7 @@ export class FleetAlarms extends Construct {
       runbookUrl: this.props.runbookUrl,
       livenessSuppressor: this.props.livenessSuppressor,
     });
-    const part: Partition = { index, tagValue, set, maxInstances: 0, minInstances: 0, groups: 0 };
+    const part: Partition = { index, tagValue, set, maxInstances: 0, minimums: [], groups: 0 };
     const where = { [`tag.${this.partitionTagKey}`]: tagValue };
     const perInstance = (metric: InstanceMetric) =>
       ComputeMetrics.instancesQuery(metric, { aggregation: MetricsInsightsAggregation.MAX, where, perInstance: true });
@@ -313,16 +326,21 @@ export class FleetAlarms extends Construct {
     });
     const reportingInstances = set.addMetricsInsightsAlarm('ReportingInstances', {
       query: ComputeMetrics.instancesQuery(InstanceMetric.STATUS_CHECK_FAILED, { aggregation: MetricsInsightsAggregation.COUNT, where }),
-      threshold: Lazy.uncachedNumber({ produce: () => part.minInstances }),
+      threshold: Lazy.uncachedNumber({ produce: () => expectedOf(part) }),
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       period: Duration.minutes(1),
-      evaluationPeriods: 5,
+      evaluationPeriods: REPORTING_WINDOW_MINUTES,
       liveness: true,
       severity: AlarmSeverity.CRITICAL,
       description: Lazy.uncachedString({
-        produce: () => `Fewer than ${part.minInstances} instances of fleet partition ${tagValue} (${part.groups} groups) report for 5 minutes: `
-          + 'instances vanished or groups cannot launch. Check the groups\' activity history and in-service capacity.',
+        produce: () => `Fewer than ${expectedOf(part)} instances of fleet partition ${tagValue} (${part.groups} groups) report for ${REPORTING_WINDOW_MINUTES} minutes `
+          + '(the groups\' lowest minimum, scheduled actions included): instances vanished or groups cannot launch. '
+          + 'Check the groups\' activity history and in-service capacity.',
       }),
+    });
+    // Groups whose minimum is 0 may be empty: no instance reporting is then no outage, and missing data must not page.
+    (reportingInstances.node.defaultChild as cloudwatch.CfnAlarm).treatMissingData = Lazy.string({
+      produce: () => (expectedOf(part) > 0 ? cloudwatch.TreatMissingData.BREACHING : cloudwatch.TreatMissingData.NOT_BREACHING),
     });
     // Each query analyses one metric per instance of the partition: that is what it is billed for.
     for (const alarm of [statusCheckFailed, cpuUtilization, reportingInstances]) recordAnalysedMetrics(alarm, () => part.maxInstances);
@@ -372,6 +390,16 @@ export class FleetAlarms extends Construct {
       `at most ${MAX_SERIES_PER_QUERY} (the most series a Metrics Insights query returns); split the fleet into several FleetAlarms, each with its own agent namespace`,
       `${this.agentGroups} x ${this.agentSeriesPerGroup} = ${series}`)];
   }
+}
+
+/** The MinSize values the group's scheduled actions set (read from the group's stack when it is synthesized). */
+function scheduledMinimums(group: autoscaling.CfnAutoScalingGroup): number[] {
+  const stack = Stack.of(group);
+  const ref = JSON.stringify(stack.resolve(group.ref));
+  return stack.node.findAll()
+    .filter((c): c is autoscaling.CfnScheduledAction => c instanceof autoscaling.CfnScheduledAction)
+    .filter(a => JSON.stringify(stack.resolve(a.autoScalingGroupName)) === ref && typeof a.minSize === 'number')
+    .map(a => a.minSize as number);
 }
 
 function sizeOf(value: string | undefined): number | undefined {

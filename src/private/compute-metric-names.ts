@@ -1,8 +1,8 @@
 // The names of the EC2 and Auto Scaling metrics, namespaces and dimensions, the one place in
 // the library that spells them. `core/compute-metrics.ts` builds typed metrics from them;
-// pure modules (Lambda decisions, template readers) import them from here, which imports
-// nothing, so a Lambda bundle stays free of the CDK. A lint test fails on a metric name
-// spelled in any other file of src/.
+// pure modules (the idle-shutdown decision, the rehearsal's simulated fleet) import them from
+// here, which imports nothing, so a Lambda bundle stays free of the CDK. A lint test fails on
+// a metric name spelled in any other file of src/.
 
 /** The namespace of the EC2 instance metrics (per instance, and per Auto Scaling group). */
 export const EC2_NAMESPACE = 'AWS/EC2';
@@ -22,6 +22,7 @@ export const COMPUTE_DIMENSIONS = {
 export const EC2_METRICS = {
   cpuUtilization: 'CPUUtilization',
   cpuCreditBalance: 'CPUCreditBalance',
+  cpuCreditUsage: 'CPUCreditUsage',
   networkIn: 'NetworkIn',
   networkOut: 'NetworkOut',
   statusCheckFailed: 'StatusCheckFailed',

@@ -69,6 +69,17 @@ export const READ_QUERY_RESULTS: UnscopedActions = {
 };
 
 /**
+ * What a log alarm's scheduled query needs besides its log group: stopping a query it
+ * started and listing log groups (the log alarm page lists both for the query role). Neither
+ * has a resource type.
+ */
+export const LOG_ALARM_QUERY_CONTROL: UnscopedActions = {
+  actions: ['logs:StopQuery', 'logs:DescribeLogGroups'],
+  reason: 'logs:StopQuery and logs:DescribeLogGroups have no resource type (Service Authorization Reference, Amazon CloudWatch Logs): '
+    + 'the scheduled query of a log alarm needs them on Resource *; starting queries and reading results is scoped to the log group.',
+};
+
+/**
  * What the CloudWatch agent reads about its own instance: its tags (for the
  * `AutoScalingGroupName` dimension) and its volumes (for EBS dimensions of disk metrics).
  * Neither action supports resource-level permissions.
@@ -87,6 +98,19 @@ export const IDLE_SHUTDOWN_READS: UnscopedActions = {
   actions: ['ec2:DescribeInstances'],
   reason: 'ec2:DescribeInstances has no resource type (Service Authorization Reference, Amazon EC2): '
     + 'idle shutdown lists opted-in instances with it, filtered by tag.',
+};
+
+/**
+ * Reading alarms, composite alarms included. `cloudwatch:DescribeAlarms` has a resource type
+ * (alarm), but CloudWatch returns composite alarms only to a caller whose permission for it is
+ * scoped to `*`; scoped to alarm ARNs, the call succeeds and leaves the composites out
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html).
+ * It is a read: switching alarm actions stays scoped to the alarms named.
+ */
+export const READ_ALARMS: UnscopedActions = {
+  actions: ['cloudwatch:DescribeAlarms'],
+  reason: 'cloudwatch:DescribeAlarms returns composite alarms only to a caller whose permission for it is scoped to Resource * '
+    + '(CloudWatch API reference, DescribeAlarms); it is a read, and switching alarm actions stays scoped to the alarms named.',
 };
 
 /**

@@ -167,4 +167,6 @@ export interface BuiltCompute {
   readonly userData?: ec2.UserData;
   /** How many instances usually run (for the cost report), when known. */
   readonly expectedInstances?: number;
+  /** How many instances run at most (a group's maximum size), when known. */
+  readonly maxInstances?: number;
 }

@@ -25,6 +25,9 @@ import { ComputeTarget } from '../core/compute-target';
 import { IdleShutdown } from '../cost/idle-shutdown';
 import { ServiceDashboard } from '../dashboards/service-dashboard';
 import { EventNotifications } from '../events/event-notifications';
+import { JsonLogFields } from '../logs/json-log-fields';
+import { JsonLogFormat } from '../logs/json-log-format';
+import { LogQueries } from '../logs/log-queries';
 import { TelemetryAccess } from '../logs/telemetry-access';
 import { watchStackBudget } from '../private/stack-budget';
 import { checkPattern, invalid } from '../private/validation';
@@ -88,6 +91,17 @@ export interface MonitoredServiceProps {
    * @default - none (add them with `addLogGroup`)
    */
   readonly logGroups?: logs.ILogGroup[];
+  /**
+   * The logger that writes the service's JSON logs (python-json-logger, structlog ...):
+   * the dashboard's "Recent errors" widget then selects lines by their level field.
+   * @default - plain-text logs: lines whose text looks like an error
+   */
+  readonly logFormat?: JsonLogFormat;
+  /**
+   * Field names that differ from `logFormat`'s (`{ level: 'severity' }`).
+   * @default - the format's field names
+   */
+  readonly logFields?: JsonLogFields;
   /**
    * Let the instances' role reach SSM Session Manager (a managed policy with only the
    * channel and registration actions). Shell access then needs no SSH key and no inbound port.
@@ -202,10 +216,11 @@ export class MonitoredService extends Construct implements IMonitoredService, ec
         dashboardName: props.dashboardName,
         targets: this.computeTargets,
         agentMetrics: this.agentMetrics,
+        recentErrorsQuery: props.logFormat || props.logFields ? LogQueries._recentErrorsQuery(this, props.logFormat, props.logFields) : undefined,
       });
     }
 
-    this.alarmSets = createServiceAlarms(this, compute, props.alertTopic, this.agentMetrics, props.alarms ?? {});
+    this.alarmSets = createServiceAlarms(this, compute, props.alertTopic, this.agentMetrics, props.alarms ?? {}, this.serviceName);
     // Before idle shutdown reads the liveness alarms: the heartbeat is one of them.
     if (this.agent && compute.userData) addAgentHeartbeats(this.agent, this.alarmSets, this.computeTargets, this.serviceName);
     for (const set of this.alarmSets) {

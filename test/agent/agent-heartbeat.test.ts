@@ -25,7 +25,7 @@ function service(compute: ServiceCompute, agent: AgentConfig, idle = false, alar
   const template = Template.fromStack(stack).toJSON();
   const heartbeats = Object.entries<Json>(template.Resources)
     .filter(([id, r]) => r.Type === 'AWS::CloudWatch::Alarm' && id.includes('AgentHeartbeat'));
-  return { stack, svc, template, heartbeats };
+  return { stack, svc, template, heartbeats, alertTopic };
 }
 
 describe('Agent heartbeat alarm', () => {
@@ -60,16 +60,21 @@ describe('Agent heartbeat alarm', () => {
     expect(named).toContainEqual(expect.stringMatching(/AgentHeartbeat/));
   });
 
-  test('a scheduled start turns it on again with the other liveness alarms after the default delay', () => {
-    const { stack, svc } = service(ServiceCompute.newInstance(), new AgentConfig());
+  test('a scheduled stop mutes it with the other liveness alarms over each stop window, the default delay after the start included', () => {
+    const { stack, svc, alertTopic } = service(ServiceCompute.newInstance(), new AgentConfig());
     const schedule = new ScheduledStartStop(stack, 'OfficeHours', {
       instances: svc.instances,
+      alertTopic,
       start: 'cron(0 7 ? * MON-FRI *)',
       stop: 'cron(0 20 ? * MON-FRI *)',
       timeZone: 'Europe/Berlin',
       livenessAlarms: svc.alarmSets.flatMap(set => set.livenessAlarms),
     });
-    expect(schedule.schedules.length).toBeGreaterThan(2);
+    const heartbeat = svc.alarmSets.flatMap(set => set.livenessAlarms).find(a => a.node.path.endsWith('AgentHeartbeat'))!;
+    expect(schedule.muteRules.length).toBe(2);
+    for (const rule of schedule.muteRules) {
+      expect(stack.resolve((rule.muteTargets as any).alarmNames)).toContainEqual(stack.resolve(heartbeat.alarmName));
+    }
   });
 
   test('a group: in-service instances minus agent samples per instance, so a group scaled to zero never pages', () => {
@@ -158,7 +163,8 @@ describe('Agent heartbeat of a group, evaluated as CloudWatch documents alarms a
       const { stack, svc, template } = service(compute, new AgentConfig());
       const liveness = svc.alarmSets.flatMap(s => s.livenessAlarms).map(a => stack.resolve((a.node.defaultChild as Json).logicalId));
       expect(liveness.some((id: string) => id.includes('AgentHeartbeat'))).toBe(true);
-      const metricAlarms = liveness.filter((id: string) => template.Resources[id].Type === 'AWS::CloudWatch::Alarm');
+      // the heartbeat itself; a group's status checks are not breaching on purpose (a group scaled to zero reports nothing)
+      const metricAlarms = liveness.filter((id: string) => template.Resources[id].Type === 'AWS::CloudWatch::Alarm' && id.includes('AgentHeartbeat'));
       expect(metricAlarms.map((id: string) => [id, template.Resources[id].Properties.TreatMissingData]))
         .toEqual(metricAlarms.map((id: string) => [id, 'breaching']));
     }

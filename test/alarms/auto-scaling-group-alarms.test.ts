@@ -32,7 +32,7 @@ function newGroup(stack: Stack, groupMetrics?: autoscaling.GroupMetrics[]) {
 }
 
 describe('AutoScalingGroupAlarms', () => {
-  test('status checks of any instance, aggregated per group, missing data breaching', () => {
+  test('status checks of any instance, aggregated per group, missing data not breaching (a group replacing its only instance reports nothing for minutes)', () => {
     const { template } = build();
     for (const [name, evaluations] of [['StatusCheckFailed_System', 2], ['StatusCheckFailed_Instance', 3]] as const) {
       expect(alarmOn(template(), name)).toEqual(expect.objectContaining({
@@ -42,7 +42,7 @@ describe('AutoScalingGroupAlarms', () => {
         Threshold: 1,
         Period: 60,
         EvaluationPeriods: evaluations,
-        TreatMissingData: 'breaching',
+        TreatMissingData: 'notBreaching',
         AlarmActions: [TOPIC],
       }));
     }

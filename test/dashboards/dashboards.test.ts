@@ -65,6 +65,17 @@ describe('ServiceDashboard', () => {
     expect(byTitle('Alarms').properties.alarms).toHaveLength(1);
   });
 
+  test('recent errors of JSON logs select lines by their level field, not by the word in the text', () => {
+    const stack = newStack();
+    const group = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'G', 'orders-asg');
+    const logGroup = logs.LogGroup.fromLogGroupName(stack, 'L', '/orders/app');
+    const query = 'fields @timestamp, request_id, levelname, message\n| filter tolower(levelname) in ["error"]\n| sort @timestamp desc\n| limit 100';
+    new ServiceDashboard(stack, 'Dash', { serviceName: 'orders', targets: [ComputeTarget.autoScalingGroup(group)], logGroups: [logGroup], recentErrorsQuery: query });
+    const widget = body(stack).widgets.find((w: any) => w.properties.title === 'Recent errors');
+    expect(widget.properties.query).toBe(`SOURCE '/orders/app' | ${query}`);
+    expect(widget.properties.query).not.toMatch(/@message like/);
+  });
+
   test('per-instance lines for instances, and advice instead of memory without an agent', () => {
     const stack = newStack();
     const vpc = importedVpc(stack);

@@ -3,7 +3,7 @@ import * as path from 'path';
 
 const SRC = path.join(__dirname, '..', '..', 'src');
 const FACTORY = path.join('core', 'private', 'alarm-factory.ts');
-const CREATES_ALARM = /new\s+(cloudwatch\.)?(Alarm|CompositeAlarm|AnomalyDetectionAlarm|CfnAlarm|CfnCompositeAlarm)\s*\(|\.createAlarm\s*\(|type:\s*'AWS::CloudWatch::(Alarm|CompositeAlarm|LogAlarm)'/g;
+const CREATES_ALARM = /new\s+(cloudwatch\.)?(Alarm|CompositeAlarm|AnomalyDetectionAlarm|CfnAlarm|CfnCompositeAlarm|LogQueryAlarm)\s*\(|\.createAlarm\s*\(|type:\s*'AWS::CloudWatch::(Alarm|CompositeAlarm|LogAlarm)'/g;
 const ALARM_SET = path.join('core', 'alarm-set.ts');
 const IMPORTS_FACTORY = /from '[^']*\/alarm-factory'/;
 

@@ -42,6 +42,7 @@ const TYPES: Record<string, TypeInfo> = {
   'AWS::IAM::InstanceProfile': { nameProperty: 'InstanceProfileName', arn: (n, p) => `arn:${r}:iam::${ACCOUNT}:instance-profile${p.Path ?? '/'}${n}` },
   'AWS::CloudWatch::Alarm': { nameProperty: 'AlarmName', arn: n => `arn:${r}:cloudwatch:${REGION}:${ACCOUNT}:alarm:${n}` },
   'AWS::CloudWatch::CompositeAlarm': { nameProperty: 'AlarmName', arn: n => `arn:${r}:cloudwatch:${REGION}:${ACCOUNT}:alarm:${n}` },
+  'AWS::CloudWatch::LogAlarm': { nameProperty: 'AlarmName', arn: n => `arn:${r}:cloudwatch:${REGION}:${ACCOUNT}:alarm:${n}` },
   'AWS::Events::Rule': { nameProperty: 'Name', arn: n => `arn:${r}:events:${REGION}:${ACCOUNT}:rule/${n}` },
   'AWS::Scheduler::Schedule': { nameProperty: 'Name', arn: (n, p) => `arn:${r}:scheduler:${REGION}:${ACCOUNT}:schedule/${p.GroupName ?? 'default'}/${n}` },
   'AWS::SSM::Parameter': { nameProperty: 'Name', arn: n => `arn:${r}:ssm:${REGION}:${ACCOUNT}:parameter/${n.replace(/^\//, '')}` },

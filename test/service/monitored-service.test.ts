@@ -1,6 +1,6 @@
 import { CfnWaitConditionHandle, Size, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_sns as sns } from 'aws-cdk-lib';
 import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
-import { AgentConfig, AgentPlugin, AlertTopic, IdleShutdown, MonitoredService, MonitoredServiceProps, ServiceCompute, ServiceEgress } from '../../src';
+import { AgentConfig, AgentPlugin, AlertTopic, IdleShutdown, JsonLogFormat, MonitoredService, MonitoredServiceProps, ServiceCompute, ServiceEgress } from '../../src';
 import { expectNagClean, nagFindings, newStack, stableTemplate } from '../helpers';
 import { FakeAgentMetrics, importedVpc } from './fake-agent-metrics';
 
@@ -407,6 +407,15 @@ describe('MonitoredService', () => {
       expect(body).not.toContain('mem_used_percent');
       expect(body).toContain('does not collect memory in use');
       expect(body).toContain('disk_used_percent');
+    });
+
+    test('with a logFormat, the dashboard\'s recent errors read the format\'s level field', () => {
+      const { stack } = setup({ logFormat: JsonLogFormat.PYTHON_JSON_LOGGER, logGroups: [logs.LogGroup.fromLogGroupName(new Stack(), 'L', '/orders/app')] });
+      const body = new Capture();
+      Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardBody: body });
+      const text = JSON.stringify(body.asObject());
+      expect(text).toMatch(/levelname, message, method, route, path, status_code.{1,6}n\| filter tolower\(levelname\) in \[/);
+      expect(text).not.toContain('@message like');
     });
 
     test('dashboard: false creates none', () => {

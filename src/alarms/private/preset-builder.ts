@@ -142,15 +142,20 @@ export function planPresets(set: AlarmSet, target: ComputeTarget, input: PresetI
   const statusCheck = (check: StatusCheck) => (statistic: string, period: Duration) =>
     ComputeMetrics.statusCheckFailed(target, check, { statistic, period });
   const { recover, reboot } = ec2Actions(set, target, input);
+  // A group's instances come and go: while the group replaces its only instance nothing reports
+  // for minutes, which is no failure. A group below its minimum is the capacity alarm's to catch.
+  const whileReplacing = target.isAutoScalingGroup ? { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING } : {};
   return {
-    systemStatusCheckAlarm: presetAlarm(set, 'SystemStatusCheck', PRESETS.systemStatusCheck, input.systemStatusCheck, statusCheck(StatusCheck.SYSTEM), {
-      description: () => texts.systemStatusCheck(what, recover ? 'recover' : target.autoScalingGroupName !== undefined ? 'group' : 'restart'),
-      actions: recover ? [new cw_actions.Ec2Action(cw_actions.Ec2InstanceAction.RECOVER)] : [],
-    }),
-    instanceStatusCheckAlarm: presetAlarm(set, 'InstanceStatusCheck', PRESETS.instanceStatusCheck, input.instanceStatusCheck, statusCheck(StatusCheck.INSTANCE), {
-      description: () => texts.instanceStatusCheck(what, reboot),
-      actions: reboot ? [new cw_actions.Ec2Action(cw_actions.Ec2InstanceAction.REBOOT)] : [],
-    }),
+    systemStatusCheckAlarm: presetAlarm(set, 'SystemStatusCheck', PRESETS.systemStatusCheck, { ...whileReplacing, ...input.systemStatusCheck },
+      statusCheck(StatusCheck.SYSTEM), {
+        description: () => texts.systemStatusCheck(what, recover ? 'recover' : target.autoScalingGroupName !== undefined ? 'group' : 'restart'),
+        actions: recover ? [new cw_actions.Ec2Action(cw_actions.Ec2InstanceAction.RECOVER)] : [],
+      }),
+    instanceStatusCheckAlarm: presetAlarm(set, 'InstanceStatusCheck', PRESETS.instanceStatusCheck, { ...whileReplacing, ...input.instanceStatusCheck },
+      statusCheck(StatusCheck.INSTANCE), {
+        description: () => texts.instanceStatusCheck(what, reboot),
+        actions: reboot ? [new cw_actions.Ec2Action(cw_actions.Ec2InstanceAction.REBOOT)] : [],
+      }),
     attachedEbsStatusCheckAlarm: presetAlarm(set, 'AttachedEbsStatusCheck', PRESETS.attachedEbsStatusCheck, input.attachedEbsStatusCheck,
       statusCheck(StatusCheck.ATTACHED_EBS), { description: () => texts.attachedEbsStatusCheck(what) }),
     cpuAlarm: presetAlarm(set, 'Cpu', PRESETS.cpu, input.cpu, (statistic, period) => ComputeMetrics.cpuUtilization(target, { statistic, period }), {

@@ -34,9 +34,9 @@ export const INSTANCE_DESCRIPTIONS: PresetDescriptions = {
 
 /** A whole Auto Scaling group, one alarm per signal. */
 export const GROUP_DESCRIPTIONS: PresetDescriptions = {
-  systemStatusCheck: what => `An instance of ${what} failed its AWS system status check (host hardware, power or network), or the group reports no instance at all. `
+  systemStatusCheck: what => `An instance of ${what} failed its AWS system status check (host hardware, power or network). `
     + 'With EC2 health checks the group replaces the instance; check that it does and that capacity returns.',
-  instanceStatusCheck: what => `An instance of ${what} failed its instance status check (operating system unreachable), or the group reports no instance at all. `
+  instanceStatusCheck: what => `An instance of ${what} failed its instance status check (operating system unreachable). `
     + 'The group replaces it; if this repeats, read a failing instance\'s system log: the launch template or AMI may be broken.',
   attachedEbsStatusCheck: what => `An EBS volume of an instance of ${what} is impaired. Find the instance with the failing check in the EC2 console and terminate it so the group replaces it.`,
   cpu: (what, t, when) => `Average CPU of ${what} has been above ${t}% ${when}: it is short of capacity. Check the scaling policy and maximum size, or find the busy process.`,

@@ -20,6 +20,7 @@ export function installAgent(service: Construct, config: AgentConfig, compute: B
   const agent = new CloudWatchAgent(service, 'Agent', {
     config,
     expectedInstances: compute.expectedInstances,
+    expectedMaxInstances: compute.maxInstances,
     expectedAutoScalingGroups: compute.autoScalingGroup ? 1 : 0,
   });
   if (compute.role) agent.grant(compute.role);

@@ -11,11 +11,13 @@ import { ServiceAlarmOptions } from '../service-alarm-options';
 /** Creates one preset alarm set per compute target of the service. */
 export function createServiceAlarms(
   scope: Construct, compute: BuiltCompute, alertTopic: IAlertTopic, agent: IAgentMetricSource | undefined, options: ServiceAlarmOptions,
+  serviceName?: string,
 ): AlarmSet[] {
   if (options.enabled === false) return [];
   const props = {
     ...options,
     routing: options.routing ?? AlarmRouting.toTopic(options.alertTopic ?? alertTopic),
+    serviceName: options.serviceName ?? serviceName,
     agent,
     instanceType: compute.instanceType,
   };

@@ -1,0 +1,103 @@
+// The example app rehearsed: its stock scenarios, read from its synthesized cloud assembly.
+import { readAssembly } from '../../src/rehearsal/assembly';
+import { isPage } from '../../src/rehearsal/expectations.pure';
+import { RehearsalApp, ScenarioResult, prepareApp, rehearse } from '../../src/rehearsal/rehearse.pure';
+import { parseInstant } from '../../src/rehearsal/schedule.pure';
+import { STOCK_SCENARIOS, stockScenario } from '../../src/rehearsal/stock-scenarios.pure';
+import { synthExample } from '../report/example-report';
+
+jest.setTimeout(300_000);
+
+let app: RehearsalApp;
+const results = new Map<string, ScenarioResult>();
+function run(name: string): ScenarioResult {
+  if (!results.has(name)) results.set(name, rehearse(app, stockScenario(name)!));
+  return results.get(name)!;
+}
+
+beforeAll(() => {
+  app = prepareApp(readAssembly(synthExample().outdir));
+});
+
+describe('Rehearsal of the example app', () => {
+  test('reads the example\'s alarms, fleet and schedules from its cloud assembly', () => {
+    expect(app.alarms.length).toBeGreaterThanOrEqual(50);
+    expect(app.alarms.every(a => a.severity !== '')).toBe(true);
+    expect(app.fleet.groups.map(g => [g.minSize, g.maxSize])).toEqual([[2, 6]]);
+    expect(app.fleet.scheduledActions.map(a => a.minSize).sort()).toEqual([1, 2]);
+    expect(app.fleet.schedules.map(s => s.api).sort()).toEqual(['cloudwatch:disableAlarmActions', 'cloudwatch:enableAlarmActions', 'ec2:startInstances', 'ec2:stopInstances']);
+    expect(app.fleet.idleShutdown?.settings.lookbackMinutes).toBe(60);
+  });
+
+  test('the quiet week\'s nightly scale-in to the scheduled minimum pages nobody (the fleet counts against the lowest minimum)', () => {
+    const r = run('quiet-week');
+    expect(r.notifications.filter(n => /ReportingInstances/.test(n.alarm))).toEqual([]);
+  });
+
+  test('the quiet week\'s replacement of the only instance at night pages nobody', () => {
+    const r = run('quiet-week');
+    const night = parseInstant('2026-12-02T03:00:00+01:00');
+    expect(r.notifications.filter(n => n.minute >= night && n.minute < night + 60)).toEqual([]);
+    expect(r.activity.some(a => a.minute === night && /^replaced /.test(a.what))).toBe(true);
+  });
+
+  test('the quiet week\'s deploys send security notifications (INFO, no OK) and page nobody', () => {
+    const r = run('quiet-week');
+    const cis = r.notifications.filter(n => /AuditCis/.test(n.alarm));
+    expect(cis.length).toBeGreaterThan(0);
+    expect(cis.every(n => n.severity === 'INFO' && n.state === 'ALARM')).toBe(true);
+    expect(cis.filter(isPage)).toEqual([]);
+  });
+
+  test('planned downtime pages nobody: scheduled stops and starts and an idle stop of the worker', () => {
+    const r = run('quiet-week');
+    expect(r.activity.some(a => /^idle shutdown: stopped /.test(a.what))).toBe(true);
+    expect(r.activity.filter(a => /WorkerOfficeHoursStop/.test(a.what))).toHaveLength(5);
+    expect(r.notifications.filter(n => /Worker/.test(n.alarm))).toEqual([]);
+    expect(r.silenced.some(s => /Worker/.test(s.alarm) && s.why === 'actions disabled')).toBe(true);
+  });
+
+  test('the quiet week\'s only pages left come from the group agent heartbeat while business-hours scale-out launches instances', () => {
+    const pages = run('quiet-week').notifications.filter(isPage);
+    expect(pages.filter(p => !/AgentHeartbeat/.test(p.alarm))).toEqual([]);
+  });
+
+  test.each(STOCK_SCENARIOS.filter(s => !['quiet-week', 'scheduled-start-fails', 'audit-delivery-stops', 'alert-topic-fails'].includes(s.name)).map(s => s.name))(
+    'failure scenario %s pages the expected severity in time', name => {
+      const r = run(name);
+      expect(r.notApplicable).toBeUndefined();
+      expect(r.failures).toEqual([]);
+    });
+
+  test('the hardware failure of the worker pages CRITICAL with EC2 recover, which brings it back', () => {
+    const r = run('hardware-failure');
+    const page = r.notifications.find(n => n.state === 'ALARM' && n.ec2Actions.includes('recover'))!;
+    expect(page.severity).toBe('CRITICAL');
+    expect(r.notifications.some(n => n.alarm === page.alarm && n.state === 'OK' && n.minute > page.minute)).toBe(true);
+  });
+
+  test('a fleet contributor that stops publishing (its instance replaced) sends OK for that instance', () => {
+    const r = run('os-hang');
+    const alarm = r.notifications.find(n => n.contributor && n.state === 'ALARM')!;
+    expect(r.notifications.some(n => n.alarm === alarm.alarm && n.contributor === alarm.contributor && n.state === 'OK')).toBe(true);
+  });
+
+  test('a failed scheduled start after planned downtime stays silent: the liveness alarms were already in ALARM when their actions came back', () => {
+    const r = run('scheduled-start-fails');
+    expect(r.activity.some(a => /StartInstances .* failed/.test(a.what))).toBe(true);
+    expect(r.notifications.filter(n => /Worker/.test(n.alarm))).toEqual([]);
+    expect(r.failures).toEqual([expect.stringMatching(/^expected a CRITICAL page within 45 min/)]);
+  });
+
+  test('the alert topic that fails cannot deliver its own failed-delivery alarm', () => {
+    const r = run('alert-topic-fails');
+    expect(r.failures).toEqual([expect.stringMatching(/FailedDelivery.* did not deliver it/)]);
+  });
+
+  test('audit delivery that stops pages only once the hourly alarm\'s whole evaluation range is empty', () => {
+    const r = run('audit-delivery-stops');
+    const page = r.notifications.find(n => /AuditNoEvents/.test(n.alarm) && n.state === 'ALARM')!;
+    expect(page.severity).toBe('CRITICAL');
+    expect(page.minute - parseInstant('2026-12-01T09:00:00+01:00')).toBeGreaterThan(150);
+  });
+});
