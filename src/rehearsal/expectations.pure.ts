@@ -1,7 +1,7 @@
 // Checks a scenario's outcome against what it expects: every expected page delivered in time
 // with its severity (and EC2 action), and no other page. A page is a notification of a
 // CRITICAL alarm, or of an alarm the library did not route by severity. Pure: no CDK, no I/O.
-import type { Notification, ScenarioResult } from './rehearse.pure';
+import type { Notification, ScenarioResult } from './results.pure';
 import { ExpectedPage, Scenario } from './scenario.pure';
 import { Minute, formatMinute } from './schedule.pure';
 

@@ -5,6 +5,7 @@ import { AlarmEngine, Transition } from './alarms.pure';
 import { deployEvents } from './deploys.pure';
 import { evaluationRange } from './evaluate.pure';
 import { checkExpectations } from './expectations.pure';
+import type { Notification, ScenarioResult } from './results.pure';
 import { FleetModel, readFleet, withWatchedInstances } from './fleet-model.pure';
 import { Activity, Functions } from './functions.pure';
 import { FAILURE_KINDS, Scenario, eventMinute } from './scenario.pure';
@@ -22,37 +23,7 @@ export interface RehearsalApp {
   readonly fleet: FleetModel;
 }
 
-/** One notification: an alarm's (or a function's) message to a topic's subscribers. */
-export interface Notification {
-  readonly minute: Minute;
-  readonly alarm: string;
-  readonly path: string;
-  readonly state: string;
-  /** CRITICAL, WARNING, INFO, or '' for an alarm not routed by severity. */
-  readonly severity: string;
-  readonly topic: string;
-  readonly recipients: string[];
-  readonly contributor?: string;
-  /** EC2 actions that ran with it. */
-  readonly ec2Actions: string[];
-  /** False when the topic failed to deliver it. */
-  readonly delivered: boolean;
-  /** What the alarm watches (metric names, expressions, queries), for matching expectations. */
-  readonly watches: string;
-}
-
-/** The outcome of one scenario. */
-export interface ScenarioResult {
-  readonly scenario: Scenario;
-  readonly notifications: Notification[];
-  /** Transitions whose actions did not run, and why (planned downtime working, or a silence). */
-  readonly silenced: Array<{ minute: Minute; alarm: string; to: string; contributor?: string; why: string }>;
-  readonly activity: Activity[];
-  /** Every expectation that failed, with why. */
-  readonly failures: string[];
-  /** Why the scenario does not apply to this app, when it does not. */
-  readonly notApplicable?: string;
-}
+export type { Notification, ScenarioResult } from './results.pure';
 
 /** Reads an app's stacks. */
 export function prepareApp(stacks: readonly RehearsalStack[]): RehearsalApp {
