@@ -2,7 +2,8 @@ import { Duration, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { AgentConfig } from './agent-config';
 import { AgentOs } from './plugins';
 import { AgentMetricTarget } from '../core/agent-metrics';
-import { ComputeMetrics } from '../core/compute-metrics';
+import { AutoScalingGroupMetric, ComputeMetrics } from '../core/compute-metrics';
+import { ComputeTarget } from '../core/compute-target';
 
 /** How an agent heartbeat alarm reads and judges its metric. Not exported from the package. */
 export interface AgentHeartbeat {
@@ -43,18 +44,18 @@ export interface AgentHeartbeat {
  *   that is at least five minutes, so every instance contributes a whole number of samples to
  *   it and a booting instance (in service before its agent starts) does not trip it.
  */
-export function agentHeartbeat(config: AgentConfig, target: AgentMetricTarget): AgentHeartbeat | undefined {
+export function agentHeartbeat(config: AgentConfig, compute: ComputeTarget): AgentHeartbeat | undefined {
   const name = heartbeatMetricName(config);
   if (!name) return undefined;
-  const group = target.dimensionName === 'AutoScalingGroupName';
-  const want = group ? 'AutoScalingGroupName' : 'InstanceId';
+  const target = compute.agentTarget;
+  const want = target.dimensionName;
   // The series the target is read from: the group's roll-up, or the instance's own series
   // (Windows counters also carry `objectname`).
   const readable = config.publishedDimensionSets(name.metricName)
     .some(set => set.split(',').includes(want) && set.split(',').every(d => d === want || d === 'objectname'));
   if (!readable) return undefined;
 
-  if (!group) {
+  if (!compute.isAutoScalingGroup) {
     const period = Duration.seconds(lcm(60, config.intervalSeconds));
     const evaluationPeriods = Math.max(1, Math.floor(600 / period.toSeconds()));
     return {
@@ -71,7 +72,7 @@ export function agentHeartbeat(config: AgentConfig, target: AgentMetricTarget): 
   const samples = name.read(config, target, { statistic: 'SampleCount', period });
   const window = period.toHumanString();
   const perInstance = period.toSeconds() / config.intervalSeconds;
-  const inService = ComputeMetrics.group('GroupInServiceInstances', target.dimensionValue, { statistic: 'Average', period });
+  const inService = ComputeMetrics.autoScalingGroupMetric(compute, AutoScalingGroupMetric.IN_SERVICE_INSTANCES, { statistic: 'Average', period });
   return {
     metric: new cloudwatch.MathExpression({
       expression: `inService - FILL(samples, 0) / ${perInstance}`,

@@ -1,6 +1,8 @@
 // The idle-shutdown decision: which instances to stop, and why. Pure: no SDK, no CDK, no
 // environment; the Lambda handler feeds it facts and carries out what it returns.
 
+import { COMPUTE_DIMENSIONS, EC2_METRICS, EC2_NAMESPACE } from '../private/compute-metric-names';
+
 /** What the function is told at deploy time. */
 export interface IdleSettings {
   /** An instance is considered only with this tag key... */
@@ -146,17 +148,17 @@ export function metricQueries(instanceIds: readonly string[], settings: IdleSett
   const query = (id: string, metricName: string, stat: string, instanceId: string): MetricQuery => ({
     Id: id,
     MetricStat: {
-      Metric: { Namespace: 'AWS/EC2', MetricName: metricName, Dimensions: [{ Name: 'InstanceId', Value: instanceId }] },
+      Metric: { Namespace: EC2_NAMESPACE, MetricName: metricName, Dimensions: [{ Name: COMPUTE_DIMENSIONS.instanceId, Value: instanceId }] },
       Period: period,
       Stat: stat,
     },
     ReturnData: true,
   });
   return instanceIds.flatMap((instanceId, i) => [
-    ...(passes.includes('cpu') ? [query(`c${offset + i}`, 'CPUUtilization', 'Maximum', instanceId)] : []),
+    ...(passes.includes('cpu') ? [query(`c${offset + i}`, EC2_METRICS.cpuUtilization, 'Maximum', instanceId)] : []),
     ...(passes.includes('network') ? [
-      query(`i${offset + i}`, 'NetworkIn', 'Sum', instanceId),
-      query(`o${offset + i}`, 'NetworkOut', 'Sum', instanceId),
+      query(`i${offset + i}`, EC2_METRICS.networkIn, 'Sum', instanceId),
+      query(`o${offset + i}`, EC2_METRICS.networkOut, 'Sum', instanceId),
     ] : []),
   ]);
 }

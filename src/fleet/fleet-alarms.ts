@@ -7,8 +7,10 @@ import { ResourceTagsForTelemetry } from '../alarms/resource-tags-for-telemetry'
 import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
 import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
 import { AlarmSet } from '../core/alarm-set';
+import { ComputeMetrics, InstanceMetric } from '../core/compute-metrics';
 import { MetricsInsightsAggregation, MetricsInsightsQuery } from '../core/metrics-insights-query';
 import { recordAnalysedMetrics } from '../private/alarm-metadata';
+import { EC2_METRICS } from '../private/compute-metric-names';
 import { MAX_SERIES_PER_QUERY } from '../private/metrics-insights';
 import { checkInteger, checkPattern, checkRange, invalid, invalidMessage } from '../private/validation';
 import { PartitionTagger, scopedId } from './private/partition-tagger';
@@ -206,7 +208,7 @@ export class FleetAlarms extends Construct {
     if (props.recoverInstances === true) {
       // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingAlarmActions.html
       invalid(this, 'recoverInstances', 'false or unset: fleet instances belong to Auto Scaling groups, which replace unhealthy instances themselves '
-        + '(EC2 recover would race the replacement), and recover works only on StatusCheckFailed_System', true);
+        + `(EC2 recover would race the replacement), and recover works only on ${EC2_METRICS.statusCheckFailedSystem}`, true);
     }
     if (props.enableResourceTagsForTelemetry) ResourceTagsForTelemetry.ensure(this);
     if (props.agentMetrics) this.agentSet = this.addAgentAlarms(props.agentMetrics);
@@ -300,12 +302,12 @@ export class FleetAlarms extends Construct {
     });
     const part: Partition = { index, tagValue, set, maxInstances: 0, minimums: [], groups: 0 };
     const where = { [`tag.${this.partitionTagKey}`]: tagValue };
-    const perInstance = (aggregation: MetricsInsightsAggregation, metricName: string, groupBy: string[] = ['InstanceId']) =>
-      MetricsInsightsQuery.aggregate({ aggregation, namespace: 'AWS/EC2', metricName, schemaDimensions: ['InstanceId'], where, groupBy });
+    const perInstance = (metric: InstanceMetric) =>
+      ComputeMetrics.instancesQuery(metric, { aggregation: MetricsInsightsAggregation.MAX, where, perInstance: true });
     // Notify only: the group replaces an instance that fails its health checks, and EC2's
     // recover action works only on StatusCheckFailed_System, never on this combined check.
     const statusCheckFailed = set.addMetricsInsightsAlarm('StatusCheckFailed', {
-      query: perInstance(MetricsInsightsAggregation.MAX, 'StatusCheckFailed'),
+      query: perInstance(InstanceMetric.STATUS_CHECK_FAILED),
       threshold: 1,
       period: Duration.minutes(1),
       evaluationPeriods: 2,
@@ -315,7 +317,7 @@ export class FleetAlarms extends Construct {
         + `Check its console output and system log. ${GONE_INSTANCE_OK}`,
     });
     const cpuUtilization = set.addMetricsInsightsAlarm('CpuUtilization', {
-      query: perInstance(MetricsInsightsAggregation.MAX, 'CPUUtilization'),
+      query: perInstance(InstanceMetric.CPU_UTILIZATION),
       threshold: this.props.cpuThresholdPercent ?? 90,
       period: Duration.minutes(5),
       evaluationPeriods: 3,
@@ -323,9 +325,7 @@ export class FleetAlarms extends Construct {
         + `The notification names the instance (InstanceId): find the busy process, or scale the group. ${GONE_INSTANCE_OK}`,
     });
     const reportingInstances = set.addMetricsInsightsAlarm('ReportingInstances', {
-      query: MetricsInsightsQuery.aggregate({
-        aggregation: MetricsInsightsAggregation.COUNT, namespace: 'AWS/EC2', metricName: 'StatusCheckFailed', schemaDimensions: ['InstanceId'], where,
-      }),
+      query: ComputeMetrics.instancesQuery(InstanceMetric.STATUS_CHECK_FAILED, { aggregation: MetricsInsightsAggregation.COUNT, where }),
       threshold: Lazy.uncachedNumber({ produce: () => expectedOf(part) }),
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       period: Duration.minutes(1),

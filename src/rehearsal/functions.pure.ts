@@ -7,6 +7,7 @@ import { assumed } from './assumptions.pure';
 import { Minute, Recurrence, parseSchedule } from './schedule.pure';
 import { MetricStore, emptyStats, statValue } from './store.pure';
 import { World } from './world.pure';
+import { COMPUTE_DIMENSIONS, EC2_METRICS, EC2_NAMESPACE } from '../private/compute-metric-names';
 import {
   AlarmStatus, InstanceFacts, SILENCED_TAG, decide, livenessAlarmsOf, metricWindow, restorePlan, silencePlan,
 } from '../cost/idle-decision.pure';
@@ -37,7 +38,7 @@ export class Functions {
     if (fleet.idleShutdown) {
       assumed('idle-function-hour');
       this.idle = parseSchedule(fleet.idleShutdown.expression, undefined, start);
-      for (const m of ['CPUUtilization', 'NetworkIn', 'NetworkOut']) store.want('AWS/EC2', m);
+      for (const m of [EC2_METRICS.cpuUtilization, EC2_METRICS.networkIn, EC2_METRICS.networkOut]) store.want(EC2_NAMESPACE, m);
     }
     // What the schedules had done before the scenario: each one's last run in the week before, in order.
     const last: Array<{ minute: Minute; index: number }> = [];
@@ -121,7 +122,7 @@ export class Functions {
       const from = window.start.getTime() / 60_000;
       const to = window.end.getTime() / 60_000;
       const read = (metric: string, stat: string) => {
-        const series = this.store.find('AWS/EC2', metric, { InstanceId: i.id });
+        const series = this.store.find(EC2_NAMESPACE, metric, { [COMPUTE_DIMENSIONS.instanceId]: i.id });
         const values: number[] = [];
         for (let p = to - s.periodMinutes; p >= from; p -= s.periodMinutes) {
           const st = emptyStats();
@@ -131,7 +132,9 @@ export class Functions {
         }
         return values;
       };
-      const decision = decide(f, { cpuPeak: read('CPUUtilization', 'Maximum'), networkIn: read('NetworkIn', 'Sum'), networkOut: read('NetworkOut', 'Sum') }, s);
+      const decision = decide(f, {
+        cpuPeak: read(EC2_METRICS.cpuUtilization, 'Maximum'), networkIn: read(EC2_METRICS.networkIn, 'Sum'), networkOut: read(EC2_METRICS.networkOut, 'Sum'),
+      }, s);
       if (decision.action === 'keep' || s.dryRun) continue;
       const plan = silencePlan(i.tags, this.statuses([...livenessAlarmsOf(i.tags).values()]));
       this.alarms.setActionsEnabled(plan.names, false);

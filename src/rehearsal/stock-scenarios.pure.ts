@@ -4,6 +4,7 @@
 // whose target or expected alarm the app does not have is reported as not applicable.
 // Pure: no CDK, no I/O.
 import { Scenario } from './scenario.pure';
+import { AUTO_SCALING_GROUP_METRICS, AUTO_SCALING_NAMESPACE, EC2_METRICS } from '../private/compute-metric-names';
 
 const TZ = 'Europe/Berlin';
 /** A Tuesday morning in business hours (the scheduled instances run since 07:00). */
@@ -48,11 +49,11 @@ export const STOCK_SCENARIOS: readonly Scenario[] = [
   }),
   failure('os-hang', 'The operating system of an instance hangs: its instance status check fails.', {
     events: [{ at: '+60m', kind: 'os-hang', target: 'group' }],
-    expect: { pages: [{ severity: 'CRITICAL', watches: 'StatusCheckFailed', withinMinutes: 10 }] },
+    expect: { pages: [{ severity: 'CRITICAL', watches: EC2_METRICS.statusCheckFailed, withinMinutes: 10 }] },
   }),
   failure('hardware-failure', 'The host of an instance fails: its system status check fails, and EC2 recovers it where the alarm allows.', {
     events: [{ at: '+60m', kind: 'hardware-failure', target: 'instance' }],
-    expect: { pages: [{ severity: 'CRITICAL', watches: 'StatusCheckFailed', withinMinutes: 10, ec2Action: 'recover' }] },
+    expect: { pages: [{ severity: 'CRITICAL', watches: EC2_METRICS.statusCheckFailed, withinMinutes: 10, ec2Action: 'recover' }] },
   }),
   failure('disk-fills', 'The root disk of an instance fills up within an hour.', {
     events: [{ at: '+60m', kind: 'disk-fills', target: 'group', minutes: 60 }],
@@ -64,7 +65,7 @@ export const STOCK_SCENARIOS: readonly Scenario[] = [
   }),
   failure('group-cannot-launch', 'A group loses instances and cannot launch new ones (capacity, quota or a broken launch template): it stays below its minimum.', {
     events: [{ at: '+60m', kind: 'launch-fails', target: 'group' }],
-    expect: { pages: [{ severity: 'CRITICAL', watches: 'AWS/AutoScaling/GroupInServiceInstances', withinMinutes: 15 }] },
+    expect: { pages: [{ severity: 'CRITICAL', watches: `${AUTO_SCALING_NAMESPACE}/${AUTO_SCALING_GROUP_METRICS.inServiceInstances}`, withinMinutes: 15 }] },
   }),
   failure('scheduled-start-fails', 'The scheduled start of an instance fails after a night of planned downtime: it stays stopped.', {
     start: '2026-12-01T05:00:00+01:00',

@@ -11,13 +11,16 @@ import { AgentModel, MetricFilterModel } from './fleet-model.pure';
 import { Minute } from './schedule.pure';
 import { MetricStore, Series } from './store.pure';
 import { Instance, World } from './world.pure';
+import { AUTO_SCALING_GROUP_METRICS, EC2_METRICS } from '../private/compute-metric-names';
 
 /** A batch of identical log lines. */
 export interface LogLines { readonly text: string; readonly count: number }
 
-const STATUS = ['StatusCheckFailed', 'StatusCheckFailed_Instance', 'StatusCheckFailed_System', 'StatusCheckFailed_AttachedEBS'];
-const UTILIZATION = ['CPUUtilization', 'NetworkIn', 'NetworkOut', 'CPUCreditBalance', 'CPUCreditUsage'];
-const GROUP_METRICS = ['GroupMinSize', 'GroupMaxSize', 'GroupDesiredCapacity', 'GroupInServiceInstances', 'GroupPendingInstances', 'GroupTotalInstances'];
+const EC2 = EC2_METRICS;
+const GROUP = AUTO_SCALING_GROUP_METRICS;
+const STATUS: string[] = [EC2.statusCheckFailed, EC2.statusCheckFailedInstance, EC2.statusCheckFailedSystem, EC2.statusCheckFailedAttachedEbs];
+const UTILIZATION: string[] = [EC2.cpuUtilization, EC2.networkIn, EC2.networkOut, EC2.cpuCreditBalance, EC2.cpuCreditUsage];
+const GROUP_METRICS: string[] = [GROUP.minSize, GROUP.maxSize, GROUP.desiredCapacity, GROUP.inServiceInstances, GROUP.pendingInstances, GROUP.totalInstances];
 
 /** A request line of a JSON application log (python-json-logger style fields). */
 export function appLine(level: string, status: number, durationMs: number, path = '/orders'): string {
@@ -144,12 +147,12 @@ export class Telemetry {
     const members = this.world.members(name);
     const inService = members.filter(i => i.running && minute >= i.launchedAt + 1).length;
     const values: Record<string, number> = {
-      GroupMinSize: g.min,
-      GroupMaxSize: g.max,
-      GroupDesiredCapacity: g.desired,
-      GroupInServiceInstances: inService,
-      GroupPendingInstances: members.length - inService,
-      GroupTotalInstances: members.length,
+      [GROUP.minSize]: g.min,
+      [GROUP.maxSize]: g.max,
+      [GROUP.desiredCapacity]: g.desired,
+      [GROUP.inServiceInstances]: inService,
+      [GROUP.pendingInstances]: members.length - inService,
+      [GROUP.totalInstances]: members.length,
     };
     let handles = this.groupHandles.get(name);
     if (!handles) {
@@ -212,8 +215,8 @@ export class Telemetry {
     const busy = !idle && (i.group !== undefined || this.world.businessHours(minute));
     for (let k = 0; k < this.utilization.length; k++) {
       const metric = this.utilization[k];
-      const stat = metric === 'CPUUtilization' ? this.cpu(i, minute) : metric === 'NetworkIn' ? (busy ? 3_000_000 : 100)
-        : metric === 'NetworkOut' ? (busy ? 2_000_000 : 100) : metric === 'CPUCreditBalance' ? 500 : 1;
+      const stat = metric === EC2.cpuUtilization ? this.cpu(i, minute) : metric === EC2.networkIn ? (busy ? 3_000_000 : 100)
+        : metric === EC2.networkOut ? (busy ? 2_000_000 : 100) : metric === EC2.cpuCreditBalance ? 500 : 1;
       if (i.detailed) {
         h.util[k]?.put(minute, stat);
         h.utilGroup[k]?.put(minute, stat);

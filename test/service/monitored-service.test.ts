@@ -4,8 +4,7 @@ import { AgentConfig, AgentPlugin, AlertTopic, IdleShutdown, JsonLogFormat, Moni
 import { expectNagClean, nagFindings, newStack, stableTemplate } from '../helpers';
 import { FakeAgentMetrics, importedVpc } from './fake-agent-metrics';
 
-function setup(props: Partial<MonitoredServiceProps> = {}, id = 'Api'): { stack: Stack; service: MonitoredService } {
-  const stack = newStack();
+function setup(props: Partial<MonitoredServiceProps> = {}, id = 'Api', stack = newStack()): { stack: Stack; service: MonitoredService } {
   const vpc = importedVpc(stack);
   const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
   const service = new MonitoredService(stack, id, { vpc, alertTopic, ...props });
@@ -371,6 +370,24 @@ describe('MonitoredService', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CPUUtilization', Threshold: 75, AlarmName: 'worker-Cpu' });
       expect(Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties.MetricName))
         .not.toContain('StatusCheckFailed_AttachedEBS');
+    });
+
+    test('alarm options take the alarm set options too: tags reach every preset alarm, and routing follows alertTopic', () => {
+      const stack = newStack();
+      const pager = new AlertTopic(stack, 'Pager', { smsNumbers: ['+14155550100'] });
+      const { service } = setup({ alarms: { tags: { team: 'orders' }, alertTopic: pager } }, 'Api', stack);
+      const template = Template.fromStack(stack);
+      const cpu = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'CPUUtilization' } }))[0] as any;
+      expect(cpu.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'team', Value: 'orders' }]));
+      expect(cpu.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Pager/) }]);
+      expect(service.alarmSets).toHaveLength(1);
+    });
+
+    test('fails on recover or reboot for a service on an Auto Scaling group', () => {
+      expect(() => setup({ alarms: { systemStatusCheck: { recover: true } } }))
+        .toThrow(/Api\/Alarms: systemStatusCheck.recover must be false or unset for an Auto Scaling group/);
+      expect(() => setup({ alarms: { instanceStatusCheck: { reboot: true } } }))
+        .toThrow(/Api\/Alarms: instanceStatusCheck.reboot must be false or unset for an Auto Scaling group/);
     });
 
     test('alarms: { enabled: false } creates no preset', () => {

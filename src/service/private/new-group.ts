@@ -1,6 +1,7 @@
 import { Duration, aws_autoscaling as autoscaling, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { blockDevices, defaultImage, defaultType, newRole, newSecurityGroup, privateSubnets, requireVpc } from './compute-defaults';
+import { ComputeTarget } from '../../core/compute-target';
 import { allowAutoScalingToPublish, allowAutoScalingToUseEbsKey } from '../../private/key-policies';
 import { registerUsage } from '../../private/usage-registry';
 import { checkInteger, invalid } from '../../private/validation';
@@ -66,6 +67,7 @@ export function buildNewGroup(scope: Construct, context: ComputeContext, o: NewA
   return {
     autoScalingGroup: group,
     instances: [],
+    targets: [ComputeTarget.autoScalingGroup(group)],
     role,
     securityGroup,
     connections: group.connections,

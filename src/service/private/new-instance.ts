@@ -1,6 +1,7 @@
 import { Annotations, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { blockDevices, defaultImage, defaultType, newRole, newSecurityGroup, privateSubnets, requireVpc } from './compute-defaults';
+import { ComputeTarget } from '../../core/compute-target';
 import { registerUsage } from '../../private/usage-registry';
 import { BuiltCompute, ComputeContext, NewInstanceOptions } from '../compute-options';
 
@@ -35,6 +36,7 @@ export function buildNewInstance(scope: Construct, context: ComputeContext, o: N
   if (o.detailedMonitoring ?? true) registerUsage(instance, () => ({ detailedMonitoringInstances: 1, detailedMonitoringInstancesMax: 1 }));
   return {
     instances: [instance],
+    targets: [ComputeTarget.instance(instance)],
     role,
     securityGroup,
     connections: instance.connections,
