@@ -6,7 +6,7 @@ import { StackInput, TopicEntry } from './report-input.pure';
 import { dashboardBody, flatten, resourcesOfType } from './template-values.pure';
 import type { RehearsalSummary } from '../../rehearsal/render.pure';
 
-export { StackInput, TopicEntry } from './report-input.pure';
+export type { StackInput, TopicEntry } from './report-input.pure';
 
 /** One line of a cost estimate (as the cost report computes it). */
 export interface CostLineModel {
