@@ -42,9 +42,10 @@ export interface ScheduledStartStopProps {
    * Alarms that would page while the instances are stopped (status checks treat missing
    * data as breaching): CloudWatch alarm mute rules silence their actions over each stop
    * window, from the stop until `alarmsOnDelay` after the next start, in `timeZone`. When a
-   * window ends CloudWatch re-runs the muted actions of the state each alarm is in: ALARM if
-   * the instances did not start (the page for a failed start), OK otherwise (if the alarm
-   * notifies on OK). Pass `InstanceAlarms.livenessAlarms` or the liveness alarms of
+   * window ends CloudWatch runs the muted actions of an alarm still in the state it was
+   * muted in: ALARM if the instances did not start (the page for a failed start, `alarmsOnDelay`
+   * after the start); nothing when they started and the alarm is OK again. Pass
+   * `InstanceAlarms.livenessAlarms` or the liveness alarms of
    * `MonitoredService.alarmSets`. `start` and `stop` must then be weekly cron expressions.
    * @default - none
    */

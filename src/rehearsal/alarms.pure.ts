@@ -26,6 +26,8 @@ export interface Transition {
   readonly actions: ActionSpec[];
   /** Why the actions did not run, when they did not. */
   readonly silencedBy?: string;
+  /** The actions of a state entered while muted, run when the mute window ended. */
+  readonly afterMute?: boolean;
 }
 
 interface Runtime {
@@ -33,7 +35,9 @@ interface Runtime {
   actionsEnabled: boolean;
   /** Until this minute the alarm warms up (INSUFFICIENT_DATA, no actions). */
   warmUntil?: Minute;
-  contributors?: Map<string, { state: AlarmState; labels: Record<string, string> }>;
+  contributors?: Map<string, { state: AlarmState; labels: Record<string, string>; mutedInto?: AlarmState }>;
+  /** The state the alarm entered while a mute rule muted its actions. */
+  mutedInto?: AlarmState;
   suppression?: Suppression;
   /** SetAlarmState: holds until the next evaluation. */
   forced?: AlarmState;
@@ -138,7 +142,31 @@ export class AlarmEngine {
     }
     for (const a of this.metricAlarms) this.stepMetric(a, minute, out);
     for (const c of this.composites) this.stepComposite(c, minute, out);
+    for (const a of this.byName.values()) this.muteEnded(a, minute, out);
     return out;
+  }
+
+  /**
+   * When a mute window ends, an alarm (or contributor) still in the state it was originally
+   * muted in runs that state's actions ("the mute window has ended and the alarm remains in
+   * the same state in which it was originally muted"); one that moved on runs nothing.
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-mute-rules-behaviour.html
+   */
+  private muteEnded(a: AlarmSpec, minute: Minute, out: Transition[]): void {
+    const rt = this.runtime.get(a.name)!;
+    const pending = rt.mutedInto !== undefined || [...rt.contributors?.values() ?? []].some(c => c.mutedInto !== undefined);
+    if (!pending || this.muted(a.name, minute)) return;
+    const replay = (state: AlarmState, contributor?: string) => {
+      const t = this.acting(a, rt, minute, state, state, contributor);
+      const grouped = a.kind === 'metric' && (a.watched.insights?.groupBy.length ?? 0) > 0;
+      out.push({ ...t, afterMute: true, actions: grouped && contributor === undefined ? t.actions.filter(x => x.kind !== 'ec2') : t.actions });
+    };
+    if (rt.mutedInto !== undefined && rt.mutedInto === rt.state) replay(rt.state);
+    rt.mutedInto = undefined;
+    for (const [key, c] of rt.contributors ?? []) {
+      if (c.mutedInto !== undefined && c.mutedInto === c.state) replay(c.state, key);
+      c.mutedInto = undefined;
+    }
   }
 
   private stepMetric(a: MetricAlarmSpec, minute: Minute, out: Transition[]): void {
@@ -174,7 +202,7 @@ export class AlarmEngine {
       // A contributor is only ever ALARM or OK ("a time series only exists when data is present").
       const evaluated = evaluateRange(breach(s.points), a, before?.state ?? 'OK');
       const next: AlarmState = evaluated === 'ALARM' ? 'ALARM' : 'OK';
-      rt.contributors.set(key, { state: next, labels: s.labels });
+      rt.contributors.set(key, { state: next, labels: s.labels, mutedInto: before?.mutedInto });
       if ((before?.state ?? 'OK') !== next) this.transition(a, rt, minute, next, out, key, before?.state ?? 'OK');
     }
     // "a series the query no longer returns goes to OK and runs its OK actions"
@@ -226,6 +254,13 @@ export class AlarmEngine {
     if (!rt.actionsEnabled) silencedBy = 'actions disabled';
     else if (this.muted(a.name, minute)) silencedBy = 'muted by a mute rule';
     else if (rt.warmUntil !== undefined) silencedBy = 'warming up';
+    if (from !== to && silencedBy === 'muted by a mute rule') {
+      // The state it was originally muted in: later muted transitions do not replace it.
+      assumed('mute-rule-end');
+      const c = contributor === undefined ? undefined : rt.contributors?.get(contributor);
+      if (contributor === undefined) rt.mutedInto ??= to;
+      else if (c) c.mutedInto ??= to;
+    }
     return { minute, alarm: a, from, to, contributor, actions: silencedBy ? [] : configured, silencedBy: configured.length ? silencedBy : undefined };
   }
 

@@ -28,8 +28,9 @@ export const REHEARSAL_ASSUMPTIONS = {
   'tag-enrichment': 'Resource tags reach Metrics Insights at once (the page allows up to 3 hours for discovery), and only for AWS namespaces '
     + 'with an InstanceId dimension.',
   'log-default-value': 'A metric filter with a DefaultValue publishes it once per minute in which the group received events but none matched.',
-  'mute-rule-end': 'When a mute rule\'s window ends, an alarm still in the state it entered while muted does not notify again (actions run on '
-    + 'transitions only).',
+  'mute-rule-end': 'When a mute window ends, an alarm still in the state of its first muted transition runs that state\'s actions; one '
+    + 'that moved on (ALARM at night, OK again before the window ends) runs none, OK included. The page\'s scenarios configure only '
+    + 'ALARM actions and say "the same state in which it was originally muted".',
   'warm-up-end': 'An alarm in warm-up stays INSUFFICIENT_DATA without actions; the first evaluation after the warm-up acts on the transition '
     + 'out of INSUFFICIENT_DATA.',
   'percentile-rank': 'A percentile statistic is the nearest rank over the period\'s observations.',

@@ -202,7 +202,9 @@ export function readFleet(stacks: readonly RehearsalStack[]): FleetModel {
     const parameters = new Map(r.ofType('AWS::SSM::Parameter').map(id => [String(r.ref(id)), r.prop(id, 'Value')]));
     for (const id of r.ofType('AWS::SSM::Association')) {
       const params = r.prop(id, 'Parameters') ?? {};
-      const location = [params.optionalConfigurationLocation].flat()[0];
+      // The library's configure document takes `configurationParameter`; AWS-ConfigureAWSPackage
+      // style documents (AmazonCloudWatch-ManageAgent) take `optionalConfigurationLocation`.
+      const location = [params.configurationParameter ?? params.optionalConfigurationLocation].flat()[0];
       let config: any;
       try { config = JSON.parse(String(parameters.get(String(location)))); } catch { continue; }
       const targets = (r.prop(id, 'Targets') ?? []) as Array<{ Key: string; Values: string[] }>;

@@ -219,5 +219,6 @@ function notificationOf(t: Transition, a: Extract<ActionSpec, { kind: 'sns' }>, 
     ec2Actions: ec2,
     delivered,
     watches: watchesOf(t.alarm),
+    ...(t.afterMute ? { afterMute: true } : {}),
   };
 }

@@ -21,6 +21,8 @@ export interface Notification {
   readonly delivered: boolean;
   /** What the alarm watches (metric names, expressions, queries), for matching expectations. */
   readonly watches: string;
+  /** Sent when a mute window ended with the alarm still in the state it entered while muted. */
+  readonly afterMute?: boolean;
 }
 
 /** The outcome of one scenario. */

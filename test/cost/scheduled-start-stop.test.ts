@@ -98,16 +98,17 @@ describe('ScheduledStartStop', () => {
     });
   });
 
-  test('planned downtime never pages: a mute rule per stop window, from the stop to 15 minutes after the next start, in the time zone', () => {
+  test('planned downtime never pages: a mute rule per stop window, and one from an hour before each start to 15 minutes after it, in the time zone', () => {
     const { stack, worker } = setup();
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Scheduler::Schedule', 2);
     const rules = Object.values(template.findResources('AWS::CloudWatch::AlarmMuteRule')).map((r: any) => r.Properties);
-    // Weeknights: 19:00 to 08:00 is 13 h; Friday to Monday 61 h; plus 15 min after the start
-    // and the hour Berlin's clock goes back in October.
+    // Weeknights: 19:00 to 08:00 is 13 h; Friday to Monday 61 h. Around each start: from the
+    // hour Berlin's clock goes back in October (that night outlasts 13 h) to 15 min after it.
     expect(rules.map(r => r.Rule.Schedule)).toEqual([
-      { Expression: 'cron(0 19 * * MON-THU)', Duration: 'PT14H15M', Timezone: 'Europe/Berlin' },
-      { Expression: 'cron(0 19 * * FRI)', Duration: 'P2DT14H15M', Timezone: 'Europe/Berlin' },
+      { Expression: 'cron(0 19 * * MON-THU)', Duration: 'PT13H', Timezone: 'Europe/Berlin' },
+      { Expression: 'cron(0 19 * * FRI)', Duration: 'P2DT13H', Timezone: 'Europe/Berlin' },
+      { Expression: 'cron(0 7 * * MON-FRI)', Duration: 'PT1H15M', Timezone: 'Europe/Berlin' },
     ]);
     // Exactly the liveness alarms of the stopped instance.
     const liveness = worker.alarmSets.flatMap(s => s.livenessAlarms).map(a => stack.resolve(a.alarmName));
@@ -119,9 +120,11 @@ describe('ScheduledStartStop', () => {
     const { stack } = setup({ alarmsOnDelay: Duration.minutes(30), start: 'cron(0 8,13 ? * MON-FRI *)', stop: 'cron(0 12,19 ? * MON-FRI *)' });
     const schedules = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::AlarmMuteRule')).map((r: any) => r.Properties.Rule.Schedule);
     expect(schedules.map((x: any) => [x.Expression, x.Duration])).toEqual([
-      ['cron(0 12 * * MON-FRI)', 'PT2H30M'], // lunch: 1 h + 30 min + 1 h of daylight-saving slack
-      ['cron(0 19 * * MON-THU)', 'PT14H30M'],
-      ['cron(0 19 * * FRI)', 'P2DT14H30M'],
+      ['cron(0 19 * * MON-THU)', 'PT13H'],
+      ['cron(0 19 * * FRI)', 'P2DT13H'],
+      ['cron(0 7 * * MON-FRI)', 'PT1H30M'],
+      // The lunch stop (12:00 to 13:00) lies inside the window around the 13:00 start: one rule.
+      ['cron(0 12 * * MON-FRI)', 'PT1H30M'],
     ]);
   });
 
@@ -132,9 +135,10 @@ describe('ScheduledStartStop', () => {
     const alarms = Array.from({ length: 150 }, (_, i) => cloudwatch.Alarm.fromAlarmName(stack, `Imported${i}`, `liveness-${i}`));
     const schedule = new ScheduledStartStop(stack, 'OfficeHours', { instances: worker.instances, alertTopic, livenessAlarms: alarms, ...OFFICE });
     const rules = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::AlarmMuteRule')).map((r: any) => r.Properties);
-    expect(schedule.muteRules).toHaveLength(4);
+    expect(schedule.muteRules).toHaveLength(6);
     expect(rules.map(r => [r.Rule.Schedule.Expression, r.MuteTargets.AlarmNames.length])).toEqual([
       ['cron(0 19 * * MON-THU)', 100], ['cron(0 19 * * MON-THU)', 50], ['cron(0 19 * * FRI)', 100], ['cron(0 19 * * FRI)', 50],
+      ['cron(0 7 * * MON-FRI)', 100], ['cron(0 7 * * MON-FRI)', 50],
     ]);
   });
 

@@ -1,9 +1,9 @@
 // The stop windows of a schedule against what CloudWatch documents for mute rules
-// (alarm-mute-rules-behaviour): a muted alarm keeps changing state; when the window ends,
-// the muted actions of the state it is then in run (ALARM still in ALARM pages; a return to
-// OK notifies OK); a transition outside every window acts at once.
+// (alarm-mute-rules-behaviour): a muted alarm keeps changing state; when the window ends, an
+// alarm still in the state it was originally muted in runs that state's actions (ALARM still
+// in ALARM pages; one back to OK runs nothing); a transition outside every window acts at once.
 import * as fc from 'fast-check';
-import { daylightSavingShiftMinutes, dayList, stopWindows, weeklyTimes } from '../../src/cost/private/stop-windows.pure';
+import { daylightSavingShiftMinutes, dayList, startWindows, stopWindows, weeklyTimes } from '../../src/cost/private/stop-windows.pure';
 
 const DAY = 1440;
 const WEEK = 7 * DAY;
@@ -14,15 +14,28 @@ const BOOT = 4;
 
 interface Notification { readonly minute: number; readonly state: 'ALARM' | 'OK' }
 
+interface Options {
+  readonly failedStarts?: number[];
+  readonly crashes?: number[];
+  /** The time zone's daylight-saving shift (60 in Berlin). */
+  readonly shift?: number;
+  /** Every night gains the shift: the fixed-length stop windows end that much early. */
+  readonly nightsGainAnHour?: boolean;
+  /** Start windows opening this long before the start instead of the shift (a negative control). */
+  readonly startBefore?: number;
+}
+
 /**
  * A week (and a bit) of one instance under a schedule, minute by minute, with mute windows as
  * the library computes them. `failedStarts` are starts (minute of the week) that leave the
  * instance stopped; `crashes` are minutes at which a running instance dies until the next start.
  */
-function simulate(start: string, stop: string, afterStart: number, opts: { failedStarts?: number[]; crashes?: number[] } = {}): Notification[] {
+function simulate(start: string, stop: string, afterStart: number, opts: Options = {}): Notification[] {
   const starts = (weeklyTimes(start) as { minutes: number[] }).minutes;
   const stops = (weeklyTimes(stop) as { minutes: number[] }).minutes;
-  const windows = stopWindows(stops, starts, afterStart);
+  const shift = opts.shift ?? 0;
+  const gained = (w: { durationMinutes: number }) => (opts.nightsGainAnHour ? { ...w, durationMinutes: w.durationMinutes - shift } : w);
+  const windows = [...stopWindows(stops, starts, 0).map(gained), ...startWindows(starts, opts.startBefore ?? shift, afterStart)];
   // Expand each rule's cron (minute hour * * days) into mute intervals over two weeks.
   const mutes: Array<[number, number]> = [];
   for (const w of windows) {
@@ -65,7 +78,7 @@ function simulate(start: string, stop: string, afterStart: number, opts: { faile
     const next = breaching ? 'ALARM' : 'OK';
     if (next !== state) {
       state = next;
-      if (muted(m)) {pending = next;} else { notifications.push({ minute: m, state: next }); pending = undefined; }
+      if (muted(m)) {pending ??= next;} else { notifications.push({ minute: m, state: next }); pending = undefined; }
     } else if (pending && !muted(m)) {
       // The window ended: the muted actions of the state it is still in run now.
       if (pending === state) notifications.push({ minute: m, state });
@@ -80,24 +93,32 @@ const OFFICE = { start: 'cron(0 8 ? * MON-FRI *)', stop: 'cron(0 19 ? * MON-FRI 
 const at = (day: number, h: number, m = 0) => day * DAY + h * 60 + m;
 
 describe('ScheduledStartStop mute rules against CloudWatch\'s mute behaviour', () => {
-  test('a quiet week of office hours pages nobody; each window ends with one OK from the alarm that recovered inside it', () => {
-    const n = simulate(OFFICE.start, OFFICE.stop, 15 + daylightSavingShiftMinutes('Europe/Berlin'));
-    expect(n.filter(x => x.state === 'ALARM')).toEqual([]);
-    // CloudWatch re-runs the OK muted at the morning transition when the window ends.
-    expect(n.map(x => x.minute)).toEqual([1, 2, 3, 4, 5].map(d => at(d, 9, 15)));
+  const BERLIN = { shift: daylightSavingShiftMinutes('Europe/Berlin') };
+
+  test('a quiet week of office hours notifies nobody: the alarms muted in ALARM at night are OK again when the window ends', () => {
+    expect(simulate(OFFICE.start, OFFICE.stop, 15, BERLIN)).toEqual([]);
   });
 
-  test('a start that fails pages when its window ends, and only then', () => {
+  test('a start that fails pages when its window ends, 15 minutes after the start, and only then', () => {
     const wednesday = at(3, 8);
-    const n = simulate(OFFICE.start, OFFICE.stop, 15 + 60, { failedStarts: [wednesday] });
-    expect(n.filter(x => x.state === 'ALARM')).toEqual([{ minute: at(3, 9, 15), state: 'ALARM' }]);
+    const n = simulate(OFFICE.start, OFFICE.stop, 15, { ...BERLIN, failedStarts: [wednesday] });
+    expect(n.filter(x => x.state === 'ALARM')).toEqual([{ minute: at(3, 8, 15), state: 'ALARM' }]);
+  });
+
+  test('the night that gains an hour: the stop windows end an hour early and the start windows still cover the gap', () => {
+    expect(simulate(OFFICE.start, OFFICE.stop, 15, { ...BERLIN, nightsGainAnHour: true }).filter(x => x.state === 'ALARM')).toEqual([]);
+    const failed = simulate(OFFICE.start, OFFICE.stop, 15, { ...BERLIN, nightsGainAnHour: true, failedStarts: [at(3, 8)] });
+    expect(failed.filter(x => x.state === 'ALARM')).toEqual([{ minute: at(3, 8, 15), state: 'ALARM' }]);
+    // Without the start windows' hour before the start, that night pages when the stop window ends.
+    const uncovered = simulate(OFFICE.start, OFFICE.stop, 15, { ...BERLIN, nightsGainAnHour: true, startBefore: 0 });
+    expect(uncovered.filter(x => x.state === 'ALARM').map(x => x.minute)).toEqual([1, 2, 3, 4, 5].map(d => at(d, 7)));
   });
 
   test('a crash in office hours pages at once; one just before the stop stays muted and the next start ends it', () => {
-    const midday = simulate(OFFICE.start, OFFICE.stop, 75, { crashes: [at(2, 14)] });
+    const midday = simulate(OFFICE.start, OFFICE.stop, 15, { ...BERLIN, crashes: [at(2, 14)] });
     expect(midday.filter(x => x.state === 'ALARM').map(x => x.minute)).toEqual([at(2, 14) + READABLE_AFTER + EVALUATION - 1]);
     // Crashed at 18:58, in ALARM at 19:02 inside the window: muted, then OK again next morning.
-    const late = simulate(OFFICE.start, OFFICE.stop, 75, { crashes: [at(2, 18, 58)] });
+    const late = simulate(OFFICE.start, OFFICE.stop, 15, { ...BERLIN, crashes: [at(2, 18, 58)] });
     expect(late.filter(x => x.state === 'ALARM')).toEqual([]);
   });
 
@@ -122,6 +143,10 @@ describe('ScheduledStartStop mute rules against CloudWatch\'s mute behaviour', (
     expect(dayList([0, 6])).toBe('SUN,SAT');
     expect(stopWindows([at(5, 22)], [at(1, 6)], 0)).toEqual([
       { expression: 'cron(0 22 * * FRI)', durationMinutes: at(8, 6) - at(5, 22), description: 'FRI 22:00, 56 h until the next start' },
+    ]);
+    // A start at 00:30 on Monday: its window opens on Sunday at 23:30.
+    expect(startWindows([at(1, 0, 30)], 60, 15)).toEqual([
+      { expression: 'cron(30 23 * * SUN)', durationMinutes: 75, description: 'SUN 23:30, 1 h before the start until 15 min after it' },
     ]);
   });
 });

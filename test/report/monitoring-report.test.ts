@@ -76,10 +76,11 @@ describe('MonitoringReport', () => {
     const worker = all.filter(a => a.path.startsWith('WatchkeeperExample/Worker') && a.liveness && a.kind === 'metric');
     expect(worker.length).toBeGreaterThan(0);
     for (const a of worker) {
-      expect(a.plannedDowntime).toContain('muted by 2 mute rule(s) of WatchkeeperExample/WorkerOfficeHours');
+      expect(a.plannedDowntime).toContain('muted by 3 mute rule(s) of WatchkeeperExample/WorkerOfficeHours');
       expect(a.muteRules).toEqual([
-        'WatchkeeperExample/WorkerOfficeHours/StopWindowMute: cron(0 20 * * MON-THU) for PT12H15M (Europe/Berlin)',
-        'WatchkeeperExample/WorkerOfficeHours/StopWindowMute2: cron(0 20 * * FRI) for P2DT12H15M (Europe/Berlin)',
+        'WatchkeeperExample/WorkerOfficeHours/StopWindowMute: cron(0 20 * * MON-THU) for PT11H (Europe/Berlin)',
+        'WatchkeeperExample/WorkerOfficeHours/StopWindowMute2: cron(0 20 * * FRI) for P2DT11H (Europe/Berlin)',
+        'WatchkeeperExample/WorkerOfficeHours/StopWindowMute3: cron(0 6 * * MON-FRI) for PT1H15M (Europe/Berlin)',
       ]);
       expect(a.plannedDowntime).toContain('idle shutdown');
     }

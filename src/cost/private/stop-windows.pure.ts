@@ -37,7 +37,7 @@ export function weeklyTimes(expression: string): { minutes: number[] } | { reaso
 /**
  * The stop windows of a week: for each stop, the minutes until the next start; stops at the
  * same time of day with the same window share a rule. `extraMinutes` is added to each window
- * (the time after the start until the alarms are OK again, and the daylight-saving shift).
+ * (none when `startWindows` covers the starts).
  */
 export function stopWindows(stops: number[], starts: number[], extraMinutes: number): StopWindow[] {
   const groups = new Map<string, { time: number; duration: number; gap: number; days: number[] }>();
@@ -63,6 +63,33 @@ export function stopWindows(stops: number[], starts: number[], extraMinutes: num
     });
 }
 
+/**
+ * The windows around each start: from `beforeMinutes` before it (the daylight-saving shift: on
+ * the night that gains an hour a stop window, whose length is fixed, ends that much before the
+ * start's wall-clock time) until `afterMinutes` after it (the boot and the alarms' evaluation,
+ * until they are OK again). With the stop windows they cover every stopped minute, and the
+ * mute ends `afterMinutes` after a start on every night, so a failed start pages then.
+ */
+export function startWindows(starts: number[], beforeMinutes: number, afterMinutes: number): StopWindow[] {
+  const groups = new Map<number, number[]>();
+  for (const start of starts) {
+    const from = (start - beforeMinutes + WEEK) % WEEK;
+    const time = from % 1440;
+    groups.set(time, [...(groups.get(time) ?? []), Math.floor(from / 1440)]);
+  }
+  return [...groups.entries()]
+    .sort(([a, da], [b, db]) => da[0] - db[0] || a - b)
+    .map(([time, days]) => {
+      const list = dayList(days);
+      const hhmm = `${String(Math.floor(time / 60)).padStart(2, '0')}:${String(time % 60).padStart(2, '0')}`;
+      return {
+        expression: `cron(${time % 60} ${Math.floor(time / 60)} * * ${list})`,
+        durationMinutes: beforeMinutes + afterMinutes,
+        description: `${list} ${hhmm}, ${beforeMinutes ? `${formatMinutes(beforeMinutes)} before ` : ''}the start until ${afterMinutes} min after it`,
+      };
+    });
+}
+
 /** `MON,TUE,WED` as `MON-WED`; other sets as lists. */
 export function dayList(days: number[]): string {
   const sorted = [...new Set(days)].sort((a, b) => a - b);
@@ -78,6 +105,7 @@ export function dayList(days: number[]): string {
 function formatMinutes(minutes: number): string {
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
+  if (h === 0) return `${m} min`;
   return `${h} h${m ? ` ${m} min` : ''}`;
 }
 

@@ -60,6 +60,7 @@ export function addAgentHeartbeats(agent: CloudWatchAgent, sets: AlarmSet[], tar
       comparisonOperator: heartbeat.comparisonOperator,
       treatMissingData: heartbeat.treatMissingData,
       evaluationPeriods: heartbeat.evaluationPeriods,
+      datapointsToAlarm: heartbeat.datapointsToAlarm,
       liveness: true,
       severity: AlarmSeverity.CRITICAL,
       description: `${heartbeat.rule} on ${what}: its memory, disk and swap alarms are blind. `
