@@ -6,7 +6,7 @@ import { addExampleAlarms, addExampleFleetAlarms } from './alarms';
 import { addExampleIdleShutdown, addExampleOfficeHours } from './cost';
 import { addExampleLogs } from './logs';
 import { addExampleServices } from './service';
-import { AlarmSeverity, AlertTopic, CostReport } from '../src';
+import { AlarmRouting, AlarmSeverity, AlertTopic, CostReport } from '../src';
 
 /** Properties of the example stack. */
 export interface ExampleServiceStackProps extends StackProps {
@@ -22,9 +22,16 @@ export class ExampleServiceStack extends Stack {
   public constructor(scope: Construct, id: string, props: ExampleServiceStackProps = {}) {
     super(scope, id, props);
 
+    // Who hears that alerts do not arrive: a second topic, since the alert topic cannot
+    // deliver news of its own failure.
+    const escalation = new AlertTopic(this, 'Escalation', {
+      displayName: 'Example alert delivery failures',
+      emails: ['platform@example.com'],
+    });
     const alerts = new AlertTopic(this, 'Alerts', {
       displayName: 'Example service alerts',
       emails: ['oncall@example.com'],
+      failedDeliveryRouting: AlarmRouting.toTopic(escalation),
     });
     // The orders team's pager hears only its CRITICAL alarms (by the tags alarms carry).
     alerts.addSmsSubscription('+14155550100', { severities: [AlarmSeverity.CRITICAL], owners: ['orders-team'] });

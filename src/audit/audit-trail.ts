@@ -174,6 +174,10 @@ export class AuditTrail extends Construct {
     checkInteger(this, 'archiveAfter (days)', archiveDays, 1, 36_500);
     checkInteger(this, 'expireAfter (days)', expireDays, 1, 36_500);
     if (expireDays <= archiveDays) invalid(this, 'expireAfter', `longer than archiveAfter (${archiveDays} days)`, `${expireDays} days`);
+    // One period of a standard-resolution alarm: whole minutes, at most a day (CloudWatch's
+    // longest single period with the alarm's window rules).
+    const checkMinutes = (props.deliveryCheckPeriod ?? Duration.hours(1)).toMinutes({ integral: false });
+    checkInteger(this, 'deliveryCheckPeriod (minutes)', checkMinutes, 1, 1440);
     return { trailName, archiveDays, expireDays, objectLock: this.objectLock(props, expireDays) };
   }
 
@@ -292,21 +296,31 @@ export class AuditTrail extends Construct {
    * KMS calls for the log files included), so no event in a whole period means delivery broke.
    */
   private alarmOnNoEvents(target: { alertTopic: IAlertTopic; routing?: AlarmRouting }, period: Duration): cloudwatch.Alarm {
-    const metric = new cloudwatch.Metric({
+    const events = new cloudwatch.Metric({
       namespace: 'AWS/Logs',
       metricName: 'IncomingLogEvents',
       dimensionsMap: { LogGroupName: this.logGroup.logGroupName },
-    });
-    const set = new AlarmSet(this, 'Alarms', target);
-    return set.addLogMetricAlarm('NoEvents', metric, {
-      threshold: 1,
-      period,
       statistic: 'Sum',
+      period,
+    });
+    // A period without events has no datapoint, and CloudWatch evaluates the newest real
+    // datapoints of a wider range before missing data counts: FILL makes the empty period a 0,
+    // so the alarm fires one period after the last event, not up to three.
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-evaluating-missing-data
+    const set = new AlarmSet(this, 'Alarms', target);
+    return set.addAlarm('NoEvents', new cloudwatch.MathExpression({
+      expression: 'FILL(events, 0)',
+      usingMetrics: { events },
+      label: 'Audit events delivered',
+      period,
+    }), {
+      threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      evaluationPeriods: 1,
       severity: AlarmSeverity.CRITICAL,
       liveness: true,
-      alarmDescription: `The audit trail delivered no event to ${this.logGroup.logGroupName} in ${period.toHumanString()}: `
+      description: `The audit trail delivered no event to ${this.logGroup.logGroupName} in ${period.toHumanString()}: `
         + 'the CIS alarms see nothing until delivery works again. Check the trail\'s CloudWatch Logs status '
         + '(LatestCloudWatchLogsDeliveryError), its role and the key.',
     });

@@ -92,7 +92,7 @@ export function rehearse(app: RehearsalApp, scenario: Scenario): ScenarioResult 
   const pendingTrail = new Map<Minute, LogLines[]>();
   const bursts: Array<{ from: Minute; to: Minute; lines: number }> = [];
   let auditStopped = false;
-  let topicsFailing = false;
+  const failingTopics = new Set<string>();
   const sns = (topic: string, delivered: boolean, n: number, minute: Minute) => {
     store.want('AWS/SNS', 'NumberOfNotificationsFailed');
     store.open('AWS/SNS', delivered ? 'NumberOfNotificationsDelivered' : 'NumberOfNotificationsFailed', { TopicName: topic }, { delay: 1 })?.put(minute, n, 1);
@@ -136,7 +136,7 @@ export function rehearse(app: RehearsalApp, scenario: Scenario): ScenarioResult 
         case 'scheduled-start-fails': hit.forEach(i => functions.failingStarts.add(i.id)); break;
         case 'log-burst': bursts.push({ from: minute, to: minute + (e.minutes ?? 20), lines: e.linesPerMinute ?? 20 }); break;
         case 'audit-delivery-stops': auditStopped = true; break;
-        case 'topic-fails': topicsFailing = true; break;
+        case 'topic-fails': for (const t of topicsToFail(app, e.target)) failingTopics.add(t); break;
         default: fault(e.kind);
       }
     }
@@ -166,7 +166,7 @@ export function rehearse(app: RehearsalApp, scenario: Scenario): ScenarioResult 
       for (const action of ec2) applyEc2(world, t, action, minute);
       for (const a of t.actions) {
         if (a.kind !== 'sns') continue;
-        const delivered = !topicsFailing;
+        const delivered = !failingTopics.has(a.topic);
         sns(a.topic, delivered, a.recipients.length, minute);
         if (recorded) notifications.push(notificationOf(t, a, ec2, delivered));
       }
@@ -174,7 +174,7 @@ export function rehearse(app: RehearsalApp, scenario: Scenario): ScenarioResult 
     for (const a of activity.filter(x => x.minute === minute && x.reportTo)) {
       const topic = [...app.alarms.flatMap(x => [...x.alarmActions, ...x.okActions])].find(x => x.kind === 'sns' && a.reportTo!.endsWith(`:${x.topic}`));
       if (topic?.kind === 'sns') {
-        sns(topic.topic, !topicsFailing, topic.recipients.length, minute);
+        sns(topic.topic, !failingTopics.has(topic.topic), topic.recipients.length, minute);
         notifications.push({
           minute,
           alarm: 'idle shutdown report',
@@ -184,7 +184,7 @@ export function rehearse(app: RehearsalApp, scenario: Scenario): ScenarioResult 
           topic: topic.topic,
           recipients: topic.recipients,
           ec2Actions: [],
-          delivered: !topicsFailing,
+          delivered: !failingTopics.has(topic.topic),
           watches: 'report',
         });
       }
@@ -192,6 +192,22 @@ export function rehearse(app: RehearsalApp, scenario: Scenario): ScenarioResult 
   }
   const result = { scenario, notifications, silenced, activity, failures: [] as string[], notApplicable };
   return notApplicable ? result : { ...result, failures: checkExpectations(scenario, result, failureStart) };
+}
+
+/**
+ * The topics a `topic-fails` event breaks: those whose name contains the target, or else the
+ * alert topic, the one most alarms notify.
+ */
+function topicsToFail(app: RehearsalApp, target: string | undefined): string[] {
+  const counts = new Map<string, number>();
+  for (const a of app.alarms) {
+    for (const x of new Set([...a.alarmActions, ...a.okActions].filter(y => y.kind === 'sns').map(y => (y as Extract<ActionSpec, { kind: 'sns' }>).topic))) {
+      counts.set(x, (counts.get(x) ?? 0) + 1);
+    }
+  }
+  if (target !== undefined) return [...counts.keys()].filter(t => t.includes(target));
+  const most = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
+  return most ? [most[0]] : [];
 }
 
 function applyEc2(world: World, t: Transition, action: string, minute: Minute): void {

@@ -19,7 +19,8 @@ export interface ScenarioEvent {
   /**
    * What it happens to: `group` (an instance of the first Auto Scaling group), `all` (every
    * instance of it), `instance` (the first instance the app defines), or a logical ID, name
-   * or construct path fragment of a group or instance. Defaults per kind.
+   * or construct path fragment of a group or instance; for `topic-fails`, a fragment of the
+   * topic names (default: the topic most alarms notify). Defaults per kind.
    */
   readonly target?: string;
   /** How long it lasts, in minutes (idle, log-burst, disk-fills and memory-leak build up over it). */
