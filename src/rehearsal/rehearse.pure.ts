@@ -134,8 +134,14 @@ export function rehearse(app: RehearsalApp, scenario: Scenario): ScenarioResult 
           break;
         }
         case 'scheduled-start-fails': hit.forEach(i => functions.failingStarts.add(i.id)); break;
-        case 'log-burst': bursts.push({ from: minute, to: minute + (e.minutes ?? 20), lines: e.linesPerMinute ?? 20 }); break;
-        case 'audit-delivery-stops': auditStopped = true; break;
+        case 'log-burst':
+          if (applicationLogGroups(app.fleet).length === 0) notApplicable ??= `event log-burst at ${e.at}: the app has no application log group with metric filters`;
+          bursts.push({ from: minute, to: minute + (e.minutes ?? 20), lines: e.linesPerMinute ?? 20 });
+          break;
+        case 'audit-delivery-stops':
+          if (app.fleet.trailLogGroups.length === 0) notApplicable ??= `event audit-delivery-stops at ${e.at}: the app has no trail delivering to CloudWatch Logs`;
+          auditStopped = true;
+          break;
         case 'topic-fails': for (const t of topicsToFail(app, e.target)) failingTopics.add(t); break;
         default: fault(e.kind);
       }
