@@ -47,7 +47,11 @@ interface Runtime {
 export class AlarmEngine {
   public readonly byName = new Map<string, AlarmSpec>();
   private readonly runtime = new Map<string, Runtime>();
-  private readonly mutes: Array<{ rule: MuteRuleSpec; recurrence: Recurrence; from: Minute; to: Minute }>;
+  private readonly mutes: Array<{
+    rule: MuteRuleSpec; names: Set<string>; recurrence: Recurrence; from: Minute; to: Minute;
+    /** The minutes up to which the schedule was read, and the end of the window it last opened. */
+    readUpTo: Minute; activeUntil: Minute;
+  }>;
   private readonly metricAlarms: MetricAlarmSpec[];
   /** Datapoints of complete periods, by alarm, query and period end: each is computed once. */
   private readonly memo = new Map<string, Map<Minute, Datapoint>>();
@@ -69,9 +73,12 @@ export class AlarmEngine {
     }
     this.mutes = muteRules.map(rule => ({
       rule,
+      names: new Set(rule.alarmNames),
       recurrence: parseSchedule(rule.expression, rule.timeZone, firstMinute),
       from: rule.startDate ? parseInstant(rule.startDate) : -Infinity,
       to: rule.expireDate ? parseInstant(rule.expireDate) : Infinity,
+      readUpTo: -Infinity,
+      activeUntil: -Infinity,
     }));
     for (const a of this.metricAlarms) {
       for (const q of a.queries) {
@@ -122,8 +129,18 @@ export class AlarmEngine {
   /** True when a mute rule mutes the alarm at this minute. */
   public muted(name: string, minute: Minute): boolean {
     for (const m of this.mutes) {
-      if (!m.rule.alarmNames.includes(name) || minute < m.from || minute >= m.to) continue;
-      for (let s = minute; s > minute - m.rule.durationMinutes; s--) if (m.recurrence.fires(s)) return true;
+      if (!m.names.has(name) || minute < m.from || minute >= m.to) continue;
+      if (minute < m.readUpTo) {
+        // Asked about the past: read the schedule back from that minute.
+        for (let s = minute; s > minute - m.rule.durationMinutes; s--) if (m.recurrence.fires(s)) return true;
+        continue;
+      }
+      // Minutes come in order: read each minute of the schedule once, remembering the open window.
+      for (let s = Math.max(m.readUpTo + 1, minute - m.rule.durationMinutes + 1); s <= minute; s++) {
+        if (m.recurrence.fires(s)) m.activeUntil = s + m.rule.durationMinutes;
+      }
+      m.readUpTo = minute;
+      if (minute < m.activeUntil) return true;
     }
     return false;
   }
