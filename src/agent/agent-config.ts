@@ -1,6 +1,7 @@
 import { Duration, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { AgentEmfProps, AgentLogFileProps, WindowsEventLogProps } from './log-sources';
 import { AgentOs, AgentPlugin } from './plugins';
+import { checkLogs, checkPlugins, planAggregations, pluginFactory } from './private/agent-checks';
 import { agentError, checkInterval } from './private/agent-error';
 import { AgentModel, dimensionSetsOn, renderAgentJson } from './private/agent-model';
 import { linuxMetricName } from './private/measurements';
@@ -143,10 +144,11 @@ export class AgentConfig implements IAgentMetricSource {
     if (this.plugins.length === 0 && this.logFiles.length === 0 && this.windowsEventLogs.length === 0 && !this.emf) {
       agentError('metrics', 'non-empty when no logs are collected (the agent would do nothing)', []);
     }
-    this.checkPlugins();
+    checkPlugins(this.os, this.plugins, this.windowsEventLogs, this.explicitMetrics ? undefined : AgentConfig.recommendedPlugins(this.os));
     if (new Set(this.appendDimensions).size !== this.appendDimensions.length) agentError('appendDimensions', 'without duplicates', this.appendDimensions);
-    this.checkLogs();
-    this.aggregations = this.planAggregations(props);
+    checkLogs(this.logFiles, this.windowsEventLogs, this.emf);
+    this.aggregations = planAggregations(this.os, this.plugins, this.appendDimensions,
+      props.aggregateByAutoScalingGroup ?? true, props.aggregateByInstance ?? false);
     this.rendered = JSON.stringify(renderAgentJson(this.model()));
   }
 
@@ -288,69 +290,6 @@ export class AgentConfig implements IAgentMetricSource {
     };
   }
 
-  private checkPlugins(): void {
-    const seen = new Set<string>();
-    for (const p of this.plugins) {
-      if (p.os !== this.os) {
-        const fix = p.os === AgentOs.WINDOWS
-          ? 'set os: AgentOs.WINDOWS on the AgentConfig to collect Windows counters'
-          : 'use the windows plugins (AgentPlugin.windowsXxx) in a Windows configuration, or drop os: AgentOs.WINDOWS for Linux instances';
-        agentError(`metrics[${p.key}]`, `a ${this.os} plugin in a ${this.os} configuration (${fix})`, `a ${p.os} plugin`);
-      }
-      if (p.key !== 'procstat' && seen.has(p.key)) {
-        const recommended = AgentConfig.recommendedPlugins(this.os).map(r => r.key);
-        const fix = !this.explicitMetrics && recommended.includes(p.key)
-          ? `the recommended set already has ${p.key}: to change it, give metrics instead of additionalMetrics, for example `
-            + `metrics: [${recommended.map(k => (k === p.key ? `AgentPlugin.${pluginFactory(k)}({ ... })` : `AgentPlugin.${pluginFactory(k)}()`)).join(', ')}]`
-          : `merge the two ${p.key} plugins into one`;
-        agentError('metrics', `free of duplicate plugins (${fix})`, p.key);
-      }
-      seen.add(p.key);
-    }
-    if (this.os === AgentOs.LINUX && this.windowsEventLogs.length > 0) {
-      agentError('windowsEventLogs', 'empty in a linux configuration', this.windowsEventLogs.map(e => e.eventName));
-    }
-  }
-
-  private checkLogs(): void {
-    const paths = new Set<string>();
-    for (const f of this.logFiles) {
-      if (paths.has(f.filePath)) agentError('logFiles', 'free of duplicate file paths', f.filePath);
-      paths.add(f.filePath);
-    }
-    // The agent refuses one group with two different retentions.
-    const retention = new Map<string, unknown>();
-    for (const d of [...this.logFiles, ...this.windowsEventLogs, ...(this.emf ? [this.emf] : [])]) {
-      const r = d.retention ?? 'default';
-      if (retention.has(d.logGroupName) && retention.get(d.logGroupName) !== r) {
-        agentError(`logFiles[${d.logGroupName}].retention`, 'the same for every source writing to one log group', r);
-      }
-      retention.set(d.logGroupName, r);
-    }
-  }
-
-  private planAggregations(props: AgentConfigProps): string[][] {
-    const appended = this.appendDimensions as string[];
-    const out: string[][] = [];
-    const byGroup = props.aggregateByAutoScalingGroup ?? true;
-    const windows = this.os === AgentOs.WINDOWS;
-    const pathDim = windows ? 'instance' : 'path';
-    const hasDisk = this.plugins.some(p => p.key === (windows ? 'LogicalDisk' : 'disk'));
-    if (byGroup && this.plugins.length > 0) {
-      if (!appended.includes(AppendDimension.AUTO_SCALING_GROUP_NAME)) {
-        agentError('appendDimensions', 'including AUTO_SCALING_GROUP_NAME when aggregateByAutoScalingGroup is on (set it to false otherwise)', appended);
-      }
-      out.push([AppendDimension.AUTO_SCALING_GROUP_NAME]);
-      if (hasDisk) out.push([AppendDimension.AUTO_SCALING_GROUP_NAME, pathDim]);
-    }
-    if (!windows && hasDisk && appended.includes(AppendDimension.INSTANCE_ID)) out.push([AppendDimension.INSTANCE_ID, 'path']);
-    if (props.aggregateByInstance) {
-      if (!appended.includes(AppendDimension.INSTANCE_ID)) agentError('appendDimensions', 'including INSTANCE_ID when aggregateByInstance is on', appended);
-      out.push([AppendDimension.INSTANCE_ID]);
-    }
-    return out;
-  }
-
   private resourceCount(p: AgentPlugin): number {
     const resources = p._render().resources as string[] | undefined;
     if (!resources) return 1;
@@ -423,9 +362,4 @@ export class AgentConfig implements IAgentMetricSource {
       ...options,
     });
   }
-}
-
-function pluginFactory(key: string): string {
-  const windows: Record<string, string> = { 'Memory': 'windowsMemory', 'Paging File': 'windowsPagingFile', 'LogicalDisk': 'windowsLogicalDisk' };
-  return ({ mem: 'memory', net: 'network', diskio: 'diskIo', nvidia_gpu: 'nvidiaGpu', ...windows } as Record<string, string>)[key] ?? key;
 }

@@ -1,6 +1,7 @@
 export * from './app-log-group';
 export * from './json-log-fields';
 export * from './json-log-format';
+export * from './json-log-metric';
 export * from './json-log-metrics';
 export * from './log-queries';
 export * from './telemetry-access';

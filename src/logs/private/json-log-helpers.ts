@@ -1,3 +1,4 @@
+import { Annotations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { checkPattern } from '../../private/validation';
 import { JsonLogFields } from '../json-log-fields';
@@ -94,4 +95,17 @@ const UNBOUNDED_FIELDS = new Set([
 export function isUnboundedField(field: string): boolean {
   const last = field.split('.').pop()!.toLowerCase();
   return UNBOUNDED_FIELDS.has(last);
+}
+
+/**
+ * Warns that a dimension reads an unbounded field: every value is a billed metric, and
+ * "CloudWatch Logs might disable a metric filter if it generates 1,000 different name/value
+ * pairs for your specified dimensions within one hour"
+ * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html).
+ */
+export function warnUnbounded(scope: IConstruct, dimension: string, field: string): void {
+  Annotations.of(scope).addWarningV2('cdk-watchkeeper:JsonLogMetrics.unboundedDimension',
+    `Dimension ${dimension} reads ${field}, a field with one value per request, user or moment: each value is a custom metric `
+    + '($0.30/month each), and CloudWatch Logs may disable the metric filter once it sees 1,000 values within an hour. '
+    + 'Use the route template (the route field: request.url_rule.rule in Flask, request.scope["route"].path in FastAPI) instead.');
 }
