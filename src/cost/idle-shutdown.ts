@@ -4,20 +4,19 @@ import {
   aws_events as events,
   aws_events_targets as targets,
   aws_iam as iam,
-  aws_kms as kms,
   aws_lambda as lambda,
   aws_logs as logs,
   aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { LIVENESS_ALARM_TAG, LIVENESS_MANAGED_TAG, SILENCED_TAG, networkBytesForWindow } from './idle-decision.pure';
+import { LIVENESS_ALARM_TAG, LIVENESS_MANAGED_TAG, networkBytesForWindow } from './idle-decision.pure';
 import { IdleShutdownFunction } from './idle-shutdown-function';
-import { deployedWithActionsOn, fixedAlarmName, idleShutdownsOfApp, nagPart, runsPerMonthOf } from './private/idle-shutdown-support';
+import { idleShutdownDeadLetterQueue, idleShutdownPolicy } from './private/idle-shutdown-resources';
+import { deployedWithActionsOn, fixedAlarmName, idleShutdownsOfApp, runsPerMonthOf } from './private/idle-shutdown-support';
 import { AlarmRouting } from '../core/alarm-routing';
 import { AlarmSet } from '../core/alarm-set';
 import { IAlertTopic } from '../core/alert-topic-base';
 import { sharedLogGroupKey } from '../private/log-group-key';
-import { IDLE_SHUTDOWN_READS, READ_ALARMS, READ_METRIC_DATA, unscopedStatement } from '../private/unscoped-actions';
 import { registerUsage } from '../private/usage-registry';
 import { checkInteger, checkPattern, checkRange, invalid, invalidMessage } from '../private/validation';
 
@@ -112,6 +111,14 @@ const MAX_ALARMS_PER_INSTANCE = 20;
 /** 5 MB, as Compute Optimizer counts it. */
 const COMPUTE_OPTIMIZER_BYTES_PER_DAY = 5_000_000;
 
+/** The idle rule's checked thresholds. */
+interface IdleSettings {
+  readonly cpu: number;
+  readonly lookbackMinutes: number;
+  /** The network traffic allowed over the window. */
+  readonly bytes: number;
+}
+
 /**
  * Stops instances that are idle, on a schedule: one function per stack, however many
  * services opt in. The rule, in one sentence: an instance is stopped (hibernated when it
@@ -165,105 +172,44 @@ export class IdleShutdown extends Construct {
   public constructor(scope: Construct, id: string, props: IdleShutdownProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const others = stack.node.findAll().filter(c => c instanceof IdleShutdown && c !== this);
-    if (others.length > 0) {
-      invalid(this, 'scope', `the only IdleShutdown of stack ${stack.node.path} (one function serves every service; opt instances in with optIn)`, others[0].node.path);
-    }
-    const cpu = props.cpuPeakPercent ?? 5;
-    checkRange(this, 'cpuPeakPercent', cpu, 0.1, 100);
-    const lookbackMinutes = (props.lookback ?? Duration.hours(1)).toMinutes({ integral: false });
-    checkInteger(this, 'lookback (minutes)', lookbackMinutes, 15, 1440);
-    if (lookbackMinutes % 5 !== 0) invalid(this, 'lookback', 'a multiple of 5 minutes', `${lookbackMinutes} minutes`);
-    const bytesPerDay = (props.networkTrafficPerDay ?? Size.bytes(COMPUTE_OPTIMIZER_BYTES_PER_DAY)).toBytes();
-    checkRange(this, 'networkTrafficPerDay (bytes)', bytesPerDay, 1440, 1e13);
-    const bytes = networkBytesForWindow(bytesPerDay, lookbackMinutes);
-    checkInteger(this, 'expectedInstances', props.expectedInstances, 0, 1_000_000);
+    this.checkOnlyOneInStack();
+    const settings = this.checkSettings(props);
     this.optInTagKey = props.optInTagKey ?? 'watchkeeper:idle-shutdown';
     this.optInTagValue = props.optInTagValue ?? stack.stackName;
     this.protectionTagKey = props.protectionTagKey ?? 'watchkeeper:keep-running';
-    checkPattern(this, 'optInTagKey', this.optInTagKey, TAG_KEY, 'a tag key of 1 to 128 characters not starting with aws:');
-    checkPattern(this, 'optInTagValue', this.optInTagValue, TAG_VALUE, 'a tag value of up to 256 characters');
-    checkPattern(this, 'protectionTagKey', this.protectionTagKey, TAG_KEY, 'a tag key of 1 to 128 characters not starting with aws:');
-    if (this.protectionTagKey === this.optInTagKey) invalid(this, 'protectionTagKey', 'different from optInTagKey', this.protectionTagKey);
+    this.checkTags();
 
-    const key = sharedLogGroupKey(this);
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-      encryptionKey: key,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    if (props.logRetention === logs.RetentionDays.INFINITE) invalid(this, 'logRetention', 'a finite retention', 'INFINITE');
-
-    const queueKey = new kms.Key(this, 'DeadLetterKey', { enableKeyRotation: true, description: 'Encrypts idle-shutdown runs that failed' });
-    const deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
-      encryptionMasterKey: queueKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the idle-shutdown function; it needs none of its own.',
-    });
-
+    this.logGroup = this.createLogGroup(props);
+    const { queue: deadLetterQueue, key: queueKey } = idleShutdownDeadLetterQueue(this);
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Idle shutdown: reads instances and their metrics, stops opted-in idle ones',
     });
     this.role = role;
-    this.policy = this.createPolicy(props.alertTopic, deadLetterQueue, queueKey);
+    this.policy = idleShutdownPolicy(this, {
+      topic: props.alertTopic,
+      queue: deadLetterQueue,
+      queueKey,
+      logGroup: this.logGroup,
+      optInTagKey: this.optInTagKey,
+      optInTagValue: this.optInTagValue,
+    });
     this.policy.attachToRole(role);
 
-    const fn = new IdleShutdownFunction(this, 'Function', {
-      description: 'Stops opted-in instances that are idle (cdk-watchkeeper)',
-      role: role.withoutPolicyUpdates(),
-      memorySize: MEMORY_MB,
-      timeout: Duration.minutes(5),
-      reservedConcurrentExecutions: 1,
-      deadLetterQueue,
-      logGroup: this.logGroup,
-      environment: {
-        OPT_IN_TAG_KEY: this.optInTagKey,
-        OPT_IN_TAG_VALUE: this.optInTagValue,
-        PROTECTION_TAG_KEY: this.protectionTagKey,
-        CPU_PEAK_PERCENT: String(cpu),
-        NETWORK_BYTES: String(bytes),
-        LOOKBACK_MINUTES: String(lookbackMinutes),
-        PERIOD_MINUTES: '5',
-        DRY_RUN: String(props.dryRun ?? false),
-        TOPIC_ARN: props.alertTopic.topicArn,
-        METRIC_NAMESPACE: NAMESPACE,
-      },
-    });
-    fn.node.addDependency(this.policy);
+    const fn = this.createFunction(props, settings, role, deadLetterQueue);
     this.function = fn;
     this.node.addValidation({ validate: () => [...this.validateAlarmPolicies(), ...this.validateOwnTag()] });
     idleShutdownsOfApp<IdleShutdown>(this).push(this);
-    const reason = 'The function calls only AWS APIs (EC2, CloudWatch, SNS) and reaches no resource inside a VPC; '
-      + 'placing it in one would add VPC endpoints or a NAT gateway and nothing else.';
-    for (const rule of ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC']) {
-      Validations.of(fn).acknowledge({ id: rule, reason });
-    }
 
     this.deadLetterQueue = deadLetterQueue;
     this.alarms = this.createAlarms(props.alertTopic, fn, deadLetterQueue);
-
     const schedule = props.schedule ?? events.Schedule.rate(Duration.hours(1));
     this.scheduleRule = new events.Rule(this, 'Schedule', {
       description: 'Runs idle shutdown',
       schedule,
       targets: [new targets.LambdaFunction(fn, { retryAttempts: 2 })],
     });
-
-    const runsPerMonth = runsPerMonthOf(schedule);
-    registerUsage(this, () => {
-      const instances = props.expectedInstances ?? 10;
-      return {
-        lambdaInvocations: runsPerMonth,
-        lambdaGbSeconds: runsPerMonth * (MEMORY_MB / 1024) * 5,
-        getMetricDataMetrics: runsPerMonth * instances * 3 * (lookbackMinutes / 5),
-        detail: `${this.node.path}: ${runsPerMonth} runs a month over about ${instances} opted-in instances`,
-      };
-    });
+    this.registerCost(schedule, props.expectedInstances ?? 10, settings.lookbackMinutes);
   }
 
   /**
@@ -316,48 +262,87 @@ export class IdleShutdown extends Construct {
     ];
   }
 
-  private createPolicy(topic: IAlertTopic, queue: sqs.IQueue, queueKey: kms.IKey): iam.ManagedPolicy {
+  /** One function serves every service of a stack: a second IdleShutdown in it is a mistake. */
+  private checkOnlyOneInStack(): void {
     const stack = Stack.of(this);
-    // The reads cannot be scoped to resources; they can be kept to the stack's Region.
-    const readsInThisRegion = unscopedStatement('ReadInstances', IDLE_SHUTDOWN_READS);
-    readsInThisRegion.addCondition('StringEquals', { 'aws:RequestedRegion': stack.region });
-    const statements = [
-      readsInThisRegion,
-      unscopedStatement('ReadMetrics', READ_METRIC_DATA),
-      // The composite notifiers of livenessSuppressor are silenced like metric alarms; without
-      // Resource * DescribeAlarms leaves them out, and they would page on every idle stop.
-      unscopedStatement('ReadAlarms', READ_ALARMS),
-      new iam.PolicyStatement({
-        sid: 'StopOptedInInstances',
-        actions: ['ec2:StopInstances'],
-        resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
-        conditions: { StringEquals: { [`aws:ResourceTag/${this.optInTagKey}`]: this.optInTagValue } },
-      }),
-      new iam.PolicyStatement({
-        sid: 'MarkSilencedInstances',
-        actions: ['ec2:CreateTags', 'ec2:DeleteTags'],
-        resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
-        conditions: {
-          'StringEquals': { [`aws:ResourceTag/${this.optInTagKey}`]: this.optInTagValue },
-          'ForAllValues:StringEquals': { 'aws:TagKeys': [SILENCED_TAG] },
-        },
-      }),
-      new iam.PolicyStatement({ sid: 'Report', actions: ['sns:Publish'], resources: [topic.topicArn] }),
-      new iam.PolicyStatement({ sid: 'Log', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
-      new iam.PolicyStatement({ sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
-      new iam.PolicyStatement({
-        sid: 'EncryptReportsAndDeadLetters',
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: [queueKey.keyArn, ...(topic.encryptionKey ? [topic.encryptionKey.keyArn] : [])],
-      }),
-    ];
-    const policy = new iam.ManagedPolicy(this, 'Policy', { description: 'Idle shutdown: exactly what the function does', statements });
-    Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: `${IDLE_SHUTDOWN_READS.reason} ${READ_METRIC_DATA.reason} ${READ_ALARMS.reason}` });
-    Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:${nagPart(stack.region, 'AWS::Region')}:${nagPart(stack.account, 'AWS::AccountId')}:instance/*]`,
-      reason: 'Opted-in instances are chosen by tag at run time; the aws:ResourceTag condition limits StopInstances to them.',
+    const others = stack.node.findAll().filter(c => c instanceof IdleShutdown && c !== this);
+    if (others.length > 0) {
+      invalid(this, 'scope', `the only IdleShutdown of stack ${stack.node.path} (one function serves every service; opt instances in with optIn)`, others[0].node.path);
+    }
+  }
+
+  /** The idle rule's thresholds, checked: peak CPU, the window, and the traffic allowed in it. */
+  private checkSettings(props: IdleShutdownProps): IdleSettings {
+    const cpu = props.cpuPeakPercent ?? 5;
+    checkRange(this, 'cpuPeakPercent', cpu, 0.1, 100);
+    const lookbackMinutes = (props.lookback ?? Duration.hours(1)).toMinutes({ integral: false });
+    checkInteger(this, 'lookback (minutes)', lookbackMinutes, 15, 1440);
+    if (lookbackMinutes % 5 !== 0) invalid(this, 'lookback', 'a multiple of 5 minutes', `${lookbackMinutes} minutes`);
+    const bytesPerDay = (props.networkTrafficPerDay ?? Size.bytes(COMPUTE_OPTIMIZER_BYTES_PER_DAY)).toBytes();
+    checkRange(this, 'networkTrafficPerDay (bytes)', bytesPerDay, 1440, 1e13);
+    checkInteger(this, 'expectedInstances', props.expectedInstances, 0, 1_000_000);
+    return { cpu, lookbackMinutes, bytes: networkBytesForWindow(bytesPerDay, lookbackMinutes) };
+  }
+
+  private checkTags(): void {
+    checkPattern(this, 'optInTagKey', this.optInTagKey, TAG_KEY, 'a tag key of 1 to 128 characters not starting with aws:');
+    checkPattern(this, 'optInTagValue', this.optInTagValue, TAG_VALUE, 'a tag value of up to 256 characters');
+    checkPattern(this, 'protectionTagKey', this.protectionTagKey, TAG_KEY, 'a tag key of 1 to 128 characters not starting with aws:');
+    if (this.protectionTagKey === this.optInTagKey) invalid(this, 'protectionTagKey', 'different from optInTagKey', this.protectionTagKey);
+  }
+
+  /** The function's log group: finite retention, the stack's log key, kept on deletion. */
+  private createLogGroup(props: IdleShutdownProps): logs.LogGroup {
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      encryptionKey: sharedLogGroupKey(this),
+      removalPolicy: RemovalPolicy.RETAIN,
     });
-    return policy;
+    if (props.logRetention === logs.RetentionDays.INFINITE) invalid(this, 'logRetention', 'a finite retention', 'INFINITE');
+    return logGroup;
+  }
+
+  /** The function, one run at a time, its settings in its environment. */
+  private createFunction(props: IdleShutdownProps, settings: IdleSettings, role: iam.Role, deadLetterQueue: sqs.IQueue): IdleShutdownFunction {
+    const fn = new IdleShutdownFunction(this, 'Function', {
+      description: 'Stops opted-in instances that are idle (cdk-watchkeeper)',
+      role: role.withoutPolicyUpdates(),
+      memorySize: MEMORY_MB,
+      timeout: Duration.minutes(5),
+      reservedConcurrentExecutions: 1,
+      deadLetterQueue,
+      logGroup: this.logGroup,
+      environment: {
+        OPT_IN_TAG_KEY: this.optInTagKey,
+        OPT_IN_TAG_VALUE: this.optInTagValue,
+        PROTECTION_TAG_KEY: this.protectionTagKey,
+        CPU_PEAK_PERCENT: String(settings.cpu),
+        NETWORK_BYTES: String(settings.bytes),
+        LOOKBACK_MINUTES: String(settings.lookbackMinutes),
+        PERIOD_MINUTES: '5',
+        DRY_RUN: String(props.dryRun ?? false),
+        TOPIC_ARN: props.alertTopic.topicArn,
+        METRIC_NAMESPACE: NAMESPACE,
+      },
+    });
+    fn.node.addDependency(this.policy);
+    const reason = 'The function calls only AWS APIs (EC2, CloudWatch, SNS) and reaches no resource inside a VPC; '
+      + 'placing it in one would add VPC endpoints or a NAT gateway and nothing else.';
+    for (const rule of ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC']) {
+      Validations.of(fn).acknowledge({ id: rule, reason });
+    }
+    return fn;
+  }
+
+  /** What the schedule costs a month, for the cost report. */
+  private registerCost(schedule: events.Schedule, instances: number, lookbackMinutes: number): void {
+    const runsPerMonth = runsPerMonthOf(schedule);
+    registerUsage(this, () => ({
+      lambdaInvocations: runsPerMonth,
+      lambdaGbSeconds: runsPerMonth * (MEMORY_MB / 1024) * 5,
+      getMetricDataMetrics: runsPerMonth * instances * 3 * (lookbackMinutes / 5),
+      detail: `${this.node.path}: ${runsPerMonth} runs a month over about ${instances} opted-in instances`,
+    }));
   }
 
   /** Lets the function switch one alarm's actions, in managed policies of at most 40 alarms each (reading is on `*`). */

@@ -60,6 +60,12 @@ export interface ServiceDashboardProps {
   readonly period?: Duration;
 }
 
+/** A target with its label in the graphs. */
+interface LabelledTarget {
+  readonly target: ComputeTarget;
+  readonly label: string;
+}
+
 /** The group metrics of the capacity graph. */
 const GROUP_CAPACITY = [
   AutoScalingGroupMetric.IN_SERVICE_INSTANCES, AutoScalingGroupMetric.DESIRED_CAPACITY,
@@ -89,10 +95,7 @@ export class ServiceDashboard extends Construct {
 
   public constructor(scope: Construct, id: string, props: ServiceDashboardProps) {
     super(scope, id);
-    const group = props.targets.find(t => t.isAutoScalingGroup);
-    if (props.targets.length === 0 || (group && props.targets.length > 1)) {
-      invalid(this, 'targets', 'one Auto Scaling group, or one or more instances', props.targets.map(t => t.displayName));
-    }
+    const group = this.checkTargets(props.targets);
     this.errorPattern = props.errorPattern ?? '/(?i)(error|exception|fatal|panic)/';
     this.recentErrorsQuery = props.recentErrorsQuery;
     if (this.recentErrorsQuery !== undefined && this.recentErrorsQuery.trim() === '') invalid(this, 'recentErrorsQuery', 'a Logs Insights query', '');
@@ -103,72 +106,16 @@ export class ServiceDashboard extends Construct {
       dashboardName: props.dashboardName,
       periodOverride: cloudwatch.PeriodOverride.AUTO,
     });
-
     const targets = props.targets.map((target, i) => ({
       target,
       label: props.targets.length === 1 ? props.serviceName : `${props.serviceName} #${i + 1}`,
     }));
 
-    this.addRow(new cloudwatch.TextWidget({
-      markdown: `# ${props.serviceName}\n${group ? 'Auto Scaling group' : `${targets.length} instance(s)`}`
-        + ' · alarms, utilization, capacity and recent errors',
-      width: 24,
-      height: 2,
-    }));
-    this.budget.other();
-
+    this.addTitleRow(props.serviceName, group, targets.length);
     this.addRow(new DeferredWidget(24, 4, () => this.alarmWidgets()));
     this.budget.other();
-
-    const graph = (title: string, left: cloudwatch.IMetric[], right: cloudwatch.IMetric[] = [], leftYAxis?: cloudwatch.YAxisProps) => {
-      this.budget.graph(left.length + right.length);
-      if (left.length + right.length > DASHBOARD_LIMITS.metricsPerGraph) {
-        invalid(this, title, `at most ${DASHBOARD_LIMITS.metricsPerGraph} metrics per graph (give fewer instances or use an Auto Scaling group)`, left.length + right.length);
-      }
-      return new cloudwatch.GraphWidget({ title, left, right, width: 8, height: 6, leftYAxis });
-    };
-    const percentAxis: cloudwatch.YAxisProps = { min: 0, max: 100, label: '%', showUnits: false };
-    const agent = props.agentMetrics;
-    // Only what the agent collects is drawn: a graph of a metric it never publishes would
-    // stay empty (and reading it from the telemetry model fails).
-    const notCollected = (what: string, metric: string) => {
-      this.budget.other();
-      return new cloudwatch.TextWidget({
-        markdown: `### ${what}\n${agent
-          ? `The CloudWatch agent of this service does not collect ${metric}: add it to the agent configuration to see it here.`
-          : 'No CloudWatch agent metrics for this service: install the agent and pass its metric source as `agentMetrics`.'}`,
-        width: 8,
-        height: 6,
-      });
-    };
-
-    this.addRow(
-      graph('CPU utilization', targets.map(t => ComputeMetrics.cpuUtilization(t.target, { statistic: 'Average', period, label: t.label })), [], percentAxis),
-      agent && agent.collectsMemory
-        ? graph('Memory used', targets.map(t => agent.metricMemUsedPercent(t.target.agentTarget, { period, label: t.label })), [], percentAxis)
-        : notCollected('Memory used', 'memory in use'),
-      agent && agent.diskPaths.length > 0
-        ? graph('Disk used', targets.flatMap(t => agent.diskPaths.map(p =>
-          agent.metricDiskUsedPercent(p, t.target.agentTarget, { period, label: `${t.label} ${p}` }))), [], percentAxis)
-        : notCollected('Disk used', 'disk space in use'),
-    );
-
-    const count = { min: 0, showUnits: false };
-    this.addRow(
-      graph('Network (bytes)',
-        targets.map(t => ComputeMetrics.networkIn(t.target, { statistic: 'Sum', period, label: `${t.label} in` })),
-        targets.map(t => ComputeMetrics.networkOut(t.target, { statistic: 'Sum', period, label: `${t.label} out` }))),
-      graph('Status checks failed', targets.flatMap(t => [
-        ComputeMetrics.statusCheckFailed(t.target, StatusCheck.SYSTEM, { statistic: 'Maximum', period, label: `${t.label} system` }),
-        ComputeMetrics.statusCheckFailed(t.target, StatusCheck.INSTANCE, { statistic: 'Maximum', period, label: `${t.label} instance` }),
-      ]), [], count),
-      group
-        ? graph('Group capacity', GROUP_CAPACITY.map(metric => ComputeMetrics.autoScalingGroupMetric(group, metric, { statistic: 'Average', period }))
-          .map(m => m.with({ label: m.metricName.replace(/^Group/, '') })), [], count)
-        : graph('Running instances', targets.map(t => ComputeMetrics.statusCheckFailed(t.target, StatusCheck.ANY, { statistic: 'SampleCount', period, label: t.label })),
-          [], count),
-    );
-
+    this.addUtilizationRow(targets, props.agentMetrics, period);
+    this.addHealthRow(targets, group, period);
     this.addRow(new DeferredWidget(24, 8, () => this.errorWidgets()));
     this.budget.other();
 
@@ -179,20 +126,7 @@ export class ServiceDashboard extends Construct {
     registerUsage(this, () => ({
       logsInsightsScans: this.logGroups.length > 0 ? [{ logGroups: this.logGroups.slice(0, DASHBOARD_LIMITS.logGroupsPerQuery), hours: 3 }] : [],
     }));
-
-    this.node.addValidation({
-      validate: () => {
-        const { errors, warnings } = this.budget.check('This service dashboard');
-        for (const w of warnings) Annotations.of(this).addWarningV2('cdk-watchkeeper:ServiceDashboard.nearLimit', w);
-        if (this.alarms.length > DASHBOARD_LIMITS.alarmsPerStatusWidget) {
-          errors.push(`alarms must be at most ${DASHBOARD_LIMITS.alarmsPerStatusWidget} (one alarm status widget), got ${this.alarms.length}: group them in composite alarms`);
-        }
-        if (this.logGroups.length > DASHBOARD_LIMITS.logGroupsPerQuery) {
-          errors.push(`logGroups must be at most ${DASHBOARD_LIMITS.logGroupsPerQuery} (one Logs Insights query), got ${this.logGroups.length}`);
-        }
-        return errors;
-      },
-    });
+    this.node.addValidation({ validate: () => this.checkQuotas() });
   }
 
   /** Shows the state of more alarms. */
@@ -203,6 +137,96 @@ export class ServiceDashboard extends Construct {
   /** Searches more log groups for recent errors. */
   public addLogGroups(...logGroups: logs.ILogGroup[]): void {
     this.logGroups.push(...logGroups);
+  }
+
+  /** One Auto Scaling group, or one or more instances; returns the group, if any. */
+  private checkTargets(targets: ComputeTarget[]): ComputeTarget | undefined {
+    const group = targets.find(t => t.isAutoScalingGroup);
+    if (targets.length === 0 || (group && targets.length > 1)) {
+      invalid(this, 'targets', 'one Auto Scaling group, or one or more instances', targets.map(t => t.displayName));
+    }
+    return group;
+  }
+
+  private addTitleRow(serviceName: string, group: ComputeTarget | undefined, instances: number): void {
+    this.addRow(new cloudwatch.TextWidget({
+      markdown: `# ${serviceName}\n${group ? 'Auto Scaling group' : `${instances} instance(s)`}`
+        + ' · alarms, utilization, capacity and recent errors',
+      width: 24,
+      height: 2,
+    }));
+    this.budget.other();
+  }
+
+  /**
+   * CPU, memory and disk in percent. Only what the agent collects is drawn: a graph of a
+   * metric it never publishes would stay empty (and reading it from the telemetry model fails).
+   */
+  private addUtilizationRow(targets: LabelledTarget[], agent: IAgentMetricSource | undefined, period: Duration): void {
+    const percentAxis: cloudwatch.YAxisProps = { min: 0, max: 100, label: '%', showUnits: false };
+    this.addRow(
+      this.graph('CPU utilization', targets.map(t => ComputeMetrics.cpuUtilization(t.target, { statistic: 'Average', period, label: t.label })), [], percentAxis),
+      agent && agent.collectsMemory
+        ? this.graph('Memory used', targets.map(t => agent.metricMemUsedPercent(t.target.agentTarget, { period, label: t.label })), [], percentAxis)
+        : this.notCollected(agent, 'Memory used', 'memory in use'),
+      agent && agent.diskPaths.length > 0
+        ? this.graph('Disk used', targets.flatMap(t => agent.diskPaths.map(p =>
+          agent.metricDiskUsedPercent(p, t.target.agentTarget, { period, label: `${t.label} ${p}` }))), [], percentAxis)
+        : this.notCollected(agent, 'Disk used', 'disk space in use'),
+    );
+  }
+
+  /** Network, status checks, and the group's capacity or the running instances. */
+  private addHealthRow(targets: LabelledTarget[], group: ComputeTarget | undefined, period: Duration): void {
+    const count = { min: 0, showUnits: false };
+    this.addRow(
+      this.graph('Network (bytes)',
+        targets.map(t => ComputeMetrics.networkIn(t.target, { statistic: 'Sum', period, label: `${t.label} in` })),
+        targets.map(t => ComputeMetrics.networkOut(t.target, { statistic: 'Sum', period, label: `${t.label} out` }))),
+      this.graph('Status checks failed', targets.flatMap(t => [
+        ComputeMetrics.statusCheckFailed(t.target, StatusCheck.SYSTEM, { statistic: 'Maximum', period, label: `${t.label} system` }),
+        ComputeMetrics.statusCheckFailed(t.target, StatusCheck.INSTANCE, { statistic: 'Maximum', period, label: `${t.label} instance` }),
+      ]), [], count),
+      group
+        ? this.graph('Group capacity', GROUP_CAPACITY.map(metric => ComputeMetrics.autoScalingGroupMetric(group, metric, { statistic: 'Average', period }))
+          .map(m => m.with({ label: m.metricName.replace(/^Group/, '') })), [], count)
+        : this.graph('Running instances', targets.map(t => ComputeMetrics.statusCheckFailed(t.target, StatusCheck.ANY, { statistic: 'SampleCount', period, label: t.label })),
+          [], count),
+    );
+  }
+
+  private graph(title: string, left: cloudwatch.IMetric[], right: cloudwatch.IMetric[] = [],
+    leftYAxis?: cloudwatch.YAxisProps): cloudwatch.GraphWidget {
+    this.budget.graph(left.length + right.length);
+    if (left.length + right.length > DASHBOARD_LIMITS.metricsPerGraph) {
+      invalid(this, title, `at most ${DASHBOARD_LIMITS.metricsPerGraph} metrics per graph (give fewer instances or use an Auto Scaling group)`, left.length + right.length);
+    }
+    return new cloudwatch.GraphWidget({ title, left, right, width: 8, height: 6, leftYAxis });
+  }
+
+  /** In place of a graph of an agent metric the agent does not collect: what to change. */
+  private notCollected(agent: IAgentMetricSource | undefined, what: string, metric: string): cloudwatch.TextWidget {
+    this.budget.other();
+    return new cloudwatch.TextWidget({
+      markdown: `### ${what}\n${agent
+        ? `The CloudWatch agent of this service does not collect ${metric}: add it to the agent configuration to see it here.`
+        : 'No CloudWatch agent metrics for this service: install the agent and pass its metric source as `agentMetrics`.'}`,
+      width: 8,
+      height: 6,
+    });
+  }
+
+  /** The dashboard's quotas, once every alarm and log group is added. */
+  private checkQuotas(): string[] {
+    const { errors, warnings } = this.budget.check('This service dashboard');
+    for (const w of warnings) Annotations.of(this).addWarningV2('cdk-watchkeeper:ServiceDashboard.nearLimit', w);
+    if (this.alarms.length > DASHBOARD_LIMITS.alarmsPerStatusWidget) {
+      errors.push(`alarms must be at most ${DASHBOARD_LIMITS.alarmsPerStatusWidget} (one alarm status widget), got ${this.alarms.length}: group them in composite alarms`);
+    }
+    if (this.logGroups.length > DASHBOARD_LIMITS.logGroupsPerQuery) {
+      errors.push(`logGroups must be at most ${DASHBOARD_LIMITS.logGroupsPerQuery} (one Logs Insights query), got ${this.logGroups.length}`);
+    }
+    return errors;
   }
 
   private addRow(...widgets: cloudwatch.IWidget[]): void {

@@ -13,6 +13,7 @@ import { recordAnalysedMetrics } from '../private/alarm-metadata';
 import { EC2_METRICS } from '../private/compute-metric-names';
 import { MAX_SERIES_PER_QUERY } from '../private/metrics-insights';
 import { checkInteger, checkPattern, checkRange, invalid, invalidMessage } from '../private/validation';
+import { scheduledMinimums, sizeOf } from './private/group-sizes';
 import { PartitionTagger, scopedId } from './private/partition-tagger';
 
 /**
@@ -390,20 +391,4 @@ export class FleetAlarms extends Construct {
       `at most ${MAX_SERIES_PER_QUERY} (the most series a Metrics Insights query returns); split the fleet into several FleetAlarms, each with its own agent namespace`,
       `${this.agentGroups} x ${this.agentSeriesPerGroup} = ${series}`)];
   }
-}
-
-/** The MinSize values the group's scheduled actions set (read from the group's stack when it is synthesized). */
-function scheduledMinimums(group: autoscaling.CfnAutoScalingGroup): number[] {
-  const stack = Stack.of(group);
-  const ref = JSON.stringify(stack.resolve(group.ref));
-  return stack.node.findAll()
-    .filter((c): c is autoscaling.CfnScheduledAction => c instanceof autoscaling.CfnScheduledAction)
-    .filter(a => JSON.stringify(stack.resolve(a.autoScalingGroupName)) === ref && typeof a.minSize === 'number')
-    .map(a => a.minSize as number);
-}
-
-function sizeOf(value: string | undefined): number | undefined {
-  if (value === undefined || Token.isUnresolved(value)) return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : undefined;
 }

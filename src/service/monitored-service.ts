@@ -1,5 +1,5 @@
 import {
-  Annotations, Duration,
+  Duration,
   aws_autoscaling as autoscaling,
   aws_cloudwatch as cloudwatch,
   aws_ec2 as ec2,
@@ -12,7 +12,8 @@ import { BuiltCompute } from './compute-options';
 import { addAgentHeartbeats, installAgent } from './private/agent-wiring';
 import { notifyComputeEvents } from './private/compute-events';
 import { createServiceAlarms } from './private/service-alarms';
-import { sessionManagerPolicy } from './private/session-manager';
+import { averageOf } from './private/service-metrics';
+import { grantSessionManager } from './private/session-manager';
 import { MetricScalingOptions, RequestCountScalingOptions, UtilizationScalingOptions } from './scaling-options';
 import { ServiceAlarmOptions } from './service-alarm-options';
 import { AgentConfig } from '../agent/agent-config';
@@ -208,7 +209,7 @@ export class MonitoredService extends Construct implements IMonitoredService, ec
 
     if (props.agent) this.agent = installAgent(this, props.agent, compute);
 
-    if (props.sessionManager ?? true) this.sessionManagerPolicy = this.grantSessionManager();
+    if (props.sessionManager ?? true) this.sessionManagerPolicy = grantSessionManager(this, this.role);
 
     if (props.dashboard ?? true) {
       this.dashboard = new ServiceDashboard(this, 'Dashboard', {
@@ -274,13 +275,13 @@ export class MonitoredService extends Construct implements IMonitoredService, ec
    */
   public metricCpuUtilization(options: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
     const all = { statistic: 'Average', ...options };
-    return this.averageOfTargets(this.computeTargets.map(t => ComputeMetrics.cpuUtilization(t, all)), all);
+    return averageOf(this.computeTargets.map(t => ComputeMetrics.cpuUtilization(t, all)), this.serviceName, all);
   }
 
   /** Failed status checks (system or instance), as `AWS/EC2 StatusCheckFailed`; maximum over 1 minute by default. */
   public metricStatusCheckFailed(options: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
     const all = { statistic: 'Maximum', period: Duration.minutes(1), ...options };
-    return this.averageOfTargets(this.computeTargets.map(t => ComputeMetrics.statusCheckFailed(t, StatusCheck.ANY, all)), all);
+    return averageOf(this.computeTargets.map(t => ComputeMetrics.statusCheckFailed(t, StatusCheck.ANY, all)), this.serviceName, all);
   }
 
   /**
@@ -343,17 +344,6 @@ export class MonitoredService extends Construct implements IMonitoredService, ec
     return new BusinessHoursScaling(this, id, { ...options, autoScalingGroup: this.requireGroup('scaleOnBusinessHours') });
   }
 
-  /** The one metric of the service's target, or the average of its instances'. */
-  private averageOfTargets(metrics: cloudwatch.Metric[], options: cloudwatch.MetricOptions): cloudwatch.IMetric {
-    if (metrics.length === 1) return metrics[0];
-    return new cloudwatch.MathExpression({
-      expression: `AVG([${metrics.map((_, i) => `m${i}`).join(',')}])`,
-      usingMetrics: Object.fromEntries(metrics.map((m, i) => [`m${i}`, m])),
-      label: `${metrics[0].metricName} of ${this.serviceName}`,
-      period: options.period ?? Duration.minutes(5),
-    });
-  }
-
   private agentSource(method: string): IAgentMetricSource {
     if (!this.agentMetrics) invalid(this, method, 'called on a service with an agent (agent or agentMetrics)', undefined);
     return this.agentMetrics;
@@ -375,15 +365,6 @@ export class MonitoredService extends Construct implements IMonitoredService, ec
       estimatedInstanceWarmup: options.estimatedInstanceWarmup,
       disableScaleIn: options.disableScaleIn,
     });
-  }
-
-  /** Lets the instances' role reach Session Manager, when the role is known. */
-  private grantSessionManager(): iam.ManagedPolicy | undefined {
-    if (this.role) return sessionManagerPolicy(this, this.role);
-    Annotations.of(this).addWarningV2('cdk-watchkeeper:MonitoredService.unknownRole',
-      'The instances\' role is not known, so Session Manager (and later the agent) cannot be granted: '
-      + 'pass it as `role` to ServiceCompute.existingAutoScalingGroup/existingInstances, or set sessionManager: false.');
-    return undefined;
   }
 
   /** Opts each instance in to idle shutdown, naming its own liveness alarms: idle shutdown silences exactly those. */

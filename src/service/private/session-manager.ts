@@ -1,4 +1,4 @@
-import { Stack, Validations, aws_iam as iam } from 'aws-cdk-lib';
+import { Annotations, Stack, Validations, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { stackManagedPolicy } from '../../private/stack-singleton';
 import { SESSION_MANAGER_CHANNELS, unscopedStatement } from '../../private/unscoped-actions';
@@ -17,6 +17,18 @@ const SINGLETON_ID = 'WatchkeeperSessionManagerPolicy';
  */
 export function sessionManagerPolicy(scope: Construct, role: iam.IRole): iam.ManagedPolicy {
   return stackManagedPolicy(scope, SINGLETON_ID, role, createSessionManagerPolicy);
+}
+
+/**
+ * Lets a service's instances reach Session Manager when their role is known; otherwise warns
+ * that it cannot, and how to fix it.
+ */
+export function grantSessionManager(scope: Construct, role: iam.IRole | undefined): iam.ManagedPolicy | undefined {
+  if (role) return sessionManagerPolicy(scope, role);
+  Annotations.of(scope).addWarningV2('cdk-watchkeeper:MonitoredService.unknownRole',
+    'The instances\' role is not known, so Session Manager (and later the agent) cannot be granted: '
+    + 'pass it as `role` to ServiceCompute.existingAutoScalingGroup/existingInstances, or set sessionManager: false.');
+  return undefined;
 }
 
 function createSessionManagerPolicy(stack: Stack, id: string): iam.ManagedPolicy {
