@@ -117,6 +117,28 @@ export class ScheduledStartStop extends Construct {
 
   public constructor(scope: Construct, id: string, props: ScheduledStartStopProps) {
     super(scope, id);
+    this.checkProps(props);
+    const stack = Stack.of(this);
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+      description: 'EventBridge Scheduler: starts and stops these instances only',
+    });
+    this.role = role;
+    const deadLetters = deadLettersOf(this, props.alertTopic);
+    this.deadLetterQueue = deadLetters.queue;
+    this.deadLetterAlarm = deadLetters.alarm;
+    const policy = this.createPolicy(props, deadLetters.queue);
+    policy.attachToRole(role);
+
+    const ids = props.instances.map(i => i.instanceId);
+    const target = { role, policy, deadLetterQueue: deadLetters.queue, timeZone: props.timeZone };
+    this.addSchedule('Start', props.start, 'ec2:startInstances', { InstanceIds: ids }, 'Starts the instances', target);
+    this.addSchedule('Stop', props.stop, 'ec2:stopInstances', { InstanceIds: ids }, 'Stops the instances', target);
+    this.muteLivenessAlarms(props);
+  }
+
+  /** The instances (1 to 50), the expressions and the time zone. */
+  private checkProps(props: ScheduledStartStopProps): void {
     if (props.instances.length === 0) invalid(this, 'instances', 'a non-empty list', []);
     if (props.instances.length > 50) invalid(this, 'instances', 'at most 50 instances (split them over several schedules)', props.instances.length);
     for (const [prop, expr] of [['start', props.start], ['stop', props.stop]] as const) {
@@ -126,23 +148,17 @@ export class ScheduledStartStop extends Construct {
     }
     if (props.start === props.stop) invalid(this, 'stop', 'different from start', props.stop);
     checkTimeZone(this, props.timeZone);
-    const alarms = props.livenessAlarms ?? [];
+  }
 
+  /** What the scheduler's role may do: start and stop these instances, send dead letters, and grant EC2 the volumes' key. */
+  private createPolicy(props: ScheduledStartStopProps, deadLetterQueue: sqs.IQueue): iam.ManagedPolicy {
     const stack = Stack.of(this);
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
-      description: 'EventBridge Scheduler: starts and stops these instances only',
-    });
-    this.role = role;
     const instanceArns = props.instances.map(i => stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: i.instanceId }));
-    const deadLetters = deadLettersOf(this, props.alertTopic);
-    this.deadLetterQueue = deadLetters.queue;
-    this.deadLetterAlarm = deadLetters.alarm;
     const statements = [
       new iam.PolicyStatement({ sid: 'StartStop', actions: ['ec2:StartInstances', 'ec2:StopInstances'], resources: instanceArns }),
       // The scheduler sends dead letters with the schedule's role.
       // https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html
-      new iam.PolicyStatement({ sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: [deadLetters.queue.queueArn] }),
+      new iam.PolicyStatement({ sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: [deadLetterQueue.queueArn] }),
     ];
     if (props.ebsKey) {
       // StartInstances creates a grant on the volumes' key for EC2; the scheduler's role
@@ -158,41 +174,51 @@ export class ScheduledStartStop extends Construct {
         },
       }));
     }
-    const policy = new iam.ManagedPolicy(this, 'Policy', { description: 'Starts and stops these instances', statements });
-    policy.attachToRole(role);
-
-    const ids = props.instances.map(i => i.instanceId);
-    const schedule = (sid: string, expression: string, api: string, input: object, description: string) => {
-      const s = new scheduler.CfnSchedule(this, sid, {
-        description,
-        scheduleExpression: expression,
-        scheduleExpressionTimezone: props.timeZone,
-        flexibleTimeWindow: { mode: 'OFF' },
-        target: {
-          arn: `arn:${stack.partition}:scheduler:::aws-sdk:${api}`,
-          roleArn: role.roleArn,
-          input: stack.toJsonString(input),
-          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
-          deadLetterConfig: { arn: deadLetters.queue.queueArn },
-        },
-      });
-      s.node.addDependency(policy);
-      this.schedules.push(s);
-    };
-    schedule('Start', props.start, 'ec2:startInstances', { InstanceIds: ids }, 'Starts the instances');
-    schedule('Stop', props.stop, 'ec2:stopInstances', { InstanceIds: ids }, 'Stops the instances');
-    if (alarms.length > 0) {
-      const delay = props.alarmsOnDelay ?? Duration.minutes(15);
-      const needed = Math.max(0, ...alarms.map(evaluationMinutes)) + PUBLICATION_DELAY_MINUTES;
-      const delayMinutes = delay.toMinutes({ integral: false });
-      if (!Number.isInteger(delayMinutes) || delayMinutes < needed || delayMinutes > 180) {
-        invalid(this, 'alarmsOnDelay', `whole minutes from ${needed} (the longest alarm evaluation window plus ${PUBLICATION_DELAY_MINUTES} minutes `
-          + 'for its datapoints to be readable) to 180', `${delayMinutes} minutes`);
-      }
-      const { start, stop, timeZone } = props;
-      this.muteRules.push(...muteStopWindows(this, { start, stop, timeZone, alarms, afterStartMinutes: delayMinutes }));
-    }
+    return new iam.ManagedPolicy(this, 'Policy', { description: 'Starts and stops these instances', statements });
   }
+
+  /** One schedule calling an EC2 API through the scheduler's universal target, retried, with dead letters. */
+  private addSchedule(id: string, expression: string, api: string, input: object, description: string, target: ScheduleTarget): void {
+    const stack = Stack.of(this);
+    const s = new scheduler.CfnSchedule(this, id, {
+      description,
+      scheduleExpression: expression,
+      scheduleExpressionTimezone: target.timeZone,
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: `arn:${stack.partition}:scheduler:::aws-sdk:${api}`,
+        roleArn: target.role.roleArn,
+        input: stack.toJsonString(input),
+        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+        deadLetterConfig: { arn: target.deadLetterQueue.queueArn },
+      },
+    });
+    s.node.addDependency(target.policy);
+    this.schedules.push(s);
+  }
+
+  /** Mutes the liveness alarms over each stop window, until they have had time to see the started instances. */
+  private muteLivenessAlarms(props: ScheduledStartStopProps): void {
+    const alarms = props.livenessAlarms ?? [];
+    if (alarms.length === 0) return;
+    const delay = props.alarmsOnDelay ?? Duration.minutes(15);
+    const needed = Math.max(0, ...alarms.map(evaluationMinutes)) + PUBLICATION_DELAY_MINUTES;
+    const delayMinutes = delay.toMinutes({ integral: false });
+    if (!Number.isInteger(delayMinutes) || delayMinutes < needed || delayMinutes > 180) {
+      invalid(this, 'alarmsOnDelay', `whole minutes from ${needed} (the longest alarm evaluation window plus ${PUBLICATION_DELAY_MINUTES} minutes `
+        + 'for its datapoints to be readable) to 180', `${delayMinutes} minutes`);
+    }
+    const { start, stop, timeZone } = props;
+    this.muteRules.push(...muteStopWindows(this, { start, stop, timeZone, alarms, afterStartMinutes: delayMinutes }));
+  }
+}
+
+/** What every schedule of a construct shares. */
+interface ScheduleTarget {
+  readonly role: iam.IRole;
+  readonly policy: iam.ManagedPolicy;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly timeZone: string;
 }
 
 /** One dead-letter queue for every schedule of a construct, and its alarm. */
