@@ -5,8 +5,7 @@ import { join } from 'path';
 import { aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AgentConfig, CloudWatchAgent } from '../../src';
-import { newStack } from '../helpers';
-import { importedVpc } from '../service/fake-agent-metrics';
+import { importedVpc, newStack } from '../helpers';
 
 type Json = any;
 

@@ -1,19 +1,17 @@
 import { Duration, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AgentConfig, AgentOs, AgentPlugin, AlertTopic, IdleShutdown, MonitoredService, ScheduledStartStop, ServiceAlarmOptions, ServiceCompute } from '../../src';
+import { AgentConfig, AgentOs, AgentPlugin, IdleShutdown, MonitoredService, ScheduledStartStop, ServiceAlarmOptions, ServiceCompute } from '../../src';
 import { heartbeatWindow } from '../../src/agent/agent-heartbeat';
-import { newStack } from '../helpers';
+import { newServiceStack } from '../helpers';
 import { EvaluationOptions, Series, evaluateAlarm } from '../helpers/alarm-evaluation';
-import { importedVpc } from '../service/fake-agent-metrics';
 
 type Json = any;
 
 function service(compute: ServiceCompute, agent: AgentConfig, idle = false, alarms?: ServiceAlarmOptions) {
-  const stack = newStack();
-  const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+  const { stack, vpc, alerts: alertTopic } = newServiceStack();
   const idleShutdown = idle ? new IdleShutdown(stack, 'Idle', { alertTopic }) : undefined;
   const svc = new MonitoredService(stack, 'Svc', {
-    vpc: importedVpc(stack),
+    vpc,
     alertTopic,
     agent,
     compute,
@@ -126,7 +124,8 @@ describe('Agent heartbeat alarm', () => {
     const metrics = heartbeats[0][1].Properties.Metrics;
     expect(metrics.find((m: Json) => m.Expression).Expression).toBe('inService - FILL(samples, 0) / 1');
     expect(metrics.filter((m: Json) => m.MetricStat).map((m: Json) => m.MetricStat.Period)).toEqual([120, 120]);
-    const thirty = service(ServiceCompute.newAutoScalingGroup(), new AgentConfig({ interval: Duration.seconds(30) })).heartbeats[0][1].Properties.Metrics;
+    const thirty = service(ServiceCompute.newAutoScalingGroup(), new AgentConfig({ interval: Duration.seconds(30) }))
+      .heartbeats[0][1].Properties.Metrics;
     expect(thirty.find((m: Json) => m.Expression).Expression).toBe('inService - FILL(samples, 0) / 2');
   });
 });

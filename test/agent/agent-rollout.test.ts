@@ -1,9 +1,8 @@
 import { App, Duration, Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AgentConfig, AgentLogFileProps, AgentOs, AgentPlugin, AlertTopic, CloudWatchAgent, MonitoredService, ServiceCompute } from '../../src';
+import { AgentConfig, AgentLogFileProps, AgentOs, AgentPlugin, CloudWatchAgent, MonitoredService, ServiceCompute } from '../../src';
 import { WatchkeeperValidationError } from '../../src/private/validation';
-import { TEST_ENV, expectNagClean, newStack } from '../helpers';
-import { importedVpc } from '../service/fake-agent-metrics';
+import { expectNagClean, importedVpc, newAlertTopic, newStack, TEST_ENV } from '../helpers';
 
 type Json = any;
 
@@ -12,7 +11,7 @@ const WINDOWS_IMAGE = () => ec2.MachineImage.latestWindows(ec2.WindowsVersion.WI
 /** One stack with a group service and an instance service, both running the agent of `os`. */
 function services(os: AgentOs, config: () => AgentConfig) {
   const stack = newStack();
-  const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+  const alertTopic = newAlertTopic(stack);
   const windows = os === AgentOs.WINDOWS;
   const vpc = importedVpc(stack);
   const image = windows ? { machineImage: WINDOWS_IMAGE(), rootDeviceName: '/dev/sda1', rootVolumeSize: undefined } : {};

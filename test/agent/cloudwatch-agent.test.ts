@@ -1,8 +1,7 @@
 import { RemovalPolicy, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
 import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { AgentConfig, AgentOs, AgentPlugin, AlertTopic, CloudWatchAgent, MonitoredService, ServiceCompute } from '../../src';
-import { expectNagClean, newStack, stableTemplate } from '../helpers';
-import { importedVpc } from '../service/fake-agent-metrics';
+import { expectNagClean, importedVpc, newAlertTopic, newStack, stableTemplate } from '../helpers';
 
 const LOGS = { filePath: '/var/log/orders/app.log', logGroupName: '/orders/app' };
 
@@ -127,7 +126,7 @@ describe('CloudWatchAgent', () => {
   test('two services sharing one AgentConfig share its log groups (names are unique per account and Region)', () => {
     const stack = newStack();
     const vpc = importedVpc(stack);
-    const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const alertTopic = newAlertTopic(stack);
     const config = new AgentConfig({ logFiles: [LOGS] });
     const api = new MonitoredService(stack, 'Api', { vpc, alertTopic, agent: config });
     const worker = new MonitoredService(stack, 'Worker', { vpc, alertTopic, agent: config, compute: ServiceCompute.newInstance() });
@@ -218,7 +217,7 @@ describe('CloudWatchAgent', () => {
 describe('MonitoredService with an agent', () => {
   test('installs it on the group it creates, reads memory and disk through it, and adds its log groups', () => {
     const stack = newStack();
-    const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const alertTopic = newAlertTopic(stack);
     const service = new MonitoredService(stack, 'Api', { vpc: importedVpc(stack), alertTopic, agent: new AgentConfig({ logFiles: [LOGS] }) });
     service.scaleOnMemoryUtilization('MemoryScaling', { targetUtilizationPercent: 70 });
     expect(service.agentMetrics).toBe(service.agent!.config);
@@ -239,7 +238,7 @@ describe('MonitoredService with an agent', () => {
 
   test('on existing instances grants the role and warns that installing is up to the user', () => {
     const stack = newStack();
-    const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const alertTopic = newAlertTopic(stack);
     const instance = secureInstance(stack, 'LegacyInstance');
     new MonitoredService(stack, 'Legacy', { alertTopic, compute: ServiceCompute.existingInstances([instance]), agent: new AgentConfig() });
     Annotations.fromStack(stack).hasWarning('/TestStack/Legacy', Match.stringLikeRegexp('agent is not installed by this service.*cdk-watchkeeper:MonitoredService.agentNotInstalled'));
@@ -251,7 +250,7 @@ describe('MonitoredService with an agent', () => {
 
   test('fails on a Windows configuration for Linux instances', () => {
     const stack = newStack();
-    const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const alertTopic = newAlertTopic(stack);
     expect(() => new MonitoredService(stack, 'Api', { vpc: importedVpc(stack), alertTopic, agent: new AgentConfig({ os: AgentOs.WINDOWS }) }))
       .toThrow(/agent must be a linux configuration for the instances' Linux user data, got 'a windows configuration'/);
   });
@@ -260,7 +259,7 @@ describe('MonitoredService with an agent', () => {
 describe('MonitoredService with a Windows agent', () => {
   test('a group on a Windows image gets PowerShell user data that installs the agent', () => {
     const stack = newStack();
-    const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const alertTopic = newAlertTopic(stack);
     const service = new MonitoredService(stack, 'Win', {
       vpc: importedVpc(stack),
       alertTopic,
@@ -279,7 +278,7 @@ describe('MonitoredService with a Windows agent', () => {
 
   test('a Windows group gets a disk alarm per drive: free space of C: below 15 %', () => {
     const stack = newStack();
-    const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const alertTopic = newAlertTopic(stack);
     const service = new MonitoredService(stack, 'Win', {
       vpc: importedVpc(stack),
       alertTopic,

@@ -4,12 +4,12 @@ import {
   AlarmRouting, AlarmSet, AlarmSetProps, AlarmSeverity, AlertTopic, AnomalyDirection,
   MetricsInsightsAggregation, MetricsInsightsOrder, MetricsInsightsQuery, ResourceTagsForTelemetry,
 } from '../../src';
-import { expectNagClean, newStack, stableTemplate } from '../helpers';
+import { expectNagClean, newAlertTopic, newStack, stableTemplate } from '../helpers';
 
 const cpu = new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtilization', dimensionsMap: { InstanceId: 'i-0123456789abcdef0' } });
 
 function build(props: Partial<AlarmSetProps> = {}, stack: Stack = newStack()) {
-  const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'], failedDeliveryAlarm: false });
+  const alerts = newAlertTopic(stack, { failedDeliveryAlarm: false });
   const set = new AlarmSet(stack, 'Fleet', { routing: AlarmRouting.toTopic(alerts), ...props });
   return { stack, alerts, set, template: () => Template.fromStack(stack) };
 }

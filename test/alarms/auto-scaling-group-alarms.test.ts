@@ -1,8 +1,7 @@
 import { Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { FakeAgent } from './fake-agent';
-import { AlarmRouting, AlertTopic, AutoScalingGroupAlarms, AutoScalingGroupAlarmsProps } from '../../src';
-import { expectNagClean, newStack, stableTemplate } from '../helpers';
+import { AlarmRouting, AutoScalingGroupAlarms, AutoScalingGroupAlarmsProps } from '../../src';
+import { expectNagClean, FakeAgentMetrics, newAlertTopic, newStack, stableTemplate } from '../helpers';
 
 const TOPIC = { Ref: expect.stringMatching(/^Alerts/) };
 
@@ -11,7 +10,7 @@ function importedGroup(stack: Stack) {
 }
 
 function build(props: Partial<AutoScalingGroupAlarmsProps> = {}, stack: Stack = newStack()) {
-  const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'], failedDeliveryAlarm: false });
+  const alerts = newAlertTopic(stack, { failedDeliveryAlarm: false });
   const alarms = new AutoScalingGroupAlarms(stack, 'Web', {
     autoScalingGroup: props.autoScalingGroup ?? importedGroup(stack), routing: AlarmRouting.toTopic(alerts), ...props,
   });
@@ -113,7 +112,7 @@ describe('AutoScalingGroupAlarms', () => {
   });
 
   test('agent alarms read the group series of the telemetry model', () => {
-    const { template } = build({ agent: new FakeAgent(['/']) });
+    const { template } = build({ agent: FakeAgentMetrics.perMinute(['/']) });
     expect(alarmOn(template(), 'mem_used_percent')).toEqual(expect.objectContaining({
       Namespace: 'CWAgent',
       Dimensions: [{ Name: 'AutoScalingGroupName', Value: 'web-asg' }],
@@ -142,7 +141,7 @@ describe('AutoScalingGroupAlarms', () => {
   });
 
   test('liveness alarms: status checks and capacity', () => {
-    const { alarms } = build({ agent: new FakeAgent() });
+    const { alarms } = build({ agent: FakeAgentMetrics.perMinute() });
     expect(alarms.livenessAlarms).toEqual([alarms.systemStatusCheckAlarm, alarms.instanceStatusCheckAlarm, alarms.inServiceCapacityAlarm]);
   });
 
@@ -161,7 +160,7 @@ describe('AutoScalingGroupAlarms', () => {
 
   test.each([
     ['memory forced on without an agent', { memory: { enabled: true } }, /memory.enabled must be false or unset when no agent is given/],
-    ['a disk threshold above 100', { agent: new FakeAgent(), disk: { thresholdPercent: 101 } }, /disk.thresholdPercent must be between 0 and 100, got 101/],
+    ['a disk threshold above 100', { agent: FakeAgentMetrics.perMinute(), disk: { thresholdPercent: 101 } }, /disk.thresholdPercent must be between 0 and 100, got 101/],
     ['credits forced on a non-burstable type', { instanceType: new ec2.InstanceType('c7g.large'), cpuCreditBalance: { enabled: true } }, /cpuCreditBalance.enabled must be false or unset/],
     ['recover on a group', { systemStatusCheck: { recover: true } }, /systemStatusCheck.recover must be false or unset for an Auto Scaling group/],
     ['reboot on a group', { instanceStatusCheck: { reboot: true } }, /instanceStatusCheck.reboot must be false or unset for an Auto Scaling group/],
@@ -177,7 +176,7 @@ describe('AutoScalingGroupAlarms', () => {
 
   test('passes the nag packs fully configured', () => {
     const { stack } = build({
-      agent: new FakeAgent(),
+      agent: FakeAgentMetrics.perMinute(),
       instanceType: new ec2.InstanceType('t3.small'),
       alarmNamePrefix: 'web',
       runbookUrl: 'https://wiki.example.com/web',
@@ -188,7 +187,7 @@ describe('AutoScalingGroupAlarms', () => {
 
   test('matches the golden snapshot', () => {
     const stack = newStack();
-    build({ autoScalingGroup: importedGroup(stack), agent: new FakeAgent(['/']), alarmNamePrefix: 'web' }, stack);
+    build({ autoScalingGroup: importedGroup(stack), agent: FakeAgentMetrics.perMinute(['/']), alarmNamePrefix: 'web' }, stack);
     expect(stableTemplate(stack)).toMatchSnapshot();
   });
 });

@@ -1,13 +1,12 @@
 import { Duration, Stack, aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { FakeAgent } from './fake-agent';
 import { AgentConfig, AlarmRouting, AlarmSeverity, AlertTopic, InstanceAlarms, InstanceAlarmsProps } from '../../src';
-import { expectNagClean, newStack, stableTemplate } from '../helpers';
+import { expectNagClean, FakeAgentMetrics, newAlertTopic, newStack, stableTemplate } from '../helpers';
 
 const ID = 'i-0123456789abcdef0';
 
 function build(props: Partial<InstanceAlarmsProps> = {}, stack: Stack = newStack()) {
-  const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'], failedDeliveryAlarm: false });
+  const alerts = newAlertTopic(stack, { failedDeliveryAlarm: false });
   const alarms = new InstanceAlarms(stack, 'Web', { instanceId: ID, routing: AlarmRouting.toTopic(alerts), ...props });
   return { stack, alerts, alarms, template: () => Template.fromStack(stack) };
 }
@@ -159,7 +158,7 @@ describe('InstanceAlarms', () => {
   });
 
   test('memory, disk per path and swap come from the agent model with its dimensions', () => {
-    const { template } = build({ agent: new FakeAgent(['/', '/var/log']) });
+    const { template } = build({ agent: FakeAgentMetrics.perMinute(['/', '/var/log']) });
     expect(alarmOn(template(), 'mem_used_percent')).toEqual(expect.objectContaining({
       Namespace: 'CWAgent',
       Dimensions: [{ Name: 'InstanceId', Value: ID }],
@@ -184,7 +183,7 @@ describe('InstanceAlarms', () => {
   });
 
   test('disk alarms on selected paths only', () => {
-    const { template } = build({ agent: new FakeAgent(['/', '/data']), disk: { paths: ['/data'], thresholdPercent: 70 } });
+    const { template } = build({ agent: FakeAgentMetrics.perMinute(['/', '/data']), disk: { paths: ['/data'], thresholdPercent: 70 } });
     template().resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'disk_used_percent' }, 1);
     template().hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'disk_used_percent', Threshold: 70, Dimensions: Match.arrayWith([{ Name: 'path', Value: '/data' }]),
@@ -248,7 +247,7 @@ describe('InstanceAlarms', () => {
   });
 
   test('exposes its liveness alarms for planned downtime', () => {
-    const { alarms } = build({ agent: new FakeAgent() });
+    const { alarms } = build({ agent: FakeAgentMetrics.perMinute() });
     expect(alarms.livenessAlarms).toEqual([alarms.systemStatusCheckAlarm, alarms.instanceStatusCheckAlarm]);
   });
 
@@ -285,7 +284,7 @@ describe('InstanceAlarms', () => {
     ['a negative credit threshold', { instanceType: new ec2.InstanceType('t3.nano'), cpuCreditBalance: { thresholdCredits: -1 } }, /thresholdCredits must be a number of credits of at least 0, got -1/],
     ['credits forced on a non-burstable type', { instanceType: new ec2.InstanceType('m7g.large'), cpuCreditBalance: { enabled: true } }, /cpuCreditBalance.enabled must be false or unset for a non-burstable instance type.*got 'm7g.large'/],
     ['memory forced on without an agent', { memory: { enabled: true } }, /memory.enabled must be false or unset when no agent is given/],
-    ['a disk path the agent does not publish', { agent: new FakeAgent(['/']), disk: { paths: ['/data'] } }, /disk.paths must be paths the agent publishes \('\/'\), got '\/data'/],
+    ['a disk path the agent does not publish', { agent: FakeAgentMetrics.perMinute(['/']), disk: { paths: ['/data'] } }, /disk.paths must be paths the agent publishes \('\/'\), got '\/data'/],
     ['a runbook that is not a URL', { runbookUrl: 'wiki/runbook' }, /runbookUrl must be an http\(s\):\/\/ URL, got 'wiki\/runbook'/],
     ['datapoints above evaluation periods', { cpu: { evaluationPeriods: 2, datapointsToAlarm: 3 } }, /Web\/Cpu: datapointsToAlarm must be at most evaluationPeriods \(2\), got 3/],
   ])('fails on %s', (_name, props, message) => {
@@ -303,7 +302,7 @@ describe('InstanceAlarms', () => {
       metric: new cloudwatch.Metric({ namespace: 'Watchkeeper', metricName: 'PlannedDowntime' }), threshold: 1, evaluationPeriods: 1,
     });
     const { alerts } = build({
-      agent: new FakeAgent(),
+      agent: FakeAgentMetrics.perMinute(),
       instanceType: new ec2.InstanceType('t3.small'),
       alarmNamePrefix: 'web',
       runbookUrl: 'https://wiki.example.com/web',
@@ -315,7 +314,7 @@ describe('InstanceAlarms', () => {
   });
 
   test('matches the golden snapshot', () => {
-    const { stack } = build({ agent: new FakeAgent(), instanceType: new ec2.InstanceType('t3.small'), alarmNamePrefix: 'web' });
+    const { stack } = build({ agent: FakeAgentMetrics.perMinute(), instanceType: new ec2.InstanceType('t3.small'), alarmNamePrefix: 'web' });
     expect(stableTemplate(stack)).toMatchSnapshot();
   });
 });

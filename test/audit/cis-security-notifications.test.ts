@@ -3,12 +3,12 @@ import { aws_cloudwatch as cloudwatch, aws_logs as logs } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AlarmRouting, AlertTopic, AuditTrail, CisBenchmarkAlarms } from '../../src';
 import { recordedSeverity } from '../../src/private/alarm-metadata';
-import { newStack } from '../helpers';
+import { newAlertTopic, newStack } from '../helpers';
 
 describe('CisBenchmarkAlarms', () => {
   test('labels every alarm a security notification (INFO, no OK notification), so a deploy pages no on-call engineer', () => {
     const stack = newStack();
-    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const alerts = newAlertTopic(stack);
     const cis = new CisBenchmarkAlarms(stack, 'Cis', { logGroup: logs.LogGroup.fromLogGroupName(stack, 'Trail', 'org-trail'), alertTopic: alerts });
     expect(cis.alarms).toHaveLength(15);
     const resources = Template.fromStack(stack).toJSON().Resources;

@@ -1,7 +1,7 @@
 import { Tags, aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AlarmRouting, AlarmSet, AlarmSeverity, AlarmTags, AlertTopic, MonitoredService, ServiceCompute } from '../../src';
-import { newStack } from '../helpers';
+import { AlarmRouting, AlarmSet, AlarmSeverity, AlarmTags, MonitoredService, ServiceCompute } from '../../src';
+import { newAlertTopic, newStack } from '../helpers';
 
 const cpu = new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtilization', dimensionsMap: { InstanceId: 'i-0123456789abcdef0' } });
 
@@ -22,7 +22,7 @@ function propagation(stack: ReturnType<typeof newStack>): unknown[] {
 describe('AlarmTags', () => {
   test('every alarm of a service carries service, severity, runbook and owner, and propagates exactly those', () => {
     const stack = newStack();
-    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const alerts = newAlertTopic(stack);
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 1, maxAzs: 1 });
     new MonitoredService(stack, 'Api', {
       vpc,
@@ -48,7 +48,7 @@ describe('AlarmTags', () => {
 
   test('composite alarms are tagged and propagate too; severity is the routed one', () => {
     const stack = newStack();
-    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'], failedDeliveryAlarm: false });
+    const alerts = newAlertTopic(stack, { failedDeliveryAlarm: false });
     const set = new AlarmSet(stack, 'Set', { routing: new AlarmRouting({ critical: [alerts], owner: 'platform' }), serviceName: 'legacy' });
     const a = set.addAlarm('Cpu', cpu, { threshold: 90, severity: AlarmSeverity.INFO });
     set.addCompositeAlarm('Down', { rule: cloudwatch.AlarmRule.fromAlarm(a, cloudwatch.AlarmState.ALARM) });
@@ -62,7 +62,7 @@ describe('AlarmTags', () => {
 
   test('Tags.of on an enclosing scope, and the set\'s own tags, override the defaults', () => {
     const stack = newStack();
-    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'], failedDeliveryAlarm: false });
+    const alerts = newAlertTopic(stack, { failedDeliveryAlarm: false });
     const set = new AlarmSet(stack, 'Set', { routing: AlarmRouting.toTopic(alerts), tags: { service: 'from-set-tags' } });
     set.addAlarm('Cpu', cpu, { threshold: 90 });
     Tags.of(stack).add('owner', 'database-team');
@@ -71,7 +71,7 @@ describe('AlarmTags', () => {
 
   test('fails at synth for a runbook URL longer than a tag value may be (256 characters)', () => {
     const stack = newStack();
-    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'], failedDeliveryAlarm: false });
+    const alerts = newAlertTopic(stack, { failedDeliveryAlarm: false });
     const set = new AlarmSet(stack, 'Set', { routing: AlarmRouting.toTopic(alerts), runbookUrl: `https://wiki.example.com/${'r'.repeat(240)}` });
     expect(() => set.addAlarm('Cpu', cpu, { threshold: 90 })).toThrow(/tag runbook must be 1 to 256 characters, not starting with aws: \(an alarm tag value\), got '265 characters'/);
   });
@@ -82,14 +82,14 @@ describe('AlarmTags', () => {
     ['no key at all', [], /propagatedTagKeys must be 1 to 50 tag keys/],
   ])('fails at synth for propagated tag keys CloudWatch rejects: %s', (_name, keys, error) => {
     const stack = newStack();
-    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'], failedDeliveryAlarm: false });
+    const alerts = newAlertTopic(stack, { failedDeliveryAlarm: false });
     const set = new AlarmSet(stack, 'Set', { routing: new AlarmRouting({ critical: [alerts], propagatedTagKeys: keys }) });
     expect(() => set.addAlarm('Cpu', cpu, { threshold: 90 })).toThrow(error);
   });
 
   test('tag propagation grants nothing: an alarm set makes no IAM resource', () => {
     const stack = newStack();
-    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'], failedDeliveryAlarm: false });
+    const alerts = newAlertTopic(stack, { failedDeliveryAlarm: false });
     new AlarmSet(stack, 'Set', { routing: AlarmRouting.toTopic(alerts) }).addAlarm('Cpu', cpu, { threshold: 90 });
     const types = Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string }>).map(r => r.Type);
     expect(types.filter(t => t.startsWith('AWS::IAM::'))).toEqual([]);

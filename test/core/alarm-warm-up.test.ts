@@ -1,14 +1,12 @@
 import { Duration, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import {
-  AlarmRouting, AlarmSet, AlarmSetProps, AlarmWarmUp, AlertTopic, AppLogGroup, MetricsInsightsAggregation, MetricsInsightsQuery,
-} from '../../src';
+import { AlarmRouting, AlarmSet, AlarmSetProps, AlarmWarmUp, AppLogGroup, MetricsInsightsAggregation, MetricsInsightsQuery } from '../../src';
 import { derivedWarmUpMinutes, isMultiTimeSeriesQuery, publicationDelayMinutes, queryNamespaces } from '../../src/core/private/warm-up.pure';
-import { newStack } from '../helpers';
+import { newAlertTopic, newStack } from '../helpers';
 
 function build(props: Partial<AlarmSetProps> = {}, routingWarmUp?: AlarmWarmUp) {
   const stack = newStack();
-  const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'], failedDeliveryAlarm: false });
+  const alerts = newAlertTopic(stack, { failedDeliveryAlarm: false });
   const routing = new AlarmRouting({ critical: [alerts], warmUp: routingWarmUp });
   const set = new AlarmSet(stack, 'Set', { routing, ...props });
   return { stack, alerts, routing, set };
@@ -94,7 +92,7 @@ describe('AlarmWarmUp', () => {
 
   test('alarms made outside an alarm set (log groups, topics) get the routing\'s warm-up too', () => {
     const stack = newStack();
-    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const alerts = newAlertTopic(stack);
     const routing = new AlarmRouting({ critical: [alerts], warmUp: AlarmWarmUp.of(Duration.minutes(20)) });
     new AppLogGroup(stack, 'Logs').addNoLogsAlarm('Silent', { routing });
     const alarms = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm');

@@ -1,10 +1,7 @@
 import { App, Stack, aws_ec2 as ec2, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import {
-  AlertTopic, AppMetrics, AppMetricsTransport, CostReport, MonitoredService, ServiceCompute, TelemetryAccess,
-} from '../../src';
-import { TEST_ENV } from '../helpers';
-import { importedVpc } from '../service/fake-agent-metrics';
+import { AppMetrics, AppMetricsTransport, CostReport, MonitoredService, ServiceCompute, TelemetryAccess } from '../../src';
+import { importedVpc, newAlertTopic, TEST_ENV } from '../helpers';
 
 const SECONDS_PER_MONTH = 30 * 24 * 3600;
 const line = (report: CostReport, item: string) => report._report().estimate.lines.find(l => l.item === item);
@@ -68,7 +65,7 @@ describe('AppMetrics', () => {
 describe('CostReport', () => {
   test('prices EC2 detailed monitoring as custom metrics, and a group from its usual to its maximum size', () => {
     const { stack, report } = stackWithReport();
-    const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const alertTopic = newAlertTopic(stack);
     const vpc = importedVpc(stack);
     new MonitoredService(stack, 'Api', {
       vpc, alertTopic, compute: ServiceCompute.newAutoScalingGroup({ minCapacity: 2, maxCapacity: 6 }), alarms: { enabled: false }, dashboard: false,
@@ -89,7 +86,7 @@ describe('CostReport', () => {
 
   test('prices the Logs Insights queries the dashboards run on every load', () => {
     const { stack, report } = stackWithReport(TEST_ENV, { defaultLogGbPerMonth: 73, dashboardLoadsPerMonth: 1000 });
-    const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const alertTopic = newAlertTopic(stack);
     const group = new logs.LogGroup(stack, 'AppLogs', { retention: logs.RetentionDays.ONE_MONTH });
     new MonitoredService(stack, 'Api', { vpc: importedVpc(stack), alertTopic, logGroups: [group], alarms: { enabled: false } });
     // 73 GB a month is 0.3 GB in the dashboard's 3 hours; 1,000 loads scan 300 GB.

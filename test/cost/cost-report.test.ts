@@ -3,9 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Stack, Stage, aws_cloudwatch as cloudwatch, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { AlertTopic, CisBenchmarkAlarms, CostReport, JsonLogMetrics } from '../../src';
+import { CisBenchmarkAlarms, CostReport, JsonLogMetrics } from '../../src';
 import { registerUsage } from '../../src/private/usage-registry';
-import { TEST_ENV } from '../helpers';
+import { newAlertTopic, TEST_ENV } from '../helpers';
 
 const cpu = (period = Duration.minutes(5)) => new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtilization', period });
 
@@ -68,7 +68,7 @@ describe('CostReport', () => {
 
   test('counts the series metric filters publish (JSON log metrics, CIS filters): once per name and dimension set', () => {
     const { app, stack, report } = appWithReport({ defaultLogGbPerMonth: 0 });
-    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const alerts = newAlertTopic(stack);
     const group = new logs.LogGroup(stack, 'Trail', { retention: logs.RetentionDays.ONE_MONTH });
     new CisBenchmarkAlarms(stack, 'Cis', { logGroup: group, alertTopic: alerts });
     const appLogs = new logs.LogGroup(stack, 'AppLogs', { retention: logs.RetentionDays.ONE_MONTH });
@@ -91,7 +91,7 @@ describe('CostReport', () => {
     const { app, stack, report } = appWithReport();
     const group = new logs.LogGroup(stack, 'App', { retention: logs.RetentionDays.ONE_MONTH });
     report.addLogVolume({ logGroup: group, gbPerMonth: 10 });
-    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'], failedDeliveryAlarm: false });
+    const alerts = newAlertTopic(stack, { failedDeliveryAlarm: false });
     new JsonLogMetrics(stack, 'Metrics', { logGroup: group, namespace: 'Orders/Api', alertTopic: alerts }).addErrorLogAlarm('Errors');
     app.synth();
     // Every 5 minutes it reads 7 minutes of the group (5 + 2 of ingestion delay): 1.4 x 10 GB a month.

@@ -18,9 +18,33 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { CreateTagsCommand, DeleteTagsCommand, DescribeInstancesCommand, EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { AwsStub } from 'aws-sdk-client-mock';
+import { AwsStub, mockClient } from 'aws-sdk-client-mock';
 
 const MINUTE = 60_000;
+
+/** The SDK clients the idle-shutdown function calls, mocked. */
+export interface IdleShutdownClients {
+  readonly ec2: AwsStub<any, any, any>;
+  readonly cw: AwsStub<any, any, any>;
+  readonly sns: AwsStub<any, any, any>;
+}
+
+/**
+ * Mocks the idle-shutdown function's clients for a test file: each test starts from clients
+ * with no answers, the topic the function reports to, and a quiet log.
+ */
+export function mockIdleShutdownClients(): IdleShutdownClients {
+  const clients = { ec2: mockClient(EC2Client), cw: mockClient(CloudWatchClient), sns: mockClient(SNSClient) };
+  beforeEach(() => {
+    clients.ec2.reset();
+    clients.cw.reset();
+    clients.sns.reset();
+    process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:alerts';
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+  return clients;
+}
 
 export interface FakeInstanceOptions {
   readonly tags: Record<string, string>;

@@ -5,10 +5,10 @@
 import { Stack, aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Caller } from './fake-aws';
-import { AlertTopic, IdleShutdown, IdleShutdownProps } from '../../src';
+import { IdleShutdown, IdleShutdownProps } from '../../src';
 import { IdleSettings } from '../../src/cost/idle-decision.pure';
 import { settingsFromEnv } from '../../src/cost/idle-shutdown.lambda';
-import { newStack } from '../helpers';
+import { newAlertTopic, newStack } from '../helpers';
 import { decide } from '../proof/policy-engine';
 import { TemplateModel, asArray } from '../proof/template-model';
 
@@ -68,7 +68,7 @@ function onlyOnEverything(policy: Json): Json {
 export function idleShutdownStack(livenessAlarms: string[], props: Partial<IdleShutdownProps> = {}, stackName = 'TestStack'):
 { stack: Stack; idle: IdleShutdown } {
   const stack = newStack(stackName);
-  const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+  const alertTopic = newAlertTopic(stack);
   const idle = new IdleShutdown(stack, 'IdleShutdown', { alertTopic, ...props });
   const instance = new ec2.CfnInstance(stack, 'Web', { imageId: ec2.MachineImage.latestAmazonLinux2023().getImage(stack).imageId, instanceType: 't3.micro' });
   idle.optIn(instance, { livenessAlarms: livenessAlarms.map((name, i) => cloudwatch.Alarm.fromAlarmName(stack, `Liveness${i}`, name)) });

@@ -1,15 +1,13 @@
 import {
-  CloudWatchClient, DescribeAlarmsCommand, DisableAlarmActionsCommand, EnableAlarmActionsCommand, GetMetricDataCommand,
+  DescribeAlarmsCommand, DisableAlarmActionsCommand, EnableAlarmActionsCommand, GetMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
-import { CreateTagsCommand, DeleteTagsCommand, DescribeInstancesCommand, EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
+import { CreateTagsCommand, DeleteTagsCommand, DescribeInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { mockIdleShutdownClients } from './fake-aws';
 import { IdleSettings } from '../../src/cost/idle-decision.pure';
 import { run, settingsFromEnv } from '../../src/cost/idle-shutdown.lambda';
 
-const ec2 = mockClient(EC2Client);
-const cw = mockClient(CloudWatchClient);
-const sns = mockClient(SNSClient);
+const { ec2, cw, sns } = mockIdleShutdownClients();
 
 const SETTINGS: IdleSettings = {
   optInTagKey: 'idle',
@@ -49,17 +47,11 @@ function metricsAnswer(busyIds: Set<string> = new Set(), missing: Set<string> = 
 }
 
 beforeEach(() => {
-  ec2.reset();
-  cw.reset();
-  sns.reset();
-  process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:alerts';
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
   cw.on(DescribeAlarmsCommand).callsFake(input => ({
     MetricAlarms: input.AlarmNames.map((AlarmName: string) => ({ AlarmName, ActionsEnabled: !AlarmName.includes('off'), StateValue: 'OK' })),
   }));
 });
 
-afterEach(() => jest.restoreAllMocks());
 
 describe('idle shutdown handler', () => {
   test('finds opted-in running instances server-side, page by page, and stops only the idle ones', async () => {

@@ -2,18 +2,13 @@
 // after their period, nothing from a stopped instance, alarms that notify on transitions;
 // and with the settings and permissions of the function as synthesized.
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
 import * as fc from 'fast-check';
-import { FakeAws } from './fake-aws';
+import { FakeAws, mockIdleShutdownClients } from './fake-aws';
 import { idleShutdownFunction, idleShutdownStack } from './idle-shutdown-caller';
 import { LIVENESS_ALARM_TAG, LIVENESS_MANAGED_TAG } from '../../src/cost/idle-decision.pure';
 import { run } from '../../src/cost/idle-shutdown.lambda';
 
-const ec2 = mockClient(EC2Client);
-const cw = mockClient(CloudWatchClient);
-const sns = mockClient(SNSClient);
+const { ec2, cw, sns } = mockIdleShutdownClients();
 
 // The function as deployed: its settings (5 % peak CPU, 5 MB a day pro rata, the last hour)
 // and its role, which the fake AWS asks before it answers. The instance's liveness alarms
@@ -26,14 +21,6 @@ const DAY = Date.UTC(2026, 10, 24) / 60_000;
 const plenty = () => 600_000;
 const MINUTE_OF_HOUR = fc.integer({ min: 0, max: 59 });
 
-beforeEach(() => {
-  ec2.reset();
-  cw.reset();
-  sns.reset();
-  process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:alerts';
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-});
-afterEach(() => jest.restoreAllMocks());
 
 /** A world with one instance that has run (idle unless told) for three hours. */
 function world(now: number, options: { detailed: boolean; delay?: (end: number) => number; busy?: number[]; from?: number }) {

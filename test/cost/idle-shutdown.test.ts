@@ -1,12 +1,11 @@
 import { App, Duration, Size, Stack, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_events as events, aws_logs as logs } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AlertTopic, IdleShutdown, IdleShutdownProps, MonitoredService, ServiceCompute } from '../../src';
-import { TEST_ENV, expectNagClean, newStack, stableTemplate } from '../helpers';
-import { importedVpc } from '../service/fake-agent-metrics';
+import { expectNagClean, importedVpc, newAlertTopic, newStack, stableTemplate, TEST_ENV } from '../helpers';
 
 function setup(props: Partial<IdleShutdownProps> = {}): { stack: Stack; idle: IdleShutdown; alerts: AlertTopic } {
   const stack = newStack();
-  const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+  const alerts = newAlertTopic(stack);
   const idle = new IdleShutdown(stack, 'IdleShutdown', { alertTopic: alerts, ...props });
   return { stack, idle, alerts };
 }
@@ -261,7 +260,7 @@ describe('IdleShutdown', () => {
     const app = new App();
     const build = (id: string, props: Partial<IdleShutdownProps> = {}, env = TEST_ENV) => {
       const stack = new Stack(app, id, { env });
-      return new IdleShutdown(stack, 'IdleShutdown', { alertTopic: new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] }), ...props });
+      return new IdleShutdown(stack, 'IdleShutdown', { alertTopic: newAlertTopic(stack), ...props });
     };
     // by default each takes its stack's name as the opt-in value
     const a = build('A');

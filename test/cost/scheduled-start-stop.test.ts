@@ -1,15 +1,13 @@
 import { Duration, Stack, aws_cloudwatch as cloudwatch, aws_kms as kms } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AlertTopic, MonitoredService, ScheduledStartStop, ScheduledStartStopProps, ServiceCompute } from '../../src';
-import { expectNagClean, newStack, stableTemplate } from '../helpers';
-import { importedVpc } from '../service/fake-agent-metrics';
+import { MonitoredService, ScheduledStartStop, ScheduledStartStopProps, ServiceCompute } from '../../src';
+import { expectNagClean, newServiceStack, stableTemplate } from '../helpers';
 
 const OFFICE = { start: 'cron(0 8 ? * MON-FRI *)', stop: 'cron(0 19 ? * MON-FRI *)', timeZone: 'Europe/Berlin' };
 
 function setup(props: Partial<ScheduledStartStopProps> = {}, withAlarms = true): { stack: Stack; worker: MonitoredService } {
-  const stack = newStack();
-  const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
-  const worker = new MonitoredService(stack, 'Worker', { vpc: importedVpc(stack), alertTopic, compute: ServiceCompute.newInstance() });
+  const { stack, vpc, alerts: alertTopic } = newServiceStack();
+  const worker = new MonitoredService(stack, 'Worker', { vpc, alertTopic, compute: ServiceCompute.newInstance() });
   new ScheduledStartStop(stack, 'OfficeHours', {
     instances: worker.instances,
     alertTopic,
@@ -129,9 +127,8 @@ describe('ScheduledStartStop', () => {
   });
 
   test('splits more than 100 liveness alarms over several mute rules (100 names each, CloudWatch\'s limit)', () => {
-    const stack = newStack();
-    const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
-    const worker = new MonitoredService(stack, 'Worker', { vpc: importedVpc(stack), alertTopic, compute: ServiceCompute.newInstance() });
+    const { stack, vpc, alerts: alertTopic } = newServiceStack();
+    const worker = new MonitoredService(stack, 'Worker', { vpc, alertTopic, compute: ServiceCompute.newInstance() });
     const alarms = Array.from({ length: 150 }, (_, i) => cloudwatch.Alarm.fromAlarmName(stack, `Imported${i}`, `liveness-${i}`));
     const schedule = new ScheduledStartStop(stack, 'OfficeHours', { instances: worker.instances, alertTopic, livenessAlarms: alarms, ...OFFICE });
     const rules = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::AlarmMuteRule')).map((r: any) => r.Properties);
@@ -143,9 +140,8 @@ describe('ScheduledStartStop', () => {
   });
 
   test('may create grants on a customer managed EBS key, for EC2 only, so that encrypted instances start', () => {
-    const stack = newStack();
-    const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
-    const worker = new MonitoredService(stack, 'Worker', { vpc: importedVpc(stack), alertTopic, compute: ServiceCompute.newInstance() });
+    const { stack, vpc, alerts: alertTopic } = newServiceStack();
+    const worker = new MonitoredService(stack, 'Worker', { vpc, alertTopic, compute: ServiceCompute.newInstance() });
     const ebsKey = new kms.Key(stack, 'EbsKey', { enableKeyRotation: true });
     new ScheduledStartStop(stack, 'OfficeHours', { instances: worker.instances, alertTopic, ebsKey, ...OFFICE });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {

@@ -3,8 +3,7 @@ import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import { AgentConfig, AgentOs, AgentPlugin, ComputeTarget, FleetOverviewDashboard, IAgentMetricSource, IMonitoredService, ServiceDashboard } from '../../src';
 import { DashboardBudget } from '../../src/private/dashboard-limits';
-import { expectNagClean, newStack, stableTemplate } from '../helpers';
-import { FakeAgentMetrics, importedVpc } from '../service/fake-agent-metrics';
+import { expectNagClean, FakeAgentMetrics, importedVpc, newStack, stableTemplate } from '../helpers';
 
 /** The dashboard body with CloudFormation tokens rendered as <ref>, parsed. */
 function body(stack: Stack, index = 0): any {

@@ -1,7 +1,7 @@
 import { Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_lambda as lambda } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AlertTopic, EventNotifications, InstanceState } from '../../src';
-import { expectNagClean, newStack, stableTemplate } from '../helpers';
+import { EventNotifications, InstanceState } from '../../src';
+import { expectNagClean, newAlertTopic, newStack, stableTemplate } from '../helpers';
 
 /** EventBridge matching for the subset the rules use: value lists and nested objects. */
 function matches(pattern: any, event: any): boolean {
@@ -69,7 +69,7 @@ function rules(stack: Stack): any[] {
 
 function setup() {
   const stack = newStack();
-  const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+  const alerts = newAlertTopic(stack);
   // CDK cannot import an instance; the rule only reads its id.
   const instance = { instanceId: 'i-0123456789abcdef0' } as unknown as ec2.IInstance;
   const group = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'Group', 'orders-api');

@@ -1,7 +1,7 @@
 import { App, Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatch, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AgentConfig, AlarmRouting, AlertTopic, CostReport, FleetAlarms, FleetAlarmsProps } from '../../src';
-import { expectNagClean, nagFindings, newStack } from '../helpers';
+import { AgentConfig, AlarmRouting, CostReport, FleetAlarms, FleetAlarmsProps } from '../../src';
+import { expectNagClean, nagFindings, newAlertTopic, newStack } from '../helpers';
 
 function group(stack: Stack, vpc: ec2.IVpc, id: string, maxCapacity: number, minCapacity = 1): autoscaling.AutoScalingGroup {
   return new autoscaling.AutoScalingGroup(stack, id, {
@@ -16,7 +16,7 @@ function group(stack: Stack, vpc: ec2.IVpc, id: string, maxCapacity: number, min
 
 function build(props: Partial<FleetAlarmsProps> = {}, stack: Stack = newStack()) {
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
-  const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'], failedDeliveryAlarm: false });
+  const alerts = newAlertTopic(stack, { failedDeliveryAlarm: false });
   const fleet = new FleetAlarms(stack, 'Fleet', { routing: AlarmRouting.toTopic(alerts), fleetName: 'shop', ...props });
   return { stack, vpc, alerts, fleet, template: () => Template.fromStack(stack) };
 }
@@ -267,7 +267,7 @@ describe('FleetAlarms', () => {
 
   test('passes the nag packs', () => {
     const stack = newStack();
-    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'], failedDeliveryAlarm: false });
+    const alerts = newAlertTopic(stack, { failedDeliveryAlarm: false });
     const fleet = new FleetAlarms(stack, 'Fleet', { routing: AlarmRouting.toTopic(alerts), agentMetrics: new AgentConfig({ namespace: 'Shop/Agent' }) });
     fleet.addAutoScalingGroup(autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'Web', 'web'), { maxInstances: 4, minInstances: 1 });
     expectNagClean(stack);

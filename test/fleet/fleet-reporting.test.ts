@@ -2,12 +2,12 @@
 // lower the minimum, groups that may be empty, instances being replaced.
 import { Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AlarmRouting, AlertTopic, FleetAlarms } from '../../src';
-import { newStack } from '../helpers';
+import { AlarmRouting, FleetAlarms } from '../../src';
+import { newAlertTopic, newStack } from '../helpers';
 
 function fleetWith(stack: Stack, groups: Array<{ id: string; min: number; max: number; nightMin?: number }>): Record<string, any> {
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
-  const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'], failedDeliveryAlarm: false });
+  const alerts = newAlertTopic(stack, { failedDeliveryAlarm: false });
   const fleet = new FleetAlarms(stack, 'Fleet', { routing: AlarmRouting.toTopic(alerts), fleetName: 'shop' });
   for (const g of groups) {
     const asg = new autoscaling.AutoScalingGroup(stack, g.id, {

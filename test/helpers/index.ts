@@ -1,3 +1,4 @@
+export * from './fake-agent-metrics';
 export * from './nag';
 export * from './snapshot';
 export * from './stacks';

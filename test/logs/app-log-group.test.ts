@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, aws_iam as iam, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AlertTopic, AppLogGroup } from '../../src';
-import { expectNagClean, nagFindings, newStack, stableTemplate } from '../helpers';
+import { AppLogGroup } from '../../src';
+import { expectNagClean, nagFindings, newAlertTopic, newStack, stableTemplate } from '../helpers';
 
 function role(stack: import('aws-cdk-lib').Stack, id = 'AppRole'): iam.Role {
   return new iam.Role(stack, id, { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
@@ -121,7 +121,7 @@ describe('AppLogGroup', () => {
 
   test('no-logs alarm fires after 15 silent minutes and treats missing data as breaching', () => {
     const stack = newStack();
-    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const alerts = newAlertTopic(stack);
     const group = new AppLogGroup(stack, 'ApiLogs', { logGroupName: '/orders/api' });
     group.addNoLogsAlarm('NoLogs', { alertTopic: alerts });
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -141,7 +141,7 @@ describe('AppLogGroup', () => {
 
   test('with active hours, mute rules silence the no-logs alarm every night and on weekends, in the time zone', () => {
     const stack = newStack();
-    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const alerts = newAlertTopic(stack);
     const group = new AppLogGroup(stack, 'Logs');
     const alarm = group.addNoLogsAlarm('NoLogs', { alertTopic: alerts, activeHours: { timeZone: 'Europe/Berlin', startHour: 7, endHour: 20 } });
     const rules = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::AlarmMuteRule')).map(r => r.Properties);
@@ -155,7 +155,7 @@ describe('AppLogGroup', () => {
 
   test('active hours every day mute only the nights; without active hours there is no mute rule', () => {
     const stack = newStack();
-    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const alerts = newAlertTopic(stack);
     const group = new AppLogGroup(stack, 'Logs');
     group.addNoLogsAlarm('NoLogs', { alertTopic: alerts, activeHours: { timeZone: 'UTC', weekdaysOnly: false } });
     group.addNoLogsAlarm('AlwaysWatched', { alertTopic: alerts });
@@ -165,7 +165,7 @@ describe('AppLogGroup', () => {
 
   test('fails on active hours that end before they start or name no time zone', () => {
     const stack = newStack();
-    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const alerts = newAlertTopic(stack);
     const group = new AppLogGroup(stack, 'Logs');
     expect(() => group.addNoLogsAlarm('A', { alertTopic: alerts, activeHours: { timeZone: 'UTC', startHour: 18, endHour: 8 } }))
       .toThrow(/activeHours.endHour must be after startHour \(18\)/);
@@ -174,7 +174,7 @@ describe('AppLogGroup', () => {
 
   test('fails on a silence that is not a multiple of 5 minutes', () => {
     const stack = newStack();
-    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const alerts = newAlertTopic(stack);
     const group = new AppLogGroup(stack, 'ApiLogs');
     expect(() => group.addNoLogsAlarm('NoLogs', { alertTopic: alerts, silence: Duration.minutes(7) }))
       .toThrow(/silence \(in 5-minute steps\) must be a whole number between 1 and 288, got 1.4/);
@@ -182,7 +182,7 @@ describe('AppLogGroup', () => {
 
   test('passes the nag packs with the shared key and with a key the user brings', () => {
     const stack = newStack();
-    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const alerts = newAlertTopic(stack);
     const group = new AppLogGroup(stack, 'ApiLogs');
     group.grantWrite(role(stack));
     group.addNoLogsAlarm('NoLogs', { alertTopic: alerts });
@@ -198,7 +198,7 @@ describe('AppLogGroup', () => {
 
   test('matches the golden snapshot', () => {
     const stack = newStack();
-    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const alerts = newAlertTopic(stack);
     const group = new AppLogGroup(stack, 'ApiLogs', { logGroupName: '/orders/api' });
     group.grantWrite(role(stack));
     group.addNoLogsAlarm('NoLogs', { alertTopic: alerts });

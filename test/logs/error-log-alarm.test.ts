@@ -1,10 +1,10 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AlarmSeverity, AlertTopic, AppLogGroup, ErrorLogAlarmOptions, JsonLogFormat, JsonLogMetrics } from '../../src';
-import { expectNagClean, newStack } from '../helpers';
+import { AlarmSeverity, AppLogGroup, ErrorLogAlarmOptions, JsonLogFormat, JsonLogMetrics } from '../../src';
+import { expectNagClean, newAlertTopic, newStack } from '../helpers';
 
 function build(options: ErrorLogAlarmOptions = {}, stack: Stack = newStack()) {
-  const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+  const alerts = newAlertTopic(stack);
   const app = new AppLogGroup(stack, 'App', { logGroupName: '/orders/app' });
   const metrics = new JsonLogMetrics(stack, 'Metrics', { logGroup: app.logGroup, namespace: 'Orders/Api', alertTopic: alerts, format: JsonLogFormat.PYTHON_JSON_LOGGER });
   const alarm = metrics.addErrorLogAlarm('Errors', options);

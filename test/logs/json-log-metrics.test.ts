@@ -1,7 +1,7 @@
 import { Duration, Stack, aws_cloudwatch as cloudwatch, aws_logs as logs } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AlertTopic, AppLogGroup, HttpStatusClass, JsonLogFormat, JsonLogMetrics } from '../../src';
-import { expectNagClean, newStack, stableTemplate } from '../helpers';
+import { AppLogGroup, HttpStatusClass, JsonLogFormat, JsonLogMetrics } from '../../src';
+import { expectNagClean, newAlertTopic, newStack, stableTemplate } from '../helpers';
 import { matchesFilterPattern, metricFilterValue } from '../helpers/filter-pattern';
 
 const line = (o: object) => JSON.stringify({
@@ -10,7 +10,7 @@ const line = (o: object) => JSON.stringify({
 
 function setup(props: Partial<import('../../src').JsonLogMetricsProps> = {}) {
   const stack = newStack();
-  const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+  const alerts = newAlertTopic(stack);
   const group = new AppLogGroup(stack, 'ApiLogs', { logGroupName: '/orders/api' });
   const metrics = new JsonLogMetrics(stack, 'Metrics', { logGroup: group.logGroup, namespace: 'Orders/Api', alertTopic: alerts, ...props });
   return { stack, alerts, group, metrics };

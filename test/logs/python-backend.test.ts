@@ -1,9 +1,9 @@
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { APP_NAMESPACE, EMF_LOG_GROUP, addPythonBackend } from '../../examples/python-backend/stack';
-import { AlertTopic, JsonLogFormat } from '../../src';
+import { JsonLogFormat } from '../../src';
 import { renderAndKeep } from '../agent/write-config';
-import { expectNagClean, newStack } from '../helpers';
+import { expectNagClean, newAlertTopic, newStack } from '../helpers';
 import { checkEmf } from '../helpers/emf-spec';
 import { matchesFilterPattern, metricFilterValue } from '../helpers/filter-pattern';
 import { ensureVenv, hasPython, run } from '../helpers/python-venv';
@@ -30,7 +30,7 @@ const REQUESTS = [
 
 function synth(format: JsonLogFormat) {
   const stack = newStack();
-  const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+  const alerts = newAlertTopic(stack);
   const backend = addPythonBackend(stack, { alerts, format });
   const template = Template.fromStack(stack);
   const filters = Object.values(template.findResources('AWS::Logs::MetricFilter')).map(r => ({

@@ -2,8 +2,8 @@ import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { addExampleLogs } from '../../examples/logs';
-import { AlertTopic, AppLogGroup, HttpStatusClass, JsonLogFormat, JsonLogMetrics } from '../../src';
-import { newStack } from '../helpers';
+import { AppLogGroup, HttpStatusClass, JsonLogFormat, JsonLogMetrics } from '../../src';
+import { newAlertTopic, newStack } from '../helpers';
 import { metricFilterValue } from '../helpers/filter-pattern';
 import { ensureVenv, hasPython, run } from '../helpers/python-venv';
 
@@ -92,7 +92,7 @@ const EXPECTED = {
 
   test("the example's metric filters count the standard formatter's lines", () => {
     const stack = newStack('Example');
-    addExampleLogs(stack, { alerts: new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] }) });
+    addExampleLogs(stack, { alerts: newAlertTopic(stack) });
     const filters = metricFilters(stack, 'WatchkeeperExample/Api');
     expect(filters.map(f => f.name).sort()).toEqual(['ErrorCount', 'Latency', 'Status4xx', 'Status5xx']);
     const values = published(filters, of('standard'));

@@ -6,6 +6,7 @@ import {
   AlarmRouting, AlertTopic, AppLogGroup, AuditTrail, EventNotifications, IdleShutdown, InstanceAlarms,
   MonitoredService, ScheduledStartStop, ServiceCompute,
 } from '../../src';
+import { newAlertTopic } from '../helpers';
 
 export function constructsTemplate(stackName = 'ProofConstructs'): Record<string, any> {
   const app = new App();
@@ -14,7 +15,7 @@ export function constructsTemplate(stackName = 'ProofConstructs'): Record<string
   const handler = new lambda.Function(stack, 'Hook', {
     runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}'),
   });
-  const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'], lambdaFunctions: [handler] });
+  const alerts = newAlertTopic(stack, { lambdaFunctions: [handler] });
 
   // A topic of the user's, without a topic policy: SNS's default policy decides.
   const imported = AlertTopic.fromTopic(stack, 'Imported', { topic: new sns.Topic(stack, 'PlainTopic') });

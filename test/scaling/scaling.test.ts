@@ -1,8 +1,7 @@
 import { Duration, Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { BusinessHoursScaling, ScalingStep, StepScaling, TargetTrackingScaling, TrackedMetric } from '../../src';
-import { expectNagClean, newStack } from '../helpers';
-import { FakeAgentMetrics, importedVpc } from '../service/fake-agent-metrics';
+import { expectNagClean, FakeAgentMetrics, importedVpc, newStack } from '../helpers';
 
 function group(stack: Stack, vpc?: ec2.IVpc): autoscaling.AutoScalingGroup {
   return new autoscaling.AutoScalingGroup(stack, 'Group', {

@@ -1,11 +1,10 @@
 import { App, Duration, Stack, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AlertTopic, MaintenanceWindow, MaintenanceWindowProps, MonitoredService, ServiceCompute } from '../../src';
-import { TEST_ENV, expectNagClean, newStack } from '../helpers';
-import { importedVpc } from './fake-agent-metrics';
+import { MaintenanceWindow, MaintenanceWindowProps, MonitoredService, ServiceCompute } from '../../src';
+import { expectNagClean, importedVpc, newAlertTopic, newStack, TEST_ENV } from '../helpers';
 
 function service(stack: Stack): MonitoredService {
-  const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+  const alertTopic = newAlertTopic(stack);
   return new MonitoredService(stack, 'Api', { vpc: importedVpc(stack), alertTopic, compute: ServiceCompute.newInstance(), serviceName: 'orders-api' });
 }
 
