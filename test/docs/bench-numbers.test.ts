@@ -31,7 +31,7 @@ describe('Benchmark numbers in docs', () => {
   beforeAll(() => {
     fleetCostFacts(facts);
     facts.set('bench.org.resources.1', buildOrganisation(1).resources);
-  });
+  }, 600_000);
 
   test('every number quoted from a benchmark says what the benchmark function produces', () => {
     const { checked, problems } = disagreements(facts, ['bench.']);

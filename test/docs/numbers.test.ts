@@ -233,7 +233,7 @@ describe('Numbers in the README and docs', () => {
     alarmFacts(facts);
     agentFacts(facts);
     priceFacts(facts);
-  });
+  }, 600_000);
 
   test('every marked number says what the code produces', () => {
     const { checked, problems } = disagreements(facts, PREFIXES);
