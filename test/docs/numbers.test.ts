@@ -158,7 +158,7 @@ function idleShutdownFacts(facts: Facts): void {
 }
 
 function alarmFacts(facts: Facts): void {
-  const vpcOf = (stack: Stack) => ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-1'] });
+  const vpcOf = (stack: Stack) => ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-12345678', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-12345678'] });
   const instanceAlarms = (suppressed: boolean) => costOf(stack => {
     const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'], failedDeliveryAlarm: false });
     const suppressor = new cloudwatch.Alarm(stack, 'Maintenance', {
