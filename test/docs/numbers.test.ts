@@ -108,6 +108,7 @@ function quickStartFacts(facts: Facts): Record<string, CfnResource[]> {
   facts.set('quickstart.agent.series', agent.quantity);
   facts.set('quickstart.agent.usd', agent.monthlyUsd);
   facts.set('quickstart.alarms.usd', alarmUsd(rows.alarms));
+  facts.set('quickstart.alarms.statusChecks', alarmsIn(rows.alarms).filter(r => /StatusCheck\//.test(r.node.path)).length);
   facts.set('quickstart.dashboard.usd', count('dashboard', 'AWS::CloudWatch::Dashboard') * PRICES.dashboard);
   facts.set('quickstart.total.resources', resourcesOf(stack).length - rows.vpc.length);
   facts.set('quickstart.total.usd', report.totalMonthlyUsd);
