@@ -40,10 +40,8 @@ export function markedNumbers(file: string, text = read(file)): MarkedNumber[] {
   return [...text.matchAll(new RegExp(`(${NUMBER})\\s*${MARKER}`, 'g'))].map(m => {
     const shown = m[1];
     const digits = shown.replace(/[$,]/g, '');
-    return {
-      file, line: lineOf(text, m.index!), key: m[2], shown,
-      value: Number(digits), decimals: digits.includes('.') ? digits.split('.')[1].length : 0,
-    };
+    const decimals = digits.includes('.') ? digits.split('.')[1].length : 0;
+    return { file, line: lineOf(text, m.index!), key: m[2], shown, value: Number(digits), decimals };
   });
 }
 

@@ -49,6 +49,16 @@ describe('README', () => {
     expect(codeBlocks(quickStart, 'README.md')[1].code).toMatch(/wk\.MonitoredService\(/);
   });
 
+  test('gives the quick start in Python with the same constructs, ids and calls as in TypeScript', () => {
+    const [typescript, python] = codeBlocks(README.slice(README.indexOf('## Quick start')), 'README.md');
+    const snake = (name: string) => name.replace(/[A-Z]/g, c => `_${c.toLowerCase()}`);
+    // `new AlertTopic(stack, 'Alerts'` and `wk.AlertTopic(stack, "Alerts"`; `api.scaleOnCpuUtilization('CpuScaling'` and its snake_case twin.
+    const tsCalls = [...typescript.code.matchAll(/(?:new |\.)(\w+)\((?:\w+, )?'(\w+)'/g)].map(m => `${snake(m[1]).replace(/^_/, '')} ${m[2]}`);
+    const pyCalls = [...python.code.matchAll(/\.(\w+)\((?:\w+, )?"(\w+)"/g)].map(m => `${snake(m[1]).replace(/^_/, '')} ${m[2]}`);
+    expect(pyCalls).toEqual(tsCalls);
+    expect(tsCalls.length).toBeGreaterThanOrEqual(6);
+  });
+
   test('has its sections in the order a newcomer reads them', () => {
     const headings = [...README.matchAll(/^## (.+)$/gm)].map(m => m[1]);
     const order = ['Install', 'Quick start', 'What you get and what it costs', 'Try it from a clone', 'The report: where to look first', 'Capabilities'];
