@@ -1,6 +1,6 @@
 // Per-service alarms against fleet alarms for the same fleet: monitoring resources, the cost
 // report's monthly estimate, and whether adding a service changes any alarm. Prints a
-// Markdown table (docs/benchmarks.md and the README quote it).
+// Markdown table (docs/benchmarks.md and docs/fleet.md quote it; test/docs/bench-numbers.test.ts checks the quotes).
 import { App, CfnResource, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { VARIANTS } from './variants';
 import { CostReport } from '../../src';
