@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
-import { AlarmRouting, AlarmSet, AlarmSeverity, AlertTopic, CostReport, MonitoringReport } from '../../src';
+import { App, Duration, Stack, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
+import { AlarmRouting, AlarmSet, AlarmSeverity, AlarmWarmUp, AlertTopic, CostReport, MaintenanceWindow, MonitoringReport } from '../../src';
 import { main } from '../../src/report/private/report-cli';
 
 const dirs: string[] = [];
@@ -20,6 +20,26 @@ function synth(cpuThreshold: number, withMemory: boolean, cpuSeverity = AlarmSev
   set.addAlarm('Cpu', metric('cpu_usage_active'), { threshold: cpuThreshold, severity: cpuSeverity });
   if (withMemory) set.addAlarm('Memory', metric('mem_used_percent'), { threshold: 90 });
   new CostReport(stack, 'Cost');
+  MonitoringReport.of(app);
+  app.synth();
+  return outdir;
+}
+
+/** The same CPU alarm, with the 2026 features set one way or another. */
+function synthFeatures(changed: boolean): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'watchkeeper-diff-'));
+  dirs.push(outdir);
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'Service');
+  const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+  const set = new AlarmSet(stack, 'Alarms', {
+    routing: AlarmRouting.toTopic(alerts),
+    alarmNamePrefix: 'svc',
+    owner: changed ? 'payments' : undefined,
+    warmUp: changed ? AlarmWarmUp.of(Duration.minutes(30)) : undefined,
+  });
+  const cpu = set.addAlarm('Cpu', new cloudwatch.Metric({ namespace: 'CWAgent', metricName: 'cpu_usage_active' }), { threshold: 80 });
+  if (changed) new MaintenanceWindow(stack, 'Patching', { schedule: 'cron(0 2 * * SUN)', duration: Duration.hours(2), timeZone: 'UTC', alarms: [cpu] });
   MonitoringReport.of(app);
   app.synth();
   return outdir;
@@ -45,6 +65,13 @@ describe('cdk-watchkeeper-report diff', () => {
     // One more standard alarm: $0.10 a month at us-east-1 prices.
     expect(out).toMatch(/\*\*Monthly cost \(estimate\):\*\* \$(\d+\.\d\d) → \$(\d+\.\d\d) \(\+\$0\.10\)/);
     expect(out).toContain('| Standard-resolution alarms | $0.20 | $0.30 | +$0.10 |');
+  });
+
+  test('reports changes to an alarm\'s warm-up, mute rules and tags', () => {
+    const { out } = run(['diff', synthFeatures(false), synthFeatures(true)]);
+    expect(out).toContain('| `Service/Alarms/Cpu` | warm-up | up to 18 min | up to 30 min |');
+    expect(out).toContain('| `Service/Alarms/Cpu` | mute rules | — | Service/Patching/MuteRule: cron(0 2 * * SUN) for PT2H (UTC) |');
+    expect(out).toContain('| `Service/Alarms/Cpu` | tags | owner=unassigned; runbook=none; service=Service; severity=WARNING | owner=payments; runbook=none; service=Service; severity=WARNING |');
   });
 
   test('lists removed alarms and says when nothing changed', () => {

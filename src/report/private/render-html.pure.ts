@@ -3,6 +3,7 @@
 import type { AlarmEntry } from './alarm-entries.pure';
 import { severityCounts } from './render-markdown.pure';
 import type { DashboardEntry, ReportModel, StackReport } from './report-model.pure';
+import type { RehearsalSummary } from '../../rehearsal/render.pure';
 
 /** Text for HTML, with `&`, `<`, `>`, quotes escaped. */
 export function esc(text: string): string {
@@ -47,13 +48,14 @@ function alarmRow(a: AlarmEntry): string[] {
     list(a.alarmActions), list(a.okActions), list(a.insufficientDataActions),
     `<span class="${a.plannedDowntime.startsWith('NOT') ? 'warn' : ''}">${esc(a.plannedDowntime)}</span>`,
     a.runbook ? `<a href="${esc(a.runbook)}">${esc(a.runbook)}</a>` : '<span class="none">—</span>',
+    esc(a.warmUp), list(a.muteRules), `${list(a.tags)}<br><i>in notifications: ${esc(a.tagPropagation)}</i>`,
   ];
 }
 
 function stackSection(s: StackReport): string {
   const parts = [`<h2>Stack ${esc(s.stackName)}</h2>`, `<h3>Alarms (${s.alarms.length})</h3>`,
     `<div class="wide">${htmlTable(['Alarm', 'Severity', 'Watches', 'Condition', 'Evaluation', 'Missing data', 'ALARM', 'OK',
-      'INSUFFICIENT_DATA', 'Planned downtime', 'Runbook'], s.alarms.map(alarmRow), 'alarms')}</div>`];
+      'INSUFFICIENT_DATA', 'Planned downtime', 'Runbook', 'Warm-up', 'Mute rules', 'Tags'], s.alarms.map(alarmRow), 'alarms')}</div>`];
   if (s.topics.length) parts.push('<h3>Alert topics</h3>', htmlTable(['Topic', 'Subscribers'], s.topics.map(t => [named(t.name, t.path), list(t.subscribers)])));
   if (s.logGroups.length) {
     parts.push('<h3>Log groups</h3>', htmlTable(['Log group', 'Retention', 'Encryption', 'Removal policy'],
@@ -101,6 +103,18 @@ var a=x.cells[i].textContent.trim(),c=y.cells[i].textContent.trim();var na=parse
 var r=(!isNaN(na)&&!isNaN(nc))?na-nc:a.localeCompare(c);return asc?r:-r;});rows.forEach(function(r){b.appendChild(r);});});});});
 document.body.setAttribute('data-report-ready','yes');`;
 
+/** The Rehearsal section: per scenario its verdict, notifications and failed expectations. */
+function rehearsalSection(summaries: readonly RehearsalSummary[]): string {
+  const parts = summaries.map(s => `<h3>${esc(s.name)}: ${esc(s.verdict)}</h3><p>${esc(s.description)}</p>`
+    + (s.note ? `<p class="none">Not applicable: ${esc(s.note)}.</p>`
+      : (s.timeline.length
+        ? htmlTable(['Time', 'Alarm', 'State', 'Severity', 'Recipients', 'Contributor', 'EC2 action'],
+          s.timeline.map(r => [r.time, r.alarm, r.state, r.severity, r.recipients, r.contributor, r.ec2Action].map(esc)))
+        : '<p class="none">Nobody was notified.</p>')
+      + (s.failures.length ? `<ul>${s.failures.map(f => `<li>${esc(f)}</li>`).join('')}</ul>` : '')));
+  return `<section id="rehearsal"><h2>Rehearsal</h2>${parts.join('\n')}</section>`;
+}
+
 /** The monitoring report as a self-contained HTML page. */
 export function renderHtml(report: ReportModel): string {
   const all = report.stacks.flatMap(s => s.alarms);
@@ -125,6 +139,7 @@ export function renderHtml(report: ReportModel): string {
 <body><h1>${esc(report.title)}</h1>
 <div class="overview" id="overview">${overview}</div>
 ${report.stacks.map(stackSection).join('\n')}
+${report.rehearsal ? rehearsalSection(report.rehearsal) : ''}
 <section><h2>Monthly cost</h2>${costs || '<p>No CostReport in the app.</p>'}</section>
 <script>${SORT}</script>
 </body></html>

@@ -1,6 +1,7 @@
 // The monitoring report as Markdown. Pure: no CDK, no I/O.
 import type { AlarmEntry } from './alarm-entries.pure';
 import type { ReportModel, StackReport } from './report-model.pure';
+import { renderRehearsal } from '../../rehearsal/render.pure';
 
 /** Severity counts: how many alarms page, warn, inform, and how many are not routed by severity. */
 export function severityCounts(alarms: AlarmEntry[]): { critical: number; warning: number; info: number; unrouted: number } {
@@ -37,6 +38,7 @@ export function renderMarkdown(report: ReportModel): string {
     '',
   ];
   for (const stack of report.stacks) out.push(...renderStack(stack));
+  if (report.rehearsal) out.push('## Rehearsal', '', renderRehearsal(report.rehearsal, '###'));
   out.push('## Monthly cost', '');
   if (report.costs.length === 0) {
     out.push('No `CostReport` in the app: add one to a stack to estimate what its monitoring costs.', '');
@@ -51,10 +53,12 @@ function renderStack(s: StackReport): string[] {
   const out = [`## Stack ${s.stackName}`, ''];
   out.push(`### Alarms (${s.alarms.length})`, '');
   out.push(table(
-    ['Alarm', 'Severity', 'Watches', 'Condition', 'Evaluation', 'Missing data', 'ALARM', 'OK', 'INSUFFICIENT_DATA', 'Planned downtime', 'Runbook'],
+    ['Alarm', 'Severity', 'Watches', 'Condition', 'Evaluation', 'Missing data', 'ALARM', 'OK', 'INSUFFICIENT_DATA', 'Planned downtime', 'Runbook',
+      'Warm-up', 'Mute rules', 'Tags (in notifications)'],
     s.alarms.map(a => [
       `${a.name}<br>\`${a.path}\``, a.severity || 'none (direct)', `${a.kind}: ${a.watches}`, a.condition, a.evaluation, a.missingData,
       a.alarmActions.join('; '), a.okActions.join('; '), a.insufficientDataActions.join('; '), a.plannedDowntime, a.runbook,
+      a.warmUp, a.muteRules.join('<br>'), `${a.tags.join(', ')} (${a.tagPropagation})`,
     ]),
   ), '');
   if (s.topics.length) {

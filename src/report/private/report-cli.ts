@@ -1,6 +1,7 @@
-// `cdk-watchkeeper-report`: compares the monitoring reports of two synths.
+// `cdk-watchkeeper-report`: compares the monitoring reports of two synths, or rehearses a synth's alarms.
 import * as fs from 'fs';
 import * as path from 'path';
+import { REHEARSE_USAGE, rehearseMain } from './rehearse-cli';
 import { diffReports } from './report-diff.pure';
 import type { ReportModel } from './report-model.pure';
 
@@ -9,7 +10,9 @@ const USAGE = `Usage: cdk-watchkeeper-report diff OLD_CDK_OUT NEW_CDK_OUT
 Lists the alarms added, removed or changed (threshold, evaluation, actions, severity) and the
 change in estimated monthly cost between two synths, as Markdown for a pull request. Each
 directory is a cloud assembly synthesized with MonitoringReport in the app (it holds
-monitoring-report.json); a path to a monitoring-report.json file works too.`;
+monitoring-report.json); a path to a monitoring-report.json file works too.
+
+${REHEARSE_USAGE}`;
 
 function load(where: string): ReportModel {
   const file = fs.existsSync(where) && fs.statSync(where).isDirectory() ? path.join(where, 'monitoring-report.json') : where;
@@ -26,6 +29,7 @@ export function main(argv: string[], out: (text: string) => void = t => process.
     out(`${USAGE}\n`);
     return 0;
   }
+  if (argv[0] === 'rehearse') return rehearseMain(argv.slice(1), out, err);
   if (argv[0] !== 'diff' || argv.length !== 3) {
     err(`${USAGE}\n`);
     return 2;

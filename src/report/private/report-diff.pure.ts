@@ -17,6 +17,10 @@ const FIELDS: Array<[keyof AlarmEntry, string]> = [
   ['insufficientDataActions', 'INSUFFICIENT_DATA actions'],
   ['plannedDowntime', 'planned downtime'],
   ['runbook', 'runbook'],
+  ['warmUp', 'warm-up'],
+  ['muteRules', 'mute rules'],
+  ['tags', 'tags'],
+  ['tagPropagation', 'tags in notifications'],
 ];
 
 const show = (v: unknown) => (Array.isArray(v) ? v.join('; ') : String(v ?? ''));

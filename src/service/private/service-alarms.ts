@@ -1,4 +1,3 @@
-import { aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AutoScalingGroupAlarms } from '../../alarms/auto-scaling-group-alarms';
 import { InstanceAlarms } from '../../alarms/instance-alarms';
@@ -9,39 +8,24 @@ import { IAlertTopic } from '../../core/alert-topic-base';
 import { BuiltCompute } from '../compute-options';
 import { ServiceAlarmOptions } from '../service-alarm-options';
 
-
-/** Creates the preset alarm sets for the service's compute. */
+/** Creates one preset alarm set per compute target of the service. */
 export function createServiceAlarms(
   scope: Construct, compute: BuiltCompute, alertTopic: IAlertTopic, agent: IAgentMetricSource | undefined, options: ServiceAlarmOptions,
+  serviceName?: string,
 ): AlarmSet[] {
   if (options.enabled === false) return [];
-  const common = {
-    routing: options.routing ?? AlarmRouting.toTopic(alertTopic),
-    alarmNamePrefix: options.alarmNamePrefix,
-    runbookUrl: options.runbookUrl,
-    livenessSuppressor: options.livenessSuppressor,
+  const props = {
+    ...options,
+    routing: options.routing ?? AlarmRouting.toTopic(options.alertTopic ?? alertTopic),
+    serviceName: options.serviceName ?? serviceName,
     agent,
     instanceType: compute.instanceType,
-    attachedEbsStatusCheck: options.attachedEbsStatusCheck,
-    cpu: options.cpu,
-    cpuCreditBalance: options.cpuCreditBalance,
-    memory: options.memory,
-    disk: options.disk,
-    swap: options.swap,
   };
-  if (compute.autoScalingGroup) {
-    return [new AutoScalingGroupAlarms(scope, 'Alarms', {
-      ...common,
-      autoScalingGroup: compute.autoScalingGroup,
-      systemStatusCheck: options.systemStatusCheck,
-      instanceStatusCheck: options.instanceStatusCheck,
-      inServiceCapacity: options.inServiceCapacity,
-    })];
-  }
-  return compute.instances.map((instance: ec2.IInstance, i) => new InstanceAlarms(scope, compute.instances.length === 1 ? 'Alarms' : `Alarms${i}`, {
-    ...common,
-    instance,
-    systemStatusCheck: options.systemStatusCheck,
-    instanceStatusCheck: options.instanceStatusCheck,
-  }));
+  const targets = compute.targets;
+  return targets.map((target, i) => {
+    const id = targets.length === 1 ? 'Alarms' : `Alarms${i}`;
+    return target.autoScalingGroup
+      ? new AutoScalingGroupAlarms(scope, id, { ...props, autoScalingGroup: target.autoScalingGroup })
+      : new InstanceAlarms(scope, id, { ...props, instance: target.instance });
+  });
 }
