@@ -8,12 +8,14 @@ import { Facts, checkedPages, disagreements, markedNumbers, read, strayMarkers, 
 import { codeBlocks, isTypeScript } from './snippets';
 import * as watchkeeper from '../../src';
 import {
-  AgentConfig, AgentPlugin, AlarmRouting, AlertTopic, AutoScalingGroupAlarms, CostReport, IdleShutdown, InstanceAlarms,
+  AgentConfig, AgentPlugin, AlarmRouting, AlertTopic, AutoScalingGroupAlarms, CostReport, IdleShutdown, InstanceAlarms, ScheduledStartStop,
 } from '../../src';
 import { US_EAST_1_PRICES as PRICES, customMetricsMonthly } from '../../src/cost/private/cloudwatch-prices.pure';
 import { CostEstimate } from '../../src/cost/private/cost-estimate.pure';
+import { MAX_ALARMS_PER_MUTE_RULE, MAX_MUTE_RULES } from '../../src/private/alarm-mute-rules';
 import { DASHBOARD_LIMITS } from '../../src/private/dashboard-limits';
 import { MAX_RESOURCES_PER_STACK, WARN_AT } from '../../src/private/stack-budget';
+import { STOCK_SCENARIOS } from '../../src/rehearsal/stock-scenarios.pure';
 import { synthExample } from '../report/example-report';
 
 /**
@@ -102,16 +104,21 @@ function quickStartFacts(facts: Facts): Record<string, CfnResource[]> {
   expect(unplaced).toEqual([]);
   const report: CostEstimate = JSON.parse(fs.readFileSync(path.join(outdir, 'watchkeeper-cost-report.json'), 'utf8'));
   const agent = line(report, 'Custom metrics (CloudWatch Agent)');
+  const detailed = line(report, 'EC2 detailed monitoring');
   for (const [row, resources] of Object.entries(rows)) facts.set(`quickstart.${row}.resources`, resources.length);
   const count = (row: string, type: string) => rows[row].filter(r => r.cfnResourceType === type).length;
   facts.set('quickstart.topic.usd', count('topic', 'AWS::KMS::Key') * PRICES.kmsKey + alarmUsd(rows.topic));
   facts.set('quickstart.agent.series', agent.quantity);
   facts.set('quickstart.agent.usd', agent.monthlyUsd);
+  facts.set('quickstart.detailed.instances', detailed.quantity);
+  facts.set('quickstart.detailed.usd', detailed.monthlyUsd);
+  facts.set('quickstart.detailed.usd.max', (detailed as { monthlyUsdMax?: number }).monthlyUsdMax ?? detailed.monthlyUsd);
   facts.set('quickstart.alarms.usd', alarmUsd(rows.alarms));
   facts.set('quickstart.alarms.statusChecks', alarmsIn(rows.alarms).filter(r => /StatusCheck\//.test(r.node.path)).length);
   facts.set('quickstart.dashboard.usd', count('dashboard', 'AWS::CloudWatch::Dashboard') * PRICES.dashboard);
   facts.set('quickstart.total.resources', resourcesOf(stack).length - rows.vpc.length);
   facts.set('quickstart.total.usd', report.totalMonthlyUsd);
+  facts.set('quickstart.total.usd.max', report.totalMonthlyUsdMax);
   return rows;
 }
 
@@ -124,6 +131,9 @@ function exampleFacts(facts: Facts): void {
   facts.set('example.alarms', alarms.length);
   for (const severity of ['CRITICAL', 'WARNING', 'INFO']) facts.set(`example.alarms.${severity.toLowerCase()}`, alarms.filter(a => a.severity === severity).length);
   facts.set('example.usd', example.costReport.totalMonthlyUsd());
+  const cost: CostEstimate = JSON.parse(fs.readFileSync(path.join(example.outdir, 'watchkeeper-cost-report.json'), 'utf8'));
+  expect(cost.totalMonthlyUsd).toBeCloseTo(facts.get('example.usd')!, 2);
+  facts.set('example.usd.max', cost.totalMonthlyUsdMax);
 
   const stack = example.costReport.node.scope as Stack;
   const under = (prefix: string) => resourcesOf(stack).filter(r => r.node.path.startsWith(`${stack.node.path}/${prefix}`));
@@ -156,6 +166,24 @@ function idleShutdownFacts(facts: Facts): void {
   facts.set('cost.idle.metricsPerInstanceAndRun', line(one, 'GetMetricData (idle shutdown)').quantity / runs.quantity);
   facts.set('cost.idle.getMetricData.usd.1', line(one, 'GetMetricData (idle shutdown)').monthlyUsd);
   facts.set('cost.idle.getMetricData.usd.10', line(ten, 'GetMetricData (idle shutdown)').monthlyUsd);
+  const withAlarms = costOf(stack => new IdleShutdown(stack, 'Idle', { alertTopic: AlertTopic.fromTopic(stack, 'Alerts', { topic: new cdk.aws_sns.Topic(stack, 'Topic') }) }));
+  facts.set('cost.idle.alarms.usd', alarmUsd(withAlarms.resources));
+}
+
+function scheduleFacts(facts: Facts): void {
+  const schedule = costOf(stack => {
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-12345678', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-12345678'] });
+    const instance = new ec2.Instance(stack, 'Worker', {
+      vpc, instanceType: new ec2.InstanceType('t3.small'), machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-12345678' }),
+    });
+    const alerts = AlertTopic.fromTopic(stack, 'Alerts', { topic: new cdk.aws_sns.Topic(stack, 'Topic') });
+    return new ScheduledStartStop(stack, 'OfficeHours', {
+      instances: [instance], alertTopic: alerts, start: 'cron(0 8 ? * MON-FRI *)', stop: 'cron(0 19 ? * MON-FRI *)', timeZone: 'Europe/Berlin',
+    });
+  });
+  // Its only alarm is the dead-letter queue's.
+  expect(alarmsIn(schedule.resources)).toHaveLength(1);
+  facts.set('cost.schedule.deadLetterAlarm.usd', alarmUsd(schedule.resources));
 }
 
 function alarmFacts(facts: Facts): void {
@@ -219,10 +247,14 @@ function priceFacts(facts: Facts): void {
   facts.set('limit.stackResources', MAX_RESOURCES_PER_STACK);
   facts.set('limit.stackResourcesWarning', MAX_RESOURCES_PER_STACK * WARN_AT);
   facts.set('limit.alarmsPerStatusWidget', DASHBOARD_LIMITS.alarmsPerStatusWidget);
+  facts.set('limit.alarmsPerMuteRule', MAX_ALARMS_PER_MUTE_RULE);
+  facts.set('limit.muteRules', MAX_MUTE_RULES);
+  facts.set('price.putMetricDataPer1000', PRICES.apiRequestsPer1000);
+  facts.set('rehearsal.stockScenarios', STOCK_SCENARIOS.length);
 }
 
 /** Prefixes of the keys this file computes; `bench.` keys are the benchmark test's. */
-const PREFIXES = ['quickstart.', 'example.', 'agent.', 'alarms.', 'cost.', 'logs.', 'price.', 'limit.'];
+const PREFIXES = ['quickstart.', 'example.', 'rehearsal.', 'agent.', 'alarms.', 'cost.', 'logs.', 'price.', 'limit.'];
 
 describe('Numbers in the README and docs', () => {
   const facts: Facts = new Map();
@@ -231,6 +263,7 @@ describe('Numbers in the README and docs', () => {
     quickStartRows = quickStartFacts(facts);
     exampleFacts(facts);
     idleShutdownFacts(facts);
+    scheduleFacts(facts);
     alarmFacts(facts);
     agentFacts(facts);
     priceFacts(facts);
@@ -255,7 +288,7 @@ describe('Numbers in the README and docs', () => {
   });
 
   test('the quick start table\'s costs add up to its cost report\'s total', () => {
-    const rows = ['topic', 'agent', 'alarms', 'dashboard'].map(r => facts.get(`quickstart.${r}.usd`)!);
+    const rows = ['topic', 'agent', 'detailed', 'alarms', 'dashboard'].map(r => facts.get(`quickstart.${r}.usd`)!);
     expect(rows.reduce((a, b) => a + b, 0)).toBeCloseTo(facts.get('quickstart.total.usd')!, 2);
     // The scaling policy's own resource is free; the alarms AWS creates for it are not in the template.
     expect(quickStartRows.scaling.map(r => r.cfnResourceType)).toEqual(['AWS::AutoScaling::ScalingPolicy']);
