@@ -170,6 +170,30 @@ function idleShutdownFacts(facts: Facts): void {
   facts.set('cost.idle.alarms.usd', alarmUsd(withAlarms.resources));
 }
 
+function logFacts(facts: Facts): void {
+  const appMetrics = (transport: watchkeeper.AppMetricsTransport) => costOf(stack => new watchkeeper.AppMetrics(stack, 'ApiAppMetrics', {
+    namespace: 'Orders/Api', metricNames: ['RequestCount', 'ResponseTime'], dimensions: ['Method', 'Route', 'StatusCode'], series: 600, transport,
+  })).estimate;
+  // One call or event per request at 10 requests a second, as the page says.
+  facts.set('logs.appMetrics.putMetricData.usd', line(appMetrics(watchkeeper.AppMetricsTransport.putMetricData(10)), 'PutMetricData requests (application)').monthlyUsd);
+  facts.set('logs.appMetrics.emf.usd', line(appMetrics(watchkeeper.AppMetricsTransport.embeddedMetricFormat(10)), 'EMF events (log ingestion)').monthlyUsd);
+
+  // A log alarm with its defaults on a log group of 1 GB a month: the GB its queries scan per GB of logs.
+  const app = new App();
+  const stack = new Stack(app, 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
+  const group = new watchkeeper.AppLogGroup(stack, 'ApiLogs');
+  const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+  new watchkeeper.JsonLogMetrics(stack, 'ApiLogMetrics', { logGroup: group.logGroup, namespace: 'Orders/Api', alertTopic: alerts }).addErrorLogAlarm('ErrorLines');
+  const report = new CostReport(stack, 'Cost', { defaultLogGbPerMonth: 1 });
+  app.synth();
+  const estimate = report._report().estimate;
+  const scanned = line(estimate, 'Log alarm queries (Logs Insights)');
+  const metricFilterAlarm = PRICES.customMetricTiers[0][1] + PRICES.standardAlarmMetric;
+  facts.set('logs.logAlarm.scanRatio', scanned.quantity);
+  facts.set('logs.metricFilterAlarm.usd', metricFilterAlarm);
+  facts.set('logs.logAlarm.breakEvenGb', metricFilterAlarm / (scanned.quantity * PRICES.logsInsightsPerGbScanned));
+}
+
 function scheduleFacts(facts: Facts): void {
   const schedule = costOf(stack => {
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-12345678', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-12345678'] });
@@ -264,6 +288,7 @@ describe('Numbers in the README and docs', () => {
     exampleFacts(facts);
     idleShutdownFacts(facts);
     scheduleFacts(facts);
+    logFacts(facts);
     alarmFacts(facts);
     agentFacts(facts);
     priceFacts(facts);
