@@ -110,6 +110,7 @@ function quickStartFacts(facts: Facts): Record<string, CfnResource[]> {
   facts.set('quickstart.topic.usd', count('topic', 'AWS::KMS::Key') * PRICES.kmsKey + alarmUsd(rows.topic));
   facts.set('quickstart.agent.series', agent.quantity);
   facts.set('quickstart.agent.usd', agent.monthlyUsd);
+  facts.set('quickstart.agent.usd.max', (agent as { monthlyUsdMax?: number }).monthlyUsdMax ?? agent.monthlyUsd);
   facts.set('quickstart.detailed.instances', detailed.quantity);
   facts.set('quickstart.detailed.usd', detailed.monthlyUsd);
   facts.set('quickstart.detailed.usd.max', (detailed as { monthlyUsdMax?: number }).monthlyUsdMax ?? detailed.monthlyUsd);
