@@ -6,3 +6,4 @@ export * from './metrics-insights-query';
 export * from './agent-metrics';
 export * from './log-metric-alarm';
 export * from './compute-metrics';
+export * from './errors';
