@@ -4,10 +4,12 @@ import {
   CfnElement, ISynthesisSession, Stack, Stage, attachCustomSynthesis,
   aws_cloudwatch as cloudwatch, aws_ssm as ssm,
 } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { renderHtml } from './private/render-html.pure';
 import { renderMarkdown } from './private/render-markdown.pure';
 import { CostModel, ReportModel, StackInput, buildReport } from './private/report-model.pure';
+import { AuditTrail } from '../audit/audit-trail';
+import { CisBenchmarkAlarms } from '../audit/cis-benchmark-alarms';
 import { AlarmSet } from '../core/alarm-set';
 import { CostReport } from '../cost/cost-report';
 import { recordedSeverity } from '../private/alarm-metadata';
@@ -113,7 +115,7 @@ export class MonitoringReport extends Construct {
       const parameter = construct.node.findAll().find((c): c is ssm.CfnParameter => c instanceof ssm.CfnParameter);
       if (parameter) agentSeries[idOf(parameter)] = (usage.detail ?? '').replace(/^[^:]*:\s*/, '');
     }
-    return { stackName: stack.stackName, template, paths, severities, livenessIds, agentSeries };
+    return { stackName: stack.stackName, template, paths, severities, livenessIds, agentSeries, securityAudit: securityAuditAlarms(stack, idOf) };
   }
 
   private write(session: ISynthesisSession): void {
@@ -126,3 +128,23 @@ export class MonitoringReport extends Construct {
 }
 
 const DEFAULT_ID = 'MonitoringReport';
+
+/** What each security-audit alarm of the stack is, by logical ID: the CIS controls and the audit trail's delivery alarm. */
+function securityAuditAlarms(stack: Stack, idOf: (e: CfnElement) => string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const label = (alarm: IConstruct, what: string) => {
+    const cfn = alarm.node.defaultChild;
+    if (cfn && CfnElement.isCfnElement(cfn) && cfn.stack === stack) out[idOf(cfn)] = what;
+  };
+  for (const c of stack.node.findAll()) {
+    if (c instanceof CisBenchmarkAlarms) {
+      for (const alarm of c.alarms) {
+        label(alarm, 'CIS AWS Foundations Benchmark control: a security event, raised by the API call itself (a deploy that makes such a change raises it too)');
+      }
+    }
+    if (c instanceof AuditTrail) {
+      label(c.deliveryAlarm, 'audit-trail delivery: while it is in ALARM, the CIS alarms see nothing');
+    }
+  }
+  return out;
+}

@@ -100,7 +100,7 @@ describe('MonitoringReport', () => {
       new AppLogGroup(stack, 'OtherLogs').addNoLogsAlarm('Silent', { alertTopic: alerts });
       new ScheduledStartStop(stack, 'OfficeHours', { instances: [host], start: 'cron(0 7 ? * MON-FRI *)', stop: 'cron(0 20 ? * MON-FRI *)', timeZone: 'UTC' });
     });
-    expect(downtime['Svc/HostLogs/Silent']).toBe('NOT silenced: pages while its instances are stopped on purpose (stopped by the schedule Svc/OfficeHours/Stop)');
-    expect(downtime['Svc/OtherLogs/Silent']).toBe('not needed (no schedule or idle shutdown of the app stops what it watches)');
+    expect(downtime['Svc/HostLogs/SilentSet/Silent']).toBe('NOT silenced: pages while its instances are stopped on purpose (stopped by the schedule Svc/OfficeHours/Stop)');
+    expect(downtime['Svc/OtherLogs/SilentSet/Silent']).toBe('not needed (no schedule or idle shutdown of the app stops what it watches)');
   });
 });

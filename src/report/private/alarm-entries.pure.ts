@@ -9,6 +9,17 @@ export interface AlarmEntry {
   readonly path: string;
   /** The alarm's name, or `(generated)` when CloudFormation names it. */
   readonly name: string;
+  /**
+   * The AlarmName a notification carries: the name, or when CloudFormation generates it,
+   * its start `<stack name>-<logical ID>-` (a random suffix follows).
+   */
+  readonly notificationName: string;
+  /** True when CloudFormation generates the name, so `notificationName` is only its start. */
+  readonly generatedName: boolean;
+  /** What kind of security-audit alarm it is (a CIS control, audit-trail delivery), or empty for any other alarm. */
+  readonly securityAudit: string;
+  /** Who hears ALARM: every subscriber of each topic with protocol and endpoint, and EC2 or Systems Manager actions. */
+  readonly recipients: string[];
   readonly kind: 'metric' | 'math' | 'metrics-insights' | 'anomaly' | 'composite';
   /** What it watches: the metric with statistic and period, the expression, or the rule. */
   readonly watches: string;
@@ -28,6 +39,9 @@ export interface AlarmEntry {
   readonly plannedDowntime: string;
   readonly description: string;
 }
+
+/** The name shown for an alarm CloudFormation names. */
+const GENERATED = '(generated)';
 
 const OPERATORS: Record<string, string> = {
   GreaterThanOrEqualToThreshold: '>=',
@@ -49,7 +63,7 @@ export function readAlarms(input: StackInput, topics: TopicEntry[], stops: Plann
   const metricAlarms = resourcesOfType(t, 'AWS::CloudWatch::Alarm');
   const composites = resourcesOfType(t, 'AWS::CloudWatch::CompositeAlarm');
   const all = [...metricAlarms, ...composites];
-  const nameOf = new Map(all.map(([id, r]) => [id, r.Properties?.AlarmName ? flatten(r.Properties.AlarmName) : '(generated)']));
+  const nameOf = new Map(all.map(([id, r]) => [id, r.Properties?.AlarmName ? flatten(r.Properties.AlarmName) : GENERATED]));
   const silencers = plannedDowntimeSilencers(t, composites, path, nameOf);
   const live = new Set(input.livenessIds);
   // A liveness alarm pages during planned downtime only when something of the app stops the
@@ -69,10 +83,17 @@ export function readAlarms(input: StackInput, topics: TopicEntry[], stops: Plann
     const p = r.Properties ?? {};
     const description = flatten(p.AlarmDescription);
     const runbook = /Runbook: (\S+)/.exec(description)?.[1] ?? '';
+    const generatedName = nameOf.get(id) === GENERATED;
     return {
       logicalId: id,
       path: path(id),
       name: nameOf.get(id)!,
+      // CloudFormation names a resource without a name `<stack name>-<logical ID>-<random>`:
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html
+      notificationName: generatedName ? `${input.stackName}-${id}-` : nameOf.get(id)!,
+      generatedName,
+      securityAudit: input.securityAudit?.[id] ?? '',
+      recipients: (Array.isArray(p.AlarmActions) ? p.AlarmActions : []).flatMap((a: unknown) => recipients(flatten(a), topics, path)),
       severity: input.severities[id] ?? '',
       alarmActions: actions(p.AlarmActions),
       okActions: actions(p.OKActions),
@@ -103,7 +124,7 @@ export function readAlarms(input: StackInput, topics: TopicEntry[], stops: Plann
   });
   const composite = composites.map(([id, r]): AlarmEntry => {
     const p = r.Properties ?? {};
-    const rule = flatten(p.AlarmRule).replace(/<([A-Za-z0-9]+)\.Arn>/g, (_m, ref: string) => nameOf.get(ref) && nameOf.get(ref) !== '(generated)' ? nameOf.get(ref)! : path(ref));
+    const rule = flatten(p.AlarmRule).replace(/<([A-Za-z0-9]+)\.Arn>/g, (_m, ref: string) => nameOf.get(ref) && nameOf.get(ref) !== GENERATED ? nameOf.get(ref)! : path(ref));
     return {
       ...common(id, r),
       kind: 'composite',
@@ -115,7 +136,18 @@ export function readAlarms(input: StackInput, topics: TopicEntry[], stops: Plann
       plannedDowntime: downtime(id, live.has(id), 'not needed'),
     };
   });
-  return [...metric, ...composite];
+  // An alarm that notifies only through composite alarms (a liveness alarm behind a
+  // suppressor) reaches whoever those composites reach.
+  const notifies = (id: string) => (t.Resources?.[id]?.Properties?.AlarmActions ?? [])
+    .some((x: unknown) => !/:automate:|:ssm(-incidents)?:/.test(flatten(x)));
+  const through = (a: AlarmEntry): AlarmEntry => {
+    if (notifies(a.logicalId)) return a;
+    const via = composites.filter(([, r]) => referencedIds(flatten(r.Properties?.AlarmRule)).includes(a.logicalId))
+      .map(([id]) => composite.find(c => c.logicalId === id)!)
+      .flatMap(c => c.recipients.map(x => `${x} (through the composite alarm ${c.generatedName ? c.path : c.name})`));
+    return via.length ? { ...a, recipients: [...a.recipients, ...via] } : a;
+  };
+  return [...metric, ...composite].map(through);
 }
 
 function describeMetric(p: Record<string, any>): { kind: AlarmEntry['kind']; watches: string; period?: number } {
@@ -151,6 +183,14 @@ function actionName(text: string, topics: TopicEntry[], path: (id: string) => st
   return ref ? path(ref[1]) : text;
 }
 
+/** Who an alarm action reaches: each subscriber of a topic of the app (`email oncall@example.com via <topic>`), or the action. */
+function recipients(text: string, topics: TopicEntry[], path: (id: string) => string): string[] {
+  const topic = topics.find(x => text === `<${x.logicalId}>`);
+  if (!topic) return [actionName(text, topics, path)];
+  if (topic.subscribers.length === 0) return [`nobody: ${topic.name} has no subscribers`];
+  return topic.subscribers.map(s => `${s} via ${topic.name}`);
+}
+
 /**
  * How each alarm is kept quiet during planned downtime, by logical ID: scheduled stops that
  * turn its actions off, idle shutdown that names it in an instance tag, or a composite
@@ -162,7 +202,7 @@ function plannedDowntimeSilencers(
 ): Map<string, string> {
   const out = new Map<string, string[]>();
   const add = (id: string, how: string) => out.set(id, [...(out.get(id) ?? []), how]);
-  const byName = new Map([...nameOf].filter(([, n]) => n !== '(generated)').map(([id, n]) => [n, id]));
+  const byName = new Map([...nameOf].filter(([, n]) => n !== GENERATED).map(([id, n]) => [n, id]));
   for (const [id, r] of resourcesOfType(t, 'AWS::Scheduler::Schedule')) {
     const target = flatten(r.Properties?.Target?.Arn);
     if (!/:cloudwatch:disableAlarmActions$/i.test(target)) continue;

@@ -14,6 +14,8 @@ export interface StackInput {
   readonly livenessIds: string[];
   /** Agent metric series per agent configuration parameter, by the parameter's logical ID. */
   readonly agentSeries: Record<string, string>;
+  /** What each security-audit alarm is (a CIS control, audit-trail delivery), by logical ID. */
+  readonly securityAudit?: Record<string, string>;
 }
 
 /** An SNS topic of the stack and who it delivers to. */

@@ -101,8 +101,20 @@ export interface StackReport {
   readonly dashboards: DashboardEntry[];
 }
 
+/** What `monitoring-report.json` says it is. */
+export const REPORT_SCHEMA = 'cdk-watchkeeper/monitoring-report';
+/**
+ * The version of `monitoring-report.json`'s layout: raised when a field is renamed, removed or
+ * changes meaning (new fields keep it). Version 1 is the layout before the file carried one.
+ */
+export const REPORT_SCHEMA_VERSION = 2;
+
 /** The whole report, as written to `monitoring-report.json`. */
 export interface ReportModel {
+  /** {@link REPORT_SCHEMA} */
+  readonly schema: string;
+  /** {@link REPORT_SCHEMA_VERSION} when written; a report read from a file may carry another. */
+  readonly schemaVersion: number;
   readonly title: string;
   readonly stacks: StackReport[];
   readonly costs: CostModel[];
@@ -111,7 +123,7 @@ export interface ReportModel {
 /** Builds the report from the stacks' templates and metadata, and the app's cost reports. */
 export function buildReport(title: string, stacks: StackInput[], costs: CostModel[]): ReportModel {
   const stops = plannedStops(stacks);
-  return { title, stacks: stacks.map(s => stackReport(s, stops)), costs };
+  return { schema: REPORT_SCHEMA, schemaVersion: REPORT_SCHEMA_VERSION, title, stacks: stacks.map(s => stackReport(s, stops)), costs };
 }
 
 function stackReport(input: StackInput, stops: PlannedStops): StackReport {
@@ -123,7 +135,7 @@ function stackReport(input: StackInput, stops: PlannedStops): StackReport {
     name: r.Properties?.TopicName ? flatten(r.Properties.TopicName) : path(id),
     subscribers: resourcesOfType(t, 'AWS::SNS::Subscription')
       .filter(([, s]) => flatten(s.Properties?.TopicArn) === `<${id}>`)
-      .map(([, s]) => `${s.Properties?.Protocol} ${flatten(s.Properties?.Endpoint)}`),
+      .map(([, s]) => `${s.Properties?.Protocol} ${targetName(flatten(s.Properties?.Endpoint), path)}`),
   }));
   return {
     stackName: input.stackName,
