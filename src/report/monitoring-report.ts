@@ -2,9 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   CfnElement, ISynthesisSession, Stack, Stage, attachCustomSynthesis,
-  aws_cloudwatch as cloudwatch, aws_ssm as ssm,
+  aws_cloudwatch as cloudwatch, aws_ssm as ssm, cx_api as cxapi,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
+import { summaryLine } from './private/alarm-cards.pure';
 import { renderHtml } from './private/render-html.pure';
 import { renderMarkdown } from './private/render-markdown.pure';
 import { CostModel, ReportModel, StackInput, buildReport } from './private/report-model.pure';
@@ -29,6 +30,13 @@ export interface MonitoringReportProps {
    * @default 'monitoring-report'
    */
   readonly fileName?: string;
+  /**
+   * After writing the report, print one line to standard error naming the HTML file (its
+   * path in the cloud assembly) and the estimated monthly cost of the app's CostReports.
+   * @default - printed when the CDK CLI runs the app (`cdk synth`, `cdk deploy`: it sets
+   * `CDK_OUTDIR`), not when a test or a script synthesizes it
+   */
+  readonly printSummary?: boolean;
 }
 
 /**
@@ -124,10 +132,19 @@ export class MonitoringReport extends Construct {
     fs.writeFileSync(`${base}.json`, `${JSON.stringify(report, undefined, 2)}\n`);
     fs.writeFileSync(`${base}.md`, renderMarkdown(report));
     fs.writeFileSync(`${base}.html`, renderHtml(report));
+    if (this.props.printSummary ?? process.env[cxapi.OUTDIR_ENV] !== undefined) {
+      process.stderr.write(`${summaryLine(report, displayPath(`${base}.html`))}\n`);
+    }
   }
 }
 
 const DEFAULT_ID = 'MonitoringReport';
+
+/** A path as a person types it: relative to the working directory when it is below it. */
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
+}
 
 /** What each security-audit alarm of the stack is, by logical ID: the CIS controls and the audit trail's delivery alarm. */
 function securityAuditAlarms(stack: Stack, idOf: (e: CfnElement) => string): Record<string, string> {

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_lambda as lambda } from 'aws-cdk-lib';
 import { SynthesizedExample, synthExample } from './example-report';
-import { AlarmRouting, AlertTopic, InstanceAlarms, MonitoringReport } from '../../src';
+import { AlarmRouting, AlarmSet, AlarmSeverity, AlertTopic, CostReport, InstanceAlarms, MonitoringReport } from '../../src';
 import { esc } from '../../src/report/private/render-html.pure';
 import { REPORT_SCHEMA, REPORT_SCHEMA_VERSION } from '../../src/report/private/report-model.pure';
 import type { ReportModel } from '../../src/report/private/report-model.pure';
@@ -246,6 +246,50 @@ describe('MonitoringReport', () => {
     }
     expect((html.match(/<svg class="dash"/g) ?? []).length).toBe(model.stacks[0].dashboards.length);
     expect(html).toContain('data-report-ready');
+  });
+
+  describe('after synthesis', () => {
+    /** What a small app with a cost report writes to standard error while it synthesizes. */
+    function synthOutput(options: { cdkCli: boolean; printSummary?: boolean }): { outdir: string; lines: string[]; cost: CostReport } {
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'watchkeeper-summary-'));
+      const written: string[] = [];
+      const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: any) => {
+        written.push(String(chunk));
+        return true;
+      });
+      const cwd = jest.spyOn(process, 'cwd').mockReturnValue(path.dirname(outdir));
+      const was = process.env.CDK_OUTDIR;
+      if (options.cdkCli) process.env.CDK_OUTDIR = outdir;
+      try {
+        const app = new App({ outdir });
+        const stack = new Stack(app, 'Svc', { env: TEST_ENV });
+        new AlarmSet(stack, 'Alarms', { alertTopic: new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] }) })
+          .addAlarm('Cpu', new cloudwatch.Metric({ namespace: 'CWAgent', metricName: 'cpu_usage_active' }), { threshold: 90, severity: AlarmSeverity.CRITICAL });
+        const cost = new CostReport(stack, 'Cost');
+        new MonitoringReport(app, 'MonitoringReport', { printSummary: options.printSummary });
+        app.synth();
+        return { outdir, lines: written.join('').split('\n').filter(Boolean), cost };
+      } finally {
+        spy.mockRestore();
+        cwd.mockRestore();
+        if (was === undefined) delete process.env.CDK_OUTDIR; else process.env.CDK_OUTDIR = was;
+      }
+    }
+
+    test('prints one line naming the HTML report and the monthly estimate when the CDK CLI runs the app', () => {
+      const { outdir, lines, cost } = synthOutput({ cdkCli: true });
+      fs.rmSync(outdir, { recursive: true, force: true });
+      expect(lines).toEqual([`Monitoring report: ${path.basename(outdir)}/monitoring-report.html (2 alarms, 1 page on-call); `
+        + `estimated monitoring cost $${cost.totalMonthlyUsd().toFixed(2)}/month`]);
+    });
+
+    test('prints nothing when a test synthesizes the app, or when printSummary is false', () => {
+      for (const options of [{ cdkCli: false }, { cdkCli: true, printSummary: false }]) {
+        const { outdir, lines } = synthOutput(options);
+        fs.rmSync(outdir, { recursive: true, force: true });
+        expect(lines).toEqual([]);
+      }
+    });
   });
 
   test('MonitoringReport.of returns the one report of an app', () => {

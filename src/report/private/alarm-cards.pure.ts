@@ -163,3 +163,11 @@ export function markdownTop(report: ReportModel, table: (header: string[], rows:
   }
   return out;
 }
+
+/** Where to look after a synth, in one line: the HTML report, how many alarms page, and the monthly estimate. */
+export function summaryLine(report: ReportModel, htmlFile: string): string {
+  const alarms = report.stacks.flatMap(s => s.alarms);
+  const total = report.costs.reduce((t, c) => t + c.totalMonthlyUsd, 0);
+  const cost = report.costs.length ? `estimated monitoring cost $${total.toFixed(2)}/month` : 'no cost estimate (add a CostReport to a stack)';
+  return `Monitoring report: ${htmlFile} (${alarms.length} alarms, ${alarmCounts(alarms).page} page on-call); ${cost}`;
+}
