@@ -9,14 +9,10 @@ import { VALIDATION_ERROR_SYMBOL } from '../private/validation';
  * from release to release, and its message reads `<path>: <prop> must …, got …`.
  *
  * @example
- * declare const build: () => void;
- * try {
- *   build();
- * } catch (e) {
- *   if (WatchkeeperErrors.validationErrorCode(e) === 'AlertTopic.emails') {
- *     // the topic's email addresses were refused
- *   }
- *   throw e;
+ * declare const error: unknown; // what a failed synth threw
+ * if (WatchkeeperErrors.isValidationError(error)) {
+ *   // 'AlertTopic.emails' for an email address the topic refused
+ *   const rule = WatchkeeperErrors.validationErrorCode(error);
  * }
  */
 export class WatchkeeperErrors {
