@@ -9,9 +9,10 @@ export function addExampleIdleShutdown(scope: Construct, alertTopic: IAlertTopic
 }
 
 /** Runs the worker from 07:00 to 20:00 on weekdays; its status-check alarms rest while it is off. */
-export function addExampleOfficeHours(scope: Construct, worker: MonitoredService): ScheduledStartStop {
+export function addExampleOfficeHours(scope: Construct, worker: MonitoredService, alertTopic: IAlertTopic): ScheduledStartStop {
   return new ScheduledStartStop(scope, 'WorkerOfficeHours', {
     instances: worker.instances,
+    alertTopic,
     start: 'cron(0 7 ? * MON-FRI *)',
     stop: 'cron(0 20 ? * MON-FRI *)',
     timeZone: 'Europe/Berlin',

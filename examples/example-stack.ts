@@ -6,7 +6,7 @@ import { addExampleAlarms, addExampleFleetAlarms } from './alarms';
 import { addExampleIdleShutdown, addExampleOfficeHours } from './cost';
 import { addExampleLogs } from './logs';
 import { addExampleServices } from './service';
-import { AlertTopic, CostReport } from '../src';
+import { AlarmRouting, AlarmSeverity, AlertTopic, CostReport } from '../src';
 
 /** Properties of the example stack. */
 export interface ExampleServiceStackProps extends StackProps {
@@ -22,14 +22,23 @@ export class ExampleServiceStack extends Stack {
   public constructor(scope: Construct, id: string, props: ExampleServiceStackProps = {}) {
     super(scope, id, props);
 
+    // Who hears that alerts do not arrive: a second topic, since the alert topic cannot
+    // deliver news of its own failure.
+    const escalation = new AlertTopic(this, 'Escalation', {
+      displayName: 'Example alert delivery failures',
+      emails: ['platform@example.com'],
+    });
     const alerts = new AlertTopic(this, 'Alerts', {
       displayName: 'Example service alerts',
       emails: ['oncall@example.com'],
+      failedDeliveryRouting: AlarmRouting.toTopic(escalation),
     });
+    // The orders team's pager hears only its CRITICAL alarms (by the tags alarms carry).
+    alerts.addSmsSubscription('+14155550100', { severities: [AlarmSeverity.CRITICAL], owners: ['orders-team'] });
     addExampleAlarms(this, alerts);
     const idleShutdown = addExampleIdleShutdown(this, alerts);
     const { api, worker } = addExampleServices(this, alerts, idleShutdown);
-    addExampleOfficeHours(this, worker);
+    addExampleOfficeHours(this, worker, alerts);
     addExampleFleetAlarms(this, alerts, [api, worker]);
     addExampleLogs(this, { alerts, appRole: api.role, autoScalingGroup: api.autoScalingGroup });
 

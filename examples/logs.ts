@@ -1,10 +1,10 @@
 // Application logs, event notifications and the account audit trail of the example service:
 // a web API writing one JSON object per line
-// ({"timestamp", "level", "message", "request_id", "method", "path", "status_code", "duration_ms"}).
-import { Duration, aws_autoscaling as autoscaling, aws_iam as iam } from 'aws-cdk-lib';
+// ({"timestamp", "level", "message", "request_id", "method", "path", "route", "status_code", "duration_ms"}).
+import { Duration, Tags, aws_autoscaling as autoscaling, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
-  AppLogGroup, AuditTrail, EventNotifications, HttpStatusClass, IAlertTopic, JsonLogMetrics, LogQueries, TelemetryAccess,
+  AppLogGroup, AppMetrics, AppMetricsTransport, AuditTrail, EventNotifications, HttpStatusClass, IAlertTopic, JsonLogMetrics, LogQueries, TelemetryAccess,
 } from '../src';
 
 /** What the service's logs and events need from the rest of the stack. */
@@ -26,9 +26,14 @@ export function addExampleLogs(scope: Construct, props: ExampleLogsProps): void 
     logGroup: apiLogs.logGroup, namespace: 'WatchkeeperExample/Api', alertTopic: props.alerts,
   });
   metrics.addErrorCount('Errors', { alarm: { threshold: 5, evaluationPeriods: 2 } });
-  metrics.addLatency('Latency', { dimensions: { Endpoint: 'path' }, alarm: { threshold: 1500, evaluationPeriods: 3 } });
+  metrics.addLatency('Latency', { dimensions: { Route: 'route' }, alarm: { threshold: 1500, evaluationPeriods: 3 } });
   metrics.addStatusClassCount('ServerErrors', { statusClass: HttpStatusClass.SERVER_ERROR, alarm: { threshold: 10 } });
   metrics.addStatusClassCount('ClientErrors', { statusClass: HttpStatusClass.CLIENT_ERROR });
+  // Error lines, with up to 20 of them (the traceback) in the notification email.
+  metrics.addErrorLogAlarm('ErrorLines', { logLines: 20 });
+  // The API's log alarms belong to the orders team, like its other alarms.
+  Tags.of(metrics).add('service', 'orders-api');
+  Tags.of(metrics).add('owner', 'orders-team');
 
   new LogQueries(scope, 'ApiQueries', {
     logGroups: [apiLogs.logGroup], folder: 'watchkeeper-example/api', slowRequestThreshold: Duration.millis(800),
@@ -38,6 +43,15 @@ export function addExampleLogs(scope: Construct, props: ExampleLogsProps): void 
   apiLogs.grantWrite(appRole);
   const access = new TelemetryAccess(scope, 'ApiTelemetryAccess', { logGroups: [apiLogs.logGroup] });
   access.grantPutMetricData(appRole, 'WatchkeeperExample/Api');
+  // What the API publishes with PutMetricData (about one call a second), for the cost report;
+  // alarms read it through metric(), which names every dimension it publishes.
+  new AppMetrics(scope, 'ApiAppMetrics', {
+    namespace: 'WatchkeeperExample/Api',
+    metricNames: ['RequestCount', 'ResponseTime'],
+    dimensions: ['Method', 'Route', 'StatusCode'],
+    series: 60,
+    transport: AppMetricsTransport.putMetricData(1),
+  });
   // People on call read the API's logs (and, in a full service, its alarms and dashboards).
   access.grantRead(new iam.Role(scope, 'OnCallReadOnly', { assumedBy: new iam.AccountRootPrincipal() }));
 

@@ -1,7 +1,7 @@
 // The example's workload: a web API on an Auto Scaling group and a batch worker on a single
 // instance, both watched, in a VPC that passes the compliance packs.
 import {
-  ArnFormat,
+  ArnFormat, Duration,
   RemovalPolicy, Stack, Validations,
   aws_ec2 as ec2,
   aws_iam as iam,
@@ -9,7 +9,7 @@ import {
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AgentConfig, AgentLogFilter, AgentPlugin, IAlertTopic, IdleShutdown, MonitoredService, ServiceCompute } from '../src';
+import { AgentConfig, AgentLogFilter, AgentPlugin, IAlertTopic, IdleShutdown, MaintenanceWindow, MonitoredService, ServiceCompute } from '../src';
 
 /** What {@link addExampleServices} built. */
 export interface ExampleServices {
@@ -82,6 +82,7 @@ export function addExampleServices(scope: Construct, alertTopic: IAlertTopic, id
     vpc,
     alertTopic,
     serviceName: 'orders-api',
+    alarms: { owner: 'orders-team', runbookUrl: 'https://wiki.example.com/runbooks/orders-api' },
     compute: ServiceCompute.newAutoScalingGroup({ minCapacity: 2, maxCapacity: 6 }),
     logGroups: [logGroup('ApiLogs', '/example/orders-api')],
     // The agent: memory, swap and root disk (rolled up per group), busy CPU and TCP
@@ -102,11 +103,14 @@ export function addExampleServices(scope: Construct, alertTopic: IAlertTopic, id
     duringHours: { minCapacity: 2 },
     outsideHours: { minCapacity: 1 },
   });
+  // Sunday-night patching: the API's alarms are muted for an hour (they keep evaluating).
+  new MaintenanceWindow(scope, 'ApiPatching', { schedule: 'cron(0 3 * * SUN)', duration: Duration.hours(1), timeZone: 'Europe/Berlin', services: [api] });
 
   const worker = new MonitoredService(scope, 'Worker', {
     vpc,
     alertTopic,
     serviceName: 'batch-worker',
+    alarms: { owner: 'batch-team' },
     compute: ServiceCompute.newInstance({ instanceType: new ec2.InstanceType('t3.medium') }),
     logGroups: [logGroup('WorkerLogs', '/example/batch-worker')],
     agent: new AgentConfig({

@@ -10,9 +10,9 @@ export const LAYERS: ReadonlyArray<ReadonlyArray<string>> = [
   // the alarm pipeline, routing, the topic interface, metric sources and the compute metrics
   ['core'],
   // one capability each
-  ['agent', 'alarms', 'logs', 'events', 'audit', 'cost', 'scaling', 'dashboards', 'rehearsal'],
-  // MonitoredService composes the features
-  ['service'],
+  ['agent', 'alarms', 'logs', 'events', 'audit', 'cost', 'scaling', 'dashboards'],
+  // MonitoredService composes the features; the rehearsal runs their pure logic over templates
+  ['service', 'rehearsal'],
   // many services, the organisation, the report
   ['fleet', 'report', 'org'],
 ];

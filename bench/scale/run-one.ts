@@ -1,5 +1,5 @@
 // Builds one app of N services with one monitoring variant, synthesizes it, and prints one
-// JSON line: wall time of construction + synthesis, peak memory, resources and template bytes.
+// JSON line: wall and CPU time of construction + synthesis, peak memory, resources and template bytes.
 // Run by bench.ts in a fresh process per measurement so memory numbers do not leak across.
 import * as fs from 'fs';
 import * as os from 'os';
@@ -54,9 +54,11 @@ const outdir = process.env.BENCH_OUTDIR
   : fs.mkdtempSync(path.join(os.tmpdir(), `bench-${variant}-${n}-`));
 let peakHeap = 0;
 const sampler = setInterval(() => { peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed); }, 20);
+const cpuStart = process.cpuUsage();
 const started = process.hrtime.bigint();
 const assembly = buildApp(outdir, n);
 const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+const cpu = process.cpuUsage(cpuStart);
 clearInterval(sampler);
 peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
 
@@ -76,7 +78,7 @@ if (process.env.BENCH_KEEP || process.env.BENCH_OUTDIR) console.error(`kept ${ou
 const overLimit = maxStackResources > 500 || maxStackBytes > 1_000_000;
 if (overLimit) process.exitCode = 1;
 console.log(JSON.stringify({
-  variant, services: n, stacks: assembly.stacks.length, elapsedMs: Math.round(elapsedMs),
+  variant, services: n, stacks: assembly.stacks.length, elapsedMs: Math.round(elapsedMs), cpuMs: Math.round((cpu.user + cpu.system) / 1000),
   peakHeapMb: Math.round(peakHeap / 1048576), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   resources, bytes, maxStackResources, maxStackBytes,
 }));

@@ -83,6 +83,9 @@ export const VARIANTS: Record<string, Variant> = {
   'cdk-watchkeeper, fleet alarms': fleetAlarms,
 };
 
+/** The variant every other is compared with. */
+export const PEER = 'cdk-monitoring-constructs';
+
 /** Variants measured only at fleet scale (services spread 25 per stack, as ServiceStacks does). */
 export const FLEET_VARIANT = 'cdk-watchkeeper, fleet dashboard';
 export const FLEET_SERVICES_PER_STACK = 25;

@@ -153,6 +153,7 @@ def add_example_services(scope: Construct, alert_topic: wk.IAlertTopic, idle_shu
         vpc=vpc,
         alert_topic=alert_topic,
         service_name="orders-api",
+        alarms=wk.ServiceAlarmOptions(owner="orders-team", runbook_url="https://wiki.example.com/runbooks/orders-api"),
         compute=wk.ServiceCompute.new_auto_scaling_group(min_capacity=2, max_capacity=6),
         log_groups=[log_group("ApiLogs", "/example/orders-api")],
         agent=wk.AgentConfig(
@@ -172,12 +173,15 @@ def add_example_services(scope: Construct, alert_topic: wk.IAlertTopic, idle_shu
         during_hours=wk.ScheduledCapacity(min_capacity=2),
         outside_hours=wk.ScheduledCapacity(min_capacity=1),
     )
+    # Sunday-night patching: the API's alarms are muted for an hour (they keep evaluating).
+    wk.MaintenanceWindow(scope, "ApiPatching", schedule="cron(0 3 * * SUN)", duration=Duration.hours(1), time_zone="Europe/Berlin", services=[api])
 
     worker = wk.MonitoredService(
         scope, "Worker",
         vpc=vpc,
         alert_topic=alert_topic,
         service_name="batch-worker",
+        alarms=wk.ServiceAlarmOptions(owner="batch-team"),
         compute=wk.ServiceCompute.new_instance(instance_type=ec2.InstanceType("t3.medium")),
         log_groups=[log_group("WorkerLogs", "/example/batch-worker")],
         event_notifications=True,
@@ -201,13 +205,27 @@ def add_example_logs(scope: Construct, alerts: wk.IAlertTopic, app_role: iam.IRo
     api_logs.add_no_logs_alarm("ApiSilent", alert_topic=alerts)
     metrics = wk.JsonLogMetrics(scope, "ApiLogMetrics", log_group=api_logs.log_group, namespace="WatchkeeperExample/Api", alert_topic=alerts)
     metrics.add_error_count("Errors", alarm=wk.LogMetricAlarmOptions(threshold=5, evaluation_periods=2))
-    metrics.add_latency("Latency", dimensions={"Endpoint": "path"}, alarm=wk.LogMetricAlarmOptions(threshold=1500, evaluation_periods=3))
+    metrics.add_latency("Latency", dimensions={"Route": "route"}, alarm=wk.LogMetricAlarmOptions(threshold=1500, evaluation_periods=3))
     metrics.add_status_class_count("ServerErrors", status_class=wk.HttpStatusClass.SERVER_ERROR, alarm=wk.LogMetricAlarmOptions(threshold=10))
     metrics.add_status_class_count("ClientErrors", status_class=wk.HttpStatusClass.CLIENT_ERROR)
+    # Error lines, with up to 20 of them (the traceback) in the notification email.
+    metrics.add_error_log_alarm("ErrorLines", log_lines=20)
+    # The API's log alarms belong to the orders team, like its other alarms.
+    cdk.Tags.of(metrics).add("service", "orders-api")
+    cdk.Tags.of(metrics).add("owner", "orders-team")
     wk.LogQueries(scope, "ApiQueries", log_groups=[api_logs.log_group], folder="watchkeeper-example/api", slow_request_threshold=Duration.millis(800))
     api_logs.grant_write(app_role)
     access = wk.TelemetryAccess(scope, "ApiTelemetryAccess", log_groups=[api_logs.log_group])
     access.grant_put_metric_data(app_role, "WatchkeeperExample/Api")
+    # What the API publishes with PutMetricData (about one call a second), for the cost report.
+    wk.AppMetrics(
+        scope, "ApiAppMetrics",
+        namespace="WatchkeeperExample/Api",
+        metric_names=["RequestCount", "ResponseTime"],
+        dimensions=["Method", "Route", "StatusCode"],
+        series=60,
+        transport=wk.AppMetricsTransport.put_metric_data(1),
+    )
     access.grant_read(iam.Role(scope, "OnCallReadOnly", assumed_by=iam.AccountRootPrincipal()))
     wk.EventNotifications(scope, "ApiEvents", alert_topic=alerts, auto_scaling_groups=[auto_scaling_group])
     wk.AuditTrail(scope, "Audit", alert_topic=alerts, trail_name="watchkeeper-example-audit")
@@ -219,12 +237,15 @@ class ExampleServiceStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
         alerts = wk.AlertTopic(self, "Alerts", display_name="Example service alerts", emails=["oncall@example.com"])
+        # The orders team's pager hears only its CRITICAL alarms (by the tags alarms carry).
+        alerts.add_sms_subscription("+14155550100", severities=[wk.AlarmSeverity.CRITICAL], owners=["orders-team"])
         add_example_alarms(self, alerts)
         idle_shutdown = wk.IdleShutdown(self, "IdleShutdown", alert_topic=alerts, expected_instances=1)
         api, worker = add_example_services(self, alerts, idle_shutdown)
         wk.ScheduledStartStop(
             self, "WorkerOfficeHours",
             instances=worker.instances,
+            alert_topic=alerts,
             start="cron(0 7 ? * MON-FRI *)",
             stop="cron(0 20 ? * MON-FRI *)",
             time_zone="Europe/Berlin",

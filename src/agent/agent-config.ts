@@ -1,5 +1,5 @@
 import { Duration, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
-import { AgentLogFileProps, WindowsEventLogProps } from './log-sources';
+import { AgentEmfProps, AgentLogFileProps, WindowsEventLogProps } from './log-sources';
 import { AgentOs, AgentPlugin } from './plugins';
 import { agentError, checkInterval } from './private/agent-error';
 import { AgentModel, dimensionSetsOn, renderAgentJson } from './private/agent-model';
@@ -76,6 +76,12 @@ export interface AgentConfigProps {
    * @default - none
    */
   readonly windowsEventLogs?: WindowsEventLogProps[];
+  /**
+   * Open the agent's Embedded Metric Format listener, writing the app's EMF events to this
+   * log group: custom metrics from the app without `PutMetricData` calls or permissions.
+   * @default - no EMF listener
+   */
+  readonly emf?: AgentEmfProps;
 }
 
 const NAMESPACE = /^(?!AWS\/)[\w.\-/#:]{1,255}$/;
@@ -114,6 +120,8 @@ export class AgentConfig implements IAgentMetricSource {
   public readonly logFiles: AgentLogFileProps[];
   /** The Windows event logs shipped. */
   public readonly windowsEventLogs: WindowsEventLogProps[];
+  /** The EMF listener and its log group, when open. */
+  public readonly emf?: AgentEmfProps;
 
   private readonly aggregations: string[][];
   private readonly explicitMetrics: boolean;
@@ -131,7 +139,8 @@ export class AgentConfig implements IAgentMetricSource {
     this.appendDimensions = [...(props.appendDimensions ?? [AppendDimension.INSTANCE_ID, AppendDimension.AUTO_SCALING_GROUP_NAME])];
     this.logFiles = [...(props.logFiles ?? [])];
     this.windowsEventLogs = [...(props.windowsEventLogs ?? [])];
-    if (this.plugins.length === 0 && this.logFiles.length === 0 && this.windowsEventLogs.length === 0) {
+    this.emf = props.emf;
+    if (this.plugins.length === 0 && this.logFiles.length === 0 && this.windowsEventLogs.length === 0 && !this.emf) {
       agentError('metrics', 'non-empty when no logs are collected (the agent would do nothing)', []);
     }
     this.checkPlugins();
@@ -275,6 +284,7 @@ export class AgentConfig implements IAgentMetricSource {
       aggregations: this.aggregations,
       logFiles: this.logFiles,
       windowsEventLogs: this.windowsEventLogs,
+      emf: this.emf,
     };
   }
 
@@ -310,7 +320,7 @@ export class AgentConfig implements IAgentMetricSource {
     }
     // The agent refuses one group with two different retentions.
     const retention = new Map<string, unknown>();
-    for (const d of [...this.logFiles, ...this.windowsEventLogs]) {
+    for (const d of [...this.logFiles, ...this.windowsEventLogs, ...(this.emf ? [this.emf] : [])]) {
       const r = d.retention ?? 'default';
       if (retention.has(d.logGroupName) && retention.get(d.logGroupName) !== r) {
         agentError(`logFiles[${d.logGroupName}].retention`, 'the same for every source writing to one log group', r);

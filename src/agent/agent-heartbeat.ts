@@ -1,8 +1,9 @@
 import { Duration, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
-import { AgentMetricTarget } from '../core/agent-metrics';
-import { ComputeMetrics } from '../core/compute-metrics';
 import { AgentConfig } from './agent-config';
 import { AgentOs } from './plugins';
+import { AgentMetricTarget } from '../core/agent-metrics';
+import { AutoScalingGroupMetric, ComputeMetrics } from '../core/compute-metrics';
+import { ComputeTarget } from '../core/compute-target';
 
 /** How an agent heartbeat alarm reads and judges its metric. Not exported from the package. */
 export interface AgentHeartbeat {
@@ -12,8 +13,10 @@ export interface AgentHeartbeat {
   readonly threshold: number;
   /** How it is compared. */
   readonly comparisonOperator: cloudwatch.ComparisonOperator;
-  /** Periods evaluated; all of them must breach. */
+  /** Periods evaluated. */
   readonly evaluationPeriods: number;
+  /** Periods among them that must breach. */
+  readonly datapointsToAlarm: number;
   /** What missing data means for this metric. */
   readonly treatMissingData: cloudwatch.TreatMissingData;
   /** The sentence that explains the rule in the alarm's description. */
@@ -24,11 +27,14 @@ export interface AgentHeartbeat {
  * The agent's heartbeat: how many samples of one metric the agent always publishes (memory,
  * or else swap) arrived. `undefined` when the configuration publishes neither for the target.
  *
- * - One instance: `SampleCount` of its series below 1 in every period of about ten minutes
- *   (one-minute periods for a one-minute interval). A stopped instance publishes nothing, so
- *   missing data is breaching: the alarm is a liveness alarm, which planned downtime silences.
- *   The window stays within the 15 minutes after a scheduled start at which
- *   `ScheduledStartStop` turns liveness alarms on again by default.
+ * Both forms evaluate the same window (`heartbeatWindow`): periods of the smallest multiple of
+ * the collection interval and one minute, about ten minutes of them. A booting instance (in
+ * service about five minutes before its agent runs) never lasts that long; a dead agent does.
+ * The window stays within the 15 minutes after a scheduled start for which
+ * `ScheduledStartStop` keeps liveness alarms muted by default.
+ *
+ * - One instance: `SampleCount` of its series below 1. A stopped instance publishes nothing,
+ *   so missing data is breaching: the alarm is a liveness alarm, which planned downtime mutes.
  * - A group: `inService - FILL(samples, 0) / perInstance`, the number of in-service instances
  *   whose samples are missing (`perInstance` samples arrive from each instance per period), at
  *   or above 0.5. A group scaled to zero has 0 in service and yields 0; one silent agent among
@@ -38,40 +44,37 @@ export interface AgentHeartbeat {
  *   and FILL fills the samples' gaps. Missing data is breaching, as for every liveness alarm:
  *   the expression lacks data only when neither series has any (the whole group dark), which
  *   must page, and the in-service capacity alarm (missing data breaching too) pages with it.
- *
- *   Three periods, each the smallest multiple of both the collection interval and one minute
- *   that is at least five minutes, so every instance contributes a whole number of samples to
- *   it and a booting instance (in service before its agent starts) does not trip it.
+ *   The newest periods read 0 while `GroupInServiceInstances` has not arrived yet (FILL gives
+ *   the samples a value there, and the missing in-service count is taken as 0), so two periods
+ *   of the window may be OK: all but two must breach.
  */
-export function agentHeartbeat(config: AgentConfig, target: AgentMetricTarget): AgentHeartbeat | undefined {
+export function agentHeartbeat(config: AgentConfig, compute: ComputeTarget): AgentHeartbeat | undefined {
   const name = heartbeatMetricName(config);
   if (!name) return undefined;
-  const group = target.dimensionName === 'AutoScalingGroupName';
-  const want = group ? 'AutoScalingGroupName' : 'InstanceId';
+  const target = compute.agentTarget;
+  const want = target.dimensionName;
   // The series the target is read from: the group's roll-up, or the instance's own series
   // (Windows counters also carry `objectname`).
   const readable = config.publishedDimensionSets(name.metricName)
     .some(set => set.split(',').includes(want) && set.split(',').every(d => d === want || d === 'objectname'));
   if (!readable) return undefined;
 
-  if (!group) {
-    const period = Duration.seconds(lcm(60, config.intervalSeconds));
-    const evaluationPeriods = Math.max(1, Math.floor(600 / period.toSeconds()));
+  const { period, evaluationPeriods } = heartbeatWindow(config.intervalSeconds);
+  const window = `${evaluationPeriods} periods of ${period.toHumanString()}`;
+  const samples = name.read(config, target, { statistic: 'SampleCount', period });
+  if (!compute.isAutoScalingGroup) {
     return {
-      metric: name.read(config, target, { statistic: 'SampleCount', period }),
+      metric: samples,
       evaluationPeriods,
+      datapointsToAlarm: evaluationPeriods,
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      rule: `The CloudWatch agent published no ${name.metricName} sample in ${evaluationPeriods} periods of ${period.toHumanString()}`,
+      rule: `The CloudWatch agent published no ${name.metricName} sample in ${window}`,
     };
   }
-  const evaluationPeriods = 3;
-  const period = heartbeatPeriod(config.intervalSeconds);
-  const samples = name.read(config, target, { statistic: 'SampleCount', period });
-  const window = period.toHumanString();
   const perInstance = period.toSeconds() / config.intervalSeconds;
-  const inService = ComputeMetrics.group('GroupInServiceInstances', target.dimensionValue, { statistic: 'Average', period });
+  const inService = ComputeMetrics.autoScalingGroupMetric(compute, AutoScalingGroupMetric.IN_SERVICE_INSTANCES, { statistic: 'Average', period });
   return {
     metric: new cloudwatch.MathExpression({
       expression: `inService - FILL(samples, 0) / ${perInstance}`,
@@ -80,18 +83,23 @@ export function agentHeartbeat(config: AgentConfig, target: AgentMetricTarget): 
       period,
     }),
     evaluationPeriods,
+    datapointsToAlarm: Math.max(1, evaluationPeriods - 2),
     threshold: 0.5,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    rule: `In ${evaluationPeriods} periods of ${window}, the CloudWatch agent of at least one in-service instance published `
+    rule: `In ${window}, the CloudWatch agent of at least one in-service instance published `
       + `no ${name.metricName} sample (in-service instances minus ${name.metricName} samples / ${perInstance})`,
   };
 }
 
-/** The smallest multiple of both the interval and 60 seconds that is at least 5 minutes. */
-export function heartbeatPeriod(intervalSeconds: number): Duration {
-  const step = lcm(60, intervalSeconds);
-  return Duration.seconds(step * Math.max(1, Math.ceil(300 / step)));
+/**
+ * The heartbeat's periods: the smallest multiple of both the interval and 60 seconds, so every
+ * instance contributes a whole number of samples to each, and as many as fit in ten minutes
+ * (at least one).
+ */
+export function heartbeatWindow(intervalSeconds: number): { period: Duration; evaluationPeriods: number } {
+  const period = Duration.seconds(lcm(60, intervalSeconds));
+  return { period, evaluationPeriods: Math.max(1, Math.floor(600 / period.toSeconds())) };
 }
 
 interface HeartbeatMetric {

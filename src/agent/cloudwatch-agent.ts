@@ -52,6 +52,12 @@ export interface CloudWatchAgentProps {
    */
   readonly expectedInstances?: number;
   /**
+   * How many instances run at most (a group's maximum size), for the upper end of the cost
+   * report's range.
+   * @default - expectedInstances
+   */
+  readonly expectedMaxInstances?: number;
+  /**
    * How many Auto Scaling groups run this configuration, for the cost report (each adds
    * its rolled-up series).
    * @default - the number of groups it is installed on
@@ -113,6 +119,7 @@ export class CloudWatchAgent extends Construct {
     const rendered = this.config.render();
     this.configHash = createHash('sha256').update(rendered).digest('hex').slice(0, 16);
     checkInteger(this, 'expectedInstances', props.expectedInstances, 0, 100_000);
+    checkInteger(this, 'expectedMaxInstances', props.expectedMaxInstances, 0, 100_000);
     checkInteger(this, 'expectedAutoScalingGroups', props.expectedAutoScalingGroups, 0, 10_000);
 
     const parameterName = props.parameterName ?? `AmazonCloudWatch-${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`;
@@ -136,8 +143,10 @@ export class CloudWatchAgent extends Construct {
       const instances = props.expectedInstances ?? 1;
       const groups = props.expectedAutoScalingGroups ?? this.groups.size;
       const series = instances * this.config.seriesPerInstance() + groups * this.config.seriesPerAutoScalingGroup();
+      const maxInstances = Math.max(instances, props.expectedMaxInstances ?? instances);
       return {
         customMetricSeries: series,
+        customMetricSeriesMax: maxInstances * this.config.seriesPerInstance() + groups * this.config.seriesPerAutoScalingGroup(),
         detail: `${this.node.path}: ${this.config.seriesPerInstance()} agent series per instance × ${instances} `
           + `+ ${this.config.seriesPerAutoScalingGroup()} per group × ${groups}`,
       };
@@ -265,7 +274,9 @@ export class CloudWatchAgent extends Construct {
   }
 
   private createLogGroups(props: CloudWatchAgentProps): logs.ILogGroup[] {
-    const destinations: AgentLogDestination[] = [...this.config.logFiles, ...this.config.windowsEventLogs];
+    const destinations: AgentLogDestination[] = [
+      ...this.config.logFiles, ...this.config.windowsEventLogs, ...(this.config.emf ? [this.config.emf] : []),
+    ];
     if (destinations.length === 0) return [];
     const key = props.logEncryptionKey ?? sharedLogGroupKey(this);
     if (props.logEncryptionKey) allowLogsToUseKey(this, props.logEncryptionKey);

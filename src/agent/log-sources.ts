@@ -96,3 +96,30 @@ export interface WindowsEventLogProps extends AgentLogDestination {
    */
   readonly levels?: WindowsEventLevel[];
 }
+
+/**
+ * The agent's listener for Embedded Metric Format (EMF) events
+ * (`logs.metrics_collected.emf`): the app sends JSON events with embedded metrics to the
+ * agent on TCP or UDP port 25888 of the instance (aws-embedded-metrics does by default on
+ * EC2), the agent writes them to CloudWatch Logs, and CloudWatch extracts the metrics. The
+ * app needs no AWS permission and makes no `PutMetricData` call; the agent needs only
+ * `logs:PutLogEvents` on the group, which it gets.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Generation_CloudWatch_Agent.html
+ */
+export interface AgentEmfProps {
+  /**
+   * The log group the EMF events go to. The agent writes each event to the group its
+   * `_aws.LogGroupName` names (and to `emf/logs/default` when it names none, a group the
+   * agent is not allowed to write), so the app must name this one: set
+   * `AWS_EMF_LOG_GROUP_NAME` for aws-embedded-metrics, whose default on EC2 is
+   * `<service name>-metrics`. The agent installation creates the group (with retention, KMS
+   * and RETAIN).
+   */
+  readonly logGroupName: string;
+  /**
+   * How long the created log group keeps the events (each is a log line billed for
+   * ingestion and storage; the metrics extracted from them are kept as metrics are).
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly retention?: logs.RetentionDays;
+}

@@ -9,9 +9,11 @@ import {
   aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { AlarmTagFilter } from './alarm-tag-filter';
 import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
-import { AlertTopicBase, IAlertTopic } from '../core/alert-topic-base';
 import { AlarmSet } from '../core/alarm-set';
+import { AlarmTags } from '../core/alarm-tags';
+import { AlertTopicBase, IAlertTopic } from '../core/alert-topic-base';
 import { allowServicesToUseKey } from '../private/key-policies';
 import { allowAlarmsToPublish } from '../private/topic-policies';
 import { checkPattern, invalid } from '../private/validation';
@@ -98,6 +100,21 @@ export interface ExistingAlertTopicOptions {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/**
+ * SNS filter policy limits: at most 5 keys, and the product of the value counts at most 150;
+ * 200 filter policies per topic by default (adjustable).
+ * https://docs.aws.amazon.com/sns/latest/dg/subscription-filter-policy-constraints.html
+ */
+const MAX_FILTER_KEYS = 5;
+const MAX_FILTER_COMBINATIONS = 150;
+const FILTER_POLICIES_PER_TOPIC = 200;
+/**
+ * Where CloudWatch puts an alarm's propagated tags in the JSON message it publishes to SNS:
+ * `AlarmTags`, a key-value object, next to `AlarmTagsStatus`
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-tags-in-notifications.html;
+ * the EventBridge event's `alarmTags` is documented as such an object).
+ */
+const SNS_ALARM_TAGS_FIELD = 'AlarmTags';
 const E164 = /^\+[1-9]\d{6,14}$/;
 const HTTPS_URL = /^https:\/\/[^\s/$.?#][^\s]*$/;
 
@@ -140,6 +157,7 @@ export class AlertTopic extends AlertTopicBase {
 
   private readonly snsTopic: sns.Topic;
   private subscriptionCount = 0;
+  private filteredSubscriptions = 0;
 
   public constructor(scope: Construct, id: string, props: AlertTopicProps = {}) {
     super(scope, id);
@@ -195,35 +213,35 @@ export class AlertTopic extends AlertTopicBase {
     });
   }
 
-  /** Sends every notification to an email address (the recipient must confirm). */
-  public addEmailSubscription(email: string): sns.Subscription {
+  /** Sends every notification (or, with `filter`, the alarms it selects) to an email address (the recipient must confirm). */
+  public addEmailSubscription(email: string, filter?: AlarmTagFilter): sns.Subscription {
     checkPattern(this, 'emails', email, EMAIL, 'an email address like name@example.com');
-    return this.subscribe(new subs.EmailSubscription(email));
+    return this.subscribe(new subs.EmailSubscription(email, this.filterOptions(filter)));
   }
 
-  /** Sends every notification as SMS to a phone number in E.164 form (`+14155550100`). */
-  public addSmsSubscription(phoneNumber: string): sns.Subscription {
+  /** Sends every notification (or the alarms `filter` selects) as SMS to a phone number in E.164 form (`+14155550100`). */
+  public addSmsSubscription(phoneNumber: string, filter?: AlarmTagFilter): sns.Subscription {
     checkPattern(this, 'smsNumbers', phoneNumber, E164, 'a phone number in E.164 form like +14155550100');
-    return this.subscribe(new subs.SmsSubscription(phoneNumber));
+    return this.subscribe(new subs.SmsSubscription(phoneNumber, this.filterOptions(filter)));
   }
 
-  /** Posts every notification to an HTTPS endpoint. */
-  public addHttpsSubscription(url: string): sns.Subscription {
+  /** Posts every notification (or the alarms `filter` selects) to an HTTPS endpoint. */
+  public addHttpsSubscription(url: string, filter?: AlarmTagFilter): sns.Subscription {
     if (!Token.isUnresolved(url) && /^http:\/\//i.test(url)) {
       invalid(this, 'httpsEndpoints', 'an https:// URL (notifications must not travel in clear text)', url);
     }
     checkPattern(this, 'httpsEndpoints', url, HTTPS_URL, 'an https:// URL');
-    return this.subscribe(new subs.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS }));
+    return this.subscribe(new subs.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS, ...this.filterOptions(filter) }));
   }
 
-  /** Invokes a Lambda function with every notification. */
-  public addLambdaSubscription(fn: lambda.IFunction): sns.Subscription {
-    return this.subscribe(new UniquelyNamedSubscription(new subs.LambdaSubscription(fn)));
+  /** Invokes a Lambda function with every notification (or the alarms `filter` selects). */
+  public addLambdaSubscription(fn: lambda.IFunction, filter?: AlarmTagFilter): sns.Subscription {
+    return this.subscribe(new UniquelyNamedSubscription(new subs.LambdaSubscription(fn, this.filterOptions(filter))));
   }
 
-  /** Delivers every notification to an SQS queue. */
-  public addSqsSubscription(queue: sqs.IQueue): sns.Subscription {
-    return this.subscribe(new subs.SqsSubscription(queue));
+  /** Delivers every notification (or the alarms `filter` selects) to an SQS queue. */
+  public addSqsSubscription(queue: sqs.IQueue, filter?: AlarmTagFilter): sns.Subscription {
+    return this.subscribe(new subs.SqsSubscription(queue, this.filterOptions(filter)));
   }
 
   /** Any metric of the topic (`AWS/SNS`, dimension `TopicName`). */
@@ -244,6 +262,40 @@ export class AlertTopic extends AlertTopicBase {
   /** Messages published to the topic, summed over 5 minutes. */
   public metricNumberOfMessagesPublished(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.snsTopic.metricNumberOfMessagesPublished({ period: Duration.minutes(5), ...props });
+  }
+
+  /**
+   * A payload-based filter policy (scope MessageBody) on the tags alarms carry into their
+   * notifications. Needs no permission: SNS evaluates it on the message it already holds.
+   */
+  private filterOptions(filter?: AlarmTagFilter): { filterPolicyWithMessageBody?: { [key: string]: sns.FilterOrPolicy } } {
+    if (!filter) return {};
+    const lists: Array<[string, string[] | undefined]> = [
+      [AlarmTags.SEVERITY, filter.severities?.map(String)],
+      [AlarmTags.SERVICE, filter.services],
+      [AlarmTags.OWNER, filter.owners],
+    ];
+    const given = lists.filter((e): e is [string, string[]] => e[1] !== undefined);
+    for (const [key, values] of given) {
+      if (values.length === 0) invalid(this, `filter.${key}`, 'a non-empty list (leave it out to receive any)', values);
+    }
+    if (given.length === 0) invalid(this, 'filter', 'at least one of severities, services or owners', filter);
+    // One key per tag, nested under the tags field: SNS counts the leaf keys.
+    const combinations = given.reduce((n, [, values]) => n * values.length, 1);
+    if (given.length > MAX_FILTER_KEYS || combinations > MAX_FILTER_COMBINATIONS) {
+      invalid(this, 'filter', `at most ${MAX_FILTER_COMBINATIONS} combinations of values (an SNS filter policy limit: the product of the list lengths)`, `${combinations} combinations`);
+    }
+    if (++this.filteredSubscriptions === FILTER_POLICIES_PER_TOPIC + 1) {
+      Annotations.of(this).addWarningV2('cdk-watchkeeper:AlertTopic.filterPolicies',
+        `This topic has more than ${FILTER_POLICIES_PER_TOPIC} filtered subscriptions, SNS's default quota of filter policies per topic: `
+        + 'raise it with Service Quotas before deploying, or subscriptions beyond it fail.');
+    }
+    return {
+      filterPolicyWithMessageBody: {
+        [SNS_ALARM_TAGS_FIELD]: sns.FilterOrPolicy.policy(Object.fromEntries(given.map(([key, values]) =>
+          [key, sns.FilterOrPolicy.filter(sns.SubscriptionFilter.stringFilter({ allowlist: values }))]))),
+      },
+    };
   }
 
   private subscribe(subscription: sns.ITopicSubscription): sns.Subscription {

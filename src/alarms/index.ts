@@ -1,4 +1,5 @@
 export * from './alert-topic';
+export * from './alarm-tag-filter';
 export * from './preset-options';
 export * from './instance-alarms';
 export * from './auto-scaling-group-alarms';

@@ -10,9 +10,10 @@ import {
 import { Construct } from 'constructs';
 import { CisBenchmarkAlarms } from './cis-benchmark-alarms';
 import { CisControl } from './cis-controls';
+import { newAccessLogsBucket } from './private/access-logs-bucket';
 import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
-import { IAlertTopic } from '../core/alert-topic-base';
 import { AlarmSet } from '../core/alarm-set';
+import { IAlertTopic } from '../core/alert-topic-base';
 import { allowLogsToUseKey } from '../private/log-group-key';
 import { checkInteger, checkPattern, invalid } from '../private/validation';
 
@@ -21,7 +22,8 @@ export interface AuditTrailProps {
   /** Where the CIS and delivery alarms notify, as a shortcut for `routing: AlarmRouting.toTopic(topic)`. */
   readonly alertTopic: IAlertTopic;
   /**
-   * Where the CIS and delivery alarms notify, by severity (both are CRITICAL).
+   * Where the CIS and delivery alarms notify, by severity: the CIS alarms are INFO security
+   * notifications (no OK notification), the delivery alarm is CRITICAL.
    * @default - every severity to `alertTopic`, with OK notifications
    */
   readonly routing?: AlarmRouting;
@@ -90,6 +92,14 @@ export interface AuditTrailProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** The trail's name and the bucket's lifecycle, checked. */
+interface TrailSettings {
+  readonly trailName: string;
+  readonly archiveDays: number;
+  readonly expireDays: number;
+  readonly objectLock?: s3.ObjectLockRetention;
+}
+
 /** Glacier Instant Retrieval's minimum billable object size, and S3's default transition minimum. */
 const ARCHIVE_MIN_BYTES = 128 * 1024;
 
@@ -129,8 +139,33 @@ export class AuditTrail extends Construct {
 
   public constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const settings = this.validate(props);
+    this.trailArn = Stack.of(this).formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: settings.trailName });
+    this.encryptionKey = this.key(props, settings.trailName, removalPolicy);
+    this.accessLogsBucket = props.accessLogsBucket ?? newAccessLogsBucket(this, removalPolicy, REPLICATION_REASON);
+    this.bucket = this.newBucket(settings, removalPolicy);
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: this.encryptionKey,
+      removalPolicy,
+    });
+    const delivery = this.deliveryRole(settings.trailName);
+    this.trail = this.newTrail(settings.trailName, delivery.role);
+    this.trail.node.addDependency(this.bucket.policy!, delivery.policy);
+
+    this.cisAlarms = new CisBenchmarkAlarms(this, 'Cis', {
+      logGroup: this.logGroup,
+      alertTopic: props.alertTopic,
+      routing: props.routing,
+      controls: props.cisControls,
+    });
+    const target = { alertTopic: props.alertTopic, routing: props.routing };
+    this.deliveryAlarm = this.alarmOnNoEvents(target, props.deliveryCheckPeriod ?? Duration.hours(1));
+  }
+
+  /** The trail's name and the bucket's lifecycle and Object Lock, checked. */
+  private validate(props: AuditTrailProps): TrailSettings {
     const trailName = props.trailName ?? Names.uniqueResourceName(this, { maxLength: 128 });
     checkPattern(this, 'trailName', trailName, /^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/,
       '3-128 letters, digits, periods, underscores and dashes, starting with a letter or digit');
@@ -139,19 +174,31 @@ export class AuditTrail extends Construct {
     checkInteger(this, 'archiveAfter (days)', archiveDays, 1, 36_500);
     checkInteger(this, 'expireAfter (days)', expireDays, 1, 36_500);
     if (expireDays <= archiveDays) invalid(this, 'expireAfter', `longer than archiveAfter (${archiveDays} days)`, `${expireDays} days`);
-    const objectLock = this.objectLock(props, expireDays);
-    this.trailArn = stack.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: trailName });
+    // One period of a standard-resolution alarm: whole minutes, at most a day (CloudWatch's
+    // longest single period with the alarm's window rules).
+    const checkMinutes = (props.deliveryCheckPeriod ?? Duration.hours(1)).toMinutes({ integral: false });
+    checkInteger(this, 'deliveryCheckPeriod (minutes)', checkMinutes, 1, 1440);
+    return { trailName, archiveDays, expireDays, objectLock: this.objectLock(props, expireDays) };
+  }
 
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
+  /** The key of log files, bucket and log group, which CloudTrail and CloudWatch Logs may use. */
+  private key(props: AuditTrailProps, trailName: string, removalPolicy: RemovalPolicy): kms.Key {
+    const key = props.encryptionKey ?? new kms.Key(this, 'Key', {
       description: `Encrypts the audit trail ${trailName}`,
       enableKeyRotation: true,
       removalPolicy,
     });
-    this.allowCloudTrailToUseKey();
-    allowLogsToUseKey(this, this.encryptionKey);
+    this.allowCloudTrailToUseKey(key);
+    allowLogsToUseKey(this, key);
+    return key;
+  }
 
-    this.accessLogsBucket = props.accessLogsBucket ?? this.newAccessLogsBucket(removalPolicy);
-    this.bucket = new s3.Bucket(this, 'Bucket', {
+  /**
+   * The bucket of the log files: KMS-encrypted, versioned, TLS only, access-logged, with a
+   * lifecycle, and a policy that lets only this trail write.
+   */
+  private newBucket(settings: TrailSettings, removalPolicy: RemovalPolicy): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'Bucket', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.encryptionKey,
       bucketKeyEnabled: true,
@@ -167,64 +214,69 @@ export class AuditTrail extends Construct {
       lifecycleRules: [{
         id: 'ArchiveLargeLogFiles',
         objectSizeGreaterThan: ARCHIVE_MIN_BYTES,
-        transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(archiveDays) }],
+        transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(settings.archiveDays) }],
       }, {
         id: 'ExpireLogFiles',
-        expiration: Duration.days(expireDays),
+        expiration: Duration.days(settings.expireDays),
         noncurrentVersionExpiration: Duration.days(30),
       }],
-      objectLockEnabled: objectLock !== undefined ? true : undefined,
-      objectLockDefaultRetention: objectLock,
+      objectLockEnabled: settings.objectLock !== undefined ? true : undefined,
+      objectLockDefaultRetention: settings.objectLock,
       removalPolicy,
     });
-    Validations.of(this.bucket).acknowledge({
+    Validations.of(bucket).acknowledge({
       id: 'CloudFormation-Validate::W9003',
       reason: 'aws-cdk-lib writes ObjectSizeGreaterThan as a number; CloudFormation reads it as the string of the same bytes.',
     });
-    this.logAccessTo(this.accessLogsBucket, 'audit-trail-bucket/');
-    Validations.of(this.bucket).acknowledge({ id: 'NIST.800.53.R5-S3BucketReplicationEnabled', reason: REPLICATION_REASON });
-    Validations.of(this.bucket).acknowledge({ id: 'HIPAA.Security-S3BucketReplicationEnabled', reason: REPLICATION_REASON });
-    Validations.of(this.bucket).acknowledge({ id: 'PCI.DSS.321-S3BucketReplicationEnabled', reason: REPLICATION_REASON });
+    this.logAccessTo(bucket, this.accessLogsBucket, 'audit-trail-bucket/');
+    Validations.of(bucket).acknowledge({ id: 'NIST.800.53.R5-S3BucketReplicationEnabled', reason: REPLICATION_REASON });
+    Validations.of(bucket).acknowledge({ id: 'HIPAA.Security-S3BucketReplicationEnabled', reason: REPLICATION_REASON });
+    Validations.of(bucket).acknowledge({ id: 'PCI.DSS.321-S3BucketReplicationEnabled', reason: REPLICATION_REASON });
 
     const sourceArn = { 'aws:SourceArn': this.trailArn };
-    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+    bucket.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AWSCloudTrailAclCheck',
       principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
       actions: ['s3:GetBucketAcl'],
-      resources: [this.bucket.bucketArn],
+      resources: [bucket.bucketArn],
       conditions: { StringEquals: sourceArn },
     }));
-    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+    bucket.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AWSCloudTrailWrite',
       principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
       actions: ['s3:PutObject'],
-      resources: [this.bucket.arnForObjects(`AWSLogs/${stack.account}/*`)],
+      resources: [bucket.arnForObjects(`AWSLogs/${Stack.of(this).account}/*`)],
       conditions: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', ...sourceArn } },
     }));
+    return bucket;
+  }
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      encryptionKey: this.encryptionKey,
-      removalPolicy,
-    });
-    // The trust policy CloudTrail documents for this role has no condition; an aws:SourceArn
-    // condition has been reported to stop delivery to CloudWatch Logs without an error.
-    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
-    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html
-    const logsRole = new iam.Role(this, 'LogsRole', {
+  /**
+   * The role CloudTrail delivers to the log group with. The trust policy CloudTrail documents
+   * for it has no condition; an aws:SourceArn condition has been reported to stop delivery to
+   * CloudWatch Logs without an error.
+   * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
+   * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html
+   */
+  private deliveryRole(trailName: string): { role: iam.Role; policy: iam.ManagedPolicy } {
+    const role = new iam.Role(this, 'LogsRole', {
       assumedBy: new iam.ServicePrincipal('cloudtrail.amazonaws.com'),
       description: `Lets the trail ${trailName} deliver events to its log group`,
     });
-    const logsPolicy = new iam.ManagedPolicy(this, 'LogsPolicy', {
+    const policy = new iam.ManagedPolicy(this, 'LogsPolicy', {
       description: `Lets the trail ${trailName} write its log group only`,
-      roles: [logsRole],
+      roles: [role],
       statements: [new iam.PolicyStatement({
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resources: [this.logGroup.logGroupArn],
       })],
     });
+    return { role, policy };
+  }
 
-    this.trail = new cloudtrail.CfnTrail(this, 'Resource', {
+  /** The multi-Region trail of management events, with log file validation. */
+  private newTrail(trailName: string, logsRole: iam.IRole): cloudtrail.CfnTrail {
+    return new cloudtrail.CfnTrail(this, 'Resource', {
       trailName,
       isLogging: true,
       isMultiRegionTrail: true,
@@ -236,16 +288,6 @@ export class AuditTrail extends Construct {
       cloudWatchLogsRoleArn: logsRole.roleArn,
       eventSelectors: [{ readWriteType: 'All', includeManagementEvents: true }],
     });
-    this.trail.node.addDependency(this.bucket.policy!, logsPolicy);
-
-    this.cisAlarms = new CisBenchmarkAlarms(this, 'Cis', {
-      logGroup: this.logGroup,
-      alertTopic: props.alertTopic,
-      routing: props.routing,
-      controls: props.cisControls,
-    });
-    const target = { alertTopic: props.alertTopic, routing: props.routing };
-    this.deliveryAlarm = this.alarmOnNoEvents(target, props.deliveryCheckPeriod ?? Duration.hours(1));
   }
 
   /**
@@ -254,21 +296,31 @@ export class AuditTrail extends Construct {
    * KMS calls for the log files included), so no event in a whole period means delivery broke.
    */
   private alarmOnNoEvents(target: { alertTopic: IAlertTopic; routing?: AlarmRouting }, period: Duration): cloudwatch.Alarm {
-    const metric = new cloudwatch.Metric({
+    const events = new cloudwatch.Metric({
       namespace: 'AWS/Logs',
       metricName: 'IncomingLogEvents',
       dimensionsMap: { LogGroupName: this.logGroup.logGroupName },
-    });
-    const set = new AlarmSet(this, 'Alarms', target);
-    return set.addLogMetricAlarm('NoEvents', metric, {
-      threshold: 1,
-      period,
       statistic: 'Sum',
+      period,
+    });
+    // A period without events has no datapoint, and CloudWatch evaluates the newest real
+    // datapoints of a wider range before missing data counts: FILL makes the empty period a 0,
+    // so the alarm fires one period after the last event, not up to three.
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-evaluating-missing-data
+    const set = new AlarmSet(this, 'Alarms', target);
+    return set.addAlarm('NoEvents', new cloudwatch.MathExpression({
+      expression: 'FILL(events, 0)',
+      usingMetrics: { events },
+      label: 'Audit events delivered',
+      period,
+    }), {
+      threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      evaluationPeriods: 1,
       severity: AlarmSeverity.CRITICAL,
       liveness: true,
-      alarmDescription: `The audit trail delivered no event to ${this.logGroup.logGroupName} in ${period.toHumanString()}: `
+      description: `The audit trail delivered no event to ${this.logGroup.logGroupName} in ${period.toHumanString()}: `
         + 'the CIS alarms see nothing until delivery works again. Check the trail\'s CloudWatch Logs status '
         + '(LatestCloudWatchLogsDeliveryError), its role and the key.',
     });
@@ -292,9 +344,9 @@ export class AuditTrail extends Construct {
    * method AWS recommends), whatever the app's feature flags: CDK's own wiring falls back
    * to ACLs, which need ObjectWriter ownership.
    */
-  private logAccessTo(target: s3.IBucket, prefix: string): void {
+  private logAccessTo(bucket: s3.Bucket, target: s3.IBucket, prefix: string): void {
     const stack = Stack.of(this);
-    (this.bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+    (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
       destinationBucketName: target.bucketName,
       logFilePrefix: prefix,
     };
@@ -304,7 +356,7 @@ export class AuditTrail extends Construct {
       actions: ['s3:PutObject'],
       resources: [target.arnForObjects(`${prefix}*`)],
       conditions: {
-        ArnLike: { 'aws:SourceArn': this.bucket.bucketArn },
+        ArnLike: { 'aws:SourceArn': bucket.bucketArn },
         StringEquals: { 'aws:SourceAccount': stack.account },
       },
     }));
@@ -316,10 +368,10 @@ export class AuditTrail extends Construct {
   }
 
   /** Lets CloudTrail encrypt this trail's log files with the key, and describe it. */
-  private allowCloudTrailToUseKey(): void {
+  private allowCloudTrailToUseKey(key: kms.Key): void {
     const stack = Stack.of(this);
     const cloudTrail = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
-    this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+    key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowCloudTrailToEncryptLogs',
       principals: [cloudTrail],
       actions: ['kms:GenerateDataKey*'],
@@ -333,39 +385,12 @@ export class AuditTrail extends Construct {
         },
       },
     }));
-    this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+    key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowCloudTrailToDescribeKey',
       principals: [cloudTrail],
       actions: ['kms:DescribeKey'],
       resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceArn': this.trailArn } },
     }));
-  }
-
-  /**
-   * The bucket for the log bucket's server access logs. S3 delivers access logs only to
-   * buckets encrypted with SSE-S3, and an access-log bucket logging to itself loops: both
-   * findings are acknowledged on this bucket with those reasons.
-   */
-  private newAccessLogsBucket(removalPolicy: RemovalPolicy): s3.Bucket {
-    const bucket = new s3.Bucket(this, 'AccessLogsBucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      versioned: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
-      removalPolicy,
-    });
-    const v = Validations.of(bucket);
-    const kmsReason = 'S3 server access logs can only be delivered to a bucket encrypted with SSE-S3 (AES256); SSE-KMS is not supported for the target bucket.';
-    const loggingReason = 'This bucket receives the server access logs of the audit trail bucket; logging it to itself would loop.';
-    v.acknowledge({ id: 'AwsSolutions-S1', reason: loggingReason });
-    for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) {
-      v.acknowledge({ id: `${pack}-S3BucketLoggingEnabled`, reason: loggingReason });
-      v.acknowledge({ id: `${pack}-S3DefaultEncryptionKMS`, reason: kmsReason });
-      v.acknowledge({ id: `${pack}-S3BucketReplicationEnabled`, reason: REPLICATION_REASON });
-    }
-    return bucket;
   }
 }

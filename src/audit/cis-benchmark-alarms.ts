@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { CisControl } from './cis-controls';
 import { CIS_FILTERS } from './private/cis-filters';
 import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
-import { IAlertTopic } from '../core/alert-topic-base';
 import { AlarmSet } from '../core/alarm-set';
+import { IAlertTopic } from '../core/alert-topic-base';
 import { checkNamespace, checkUnique, invalid } from '../private/validation';
 
 /** Properties of {@link CisBenchmarkAlarms}. */
@@ -14,8 +14,11 @@ export interface CisBenchmarkAlarmsProps {
   /** Where the alarms notify, as a shortcut for `routing: AlarmRouting.toTopic(topic)`. */
   readonly alertTopic: IAlertTopic;
   /**
-   * Where the alarms notify, by severity (they are CRITICAL: each is a security event).
-   * @default - every severity to `alertTopic`, with OK notifications
+   * Where the alarms notify, by severity. They are INFO security notifications, not outages (an
+   * ordinary deploy that changes security groups, routes or IAM trips them): route INFO to the
+   * people who review security events, e.g. `new AlarmRouting({ critical: [pager], info: [security] })`.
+   * They never notify OK (the metric goes quiet five minutes later: nothing recovered).
+   * @default - every severity to `alertTopic`
    */
   readonly routing?: AlarmRouting;
   /**
@@ -34,6 +37,10 @@ export interface CisBenchmarkAlarmsProps {
  * The CIS AWS Foundations Benchmark monitoring controls on a CloudTrail log group: one
  * metric filter and one alarm per control (any matching event in 5 minutes notifies the
  * topic). Use it on the group of an existing trail; `AuditTrail` creates it for its own.
+ *
+ * Each alarm is a security notification, labelled as such: severity INFO (it pages no on-call
+ * engineer: the stack's own deploys change security groups, routes and IAM), and no OK
+ * notification.
  *
  * Cost: 15 alarms ($1.50/month) and up to 15 custom metrics ($4.50/month), published
  * only when a matching event happens.
@@ -61,8 +68,9 @@ export class CisBenchmarkAlarms extends Construct {
     const controls = props.controls ?? Object.values(CisControl);
     if (controls.length === 0) invalid(this, 'controls', 'a non-empty list', controls);
     checkUnique(this, 'controls', controls);
+    const routing = securityRouting(props.routing ?? AlarmRouting.toTopic(props.alertTopic));
 
-    this.alarmSet = new AlarmSet(this, 'Alarms', { routing: props.routing, alertTopic: props.alertTopic });
+    this.alarmSet = new AlarmSet(this, 'Alarms', { routing });
     for (const control of controls) {
       const spec = CIS_FILTERS[control];
       const filter = new logs.MetricFilter(this, spec.metricName, {
@@ -77,8 +85,9 @@ export class CisBenchmarkAlarms extends Construct {
       const alarm = this.alarmSet.addLogMetricAlarm(spec.metricName, metric, {
         threshold: 1,
         statistic: 'Sum',
-        severity: AlarmSeverity.CRITICAL,
-        alarmDescription: `${spec.description}. Check the CloudTrail events in ${props.logGroup.logGroupName} from the last 5 minutes.`,
+        severity: AlarmSeverity.INFO,
+        alarmDescription: `Security notification (not an outage): ${spec.description}. `
+          + `Check the CloudTrail events in ${props.logGroup.logGroupName} from the last 5 minutes: expected if a deploy changed them.`,
       });
       this.alarms.push(alarm);
       this.byControl.set(control, alarm);
@@ -89,4 +98,15 @@ export class CisBenchmarkAlarms extends Construct {
   public alarmFor(control: CisControl): cloudwatch.Alarm | undefined {
     return this.byControl.get(control);
   }
+}
+
+/** The routing of security notifications: the same topics per severity, never an OK notification. */
+function securityRouting(routing: AlarmRouting): AlarmRouting {
+  return new AlarmRouting({
+    critical: routing.topicsFor(AlarmSeverity.CRITICAL),
+    warning: routing.topicsFor(AlarmSeverity.WARNING),
+    info: routing.topicsFor(AlarmSeverity.INFO),
+    notifyOnOk: false,
+    notifyOnInsufficientData: routing.notifyOnInsufficientData,
+  });
 }

@@ -1,4 +1,5 @@
 import { aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
+import { COMPUTE_DIMENSIONS } from '../private/compute-metric-names';
 
 /**
  * Which series of an agent metric to read: one instance's, or the aggregate the agent
@@ -12,7 +13,7 @@ export class AgentMetricTarget {
    * `aws:autoscaling:groupName` tag), so `{InstanceId}` alone never exists for it.
    */
   public static instance(instanceId: string): AgentMetricTarget {
-    return new AgentMetricTarget('InstanceId', instanceId);
+    return new AgentMetricTarget(COMPUTE_DIMENSIONS.instanceId, instanceId);
   }
 
   /**
@@ -21,12 +22,12 @@ export class AgentMetricTarget {
    * publishes one.
    */
   public static autoScalingGroupMember(instanceId: string, autoScalingGroupName: string): AgentMetricTarget {
-    return new AgentMetricTarget('InstanceId', instanceId, autoScalingGroupName);
+    return new AgentMetricTarget(COMPUTE_DIMENSIONS.instanceId, instanceId, autoScalingGroupName);
   }
 
   /** The aggregate series of every instance of an Auto Scaling group (`AutoScalingGroupName`). */
   public static autoScalingGroup(autoScalingGroupName: string): AgentMetricTarget {
-    return new AgentMetricTarget('AutoScalingGroupName', autoScalingGroupName);
+    return new AgentMetricTarget(COMPUTE_DIMENSIONS.autoScalingGroupName, autoScalingGroupName);
   }
 
   private constructor(

@@ -1,5 +1,6 @@
 import { Duration, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { AlarmRouting, AlarmSeverity } from './alarm-routing';
+import { AlarmWarmUp } from './alarm-warm-up';
 import { IAlertTopic } from './alert-topic-base';
 import { LogMetricAlarmOptions } from './log-metric-alarm';
 import { MetricsInsightsQuery } from './metrics-insights-query';
@@ -33,6 +34,23 @@ export interface AlarmSetProps {
    * @default - no extra tags
    */
   readonly tags?: { [key: string]: string };
+  /**
+   * The service the alarms watch: their `service` tag, which travels in every notification.
+   * @default - the stack's name
+   */
+  readonly serviceName?: string;
+  /**
+   * The team that owns the alarms: their `owner` tag.
+   * @default - the routing's owner, else 'unassigned'
+   */
+  readonly owner?: string;
+  /**
+   * How long a new alarm of the set stays in INSUFFICIENT_DATA, without actions, after it is
+   * created (deploys of new services and instances). Alarms on Metrics Insights queries with
+   * `GROUP BY` get none: CloudWatch evaluates their contributors one by one.
+   * @default - the routing's, else AlarmWarmUp.derived(): the evaluation window plus the metric's publication delay
+   */
+  readonly warmUp?: AlarmWarmUp;
   /**
    * An alarm that is in ALARM while the watched compute is intentionally stopped (planned
    * downtime). When set, liveness alarms no longer notify directly: each notifies through a

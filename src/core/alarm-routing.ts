@@ -1,4 +1,5 @@
 import { aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
+import { AlarmWarmUp } from './alarm-warm-up';
 import { IAlertTopic } from './alert-topic-base';
 import { recordSeverity } from '../private/alarm-metadata';
 import { WatchkeeperValidationError, ruleCode } from '../private/validation';
@@ -39,6 +40,24 @@ export interface AlarmRoutingProps {
    * @default false
    */
   readonly notifyOnInsufficientData?: boolean;
+  /**
+   * The team that owns the alarms routed here: their `owner` tag, which travels in every
+   * notification (an alarm set's own `owner` takes precedence).
+   * @default 'unassigned'
+   */
+  readonly owner?: string;
+  /**
+   * How long new alarms routed here wait before they act (an alarm set's own `warmUp` takes
+   * precedence).
+   * @default AlarmWarmUp.derived()
+   */
+  readonly warmUp?: AlarmWarmUp;
+  /**
+   * The tag keys copied into notifications (SNS, Lambda, EventBridge). Only these travel:
+   * other tags (cost centres, ...) stay on the alarm.
+   * @default AlarmTags.keys(): service, severity, runbook, owner
+   */
+  readonly propagatedTagKeys?: string[];
 }
 
 /**
@@ -59,6 +78,12 @@ export class AlarmRouting {
   public readonly notifyOnOk: boolean;
   /** Whether INSUFFICIENT_DATA transitions are notified. */
   public readonly notifyOnInsufficientData: boolean;
+  /** The owner tag of the alarms routed here, when given. */
+  public readonly owner?: string;
+  /** The warm-up of the alarms routed here, when given. */
+  public readonly warmUp?: AlarmWarmUp;
+  /** The tag keys copied into notifications, when given. */
+  public readonly propagatedTagKeys?: string[];
 
   private readonly routes: Record<AlarmSeverity, IAlertTopic[]>;
 
@@ -74,6 +99,9 @@ export class AlarmRouting {
     };
     this.notifyOnOk = props.notifyOnOk ?? true;
     this.notifyOnInsufficientData = props.notifyOnInsufficientData ?? false;
+    this.owner = props.owner;
+    this.warmUp = props.warmUp;
+    this.propagatedTagKeys = props.propagatedTagKeys ? [...props.propagatedTagKeys] : undefined;
   }
 
   /** The topics alarms of a severity notify. */

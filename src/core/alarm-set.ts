@@ -5,8 +5,9 @@ import {
   LogMetricAlarmProps, MetricsInsightsAlarmOptions,
 } from './alarm-options';
 import { AlarmRouting, AlarmSeverity } from './alarm-routing';
+import { LogAlarmSpec } from './log-alarm-spec';
+import { AlarmDelivery, CreatedAlarm, createAnomalyAlarm, createCompositeAlarm, createLogAlarm, createMetricAlarm } from './private/alarm-factory';
 import { checkWindow } from './private/alarm-validation';
-import { AlarmDelivery, CreatedAlarm, createAnomalyAlarm, createCompositeAlarm, createMetricAlarm } from './private/alarm-factory';
 import { usesResourceTags } from '../private/metrics-insights';
 import { countMetricsInsightsAlarm } from '../private/metrics-insights-quota';
 import { warnUnlessResourceTagsForTelemetry } from '../private/resource-tags-for-telemetry';
@@ -68,9 +69,10 @@ export class AlarmSet extends Construct {
   }
 
   /**
-   * The alarms to silence during planned downtime (`cloudwatch:DisableAlarmActions` before a
-   * scheduled stop, `EnableAlarmActions` after the start): every liveness alarm, and the
-   * composite alarms that notify for them when a suppressor is configured.
+   * The alarms to silence during planned downtime (a `ScheduledStartStop` mutes them over its
+   * stop windows; idle shutdown turns their actions off while it keeps an instance stopped):
+   * every liveness alarm, and the composite alarms that notify for them when a suppressor is
+   * configured.
    */
   public get livenessAlarms(): cloudwatch.IAlarm[] {
     return [...this.liveness];
@@ -137,6 +139,22 @@ export class AlarmSet extends Construct {
   }
 
   /**
+   * A log alarm (a managed Logs Insights scheduled query) with the set's routing, tags and
+   * warm-up. Used by JsonLogMetrics, which builds the query and its roles.
+   * @internal
+   */
+  public _addLogQueryAlarm(id: string, spec: LogAlarmSpec, severity: AlarmSeverity): cloudwatch.AlarmBase {
+    const alarm = createLogAlarm(this, id, spec, {
+      routing: this.requireRouting(id, []),
+      severity,
+      labels: this.labels(),
+      warmUp: this.props.warmUp,
+    });
+    this.created.push(alarm);
+    return alarm;
+  }
+
+  /**
    * Adds a fleet-wide alarm on a Metrics Insights query: one alarm over many instances or
    * groups, instead of one per instance. With `GROUP BY` each series is a contributor with
    * its own ALARM/OK state and notifications.
@@ -196,7 +214,11 @@ export class AlarmSet extends Construct {
       actionsSuppressor: options.actionsSuppressor,
       actionsSuppressorWaitPeriod: options.actionsSuppressor ? options.actionsSuppressorWaitPeriod ?? Duration.minutes(1) : undefined,
       actionsSuppressorExtensionPeriod: options.actionsSuppressor ? options.actionsSuppressorExtensionPeriod ?? Duration.minutes(1) : undefined,
-    }, { routing: this.requireRouting(id, []), severity: options.severity ?? AlarmSeverity.CRITICAL });
+    }, {
+      routing: this.requireRouting(id, []),
+      severity: options.severity ?? AlarmSeverity.CRITICAL,
+      labels: this.labels(options.runbookUrl),
+    });
     this.created.push(composite);
     return composite;
   }
@@ -217,6 +239,10 @@ export class AlarmSet extends Construct {
     checkPattern(this, 'runbookUrl', runbook, URL, 'an http(s):// URL');
     const text = options.description ?? fallback();
     return runbook ? `${text} Runbook: ${runbook}` : text;
+  }
+
+  private labels(runbookUrl?: string) {
+    return { service: this.props.serviceName, owner: this.props.owner, runbookUrl: runbookUrl ?? this.props.runbookUrl };
   }
 
   private alarmName(id: string, explicit?: string): string | undefined {
@@ -243,6 +269,8 @@ export class AlarmSet extends Construct {
       suppressorWaitPeriod: this.props.livenessSuppressorWaitPeriod,
       suppressorExtensionPeriod: this.props.livenessSuppressorExtensionPeriod,
       notifierName: this.alarmName(`${id}Notifier`, options.alarmName !== undefined ? `${options.alarmName}-notify` : undefined),
+      labels: this.labels(options.runbookUrl),
+      warmUp: this.props.warmUp,
     });
     this.created.push(alarm);
     if (options.liveness) this.liveness.push(alarm);

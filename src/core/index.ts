@@ -5,5 +5,8 @@ export * from './alarm-set';
 export * from './metrics-insights-query';
 export * from './agent-metrics';
 export * from './log-metric-alarm';
+export * from './compute-target';
 export * from './compute-metrics';
 export * from './errors';
+export * from './alarm-tags';
+export * from './alarm-warm-up';

@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { MAX_SERIES_PER_QUERY, groupByOf, hasOrderBy } from '../private/metrics-insights';
+import { ACCOUNT_ID_LABEL, MAX_SERIES_PER_QUERY, groupByOf, hasOrderBy } from '../private/metrics-insights';
 import { WatchkeeperValidationError, ruleCode } from '../private/validation';
 
 /** The aggregation a Metrics Insights query applies across every series it matches. */
@@ -51,7 +51,8 @@ export interface MetricsInsightsAggregateProps {
    * contributor of the alarm, which acts on it on its own (SNS per contributor; EC2 actions
    * only when grouped by `InstanceId`). A grouped query always gets an `ORDER BY` clause
    * (`ORDER BY MAX() DESC` for `MAX`): CloudWatch requires one on an alarm over several
-   * series, and past 500 series it decides which are kept.
+   * series, and past 500 series it decides which are kept. In a monitoring account,
+   * `AWS.AccountId` groups by the linked account a series comes from.
    * @default - one series for everything matched
    */
   readonly groupBy?: string[];
@@ -114,7 +115,7 @@ export class MetricsInsightsQuery {
     if (dims.length > 0) {
       for (const [prop, names] of [['where', Object.keys(where)], ['groupBy', groupBy]] as const) {
         for (const name of names) {
-          if (Token.isUnresolved(name) || TAG.test(name) || dims.includes(name)) continue;
+          if (Token.isUnresolved(name) || TAG.test(name) || name === ACCOUNT_ID_LABEL || dims.includes(name)) continue;
           throw new WatchkeeperValidationError(ruleCode('MetricsInsightsQuery', prop), `MetricsInsightsQuery: ${prop} dimension '${name}' must be one of schemaDimensions (${dims.join(', ')}): `
             + `SCHEMA("${props.namespace}", ${dims.join(', ')}) keeps only series with exactly those dimensions, so the query would match nothing, got '${name}'`);
         }
@@ -195,7 +196,7 @@ function sharedNamespace(namespace: string): boolean {
 }
 
 function label(name: string): string {
-  if (Token.isUnresolved(name) || TAG.test(name)) return name;
+  if (Token.isUnresolved(name) || TAG.test(name) || name === ACCOUNT_ID_LABEL) return name;
   if (name.startsWith('tag.')) {
     throw new WatchkeeperValidationError(ruleCode('MetricsInsightsQuery', 'tag'), `MetricsInsightsQuery: tag keys must be letters, digits and underscores (tag.<key>), got '${name}'`);
   }

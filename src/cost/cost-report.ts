@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  Annotations, Stack, Stage, Token, attachCustomSynthesis,
+  Annotations, CfnResource, Stack, Stage, Token, attachCustomSynthesis,
   aws_cloudwatch as cloudwatch, aws_kms as kms, aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { pricesFor } from './private/cloudwatch-prices.pure';
 import { CostEstimate, UsageCounts, estimateCost, formatCostTable } from './private/cost-estimate.pure';
-import { analysedMetrics } from '../private/alarm-metadata';
+import { analysedMetrics, logAlarmQuery } from '../private/alarm-metadata';
 import { collectUsage } from '../private/usage-registry';
 import { checkRange, checkPattern, invalidMessage } from '../private/validation';
 
@@ -73,6 +73,12 @@ export interface CostReportProps {
    * @default false
    */
   readonly print?: boolean;
+  /**
+   * How often per month the dashboards are loaded or refreshed: each time, their Logs
+   * Insights widgets ("Recent errors") run their query over the dashboard's time range.
+   * @default 2112 - open 8 hours on each of 22 working days, refreshed every 5 minutes
+   */
+  readonly dashboardLoadsPerMonth?: number;
 }
 
 /**
@@ -94,6 +100,7 @@ export class CostReport extends Construct {
     super(scope, id);
     checkRange(this, 'metricsInsightsSeriesPerAlarm', props.metricsInsightsSeriesPerAlarm, 1, 10_000_000);
     checkRange(this, 'defaultLogGbPerMonth', props.defaultLogGbPerMonth, 0, 1_000_000_000);
+    checkRange(this, 'dashboardLoadsPerMonth', props.dashboardLoadsPerMonth, 0, 10_000_000);
     checkPattern(this, 'fileName', props.fileName, /^[A-Za-z0-9._-]{1,100}$/, 'a file name of letters, digits, dots, dashes and underscores');
     for (const v of props.logVolumes ?? []) this.addLogVolume(v);
 
@@ -107,6 +114,17 @@ export class CostReport extends Construct {
           Annotations.of(holder).addWarningV2('cdk-watchkeeper:CostReport.logVolumeMissing',
             `${undeclared.length} log group(s) have no expected volume, so their ingestion and storage are not estimated: `
             + `${undeclared.map(g => g.node.path).join(', ')}. Declare them with logVolumes/addLogVolume or set defaultLogGbPerMonth.`);
+        }
+        const undeclaredApp = this.undeclaredAppNamespaces();
+        if (holder && undeclaredApp.length > 0) {
+          Annotations.of(holder).addWarningV2('cdk-watchkeeper:CostReport.appMetricsUndeclared',
+            `The app may publish custom metrics into ${undeclaredApp.join(', ')} (PutMetricData is granted), but nothing says how many: `
+            + 'each call is a billed request ($0.01 per 1,000; one call per request at 10 requests a second is about $260 a month) '
+            + 'and each series a custom metric. Declare them with AppMetrics, or publish them through the agent\'s EMF listener.');
+        }
+        if (holder && !this.props.region && !this.knownRegion()) {
+          Annotations.of(holder).addInfoV2('cdk-watchkeeper:CostReport.regionAssumed',
+            'The stack is environment-agnostic: the cost report prices it at us-east-1. Set the stack\'s env (or the report\'s region) to price another Region.');
         }
         if (holder) {
           Annotations.of(holder).addInfoV2('cdk-watchkeeper:CostReport.estimate', `Estimated monitoring cost: $${estimate.totalMonthlyUsd.toFixed(2)}/month `
@@ -195,9 +213,27 @@ export class CostReport extends Construct {
   }
 
   private estimate(): CostEstimate {
+    const assumed = !this.props.region && !this.knownRegion();
     const region = this.props.region ?? this.knownRegion() ?? 'us-east-1';
     const { table } = pricesFor(region);
-    return estimateCost(this.countUsage(), table, region);
+    const usage = this.countUsage();
+    const notes = [...usage.notes ?? []];
+    for (const c of collectUsage(this.covered).map(u => u.usage)) {
+      const alt = c.appMetricsAlternative;
+      if (!alt) continue;
+      const price = (requests: number, gb: number) => requests / 1000 * table.apiRequestsPer1000 + gb * table.logIngestionPerGb;
+      notes.push(`${alt.namespace}: the same traffic through ${alt.via} would cost $${price(alt.putMetricDataRequests, alt.emfGb).toFixed(2)}/month `
+        + `instead of $${price(c.putMetricDataRequests ?? 0, c.emfGb ?? 0).toFixed(2)} (API requests or log ingestion; the series cost the same either way).`);
+    }
+    if (assumed) notes.unshift('environment-agnostic stack (no Region known at synth): priced at us-east-1.');
+    return estimateCost({ ...usage, notes }, table, assumed ? 'us-east-1 (assumed)' : region);
+  }
+
+  /** Namespaces granted PutMetricData in the scope with no AppMetrics declared for them. */
+  private undeclaredAppNamespaces(): string[] {
+    const contributed = collectUsage(this.covered).map(c => c.usage);
+    const declared = new Set(contributed.flatMap(u => u.appMetricsDeclared ?? []));
+    return [...new Set(contributed.flatMap(u => u.putMetricDataGranted ?? []))].filter(n => !declared.has(n));
   }
 
   private knownRegion(): string | undefined {
@@ -226,6 +262,16 @@ export class CostReport extends Construct {
       }
     }
     const logIngestedGb = volumes.reduce((t, v) => t + v.gbPerMonth, 0);
+    // Logs Insights widgets: each load scans `hours` of each group's data.
+    const gbOf = (group: IConstruct) => {
+      const cfn = group.node.defaultChild ?? group;
+      const own = this.logVolumes.find(v => v.logGroup.node.defaultChild === cfn || v.logGroup === group);
+      return own?.gbPerMonth ?? this.props.defaultLogGbPerMonth ?? 0;
+    };
+    const loads = this.props.dashboardLoadsPerMonth ?? 2112;
+    const insightsGb = contributed.flatMap(u => u.logsInsightsScans ?? [])
+      .reduce((t, scan) => t + loads * scan.logGroups.reduce((g, group) => g + gbOf(group) * scan.hours / 730, 0), 0);
+    const notes: string[] = [];
     const logStoredGb = volumes.reduce((t, v) => t + v.gbPerMonth * (v.days / 30), 0);
     return {
       customMetricSeries: sum(u => u.customMetricSeries),
@@ -243,7 +289,40 @@ export class CostReport extends Construct {
       logIngestedGb: Math.round(logIngestedGb * 100) / 100,
       logStoredGb: Math.round(logStoredGb * 100) / 100,
       kmsKeys: all.filter(c => c instanceof kms.CfnKey).length,
+      customMetricSeriesMax: sum(u => u.customMetricSeriesMax ?? u.customMetricSeries),
+      appMetricSeries: sum(u => u.appMetricSeries),
+      putMetricDataRequests: sum(u => u.putMetricDataRequests),
+      emfGb: sum(u => u.emfGb),
+      detailedMonitoringInstances: sum(u => u.detailedMonitoringInstances),
+      detailedMonitoringInstancesMax: sum(u => u.detailedMonitoringInstancesMax ?? u.detailedMonitoringInstances),
+      logsInsightsGbScanned: Math.round(insightsGb * 100) / 100,
+      notes,
+      ...this.logAlarmScans(all),
     };
+  }
+
+  /**
+   * Log alarms and the data their queries scan a month: each run reads its window
+   * (StartTimeOffset) of every log group it names, so a month scans volume × window / rate.
+   */
+  private logAlarmScans(all: IConstruct[]): { logAlarms: number; logAlarmGbScanned: number } {
+    const alarms = all.filter(c => c instanceof CfnResource && c.cfnResourceType === 'AWS::CloudWatch::LogAlarm');
+    let gb = 0;
+    for (const alarm of alarms) {
+      const query = logAlarmQuery(alarm);
+      if (!query) continue;
+      for (const group of query.logGroups) {
+        const cfn = group.node.defaultChild ?? group;
+        gb += (cfn instanceof logs.CfnLogGroup ? this.volumeOf(cfn) ?? 0 : 0) * query.windowSeconds / query.rateSeconds;
+      }
+    }
+    return { logAlarms: alarms.length, logAlarmGbScanned: Math.round(gb * 100) / 100 };
+  }
+
+  /** The declared monthly volume of a log group, GB. */
+  private volumeOf(group: logs.CfnLogGroup): number | undefined {
+    const declared = this.logVolumes.find(v => v.logGroup.node.defaultChild === group);
+    return declared?.gbPerMonth ?? this.props.defaultLogGbPerMonth;
   }
 
   private retentionDays(volume: LogVolume): number {

@@ -1,6 +1,8 @@
 // The idle-shutdown decision: which instances to stop, and why. Pure: no SDK, no CDK, no
 // environment; the Lambda handler feeds it facts and carries out what it returns.
 
+import { COMPUTE_DIMENSIONS, EC2_METRICS, EC2_NAMESPACE } from '../private/compute-metric-names';
+
 /** What the function is told at deploy time. */
 export interface IdleSettings {
   /** An instance is considered only with this tag key... */
@@ -68,10 +70,20 @@ export interface MetricQuery {
   readonly ReturnData: boolean;
 }
 
-/** GetMetricData takes at most 500 queries per call. */
+/**
+ * GetMetricData takes at most 500 queries per call
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html).
+ */
 export const MAX_QUERIES_PER_CALL = 500;
 /** Queries per instance: peak CPU, network in, network out. */
 export const QUERIES_PER_INSTANCE = 3;
+/**
+ * The metrics of an instance, read in two passes: CPU for every instance, network only for
+ * those whose CPU says they may be idle (most instances are busy, and their CPU settles it).
+ */
+export type MetricPass = 'cpu' | 'network';
+/** Queries per instance in each pass. */
+export const QUERIES_PER_PASS: Readonly<Record<MetricPass, number>> = { cpu: 1, network: 2 };
 /** The Auto Scaling tag EC2 puts on a group's instances. */
 export const AUTO_SCALING_TAG = 'aws:autoscaling:groupName';
 
@@ -126,43 +138,70 @@ export function expectedDatapoints(settings: IdleSettings): number {
   return Math.floor(settings.lookbackMinutes / settings.periodMinutes);
 }
 
-/** The metric queries for instances, ids derived from their position (`c0`, `i0`, `o0`...). */
-export function metricQueries(instanceIds: readonly string[], settings: IdleSettings, offset = 0): MetricQuery[] {
+/**
+ * The metric queries for instances, ids derived from their position (`c0`, `i0`, `o0`...):
+ * peak CPU (`c`), network in (`i`) and out (`o`), or only those of the given passes.
+ */
+export function metricQueries(instanceIds: readonly string[], settings: IdleSettings, offset = 0,
+  passes: readonly MetricPass[] = ['cpu', 'network']): MetricQuery[] {
   const period = settings.periodMinutes * 60;
   const query = (id: string, metricName: string, stat: string, instanceId: string): MetricQuery => ({
     Id: id,
     MetricStat: {
-      Metric: { Namespace: 'AWS/EC2', MetricName: metricName, Dimensions: [{ Name: 'InstanceId', Value: instanceId }] },
+      Metric: { Namespace: EC2_NAMESPACE, MetricName: metricName, Dimensions: [{ Name: COMPUTE_DIMENSIONS.instanceId, Value: instanceId }] },
       Period: period,
       Stat: stat,
     },
     ReturnData: true,
   });
   return instanceIds.flatMap((instanceId, i) => [
-    query(`c${offset + i}`, 'CPUUtilization', 'Maximum', instanceId),
-    query(`i${offset + i}`, 'NetworkIn', 'Sum', instanceId),
-    query(`o${offset + i}`, 'NetworkOut', 'Sum', instanceId),
+    ...(passes.includes('cpu') ? [query(`c${offset + i}`, EC2_METRICS.cpuUtilization, 'Maximum', instanceId)] : []),
+    ...(passes.includes('network') ? [
+      query(`i${offset + i}`, EC2_METRICS.networkIn, 'Sum', instanceId),
+      query(`o${offset + i}`, EC2_METRICS.networkOut, 'Sum', instanceId),
+    ] : []),
   ]);
+}
+
+/**
+ * What the CPU alone says of an eligible instance: keep it (a period without CPU data, or
+ * a peak at the threshold), or undefined when its network decides. Then {@link decide}
+ * gives the same decision, for the same reason, as it would with every metric read at once.
+ */
+export function decideOnCpu(instance: InstanceFacts, cpuPeak: ReadonlyArray<number | undefined>, settings: IdleSettings): Decision | undefined {
+  const keep = (reason: string): Decision => ({ instanceId: instance.instanceId, action: 'keep', reason });
+  const not = ineligibility(instance, settings);
+  if (not) return keep(not);
+  if (!complete(cpuPeak, settings)) return keep(missingReason(settings));
+  const peak = Math.max(...(cpuPeak.slice(0, expectedDatapoints(settings)) as number[]));
+  if (peak >= settings.cpuPeakPercent) return keep(`peak CPU ${round(peak)}% reached the ${settings.cpuPeakPercent}% threshold`);
+  return undefined;
+}
+
+/** Whether a series has a finite datapoint for every period of the window. */
+function complete(points: ReadonlyArray<number | undefined>, settings: IdleSettings): boolean {
+  const expected = expectedDatapoints(settings);
+  return points.length >= expected && points.slice(0, expected).every(p => typeof p === 'number' && Number.isFinite(p));
+}
+
+function missingReason(settings: IdleSettings): string {
+  return `metrics are missing in the last ${settings.lookbackMinutes} minutes (missing data is never idle)`;
 }
 
 /**
  * The decision for one eligible instance: stop (or hibernate) only when every period of the
  * window has all three datapoints, the peak CPU of each stayed below the threshold, and the
  * network traffic of the whole window stayed below its threshold. Missing data is never idle.
+ * CPU is looked at first ({@link decideOnCpu}), so that the network of a busy instance
+ * need not be read.
  */
 export function decide(instance: InstanceFacts, series: InstanceSeries, settings: IdleSettings): Decision {
+  const byCpu = decideOnCpu(instance, series.cpuPeak, settings);
+  if (byCpu) return byCpu;
   const keep = (reason: string): Decision => ({ instanceId: instance.instanceId, action: 'keep', reason });
-  const not = ineligibility(instance, settings);
-  if (not) return keep(not);
   const expected = expectedDatapoints(settings);
-  const complete = (points: ReadonlyArray<number | undefined>) => points.length >= expected
-    && points.slice(0, expected).every(p => typeof p === 'number' && Number.isFinite(p));
-  if (!complete(series.cpuPeak) || !complete(series.networkIn) || !complete(series.networkOut)) {
-    return keep(`metrics are missing in the last ${settings.lookbackMinutes} minutes (missing data is never idle)`);
-  }
-  const cpu = series.cpuPeak.slice(0, expected) as number[];
-  const peak = Math.max(...cpu);
-  if (peak >= settings.cpuPeakPercent) return keep(`peak CPU ${round(peak)}% reached the ${settings.cpuPeakPercent}% threshold`);
+  if (!complete(series.networkIn, settings) || !complete(series.networkOut, settings)) return keep(missingReason(settings));
+  const peak = Math.max(...(series.cpuPeak.slice(0, expected) as number[]));
   const bytes = sum(series.networkIn.slice(0, expected) as number[]) + sum(series.networkOut.slice(0, expected) as number[]);
   if (bytes >= settings.networkBytes) return keep(`network traffic ${bytes} bytes reached the ${settings.networkBytes}-byte threshold`);
   const why = `idle for ${settings.lookbackMinutes} minutes: peak CPU ${round(peak)}% < ${settings.cpuPeakPercent}%, `
@@ -183,6 +222,33 @@ export const LIVENESS_ALARM_TAG = 'watchkeeper:liveness-alarm-';
  */
 export const SILENCED_TAG = 'watchkeeper:liveness-silenced';
 
+/**
+ * The tag that says which of those alarms the stack deploys with their actions on (the slot
+ * numbers, space-separated), set at deploy time by `IdleShutdown.optIn`. Their actions are
+ * turned off before a stop without asking CloudWatch first (one DescribeAlarms call less per
+ * 100 alarms), and on again later, as the schedules of `ScheduledStartStop` do; alarms not
+ * named here (imported ones, ones deployed with their actions off) are read first, and one
+ * whose actions are off is left alone.
+ */
+export const LIVENESS_MANAGED_TAG = 'watchkeeper:liveness-managed';
+
+/** The slot numbers a space-separated tag value names. */
+function slots(value: string | undefined): string[] {
+  return (value ?? '').split(' ').filter(Boolean);
+}
+
+/** The alarms whose actions must be read before the instance stops: those its tags do not say are on. */
+export function alarmsToRead(tags: Readonly<Record<string, string>>): string[] {
+  const managed = new Set(slots(tags[LIVENESS_MANAGED_TAG]));
+  return [...livenessAlarmsOf(tags)].filter(([slot]) => !managed.has(slot)).map(([, name]) => name);
+}
+
+/** The alarms idle shutdown turned off for the instance (named in the silenced tag). */
+export function silencedAlarms(tags: Readonly<Record<string, string>>): string[] {
+  const alarms = livenessAlarmsOf(tags);
+  return slots(tags[SILENCED_TAG]).map(slot => alarms.get(slot)).filter((n): n is string => n !== undefined);
+}
+
 /** What CloudWatch says about one alarm. */
 export interface AlarmStatus {
   readonly name: string;
@@ -201,14 +267,16 @@ export function livenessAlarmsOf(tags: Readonly<Record<string, string>>): Map<st
 }
 
 /**
- * Before a stop: the alarms to turn off (those whose actions are on: an alarm someone turned
- * off stays off, and is not turned on later) and the value of the silenced tag that records them.
+ * Before a stop: the alarms to turn off (those whose actions are on, as the managed tag says
+ * or CloudWatch answered: an alarm someone turned off stays off, and is not turned on later)
+ * and the value of the silenced tag that records them.
  */
 export function silencePlan(tags: Readonly<Record<string, string>>, statuses: ReadonlyMap<string, AlarmStatus>): { names: string[]; marker: string } {
-  const slots = [...livenessAlarmsOf(tags)].filter(([, name]) => statuses.get(name)?.actionsEnabled === true);
+  const managed = new Set(slots(tags[LIVENESS_MANAGED_TAG]));
+  const on = [...livenessAlarmsOf(tags)].filter(([slot, name]) => managed.has(slot) || statuses.get(name)?.actionsEnabled === true);
   // Alarms still waiting from an earlier stop stay recorded.
-  const recorded = new Set([...(tags[SILENCED_TAG] ?? '').split(' ').filter(Boolean), ...slots.map(([slot]) => slot)]);
-  return { names: slots.map(([, name]) => name), marker: [...recorded].sort().join(' ') };
+  const recorded = new Set([...slots(tags[SILENCED_TAG]), ...on.map(([slot]) => slot)]);
+  return { names: on.map(([, name]) => name), marker: [...recorded].sort().join(' ') };
 }
 
 /**
@@ -223,7 +291,7 @@ export function restorePlan(tags: Readonly<Record<string, string>>,
   const names: string[] = [];
   const remaining: string[] = [];
   const waiting: string[] = [];
-  for (const slot of (tags[SILENCED_TAG] ?? '').split(' ').filter(Boolean)) {
+  for (const slot of slots(tags[SILENCED_TAG])) {
     const name = alarms.get(slot);
     const status = name === undefined ? undefined : statuses.get(name);
     if (name === undefined || status === undefined) continue; // the alarm is gone: nothing to turn on

@@ -7,15 +7,24 @@ import {
 import { CreateTagsCommand, DeleteTagsCommand, DescribeInstancesCommand, EC2Client, Instance, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
-  AUTO_SCALING_TAG, AlarmStatus, Decision, IdleSettings, InstanceFacts, InstanceSeries, MAX_QUERIES_PER_CALL, QUERIES_PER_INSTANCE,
-  SILENCED_TAG, chunk, decide, ineligibility, livenessAlarmsOf, metricQueries, metricWindow, report, restorePlan, silencePlan,
+  AUTO_SCALING_TAG, AlarmStatus, Decision, IdleSettings, InstanceFacts, InstanceSeries, MAX_QUERIES_PER_CALL, MetricPass, QUERIES_PER_PASS,
+  SILENCED_TAG, alarmsToRead, chunk, decide, decideOnCpu, ineligibility, metricQueries, metricWindow, report, restorePlan,
+  silencePlan, silencedAlarms,
 } from './idle-decision.pure';
 
-/** Instance ids per StopInstances and CreateTags call. */
+/** Instance ids per StopInstances call (a refused call is halved and retried). */
 const STOP_BATCH = 100;
+/**
+ * Resource ids per CreateTags and DeleteTags call: "Up to 1000 resource IDs"
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html).
+ */
+const TAG_BATCH = 1000;
 /** GetMetricData calls in flight at once. */
 const METRIC_CONCURRENCY = 4;
-/** Alarm names per DescribeAlarms, DisableAlarmActions and EnableAlarmActions call. */
+/**
+ * Alarm names per DescribeAlarms, DisableAlarmActions and EnableAlarmActions call: each takes
+ * at most 100 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DisableAlarmActions.html).
+ */
 const ALARM_BATCH = 100;
 /** Time kept in reserve to stop, report and log before Lambda's limit. */
 const RESERVE_MS = 20_000;
@@ -90,22 +99,25 @@ export async function run(s: IdleSettings, remainingMs: () => number, now: Date)
   const restored = s.dryRun ? { enabled: 0, waiting: [] } : await restore(returning);
   const stillSilenced = restored.waiting.filter(w => now.getTime() - (facts.get(w.instanceId)?.launchTime ?? now.getTime()) >= UNHEALTHY_AFTER_MS);
 
-  const eligible = instances.filter(i => ineligibility(i, s) === undefined);
+  const eligible: InstanceFacts[] = [];
   const decisions: Decision[] = [];
   const unreached: string[] = [];
-  for (const i of instances) if (!eligible.includes(i)) decisions.push({ instanceId: i.instanceId, action: 'keep', reason: ineligibility(i, s)! });
+  for (const i of instances) {
+    const not = ineligibility(i, s);
+    if (not) decisions.push({ instanceId: i.instanceId, action: 'keep', reason: not }); else eligible.push(i);
+  }
 
-  // Basic and detailed monitoring publish with different delays: each gets its own window.
-  const perCall = Math.floor(MAX_QUERIES_PER_CALL / QUERIES_PER_INSTANCE);
-  const tasks = [false, true].flatMap(detailed => chunk(eligible.filter(i => (i.detailedMonitoring ?? false) === detailed), perCall)
-    .map(batch => ({ batch, window: metricWindow(now, s, detailed) })));
-  for (const group of chunk(tasks, METRIC_CONCURRENCY)) {
-    if (remainingMs() < RESERVE_MS) {
-      unreached.push(...group.flatMap(t => t.batch.map(i => i.instanceId)));
-      continue;
-    }
-    const results = await Promise.all(group.map(t => seriesFor(t.batch, s, t.window.start, t.window.end)));
-    group.forEach((t, b) => t.batch.forEach((instance, i) => decisions.push(decide(instance, results[b][i], s))));
+  // Two passes: the peak CPU of every eligible instance (500 a call), then the network of
+  // those whose CPU may be idle (250 a call). A busy instance is settled by its CPU alone.
+  const read = (batch: InstanceFacts[], pass: MetricPass) => readPass(batch, pass, s, now, remainingMs, unreached);
+  const cpu = await read(eligible, 'cpu');
+  const candidates: InstanceFacts[] = [];
+  for (const [instance, series] of cpu) {
+    const byCpu = decideOnCpu(instance, series.cpuPeak, s);
+    if (byCpu) decisions.push(byCpu); else candidates.push(instance);
+  }
+  for (const [instance, series] of await read(candidates, 'network')) {
+    decisions.push(decide(instance, { ...series, cpuPeak: cpu.get(instance)!.cpuPeak }, s));
   }
 
   const toStop = decisions.filter(d => d.action === 'stop').map(d => d.instanceId);
@@ -162,12 +174,34 @@ async function optedInInstances(s: IdleSettings): Promise<InstanceFacts[]> {
   return out;
 }
 
-async function seriesFor(batch: InstanceFacts[], s: IdleSettings, start: Date, end: Date): Promise<InstanceSeries[]> {
+/**
+ * One pass over instances, in calls of up to 500 queries, four in flight. Basic and detailed
+ * monitoring publish with different delays: each gets its own window. Instances it has no
+ * time left for are added to `unreached`.
+ */
+async function readPass(instances: InstanceFacts[], pass: MetricPass, s: IdleSettings, now: Date, remainingMs: () => number,
+  unreached: string[]): Promise<Map<InstanceFacts, InstanceSeries>> {
+  const perCall = Math.floor(MAX_QUERIES_PER_CALL / QUERIES_PER_PASS[pass]);
+  const tasks = [false, true].flatMap(detailed => chunk(instances.filter(i => (i.detailedMonitoring ?? false) === detailed), perCall)
+    .map(batch => ({ batch, window: metricWindow(now, s, detailed) })));
+  const out = new Map<InstanceFacts, InstanceSeries>();
+  for (const group of chunk(tasks, METRIC_CONCURRENCY)) {
+    if (remainingMs() < RESERVE_MS) {
+      unreached.push(...group.flatMap(t => t.batch.map(i => i.instanceId)));
+      continue;
+    }
+    const results = await Promise.all(group.map(t => seriesFor(t.batch, pass, s, t.window.start, t.window.end)));
+    group.forEach((t, b) => t.batch.forEach((instance, i) => out.set(instance, results[b][i])));
+  }
+  return out;
+}
+
+async function seriesFor(batch: InstanceFacts[], pass: MetricPass, s: IdleSettings, start: Date, end: Date): Promise<InstanceSeries[]> {
   const values = new Map<string, number[]>();
   let token: string | undefined;
   do {
     const page = await cloudwatch.send(new GetMetricDataCommand({
-      MetricDataQueries: metricQueries(batch.map(i => i.instanceId), s),
+      MetricDataQueries: metricQueries(batch.map(i => i.instanceId), s, 0, [pass]),
       StartTime: start,
       EndTime: end,
       NextToken: token,
@@ -199,14 +233,17 @@ async function alarmStatuses(names: string[]): Promise<Map<string, AlarmStatus>>
 /** Sets one tag on instances, grouped by value so that one call covers many instances. */
 async function tagInstances(key: string, values: Map<string, string>): Promise<void> {
   const byValue = new Map<string, string[]>();
-  for (const [id, value] of values) byValue.set(value, [...(byValue.get(value) ?? []), id]);
+  for (const [id, value] of values) {
+    const ids = byValue.get(value);
+    if (ids) ids.push(id); else byValue.set(value, [id]);
+  }
   for (const [value, ids] of byValue) {
-    for (const batch of chunk(ids, STOP_BATCH)) await ec2.send(new CreateTagsCommand({ Resources: batch, Tags: [{ Key: key, Value: value }] }));
+    for (const batch of chunk(ids, TAG_BATCH)) await ec2.send(new CreateTagsCommand({ Resources: batch, Tags: [{ Key: key, Value: value }] }));
   }
 }
 
 async function untagInstances(key: string, ids: string[]): Promise<void> {
-  for (const batch of chunk(ids, STOP_BATCH)) await ec2.send(new DeleteTagsCommand({ Resources: batch, Tags: [{ Key: key }] }));
+  for (const batch of chunk(ids, TAG_BATCH)) await ec2.send(new DeleteTagsCommand({ Resources: batch, Tags: [{ Key: key }] }));
 }
 
 async function switchActions(names: string[], on: boolean): Promise<void> {
@@ -218,10 +255,11 @@ async function switchActions(names: string[], on: boolean): Promise<void> {
 /**
  * Planned downtime never pages anyone: before instances stop, the actions of the liveness
  * alarms they name in their tags (set at deploy time) are turned off, and the instance is
- * tagged with which ones, so that exactly those are turned on again later.
+ * tagged with which ones, so that exactly those are turned on again later. Only alarms
+ * the tags do not say are on are read first.
  */
 async function silence(instances: InstanceFacts[]): Promise<Map<string, { names: string[]; marker: string; previous?: string }>> {
-  const statuses = await alarmStatuses(instances.flatMap(i => [...livenessAlarmsOf(i.tags).values()]));
+  const statuses = await alarmStatuses(instances.flatMap(i => alarmsToRead(i.tags)));
   const plans = new Map(instances.map(i => [i.instanceId, { ...silencePlan(i.tags, statuses), previous: i.tags[SILENCED_TAG] }]));
   const marked = new Map([...plans].filter(([, p]) => p.marker !== '' && p.marker !== p.previous).map(([id, p]) => [id, p.marker]));
   await tagInstances(SILENCED_TAG, marked);
@@ -250,7 +288,7 @@ async function unsilence(ids: string[], plans: Map<string, { names: string[]; ma
  */
 async function restore(instances: InstanceFacts[]): Promise<{ enabled: number; waiting: Array<{ instanceId: string; alarms: string[] }> }> {
   if (instances.length === 0) return { enabled: 0, waiting: [] };
-  const statuses = await alarmStatuses(instances.flatMap(i => [...livenessAlarmsOf(i.tags).values()]));
+  const statuses = await alarmStatuses(instances.flatMap(i => silencedAlarms(i.tags)));
   const names: string[] = [];
   const waiting: Array<{ instanceId: string; alarms: string[] }> = [];
   const retagged = new Map<string, string>();

@@ -1,5 +1,5 @@
 import {
-  ArnFormat, Duration, Names, RemovalPolicy, Size, Stack, Tags, Token, Validations,
+  ArnFormat, Duration, RemovalPolicy, Size, Stack, Tags, Validations,
   aws_cloudwatch as cloudwatch,
   aws_events as events,
   aws_events_targets as targets,
@@ -10,13 +10,16 @@ import {
   aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { LIVENESS_ALARM_TAG, SILENCED_TAG, networkBytesForWindow } from './idle-decision.pure';
+import { LIVENESS_ALARM_TAG, LIVENESS_MANAGED_TAG, SILENCED_TAG, networkBytesForWindow } from './idle-decision.pure';
 import { IdleShutdownFunction } from './idle-shutdown-function';
+import { deployedWithActionsOn, fixedAlarmName, idleShutdownsOfApp, nagPart, runsPerMonthOf } from './private/idle-shutdown-support';
+import { AlarmRouting } from '../core/alarm-routing';
+import { AlarmSet } from '../core/alarm-set';
 import { IAlertTopic } from '../core/alert-topic-base';
 import { sharedLogGroupKey } from '../private/log-group-key';
-import { IDLE_SHUTDOWN_READS, READ_METRIC_DATA, unscopedStatement } from '../private/unscoped-actions';
+import { IDLE_SHUTDOWN_READS, READ_ALARMS, READ_METRIC_DATA, unscopedStatement } from '../private/unscoped-actions';
 import { registerUsage } from '../private/usage-registry';
-import { checkInteger, checkPattern, checkRange, invalid } from '../private/validation';
+import { checkInteger, checkPattern, checkRange, invalid, invalidMessage } from '../private/validation';
 
 /** How idle shutdown decides and acts. */
 export interface IdleShutdownProps {
@@ -54,8 +57,11 @@ export interface IdleShutdownProps {
    */
   readonly optInTagKey?: string;
   /**
-   * The opt-in tag's value.
-   * @default 'enabled'
+   * The opt-in tag's value. It also keeps idle shutdowns apart: the function looks only for
+   * instances with this value, and may stop only those (an `aws:ResourceTag` condition), so
+   * the IdleShutdown of another stack never acts on this one's instances. Two IdleShutdowns
+   * of an app with the same tag in one environment fail at synth.
+   * @default - the stack's name (unique per account and Region)
    */
   readonly optInTagValue?: string;
   /**
@@ -145,6 +151,13 @@ export class IdleShutdown extends Construct {
   public readonly optInTagValue: string;
   /** The protection tag key. */
   public readonly protectionTagKey: string;
+  /** Where runs that failed after Lambda's retries wait (encrypted, TLS only, kept 14 days). */
+  public readonly deadLetterQueue: sqs.IQueue;
+  /**
+   * The function's own alarms, to the alert topic: a run failed (Lambda `Errors`), and runs
+   * wait in the dead-letter queue.
+   */
+  public readonly alarms: cloudwatch.IAlarm[];
 
   private readonly alarmArns: string[] = [];
   private readonly alarmPolicies: iam.ManagedPolicy[] = [];
@@ -166,7 +179,7 @@ export class IdleShutdown extends Construct {
     const bytes = networkBytesForWindow(bytesPerDay, lookbackMinutes);
     checkInteger(this, 'expectedInstances', props.expectedInstances, 0, 1_000_000);
     this.optInTagKey = props.optInTagKey ?? 'watchkeeper:idle-shutdown';
-    this.optInTagValue = props.optInTagValue ?? 'enabled';
+    this.optInTagValue = props.optInTagValue ?? stack.stackName;
     this.protectionTagKey = props.protectionTagKey ?? 'watchkeeper:keep-running';
     checkPattern(this, 'optInTagKey', this.optInTagKey, TAG_KEY, 'a tag key of 1 to 128 characters not starting with aws:');
     checkPattern(this, 'optInTagValue', this.optInTagValue, TAG_VALUE, 'a tag value of up to 256 characters');
@@ -223,12 +236,16 @@ export class IdleShutdown extends Construct {
     });
     fn.node.addDependency(this.policy);
     this.function = fn;
-    this.node.addValidation({ validate: () => this.validateAlarmPolicies() });
+    this.node.addValidation({ validate: () => [...this.validateAlarmPolicies(), ...this.validateOwnTag()] });
+    idleShutdownsOfApp<IdleShutdown>(this).push(this);
     const reason = 'The function calls only AWS APIs (EC2, CloudWatch, SNS) and reaches no resource inside a VPC; '
       + 'placing it in one would add VPC endpoints or a NAT gateway and nothing else.';
     for (const rule of ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC']) {
       Validations.of(fn).acknowledge({ id: rule, reason });
     }
+
+    this.deadLetterQueue = deadLetterQueue;
+    this.alarms = this.createAlarms(props.alertTopic, fn, deadLetterQueue);
 
     const schedule = props.schedule ?? events.Schedule.rate(Duration.hours(1));
     this.scheduleRule = new events.Rule(this, 'Schedule', {
@@ -265,11 +282,38 @@ export class IdleShutdown extends Construct {
       Tags.of(scope).add(`${LIVENESS_ALARM_TAG}${i + 1}`, name);
       this.allowAlarm(stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
     });
+    // The alarms this app deploys with their actions on: turned off before a stop without
+    // reading them first (the others are read, and left alone when someone turned them off).
+    const managed = alarms.flatMap((alarm, i) => (deployedWithActionsOn(alarm) ? [String(i + 1)] : []));
+    if (managed.length > 0) Tags.of(scope).add(LIVENESS_MANAGED_TAG, managed.join(' '));
   }
 
   /** Protects every instance under a construct (adds the protection tag). */
   public protect(scope: IConstruct): void {
     Tags.of(scope).add(this.protectionTagKey, 'true');
+  }
+
+  /**
+   * A failed run reports nothing itself: its errors and its dead letters alarm to the topic.
+   * An asynchronous invocation that fails is retried twice by Lambda, then sent to the
+   * dead-letter queue (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
+   */
+  private createAlarms(topic: IAlertTopic, fn: lambda.Function, queue: sqs.Queue): cloudwatch.IAlarm[] {
+    const set = new AlarmSet(this, 'Alarms', { routing: AlarmRouting.toTopic(topic) });
+    return [
+      set.addAlarm('Errors', fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), {
+        threshold: 1,
+        evaluationPeriods: 1,
+        description: `A run of idle shutdown (${this.node.path}) failed, so it stopped nothing and reported nothing; Lambda retries it twice. `
+          + 'Read the error in the function\'s log group (a missing permission, a throttled API, the time limit).',
+      }),
+      set.addAlarm('DeadLetters', queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), {
+        threshold: 1,
+        evaluationPeriods: 1,
+        description: `Runs of idle shutdown (${this.node.path}) failed after Lambda's retries and wait in its dead-letter queue (kept 14 days). `
+          + 'Fix the error in the function\'s log group, then purge the queue (the next scheduled run catches up).',
+      }),
+    ];
   }
 
   private createPolicy(topic: IAlertTopic, queue: sqs.IQueue, queueKey: kms.IKey): iam.ManagedPolicy {
@@ -280,6 +324,9 @@ export class IdleShutdown extends Construct {
     const statements = [
       readsInThisRegion,
       unscopedStatement('ReadMetrics', READ_METRIC_DATA),
+      // The composite notifiers of livenessSuppressor are silenced like metric alarms; without
+      // Resource * DescribeAlarms leaves them out, and they would page on every idle stop.
+      unscopedStatement('ReadAlarms', READ_ALARMS),
       new iam.PolicyStatement({
         sid: 'StopOptedInInstances',
         actions: ['ec2:StopInstances'],
@@ -305,7 +352,7 @@ export class IdleShutdown extends Construct {
       }),
     ];
     const policy = new iam.ManagedPolicy(this, 'Policy', { description: 'Idle shutdown: exactly what the function does', statements });
-    Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: `${IDLE_SHUTDOWN_READS.reason} ${READ_METRIC_DATA.reason}` });
+    Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: `${IDLE_SHUTDOWN_READS.reason} ${READ_METRIC_DATA.reason} ${READ_ALARMS.reason}` });
     Validations.of(policy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:${nagPart(stack.region, 'AWS::Region')}:${nagPart(stack.account, 'AWS::AccountId')}:instance/*]`,
       reason: 'Opted-in instances are chosen by tag at run time; the aws:ResourceTag condition limits StopInstances to them.',
@@ -313,7 +360,7 @@ export class IdleShutdown extends Construct {
     return policy;
   }
 
-  /** Lets the function read and switch one alarm, in managed policies of at most 40 alarms each. */
+  /** Lets the function switch one alarm's actions, in managed policies of at most 40 alarms each (reading is on `*`). */
   private allowAlarm(arn: string): void {
     if (this.alarmArns.includes(arn)) return;
     this.alarmArns.push(arn);
@@ -321,7 +368,7 @@ export class IdleShutdown extends Construct {
     let policy = this.alarmPolicies[index];
     if (!policy) {
       policy = new iam.ManagedPolicy(this, `AlarmPolicy${index + 1}`, {
-        description: 'Idle shutdown: reads and switches the actions of the liveness alarms of opted-in instances',
+        description: 'Idle shutdown: switches the actions of the liveness alarms of opted-in instances',
       });
       policy.attachToRole(this.role);
       this.function.node.addDependency(policy);
@@ -329,9 +376,21 @@ export class IdleShutdown extends Construct {
     }
     policy.addStatements(new iam.PolicyStatement({
       sid: `SilenceLivenessAlarms${this.alarmArns.length}`,
-      actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DisableAlarmActions', 'cloudwatch:EnableAlarmActions'],
+      actions: ['cloudwatch:DisableAlarmActions', 'cloudwatch:EnableAlarmActions'],
       resources: [arn],
     }));
+  }
+
+  /** Another IdleShutdown of the app with the same opt-in tag in the same environment would act on these instances. */
+  private validateOwnTag(): string[] {
+    const stack = Stack.of(this);
+    const same = idleShutdownsOfApp<IdleShutdown>(this).filter(o => o !== this
+      && o.optInTagKey === this.optInTagKey && o.optInTagValue === this.optInTagValue
+      && Stack.of(o).account === stack.account && Stack.of(o).region === stack.region);
+    return same.length > 0
+      ? [invalidMessage(this, 'optInTagValue', `different from the opt-in tag of ${same[0].node.path} in the same account and Region `
+        + '(each IdleShutdown acts on the instances with its own tag)', `${this.optInTagKey}=${this.optInTagValue}`)]
+      : [];
   }
 
   private validateAlarmPolicies(): string[] {
@@ -341,34 +400,4 @@ export class IdleShutdown extends Construct {
         + 'spread the services over several stacks (one IdleShutdown each)']
       : [];
   }
-}
-
-/**
- * The name an alarm will have, fixed at synth time: the instance names it in a tag, and a
- * name CloudFormation generates would make the instance depend on the alarm that depends
- * on the instance. Alarm names are unique per account and Region, and so are stack names.
- */
-function fixedAlarmName(alarm: cloudwatch.IAlarm): string {
-  const cfn = alarm.node.defaultChild;
-  if (cfn instanceof cloudwatch.CfnAlarm || cfn instanceof cloudwatch.CfnCompositeAlarm) {
-    // An alarm without a name carries a lazy name that resolves to nothing.
-    if (cfn.alarmName === undefined || Stack.of(alarm).resolve(cfn.alarmName) === undefined) {
-      const stackName = Stack.of(alarm).stackName;
-      cfn.alarmName = `${stackName}-${Names.uniqueResourceName(alarm, { maxLength: 255 - (Token.isUnresolved(stackName) ? 128 : stackName.length) - 1 })}`;
-    }
-    return cfn.alarmName;
-  }
-  return alarm.alarmName;
-}
-
-function nagPart(value: string, pseudo: string): string {
-  return Token.isUnresolved(value) ? `<${pseudo}>` : value;
-}
-
-/** Runs a month for a schedule: rates exactly, cron expressions as if hourly at most. */
-function runsPerMonthOf(schedule: events.Schedule): number {
-  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule.expressionString);
-  if (!m) return 30 * 24;
-  const minutes = Number(m[1]) * (m[2].startsWith('minute') ? 1 : m[2].startsWith('hour') ? 60 : 1440);
-  return Math.round((30 * 24 * 60) / minutes);
 }

@@ -1,18 +1,27 @@
 import {
-  ArnFormat, Duration, Stack, Token,
+  Duration, Stack, Token, Validations,
   aws_cloudwatch as cloudwatch,
   aws_ec2 as ec2,
   aws_iam as iam,
   aws_kms as kms,
   aws_scheduler as scheduler,
+  aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { muteStopWindows } from './private/stop-window-mute';
+import { AlarmSet } from '../core/alarm-set';
+import { IAlertTopic } from '../core/alert-topic-base';
 import { invalid } from '../private/validation';
 
 /** When instances start and stop, in a time zone. */
 export interface ScheduledStartStopProps {
   /** The instances to start and stop. */
   readonly instances: ec2.IInstance[];
+  /**
+   * Where the schedules' own failures are told: a start, stop or alarm switch that failed
+   * after the scheduler's retries waits in the dead-letter queue, which alarms here.
+   */
+  readonly alertTopic: IAlertTopic;
   /**
    * When to start them: an EventBridge Scheduler expression, `cron(minutes hours
    * day-of-month month day-of-week year)` or `rate(value unit)`.
@@ -31,29 +40,23 @@ export interface ScheduledStartStopProps {
   readonly timeZone: string;
   /**
    * Alarms that would page while the instances are stopped (status checks treat missing
-   * data as breaching): their actions are turned off when the instances stop and on again
-   * when they start. Pass `InstanceAlarms.livenessAlarms` or `MonitoredService.alarms`.
+   * data as breaching): CloudWatch alarm mute rules silence their actions over each stop
+   * window, from the stop until `alarmsOnDelay` after the next start, in `timeZone`. When a
+   * window ends CloudWatch runs the muted actions of an alarm still in the state it was
+   * muted in: ALARM if the instances did not start (the page for a failed start, `alarmsOnDelay`
+   * after the start); nothing when they started and the alarm is OK again. Pass
+   * `InstanceAlarms.livenessAlarms` or the liveness alarms of
+   * `MonitoredService.alarmSets`. `start` and `stop` must then be weekly cron expressions.
    * @default - none
    */
   readonly livenessAlarms?: cloudwatch.IAlarm[];
   /**
-   * How long after the start the liveness alarms' actions are turned on again. Until then
-   * they are off, so that the alarms, in ALARM since the stop (missing data is breaching),
-   * return to OK without notifying anyone: CloudWatch acts on state transitions only. It
-   * must cover the boot, the longest evaluation window of the alarms and the ~2 minutes
-   * until a 1-minute datapoint can be read. An alarm still in ALARM then does not notify
-   * (no transition): watch the instances' state change events or the dashboard for a
-   * start that failed.
+   * How long after the start the liveness alarms stay muted: the boot, the longest evaluation
+   * window of the alarms and the ~2 minutes until a 1-minute datapoint can be read, so that
+   * they are OK again before the mute ends.
    * @default Duration.minutes(15)
    */
   readonly alarmsOnDelay?: Duration;
-  /**
-   * When to turn the liveness alarms' actions on again, when `start` cannot simply be
-   * shifted by `alarmsOnDelay` (a rate expression, a minute list, a start that the delay
-   * pushes past midnight).
-   * @default - `start` plus `alarmsOnDelay`
-   */
-  readonly alarmsOn?: string;
   /**
    * The account's default EBS encryption key, when it is a customer managed key (or the key
    * of the instances' volumes). Starting an instance whose volumes are encrypted with a
@@ -76,18 +79,22 @@ const PUBLICATION_DELAY_MINUTES = 3;
  * beyond the free 14 million a month. For Auto Scaling groups use `BusinessHoursScaling`
  * (scheduled capacity), which the group carries out itself.
  *
- * Planned downtime never pages anyone, in either direction: the actions of the given
- * liveness alarms are turned off at the stop time, and on again `alarmsOnDelay` (15
- * minutes) after the start time, once the alarms are back to OK. Turning them on at the
- * start would send OK to every subscriber each morning, with the first healthy datapoint.
+ * Planned downtime never pages anyone: alarm mute rules silence the given liveness alarms
+ * over each stop window, until `alarmsOnDelay` (15 minutes) after the start, once they are
+ * back to OK. A start that fails leaves them in ALARM, and CloudWatch pages when the mute ends.
+ *
+ * A start, stop or alarm switch that fails after the scheduler's retries goes to a
+ * dead-letter queue (SSE-SQS, TLS only), which alarms to `alertTopic`.
  *
  * With a customer managed default EBS key, pass it as `ebsKey`: starting an instance with
  * volumes encrypted under it needs `kms:CreateGrant`.
  * https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html
  *
  * @example
+ * declare const alerts: AlertTopic;
  * new ScheduledStartStop(this, 'OfficeHours', {
  *   instances: [instance],
+ *   alertTopic: alerts,
  *   start: 'cron(0 8 ? * MON-FRI *)',
  *   stop: 'cron(0 19 ? * MON-FRI *)',
  *   timeZone: 'Europe/Berlin',
@@ -96,8 +103,17 @@ const PUBLICATION_DELAY_MINUTES = 3;
 export class ScheduledStartStop extends Construct {
   /** The role the scheduler assumes (a managed policy of ours on it). */
   public readonly role: iam.IRole;
-  /** The schedules: start, stop, and the alarm switches when liveness alarms are given. */
+  /** The schedules: start and stop. */
   public readonly schedules: scheduler.CfnSchedule[] = [];
+  /** The mute rules over the stop windows, when liveness alarms are given. */
+  public readonly muteRules: cloudwatch.CfnAlarmMuteRule[] = [];
+  /**
+   * Where the scheduler puts an invocation that failed after its retries, with the error
+   * (encrypted, TLS only, kept 14 days).
+   */
+  public readonly deadLetterQueue: sqs.IQueue;
+  /** The alarm on the dead-letter queue, to the alert topic. */
+  public readonly deadLetterAlarm: cloudwatch.IAlarm;
 
   public constructor(scope: Construct, id: string, props: ScheduledStartStopProps) {
     super(scope, id);
@@ -111,7 +127,6 @@ export class ScheduledStartStop extends Construct {
     if (props.start === props.stop) invalid(this, 'stop', 'different from start', props.stop);
     checkTimeZone(this, props.timeZone);
     const alarms = props.livenessAlarms ?? [];
-    if (alarms.length > 100) invalid(this, 'livenessAlarms', 'at most 100 alarms', alarms.length);
 
     const stack = Stack.of(this);
     const role = new iam.Role(this, 'Role', {
@@ -120,14 +135,15 @@ export class ScheduledStartStop extends Construct {
     });
     this.role = role;
     const instanceArns = props.instances.map(i => stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: i.instanceId }));
-    const statements = [new iam.PolicyStatement({ sid: 'StartStop', actions: ['ec2:StartInstances', 'ec2:StopInstances'], resources: instanceArns })];
-    if (alarms.length > 0) {
-      statements.push(new iam.PolicyStatement({
-        sid: 'SwitchLivenessAlarms',
-        actions: ['cloudwatch:DisableAlarmActions', 'cloudwatch:EnableAlarmActions'],
-        resources: alarms.map(a => stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: a.alarmName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
-      }));
-    }
+    const deadLetters = deadLettersOf(this, props.alertTopic);
+    this.deadLetterQueue = deadLetters.queue;
+    this.deadLetterAlarm = deadLetters.alarm;
+    const statements = [
+      new iam.PolicyStatement({ sid: 'StartStop', actions: ['ec2:StartInstances', 'ec2:StopInstances'], resources: instanceArns }),
+      // The scheduler sends dead letters with the schedule's role.
+      // https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html
+      new iam.PolicyStatement({ sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: [deadLetters.queue.queueArn] }),
+    ];
     if (props.ebsKey) {
       // StartInstances creates a grant on the volumes' key for EC2; the scheduler's role
       // makes the call, so the role needs kms:CreateGrant, limited to grants EC2 asks for.
@@ -146,7 +162,6 @@ export class ScheduledStartStop extends Construct {
     policy.attachToRole(role);
 
     const ids = props.instances.map(i => i.instanceId);
-    const names = alarms.map(a => a.alarmName);
     const schedule = (sid: string, expression: string, api: string, input: object, description: string) => {
       const s = new scheduler.CfnSchedule(this, sid, {
         description,
@@ -158,6 +173,7 @@ export class ScheduledStartStop extends Construct {
           roleArn: role.roleArn,
           input: stack.toJsonString(input),
           retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+          deadLetterConfig: { arn: deadLetters.queue.queueArn },
         },
       });
       s.node.addDependency(policy);
@@ -165,7 +181,7 @@ export class ScheduledStartStop extends Construct {
     };
     schedule('Start', props.start, 'ec2:startInstances', { InstanceIds: ids }, 'Starts the instances');
     schedule('Stop', props.stop, 'ec2:stopInstances', { InstanceIds: ids }, 'Stops the instances');
-    if (names.length > 0) {
+    if (alarms.length > 0) {
       const delay = props.alarmsOnDelay ?? Duration.minutes(15);
       const needed = Math.max(0, ...alarms.map(evaluationMinutes)) + PUBLICATION_DELAY_MINUTES;
       const delayMinutes = delay.toMinutes({ integral: false });
@@ -173,15 +189,32 @@ export class ScheduledStartStop extends Construct {
         invalid(this, 'alarmsOnDelay', `whole minutes from ${needed} (the longest alarm evaluation window plus ${PUBLICATION_DELAY_MINUTES} minutes `
           + 'for its datapoints to be readable) to 180', `${delayMinutes} minutes`);
       }
-      const alarmsOn = props.alarmsOn ?? shiftCron(this, props.start, delayMinutes);
-      if (!Token.isUnresolved(alarmsOn) && !CRON.test(alarmsOn) && !RATE.test(alarmsOn)) {
-        invalid(this, 'alarmsOn', 'a scheduler expression: cron(minutes hours day-of-month month day-of-week year) or rate(value unit)', alarmsOn);
-      }
-      schedule('AlarmsOn', alarmsOn, 'cloudwatch:enableAlarmActions', { AlarmNames: names },
-        `Turns the liveness alarms on ${delayMinutes} minutes after the instances start, once they are OK again`);
-      schedule('AlarmsOff', props.stop, 'cloudwatch:disableAlarmActions', { AlarmNames: names }, 'Turns the liveness alarms off as the instances stop');
+      const { start, stop, timeZone } = props;
+      this.muteRules.push(...muteStopWindows(this, { start, stop, timeZone, alarms, afterStartMinutes: delayMinutes }));
     }
   }
+}
+
+/** One dead-letter queue for every schedule of a construct, and its alarm. */
+function deadLettersOf(scope: Construct, topic: IAlertTopic): { queue: sqs.Queue; alarm: cloudwatch.IAlarm } {
+  const queue = new sqs.Queue(scope, 'DeadLetters', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  Validations.of(queue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason: 'This queue is the dead-letter queue of EventBridge Scheduler schedules; a dead-letter queue needs none of its own.',
+  });
+  const alarm = new AlarmSet(scope, 'Alarms', { alertTopic: topic })
+    .addAlarm('DeadLetters', queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), {
+      threshold: 1,
+      evaluationPeriods: 1,
+      description: `A scheduled start or stop of ${scope.node.path} failed after the scheduler's retries (instances not `
+        + 'started or stopped); the failed invocation and its error wait in the dead-letter queue '
+        + '(kept 14 days). Read the error (a permission, an instance in the wrong state), act on the instances, then purge the queue.',
+    });
+  return { queue, alarm };
 }
 
 function checkTimeZone(scope: Construct, timeZone: string): void {
@@ -200,24 +233,4 @@ function evaluationMinutes(alarm: cloudwatch.IAlarm): number {
   const queries = (stack.resolve(cfn.metrics) ?? []) as Array<{ metricStat?: { period?: number }; period?: number }>;
   const period = stack.resolve(cfn.period) ?? Math.max(0, ...queries.map(m => m.metricStat?.period ?? m.period ?? 0));
   return typeof periods === 'number' && typeof period === 'number' ? Math.ceil(periods * period / 60) : 0;
-}
-
-/**
- * A cron expression `minutes` later: the minute field must be one number, the hour field
- * numbers, a list or a range, and the shift must not cross midnight (which would move the
- * day-of-week and day-of-month fields too). Anything else asks for `alarmsOn`.
- */
-function shiftCron(scope: Construct, start: string, minutes: number): string {
-  const fields = /^cron\((\S+) (\S+) (\S+ \S+ \S+ \S+)\)$/.exec(start);
-  const refuse = (): never => invalid(scope, 'alarmsOn',
-    `given when start (${start}) cannot be shifted by ${minutes} minutes within the same day (a rate, a minute list, a shift past midnight)`, undefined);
-  if (Token.isUnresolved(start) || !fields || !/^\d+$/.test(fields[1])) return refuse();
-  const total = Number(fields[1]) + minutes;
-  const hourShift = Math.floor(total / 60);
-  const hours = fields[2].replace(/\d+/g, h => {
-    const shifted = Number(h) + hourShift;
-    return shifted > 23 ? refuse() : String(shifted);
-  });
-  if (!/^[\d,-]+$/.test(fields[2]) && hourShift > 0) return refuse();
-  return `cron(${total % 60} ${hours} ${fields[3]})`;
 }

@@ -1,17 +1,17 @@
 import {
   Annotations, Duration,
-  aws_autoscaling as autoscaling,
   aws_cloudwatch as cloudwatch,
-  aws_ec2 as ec2,
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { IAgentMetricSource } from '../core/agent-metrics';
+import { AutoScalingGroupMetric, ComputeMetrics, StatusCheck } from '../core/compute-metrics';
+import { ComputeTarget } from '../core/compute-target';
 import { DASHBOARD_LIMITS, DashboardBudget, DeferredWidget, chunk } from '../private/dashboard-limits';
-import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
-import { ComputeMetrics } from '../core/compute-metrics';
+import { registerUsage } from '../private/usage-registry';
 import { checkPattern, invalid } from '../private/validation';
 
-/** Properties of a {@link ServiceDashboard}. Give it a group or instances, not both. */
+/** Properties of a {@link ServiceDashboard}. */
 export interface ServiceDashboardProps {
   /** The service's name, shown in the title and widget labels. */
   readonly serviceName: string;
@@ -21,15 +21,9 @@ export interface ServiceDashboardProps {
    */
   readonly dashboardName?: string;
   /**
-   * The group whose metrics are shown (aggregated per group).
-   * @default - none: give `instances`
+   * What is shown: one Auto Scaling group (its aggregates), or instances (one line each).
    */
-  readonly autoScalingGroup?: autoscaling.IAutoScalingGroup;
-  /**
-   * The instances whose metrics are shown (one line each).
-   * @default - none: give `autoScalingGroup`
-   */
-  readonly instances?: ec2.IInstance[];
+  readonly targets: ComputeTarget[];
   /**
    * The telemetry model, for memory and disk widgets.
    * @default - no agent: the memory and disk widgets say how to get them
@@ -46,16 +40,31 @@ export interface ServiceDashboardProps {
    */
   readonly logGroups?: logs.ILogGroup[];
   /**
-   * The Logs Insights regular expression a line must match to count as an error.
+   * The Logs Insights regular expression a line must match to count as an error, for
+   * plain-text logs. Ignored with `recentErrorsQuery`.
    * @default '/(?i)(error|exception|fatal|panic)/'
    */
   readonly errorPattern?: string;
+  /**
+   * The Logs Insights query of the "Recent errors" widget, for JSON logs: a query that
+   * reads the level field, so a line is an error by its level, not because its text holds
+   * the word (an info line about `/errors`, a retry that "recovered from error").
+   * `MonitoredService` builds it from its `logFormat`.
+   * @default - lines whose text matches `errorPattern`
+   */
+  readonly recentErrorsQuery?: string;
   /**
    * Period of the metric widgets.
    * @default Duration.minutes(5)
    */
   readonly period?: Duration;
 }
+
+/** The group metrics of the capacity graph. */
+const GROUP_CAPACITY = [
+  AutoScalingGroupMetric.IN_SERVICE_INSTANCES, AutoScalingGroupMetric.DESIRED_CAPACITY,
+  AutoScalingGroupMetric.MIN_SIZE, AutoScalingGroupMetric.MAX_SIZE,
+];
 
 /**
  * A dashboard for one service: CPU, memory, disk, network, status checks, group
@@ -65,7 +74,7 @@ export interface ServiceDashboardProps {
  * @example
  * new ServiceDashboard(this, 'Dashboard', {
  *   serviceName: 'orders-api',
- *   autoScalingGroup: group,
+ *   targets: [ComputeTarget.autoScalingGroup(group)],
  * });
  */
 export class ServiceDashboard extends Construct {
@@ -76,15 +85,17 @@ export class ServiceDashboard extends Construct {
   private readonly logGroups: logs.ILogGroup[] = [];
   private readonly budget = new DashboardBudget();
   private readonly errorPattern: string;
+  private readonly recentErrorsQuery?: string;
 
   public constructor(scope: Construct, id: string, props: ServiceDashboardProps) {
     super(scope, id);
-    const hasGroup = props.autoScalingGroup !== undefined;
-    const instances = props.instances ?? [];
-    if (hasGroup === instances.length > 0) {
-      invalid(this, 'autoScalingGroup', 'set, or instances given, but not both', hasGroup ? 'both' : 'neither');
+    const group = props.targets.find(t => t.isAutoScalingGroup);
+    if (props.targets.length === 0 || (group && props.targets.length > 1)) {
+      invalid(this, 'targets', 'one Auto Scaling group, or one or more instances', props.targets.map(t => t.displayName));
     }
     this.errorPattern = props.errorPattern ?? '/(?i)(error|exception|fatal|panic)/';
+    this.recentErrorsQuery = props.recentErrorsQuery;
+    if (this.recentErrorsQuery !== undefined && this.recentErrorsQuery.trim() === '') invalid(this, 'recentErrorsQuery', 'a Logs Insights query', '');
     checkPattern(this, 'errorPattern', this.errorPattern, /^\/.+\/$/, 'a Logs Insights regular expression between slashes');
     const period = props.period ?? Duration.minutes(5);
 
@@ -93,23 +104,13 @@ export class ServiceDashboard extends Construct {
       periodOverride: cloudwatch.PeriodOverride.AUTO,
     });
 
-    const targets: Array<{ label: string; dimensions: Record<string, string>; agent: AgentMetricTarget }> = props.autoScalingGroup
-      ? [{
-        label: props.serviceName,
-        dimensions: { AutoScalingGroupName: props.autoScalingGroup.autoScalingGroupName },
-        agent: AgentMetricTarget.autoScalingGroup(props.autoScalingGroup.autoScalingGroupName),
-      }]
-      : instances.map((instance, i) => ({
-        label: instances.length === 1 ? props.serviceName : `${props.serviceName} #${i + 1}`,
-        dimensions: { InstanceId: instance.instanceId },
-        agent: AgentMetricTarget.instance(instance.instanceId),
-      }));
-    const ec2Metric = (metricName: string, statistic: string, label: string, dimensions: Record<string, string>) => (dimensions.InstanceId
-      ? ComputeMetrics.instance(metricName, dimensions.InstanceId, { statistic, period, label })
-      : ComputeMetrics.groupEc2(metricName, dimensions.AutoScalingGroupName, { statistic, period, label }));
+    const targets = props.targets.map((target, i) => ({
+      target,
+      label: props.targets.length === 1 ? props.serviceName : `${props.serviceName} #${i + 1}`,
+    }));
 
     this.addRow(new cloudwatch.TextWidget({
-      markdown: `# ${props.serviceName}\n${props.autoScalingGroup ? 'Auto Scaling group' : `${instances.length} instance(s)`}`
+      markdown: `# ${props.serviceName}\n${group ? 'Auto Scaling group' : `${targets.length} instance(s)`}`
         + ' · alarms, utilization, capacity and recent errors',
       width: 24,
       height: 2,
@@ -142,30 +143,30 @@ export class ServiceDashboard extends Construct {
     };
 
     this.addRow(
-      graph('CPU utilization', targets.map(t => ec2Metric('CPUUtilization', 'Average', t.label, t.dimensions)), [], percentAxis),
+      graph('CPU utilization', targets.map(t => ComputeMetrics.cpuUtilization(t.target, { statistic: 'Average', period, label: t.label })), [], percentAxis),
       agent && agent.collectsMemory
-        ? graph('Memory used', targets.map(t => agent.metricMemUsedPercent(t.agent, { period, label: t.label })), [], percentAxis)
+        ? graph('Memory used', targets.map(t => agent.metricMemUsedPercent(t.target.agentTarget, { period, label: t.label })), [], percentAxis)
         : notCollected('Memory used', 'memory in use'),
       agent && agent.diskPaths.length > 0
         ? graph('Disk used', targets.flatMap(t => agent.diskPaths.map(p =>
-          agent.metricDiskUsedPercent(p, t.agent, { period, label: `${t.label} ${p}` }))), [], percentAxis)
+          agent.metricDiskUsedPercent(p, t.target.agentTarget, { period, label: `${t.label} ${p}` }))), [], percentAxis)
         : notCollected('Disk used', 'disk space in use'),
     );
 
+    const count = { min: 0, showUnits: false };
     this.addRow(
       graph('Network (bytes)',
-        targets.map(t => ec2Metric('NetworkIn', 'Sum', `${t.label} in`, t.dimensions)),
-        targets.map(t => ec2Metric('NetworkOut', 'Sum', `${t.label} out`, t.dimensions))),
+        targets.map(t => ComputeMetrics.networkIn(t.target, { statistic: 'Sum', period, label: `${t.label} in` })),
+        targets.map(t => ComputeMetrics.networkOut(t.target, { statistic: 'Sum', period, label: `${t.label} out` }))),
       graph('Status checks failed', targets.flatMap(t => [
-        ec2Metric('StatusCheckFailed_System', 'Maximum', `${t.label} system`, t.dimensions),
-        ec2Metric('StatusCheckFailed_Instance', 'Maximum', `${t.label} instance`, t.dimensions),
-      ]), [], { min: 0, showUnits: false }),
-      props.autoScalingGroup
-        ? graph('Group capacity', ['GroupInServiceInstances', 'GroupDesiredCapacity', 'GroupMinSize', 'GroupMaxSize'].map(name =>
-          ComputeMetrics.group(name, props.autoScalingGroup!.autoScalingGroupName, { statistic: 'Average', period, label: name.replace(/^Group/, '') })),
-        [], { min: 0, showUnits: false })
-        : graph('Running instances', targets.map(t => ec2Metric('StatusCheckFailed', 'SampleCount', t.label, t.dimensions)),
-          [], { min: 0, showUnits: false }),
+        ComputeMetrics.statusCheckFailed(t.target, StatusCheck.SYSTEM, { statistic: 'Maximum', period, label: `${t.label} system` }),
+        ComputeMetrics.statusCheckFailed(t.target, StatusCheck.INSTANCE, { statistic: 'Maximum', period, label: `${t.label} instance` }),
+      ]), [], count),
+      group
+        ? graph('Group capacity', GROUP_CAPACITY.map(metric => ComputeMetrics.autoScalingGroupMetric(group, metric, { statistic: 'Average', period }))
+          .map(m => m.with({ label: m.metricName.replace(/^Group/, '') })), [], count)
+        : graph('Running instances', targets.map(t => ComputeMetrics.statusCheckFailed(t.target, StatusCheck.ANY, { statistic: 'SampleCount', period, label: t.label })),
+          [], count),
     );
 
     this.addRow(new DeferredWidget(24, 8, () => this.errorWidgets()));
@@ -173,6 +174,11 @@ export class ServiceDashboard extends Construct {
 
     this.addAlarms(...props.alarms ?? []);
     this.addLogGroups(...props.logGroups ?? []);
+    // The "Recent errors" widget runs its Logs Insights query on every load and refresh of
+    // the dashboard, over the dashboard's time range (3 hours by default), billed per GB scanned.
+    registerUsage(this, () => ({
+      logsInsightsScans: this.logGroups.length > 0 ? [{ logGroups: this.logGroups.slice(0, DASHBOARD_LIMITS.logGroupsPerQuery), hours: 3 }] : [],
+    }));
 
     this.node.addValidation({
       validate: () => {
@@ -218,12 +224,12 @@ export class ServiceDashboard extends Construct {
     return [new cloudwatch.LogQueryWidget({
       title: 'Recent errors',
       logGroupNames: this.logGroups.slice(0, DASHBOARD_LIMITS.logGroupsPerQuery).map(g => g.logGroupName),
-      queryLines: [
+      queryString: this.recentErrorsQuery ?? [
         'fields @timestamp, @log, @logStream, @message',
         `filter @message like ${this.errorPattern}`,
         'sort @timestamp desc',
         'limit 100',
-      ],
+      ].join('\n| '),
       view: cloudwatch.LogQueryVisualizationType.TABLE,
       width: 24,
       height: 8,

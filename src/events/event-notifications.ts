@@ -1,5 +1,5 @@
 import {
-  Duration, Validations,
+  Duration, Lazy, Stack, Validations,
   aws_autoscaling as autoscaling,
   aws_cloudwatch as cloudwatch,
   aws_ec2 as ec2,
@@ -10,9 +10,10 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AlarmSeverity } from '../core/alarm-routing';
-import { IAlertTopic } from '../core/alert-topic-base';
 import { AlarmSet } from '../core/alarm-set';
+import { IAlertTopic } from '../core/alert-topic-base';
 import { checkUnique, invalid } from '../private/validation';
+import { TopicDelivery } from './private/delivery';
 
 /** EC2 instance states, as EC2 reports them in state-change events. */
 export enum InstanceState {
@@ -149,6 +150,7 @@ export class EventNotifications extends Construct {
 
   private readonly alertTopic: IAlertTopic;
   private _deadLetters?: { queue: sqs.Queue; alarm: cloudwatch.Alarm };
+  private _delivery?: TopicDelivery;
 
   public constructor(scope: Construct, id: string, props: EventNotificationsProps) {
     super(scope, id);
@@ -212,9 +214,12 @@ export class EventNotifications extends Construct {
    *
    * The message is a JSON object whose values are inserted unquoted, so EventBridge writes
    * them as JSON values, escaped: the description spans several lines and may hold quotes.
-   * Only fields every Health event has are read (public events have no `affectedEntities`;
-   * the affected resources are in `resources`, empty for them). An event too large for one
-   * message arrives in pages that share its `communicationId`; only the first page notifies.
+   * Only fields every Health event has are read through input paths: the schema marks the
+   * event's `resources` (the affected resources) as not required, and an input path the
+   * event lacks leaves no value to insert. The resources therefore arrive inside `event`,
+   * EventBridge's predefined `aws.events.event` variable (the event without its detail),
+   * which every event has. An event too large for one message arrives in pages that share
+   * its `communicationId`; only the first page notifies.
    * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
    * https://docs.aws.amazon.com/health/latest/ug/aws-health-events-eventbridge-schema.html
    * https://docs.aws.amazon.com/health/latest/ug/pagnation-of-health-events.html
@@ -225,16 +230,16 @@ export class EventNotifications extends Construct {
       source: ['aws.health'],
       detailType: ['AWS Health Event'],
       detail: { service: ['EC2'], eventTypeCategory: ['scheduledChange'], page: ['1'] },
-    }, jsonMessage('AWS Health scheduled change for EC2', {
+    }, withEventEnvelope(jsonMessage('AWS Health scheduled change for EC2', {
       eventTypeCode: events.EventField.fromPath('$.detail.eventTypeCode'),
       startTime: events.EventField.fromPath('$.detail.startTime'),
-      affectedResources: events.EventField.fromPath('$.resources'),
       description: events.EventField.fromPath('$.detail.eventDescription[0].latestDescription'),
       // ARNs hold no quote, backslash or line break, so this one may sit inside a string.
       console: `https://health.aws.amazon.com/health/home#/account/event-log?eventID=${eventArn}`,
       eventArn,
       communicationId: events.EventField.fromPath('$.detail.communicationId'),
-    }));
+      event: EVENT_ENVELOPE,
+    })));
   }
 
   /** Invokes a function with alarm state changes (default: to ALARM and to OK). */
@@ -300,11 +305,28 @@ export class EventNotifications extends Construct {
     return this._deadLetters;
   }
 
+  /**
+   * The queue that keeps notifications EventBridge could not publish to the topic after its
+   * retries (they are dropped otherwise), when a topic rule exists.
+   */
+  public get notificationDeadLetterQueue(): sqs.IQueue | undefined {
+    return this._delivery?.queue;
+  }
+
+  /**
+   * The alarms on undelivered notifications (failed invocations of each topic rule, and
+   * messages in `notificationDeadLetterQueue`), when a topic rule exists.
+   */
+  public get deliveryAlarms(): cloudwatch.IAlarm[] {
+    return this._delivery?.alarms.alarms ?? [];
+  }
+
   private notify(id: string, what: string, eventPattern: events.EventPattern, message: events.RuleTargetInput): events.Rule {
+    this._delivery ??= new TopicDelivery(this, 'Delivery', this.alertTopic);
     return new events.Rule(this, id, {
       description: `${what}, to ${this.alertTopic.node.path}`,
       eventPattern,
-      targets: [this.alertTopic.eventTarget(message)],
+      targets: [this._delivery.target(id, message)],
     });
   }
 }
@@ -323,4 +345,37 @@ function jsonMessage(notification: string, fields: Record<string, string>): even
     region: events.EventField.region,
     time: events.EventField.time,
   });
+}
+
+/** Where a message template takes EventBridge's predefined `aws.events.event` variable. */
+const EVENT_ENVELOPE = '<<watchkeeper:aws.events.event>>';
+
+/**
+ * The message with `EVENT_ENVELOPE` replaced by `<aws.events.event>`, the event without its
+ * detail as JSON, which EventBridge inserts unescaped and so only as a whole JSON value
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html,
+ * "Predefined variables").
+ */
+function withEventEnvelope(message: events.RuleTargetInput): events.RuleTargetInput {
+  return new EnvelopeInput(message);
+}
+
+class EnvelopeInput extends events.RuleTargetInput {
+  public constructor(private readonly inner: events.RuleTargetInput) {
+    super();
+  }
+
+  public bind(rule: events.IRule): events.RuleTargetInputProperties {
+    const bound = this.inner.bind(rule);
+    const marker = JSON.stringify(EVENT_ENVELOPE);
+    // The template is a token until synthesis: replace the marker in its resolved text.
+    const inputTemplate = Lazy.string({
+      produce: () => {
+        const template = String(Stack.of(rule).resolve(bound.inputTemplate));
+        if (!template.includes(marker)) throw new Error(`the message template lost its ${EVENT_ENVELOPE} marker`);
+        return template.replace(marker, '<aws.events.event>');
+      },
+    });
+    return { ...bound, inputTemplate };
+  }
 }

@@ -7,8 +7,10 @@ import { ResourceTagsForTelemetry } from '../alarms/resource-tags-for-telemetry'
 import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
 import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
 import { AlarmSet } from '../core/alarm-set';
+import { ComputeMetrics, InstanceMetric } from '../core/compute-metrics';
 import { MetricsInsightsAggregation, MetricsInsightsQuery } from '../core/metrics-insights-query';
 import { recordAnalysedMetrics } from '../private/alarm-metadata';
+import { EC2_METRICS } from '../private/compute-metric-names';
 import { MAX_SERIES_PER_QUERY } from '../private/metrics-insights';
 import { checkInteger, checkPattern, checkRange, invalid, invalidMessage } from '../private/validation';
 import { PartitionTagger, scopedId } from './private/partition-tagger';
@@ -113,7 +115,7 @@ export interface FleetAlarmsProps {
   /**
    * An alarm in ALARM while the fleet is intentionally stopped (scheduled stop, idle shutdown):
    * the reporting-instances alarm then notifies through a composite it suppresses.
-   * @default - the liveness alarm notifies directly; silence it with `DisableAlarmActions` on `livenessAlarms`
+   * @default - the liveness alarm notifies directly; mute `livenessAlarms` with a `MaintenanceWindow` for scheduled downtime
    */
   readonly livenessSuppressor?: cloudwatch.IAlarm;
 }
@@ -127,7 +129,7 @@ export interface FleetGroupOptions {
   readonly maxInstances?: number;
   /**
    * How many instances the group runs at least: the fleet expects that many to report.
-   * @default - the group's MinSize, when it is a group this app defines, else 0
+   * @default - the lowest of the group's MinSize and the MinSize of its scheduled actions, when it is a group this app defines, else 0
    */
   readonly minInstances?: number;
 }
@@ -137,9 +139,19 @@ interface Partition {
   readonly tagValue: string;
   readonly set: AlarmSet;
   maxInstances: number;
-  minInstances: number;
+  /** Each group's minimum, read when the template is written (scheduled actions may be added later). */
+  minimums: Array<() => number>;
   groups: number;
 }
+
+/** The partition's expected reporting instances: the sum of its groups' lowest minimums. */
+const expectedOf = (p: Partition) => p.minimums.reduce((sum, min) => sum + min(), 0);
+
+/**
+ * Minutes the reporting-instances alarm waits before it pages: longer than an Auto Scaling group
+ * takes to replace an instance (terminate, launch, boot, status checks initialising, publication).
+ */
+const REPORTING_WINDOW_MINUTES = 15;
 
 /**
  * Watches every Auto Scaling group of a fleet with one Metrics Insights alarm per signal,
@@ -150,10 +162,11 @@ interface Partition {
  * - **StatusCheckFailed** per instance (CRITICAL): a failing instance or host. It only
  *   notifies: the Auto Scaling group replaces an unhealthy instance itself.
  * - **CPUUtilization** per instance (WARNING): one instance saturated.
- * - **Reporting instances** (CRITICAL, liveness): fewer instances report than the groups'
- *   minimum. A contributor is never INSUFFICIENT_DATA: one that stops publishing (a
- *   terminated instance) goes to OK and sends its OK notification, so an OK alone does not
- *   say the instance is healthy; this count is what makes a vanished instance visible.
+ * - **Reporting instances** (CRITICAL, liveness): for 15 minutes (longer than a replacement
+ *   takes) fewer instances report than the groups' lowest minimum, their scheduled actions'
+ *   included (a nightly scale-in is no outage; a group of minimum 0 never pages). A contributor
+ *   that stops publishing leaves the per-instance alarms with an OK notification if it was in
+ *   ALARM (never INSUFFICIENT_DATA), so this count is what makes a vanished instance visible.
  * And once for the fleet, with `agentMetrics`: memory, disk and swap per group (WARNING).
  *
  * Limits by construction: a partition holds at most `maxInstancesPerPartition` instances
@@ -195,7 +208,7 @@ export class FleetAlarms extends Construct {
     if (props.recoverInstances === true) {
       // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingAlarmActions.html
       invalid(this, 'recoverInstances', 'false or unset: fleet instances belong to Auto Scaling groups, which replace unhealthy instances themselves '
-        + '(EC2 recover would race the replacement), and recover works only on StatusCheckFailed_System', true);
+        + `(EC2 recover would race the replacement), and recover works only on ${EC2_METRICS.statusCheckFailedSystem}`, true);
     }
     if (props.enableResourceTagsForTelemetry) ResourceTagsForTelemetry.ensure(this);
     if (props.agentMetrics) this.agentSet = this.addAgentAlarms(props.agentMetrics);
@@ -231,6 +244,8 @@ export class FleetAlarms extends Construct {
     const cfn = group.node.defaultChild instanceof autoscaling.CfnAutoScalingGroup ? group.node.defaultChild : undefined;
     const max = options.maxInstances ?? sizeOf(cfn?.maxSize);
     const min = options.minInstances ?? sizeOf(cfn?.minSize) ?? 0;
+    // A schedule that lowers the minimum (nights, weekends) makes fewer instances legitimate.
+    const lowest = () => (options.minInstances !== undefined || !cfn ? min : Math.min(min, ...scheduledMinimums(cfn)));
     if (max === undefined) {
       invalid(this, `addAutoScalingGroup(${group.node.path}).maxInstances`, 'given for a group whose MaxSize is not known at synth', 'undefined');
     }
@@ -244,7 +259,7 @@ export class FleetAlarms extends Construct {
     let part = this.parts[this.parts.length - 1];
     if (!part || part.maxInstances + max > room) part = this.addPartition();
     part.maxInstances += max;
-    part.minInstances += min;
+    part.minimums.push(lowest);
     part.groups += 1;
     this.agentGroups += 1;
     if (cfn) {
@@ -285,14 +300,14 @@ export class FleetAlarms extends Construct {
       runbookUrl: this.props.runbookUrl,
       livenessSuppressor: this.props.livenessSuppressor,
     });
-    const part: Partition = { index, tagValue, set, maxInstances: 0, minInstances: 0, groups: 0 };
+    const part: Partition = { index, tagValue, set, maxInstances: 0, minimums: [], groups: 0 };
     const where = { [`tag.${this.partitionTagKey}`]: tagValue };
-    const perInstance = (aggregation: MetricsInsightsAggregation, metricName: string, groupBy: string[] = ['InstanceId']) =>
-      MetricsInsightsQuery.aggregate({ aggregation, namespace: 'AWS/EC2', metricName, schemaDimensions: ['InstanceId'], where, groupBy });
+    const perInstance = (metric: InstanceMetric) =>
+      ComputeMetrics.instancesQuery(metric, { aggregation: MetricsInsightsAggregation.MAX, where, perInstance: true });
     // Notify only: the group replaces an instance that fails its health checks, and EC2's
     // recover action works only on StatusCheckFailed_System, never on this combined check.
     const statusCheckFailed = set.addMetricsInsightsAlarm('StatusCheckFailed', {
-      query: perInstance(MetricsInsightsAggregation.MAX, 'StatusCheckFailed'),
+      query: perInstance(InstanceMetric.STATUS_CHECK_FAILED),
       threshold: 1,
       period: Duration.minutes(1),
       evaluationPeriods: 2,
@@ -302,7 +317,7 @@ export class FleetAlarms extends Construct {
         + `Check its console output and system log. ${GONE_INSTANCE_OK}`,
     });
     const cpuUtilization = set.addMetricsInsightsAlarm('CpuUtilization', {
-      query: perInstance(MetricsInsightsAggregation.MAX, 'CPUUtilization'),
+      query: perInstance(InstanceMetric.CPU_UTILIZATION),
       threshold: this.props.cpuThresholdPercent ?? 90,
       period: Duration.minutes(5),
       evaluationPeriods: 3,
@@ -310,19 +325,22 @@ export class FleetAlarms extends Construct {
         + `The notification names the instance (InstanceId): find the busy process, or scale the group. ${GONE_INSTANCE_OK}`,
     });
     const reportingInstances = set.addMetricsInsightsAlarm('ReportingInstances', {
-      query: MetricsInsightsQuery.aggregate({
-        aggregation: MetricsInsightsAggregation.COUNT, namespace: 'AWS/EC2', metricName: 'StatusCheckFailed', schemaDimensions: ['InstanceId'], where,
-      }),
-      threshold: Lazy.uncachedNumber({ produce: () => part.minInstances }),
+      query: ComputeMetrics.instancesQuery(InstanceMetric.STATUS_CHECK_FAILED, { aggregation: MetricsInsightsAggregation.COUNT, where }),
+      threshold: Lazy.uncachedNumber({ produce: () => expectedOf(part) }),
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       period: Duration.minutes(1),
-      evaluationPeriods: 5,
+      evaluationPeriods: REPORTING_WINDOW_MINUTES,
       liveness: true,
       severity: AlarmSeverity.CRITICAL,
       description: Lazy.uncachedString({
-        produce: () => `Fewer than ${part.minInstances} instances of fleet partition ${tagValue} (${part.groups} groups) report for 5 minutes: `
-          + 'instances vanished or groups cannot launch. Check the groups\' activity history and in-service capacity.',
+        produce: () => `Fewer than ${expectedOf(part)} instances of fleet partition ${tagValue} (${part.groups} groups) report for ${REPORTING_WINDOW_MINUTES} minutes `
+          + '(the groups\' lowest minimum, scheduled actions included): instances vanished or groups cannot launch. '
+          + 'Check the groups\' activity history and in-service capacity.',
       }),
+    });
+    // Groups whose minimum is 0 may be empty: no instance reporting is then no outage, and missing data must not page.
+    (reportingInstances.node.defaultChild as cloudwatch.CfnAlarm).treatMissingData = Lazy.string({
+      produce: () => (expectedOf(part) > 0 ? cloudwatch.TreatMissingData.BREACHING : cloudwatch.TreatMissingData.NOT_BREACHING),
     });
     // Each query analyses one metric per instance of the partition: that is what it is billed for.
     for (const alarm of [statusCheckFailed, cpuUtilization, reportingInstances]) recordAnalysedMetrics(alarm, () => part.maxInstances);
@@ -372,6 +390,16 @@ export class FleetAlarms extends Construct {
       `at most ${MAX_SERIES_PER_QUERY} (the most series a Metrics Insights query returns); split the fleet into several FleetAlarms, each with its own agent namespace`,
       `${this.agentGroups} x ${this.agentSeriesPerGroup} = ${series}`)];
   }
+}
+
+/** The MinSize values the group's scheduled actions set (read from the group's stack when it is synthesized). */
+function scheduledMinimums(group: autoscaling.CfnAutoScalingGroup): number[] {
+  const stack = Stack.of(group);
+  const ref = JSON.stringify(stack.resolve(group.ref));
+  return stack.node.findAll()
+    .filter((c): c is autoscaling.CfnScheduledAction => c instanceof autoscaling.CfnScheduledAction)
+    .filter(a => JSON.stringify(stack.resolve(a.autoScalingGroupName)) === ref && typeof a.minSize === 'number')
+    .map(a => a.minSize as number);
 }
 
 function sizeOf(value: string | undefined): number | undefined {

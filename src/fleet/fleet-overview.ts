@@ -3,8 +3,7 @@ import {
   aws_cloudwatch as cloudwatch,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AgentMetricTarget } from '../core/agent-metrics';
-import { ComputeMetrics } from '../core/compute-metrics';
+import { AutoScalingGroupMetric, ComputeMetrics, InstanceMetric } from '../core/compute-metrics';
 import { DASHBOARD_LIMITS, DashboardBudget, DeferredWidget, chunk } from '../private/dashboard-limits';
 import { checkInteger, checkPattern, checkUnique } from '../private/validation';
 import type { IMonitoredService } from '../service/monitored-service';
@@ -102,25 +101,20 @@ export class FleetOverviewDashboard extends Construct {
     const search = props.accountWideSearch ?? true;
     this.searchGraphs = search ? 2 : 0;
     if (search) {
-      const seconds = this.period.toSeconds();
       // A short label: CloudWatch joins it with each series' own label (the group's name);
       // without one the legend repeats the whole expression for every group.
-      const searchOf = (query: string, label: string) => new cloudwatch.SearchExpression({
-        expression: `SEARCH('${query}', 'Average', ${seconds})`,
-        label,
-        period: this.period,
-      });
+      const options = { statistic: 'Average', period: this.period };
       this.dashboard.addWidgets(
         new cloudwatch.GraphWidget({
           title: 'CPU utilization, every Auto Scaling group (search)',
-          left: [searchOf('{AWS/EC2,AutoScalingGroupName} MetricName="CPUUtilization"', 'CPU')],
+          left: [ComputeMetrics.searchAutoScalingGroups(InstanceMetric.CPU_UTILIZATION, { ...options, label: 'CPU' })],
           leftYAxis: { min: 0, max: 100, showUnits: false },
           width: 12,
           height: 6,
         }),
         new cloudwatch.GraphWidget({
           title: 'In-service instances, every Auto Scaling group (search)',
-          left: [searchOf('{AWS/AutoScaling,AutoScalingGroupName} MetricName="GroupInServiceInstances"', 'In service')],
+          left: [ComputeMetrics.searchAutoScalingGroupMetric(AutoScalingGroupMetric.IN_SERVICE_INSTANCES, { ...options, label: 'In service' })],
           leftYAxis: { min: 0, showUnits: false },
           width: 12,
           height: 6,
@@ -154,21 +148,14 @@ export class FleetOverviewDashboard extends Construct {
     const memory: cloudwatch.IMetric[] = [];
     const capacity: cloudwatch.IMetric[] = [];
     for (const s of this.perServiceGraphs ? this.services : []) {
-      const group = s.autoScalingGroup;
-      if (group) {
-        const name = group.autoScalingGroupName;
-        cpu.push(ComputeMetrics.groupEc2('CPUUtilization', name, { statistic: 'Average', period, label: s.serviceName }));
-        capacity.push(ComputeMetrics.group('GroupInServiceInstances', name, { statistic: 'Average', period, label: s.serviceName }));
-        if (s.agentMetrics?.collectsMemory) {
-          const target = AgentMetricTarget.autoScalingGroup(group.autoScalingGroupName);
-          memory.push(s.agentMetrics.metricMemUsedPercent(target, { period, label: s.serviceName }));
+      s.computeTargets.forEach((target, i) => {
+        const label = s.computeTargets.length === 1 ? s.serviceName : `${s.serviceName} #${i + 1}`;
+        cpu.push(ComputeMetrics.cpuUtilization(target, { statistic: 'Average', period, label }));
+        if (target.isAutoScalingGroup) {
+          capacity.push(ComputeMetrics.autoScalingGroupMetric(target, AutoScalingGroupMetric.IN_SERVICE_INSTANCES, { statistic: 'Average', period, label }));
         }
-      }
-      s.instances.forEach((instance, i) => {
-        const label = s.instances.length === 1 ? s.serviceName : `${s.serviceName} #${i + 1}`;
-        cpu.push(ComputeMetrics.instance('CPUUtilization', instance.instanceId, { statistic: 'Average', period, label }));
         if (s.agentMetrics?.collectsMemory) {
-          memory.push(s.agentMetrics.metricMemUsedPercent(AgentMetricTarget.instance(instance.instanceId), { period, label }));
+          memory.push(s.agentMetrics.metricMemUsedPercent(target.agentTarget, { period, label }));
         }
       });
     }

@@ -1,5 +1,5 @@
 import {
-  Annotations, Duration, RemovalPolicy,
+  Annotations, CfnResource, Duration, RemovalPolicy,
   aws_cloudwatch as cloudwatch,
   aws_iam as iam,
   aws_kms as kms,
@@ -7,8 +7,8 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
-import { IAlertTopic } from '../core/alert-topic-base';
 import { AlarmSet } from '../core/alarm-set';
+import { IAlertTopic } from '../core/alert-topic-base';
 import { allowLogsToUseKey, sharedLogGroupKey } from '../private/log-group-key';
 import { ManagedPolicyGrants } from '../private/managed-grants';
 import { checkInteger, checkPattern, invalid } from '../private/validation';
@@ -40,6 +40,30 @@ export interface AppLogGroupProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/**
+ * The hours a request-driven application is expected to log, in a time zone. Outside them
+ * the no-logs alarm is muted.
+ */
+export interface NoLogsActiveHours {
+  /** The IANA time zone of the hours (`Europe/Berlin`, `America/New_York`). */
+  readonly timeZone: string;
+  /**
+   * The hour (0-23) the application starts being expected to log.
+   * @default 8
+   */
+  readonly startHour?: number;
+  /**
+   * The hour (1-24) after which silence is expected.
+   * @default 18
+   */
+  readonly endHour?: number;
+  /**
+   * Expect logs on Monday to Friday only (weekends are muted all day).
+   * @default true
+   */
+  readonly weekdaysOnly?: boolean;
+}
+
 /** Options of {@link AppLogGroup.addNoLogsAlarm}. */
 export interface NoLogsAlarmOptions {
   /**
@@ -68,6 +92,16 @@ export interface NoLogsAlarmOptions {
    * @default - says the application stopped logging
    */
   readonly alarmDescription?: string;
+  /**
+   * Mute the alarm's notifications outside these hours, for apps that log only when
+   * requests come and have no traffic at night: a CloudWatch alarm mute rule
+   * (`AWS::CloudWatch::AlarmMuteRule`) keeps the alarm evaluating but mutes its actions.
+   * Alarm actions run on state changes only, so a silence that begins while muted notifies
+   * nobody when the hours begin: the dashboard shows the alarm in ALARM. An app that logs a
+   * heartbeat line every few minutes needs no active hours and is watched around the clock.
+   * @default - watched around the clock
+   */
+  readonly activeHours?: NoLogsActiveHours;
 }
 
 /**
@@ -149,7 +183,7 @@ export class AppLogGroup extends Construct {
     const minutes = silence.toMinutes({ integral: false });
     checkInteger(this, 'silence (in 5-minute steps)', minutes / 5, 1, 288);
     const set = new AlarmSet(this, `${id}Set`, { routing: options.routing, alertTopic: options.alertTopic });
-    return set.addLogMetricAlarm(id, this.metricIncomingLogEvents(), {
+    const alarm = set.addLogMetricAlarm(id, this.metricIncomingLogEvents(), {
       threshold: 1,
       period: Duration.minutes(5),
       statistic: 'Sum',
@@ -162,6 +196,8 @@ export class AppLogGroup extends Construct {
       alarmDescription: options.alarmDescription ?? `No log event reached ${this.node.path} for ${minutes} minutes: the application may have stopped, `
         + 'or its log shipping (CloudWatch agent) is broken.',
     });
+    if (options.activeHours) muteOutside(this, `${id}QuietHours`, alarm, options.activeHours);
+    return alarm;
   }
 
   private logsMetric(metricName: string, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -174,4 +210,31 @@ export class AppLogGroup extends Construct {
       ...options,
     });
   }
+}
+
+/**
+ * Mute rules that silence an alarm's actions outside active hours: every night from
+ * `endHour` to the next `startHour`, and on weekends from `startHour` to `endHour` too.
+ * Written as `AWS::CloudWatch::AlarmMuteRule` resources (schedule: 5-field cron, ISO 8601
+ * duration of 1 minute to 15 days, IANA time zone; up to 100 alarms per rule), as aws-cdk-lib's
+ * `AlarmMuteRule` renders them, so apps on older aws-cdk-lib versions get them too
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarmmuterule.html).
+ */
+function muteOutside(scope: Construct, id: string, alarm: cloudwatch.Alarm, hours: NoLogsActiveHours): void {
+  const start = hours.startHour ?? 8;
+  const end = hours.endHour ?? 18;
+  checkInteger(scope, 'activeHours.startHour', start, 0, 23);
+  checkInteger(scope, 'activeHours.endHour', end, 1, 24);
+  if (end <= start) invalid(scope, 'activeHours.endHour', `after startHour (${start})`, end);
+  checkPattern(scope, 'activeHours.timeZone', hours.timeZone, /^(UTC|[A-Za-z]+(\/[A-Za-z0-9_+-]+)+)$/, 'an IANA time zone such as Europe/Berlin or UTC');
+  const rule = (ruleId: string, expression: string, durationHours: number, what: string) => new CfnResource(scope, ruleId, {
+    type: 'AWS::CloudWatch::AlarmMuteRule',
+    properties: {
+      Description: `Mutes ${alarm.node.path} ${what} (${hours.timeZone})`,
+      Rule: { Schedule: { Expression: expression, Duration: Duration.hours(durationHours).toIsoString(), Timezone: hours.timeZone } },
+      MuteTargets: { AlarmNames: [alarm.alarmName] },
+    },
+  });
+  if (end - start < 24) rule(`${id}Nights`, `cron(0 ${end % 24} * * *)`, 24 - end + start, `every night from ${end}:00 to ${start}:00`);
+  if (hours.weekdaysOnly ?? true) rule(`${id}Weekends`, `cron(0 ${start} * * SAT,SUN)`, end - start, `on Saturdays and Sundays from ${start}:00 to ${end}:00`);
 }

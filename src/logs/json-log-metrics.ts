@@ -1,12 +1,14 @@
 import { Annotations, Duration, aws_cloudwatch as cloudwatch, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { ErrorLogAlarmOptions } from './error-log-alarm-options';
 import { JsonLogFields } from './json-log-fields';
 import { JsonLogFormat } from './json-log-format';
-import { ResolvedJsonLogFields, checkJsonField, levelSpellings, quote, resolveJsonLogFields } from './private/json-log-helpers';
+import { createErrorLogAlarm } from './private/error-log-alarm';
+import { ResolvedJsonLogFields, checkJsonField, isUnboundedField, levelSpellings, quote, resolveJsonLogFields } from './private/json-log-helpers';
 import { AlarmRouting } from '../core/alarm-routing';
+import { AlarmSet } from '../core/alarm-set';
 import { IAlertTopic } from '../core/alert-topic-base';
 import { LogMetricAlarmOptions } from '../core/log-metric-alarm';
-import { AlarmSet } from '../core/alarm-set';
 import { checkNamespace, checkPattern, checkUnique, invalid } from '../private/validation';
 
 /** HTTP status classes. */
@@ -27,9 +29,10 @@ export enum HttpStatusClass {
 export interface JsonLogMetricBaseOptions {
   /**
    * Dimensions taken from fields of the log event: dimension name to JSON field name
-   * (`{ Endpoint: 'path' }`). At most 3 (a CloudWatch limit). Every distinct value is a
-   * separate custom metric billed monthly, and CloudWatch disables a filter that produces
-   * 1,000 distinct values in a short time: never use ids, IP addresses or timestamps.
+   * (`{ Route: 'route' }`). At most 3 (a CloudWatch limit). Every distinct value is a
+   * separate custom metric billed monthly, and CloudWatch Logs may disable a filter that
+   * produces 1,000 distinct values within an hour: use bounded fields such as the route
+   * template, never the raw path, ids, IP addresses or timestamps (a warning names them).
    * With dimensions the filter publishes only the dimensioned series, so an alarm is put
    * on a second, undimensioned filter of the same pattern.
    * @default - no dimensions
@@ -192,6 +195,7 @@ export class JsonLogMetric extends Construct {
     for (const name of names) {
       checkPattern(this, 'dimensions', name, /^[^:\s][\x20-\x7e]{0,254}$/, 'names of printable ASCII not starting with a colon or space');
       checkJsonField(this, `dimensions.${name}`, dims[name]);
+      if (isUnboundedField(dims[name])) warnUnbounded(this, name, dims[name]);
     }
     if (names.length > 0 && !/^\s*[{[]/.test(props.filterPattern.logPatternString)) {
       invalid(this, 'dimensions', 'used only with a JSON or space-delimited filter pattern (a CloudWatch rule)', props.filterPattern.logPatternString);
@@ -268,7 +272,7 @@ export class JsonLogMetric extends Construct {
  *   logGroup: appLogs.logGroup, namespace: 'Orders/Api', alertTopic: alerts,
  * });
  * metrics.addErrorCount('Errors', { alarm: { threshold: 5 } });
- * metrics.addLatency('Latency', { dimensions: { Endpoint: 'path' }, alarm: { threshold: 1000 } });
+ * metrics.addLatency('Latency', { dimensions: { Route: 'route' }, alarm: { threshold: 1000 } });
  * metrics.addStatusClassCount('ServerErrors', { statusClass: HttpStatusClass.SERVER_ERROR });
  */
 export class JsonLogMetrics extends Construct {
@@ -323,6 +327,18 @@ export class JsonLogMetrics extends Construct {
     });
   }
 
+  /**
+   * Alarms on error lines with a CloudWatch log alarm: a managed Logs Insights query counts
+   * the lines at an error level every few minutes, and the notification email carries the
+   * lines themselves (up to 50: the traceback, not "ErrorCount > 0"). Its query is billed per
+   * GB it scans (Logs Insights, $0.005 in us-east-1), the log group's whole window each run;
+   * `addErrorCount` with an alarm costs a flat $0.40 a month instead (a metric and an alarm).
+   */
+  public addErrorLogAlarm(id: string, options: ErrorLogAlarmOptions = {}): cloudwatch.IAlarm {
+    const routing = this.routing ?? (this.alertTopic ? AlarmRouting.toTopic(this.alertTopic) : undefined);
+    return createErrorLogAlarm(this, id, this.logGroup, this.fields.level, routing, options);
+  }
+
   /** Publishes the duration field of every event that has a numeric one (statistic p99 by default). */
   public addLatency(id: string, options: LatencyOptions = {}): JsonLogMetric {
     const field = this.fields.duration;
@@ -374,12 +390,29 @@ export class JsonLogMetrics extends Construct {
       alertTopic: this.alertTopic,
       routing: this.routing,
     });
+    for (const [name, field] of Object.entries(options.dimensions ?? {})) {
+      // The format's own unbounded fields, whatever they are called.
+      if (!isUnboundedField(field) && (field === this.fields.path || field === this.fields.requestId)) warnUnbounded(metric, name, field);
+    }
     if (metric.dimensionNames.length > 0) {
       Annotations.of(metric).addInfoV2('cdk-watchkeeper:JsonLogMetrics.dimensionCost', `Each distinct value of ${Object.values(options.dimensions ?? {}).join(', ')} is a custom metric billed monthly.`);
     }
     this.added.push(metric);
     return metric;
   }
+}
+
+/**
+ * Warns that a dimension reads an unbounded field: every value is a billed metric, and
+ * "CloudWatch Logs might disable a metric filter if it generates 1,000 different name/value
+ * pairs for your specified dimensions within one hour"
+ * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html).
+ */
+function warnUnbounded(scope: Construct, dimension: string, field: string): void {
+  Annotations.of(scope).addWarningV2('cdk-watchkeeper:JsonLogMetrics.unboundedDimension',
+    `Dimension ${dimension} reads ${field}, a field with one value per request, user or moment: each value is a custom metric `
+    + '($0.30/month each), and CloudWatch Logs may disable the metric filter once it sees 1,000 values within an hour. '
+    + 'Use the route template (the route field: request.url_rule.rule in Flask, request.scope["route"].path in FastAPI) instead.');
 }
 
 /**

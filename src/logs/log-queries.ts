@@ -67,10 +67,12 @@ export interface LogQueriesProps {
 
 /**
  * Saved CloudWatch Logs Insights queries (`AWS::Logs::QueryDefinition`) for the
- * questions every on-call asks of a web API's JSON logs — errors per 5-minute bin, top
- * endpoints by request count, average and p99 latency by endpoint, requests slower than
- * a threshold, recent errors with their request ids — plus your own. Saved queries are
- * free; running one costs $0.005 per GB scanned.
+ * questions every on-call asks of a web API's JSON logs — errors per 5-minute bin, the
+ * share of requests answered with a 5xx status over time, top endpoints by request count,
+ * p50/p95/p99 latency by endpoint, requests slower than a threshold, recent errors with
+ * their request ids — plus your own. Endpoints are route templates (the `route` field), and
+ * requests are the lines that carry a status code (one per request, written when it ends).
+ * Saved queries are free; running one costs $0.005 per GB scanned.
  *
  * @example
  * declare const appLogs: AppLogGroup;
@@ -81,11 +83,22 @@ export interface LogQueriesProps {
  * });
  */
 export class LogQueries extends Construct {
+  /**
+   * The recent-errors query for a log format, for widgets outside this construct (the
+   * service dashboard's "Recent errors").
+   * @internal
+   */
+  public static _recentErrorsQuery(scope: Construct, format?: JsonLogFormat, fields?: JsonLogFields, limit: number = 100): string {
+    return recentErrorsQuery(resolveJsonLogFields(scope, format, fields), ['ERROR', 'FATAL', 'CRITICAL'], limit);
+  }
+
   /** Errors per 5-minute bin. */
   public readonly errorsPerFiveMinutes?: logs.CfnQueryDefinition;
-  /** Endpoints by request count. */
+  /** Requests, 5xx answers and their share in percent, per 5-minute bin. */
+  public readonly errorRateOverTime?: logs.CfnQueryDefinition;
+  /** Endpoints (route templates) by request count. */
   public readonly topEndpoints?: logs.CfnQueryDefinition;
-  /** Average and p99 latency by endpoint. */
+  /** p50, p95 and p99 latency by endpoint. */
   public readonly latencyByEndpoint?: logs.CfnQueryDefinition;
   /** Requests slower than the threshold, slowest first. */
   public readonly slowRequests?: logs.CfnQueryDefinition;
@@ -114,8 +127,9 @@ export class LogQueries extends Construct {
     if (props.standardQueries ?? true) {
       const q = standardQueries(fields, levels, slowMs, limit);
       this.errorsPerFiveMinutes = this.addQuery('ErrorsPerFiveMinutes', { name: 'Errors per 5 minutes', queryString: q.errors });
+      this.errorRateOverTime = this.addQuery('ErrorRateOverTime', { name: 'Error rate over time (5xx share of requests)', queryString: q.errorRate });
       this.topEndpoints = this.addQuery('TopEndpoints', { name: 'Top endpoints by requests', queryString: q.topEndpoints });
-      this.latencyByEndpoint = this.addQuery('LatencyByEndpoint', { name: 'Latency by endpoint (avg, p99)', queryString: q.latency });
+      this.latencyByEndpoint = this.addQuery('LatencyByEndpoint', { name: 'Latency by endpoint (p50, p95, p99)', queryString: q.latency });
       this.slowRequests = this.addQuery('SlowRequests', { name: `Requests slower than ${slowMs} ms`, queryString: q.slow });
       this.recentErrors = this.addQuery('RecentErrors', { name: 'Recent errors with request ids', queryString: q.recentErrors });
     }
@@ -157,36 +171,58 @@ export class LogQueries extends Construct {
 function standardQueries(f: ResolvedJsonLogFields, levels: string[], slowMs: number, limit: number) {
   // tolower() makes the match case-insensitive: python-json-logger writes ERROR, structlog error
   // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax-operations-functions.html).
-  const lowered = [...new Set(levels.map(l => l.toLowerCase()))];
-  const isError = `tolower(${f.level}) in [${lowered.map(quote).join(', ')}]`;
+  const isError = errorExpression(f, levels);
+  // A request is the line that carries its status code: the one access line a middleware
+  // writes when the request ends. Other lines of the request (errors, retries) may carry its
+  // path too, and must not count as more requests.
+  const isRequest = `ispresent(${f.statusCode})`;
   return {
     errors: [
       `filter ${isError}`,
       'stats count(*) as errors by bin(5m)',
     ].join('\n| '),
+    // floor(status / 500) is 1 for 500-599 and 0 below 500: the sum counts 5xx answers with
+    // documented numeric functions only (floor, arithmetic in stats).
+    errorRate: [
+      `filter ${isRequest}`,
+      `stats count(*) as requests, sum(floor(${f.statusCode} / 500)) as server_errors, `
+        + `sum(floor(${f.statusCode} / 500)) * 100 / count(*) as error_rate_percent by bin(5m)`,
+    ].join('\n| '),
     topEndpoints: [
-      `filter ispresent(${f.path})`,
-      `stats count(*) as requests by ${f.method}, ${f.path}`,
+      `filter ${isRequest}`,
+      `stats count(*) as requests by ${f.method}, ${f.route}`,
       'sort requests desc',
       `limit ${limit}`,
     ].join('\n| '),
     latency: [
-      `filter ispresent(${f.duration})`,
-      `stats avg(${f.duration}) as avg_duration, pct(${f.duration}, 99) as p99_duration, count(*) as requests by ${f.method}, ${f.path}`,
-      'sort p99_duration desc',
+      `filter ${isRequest} and ispresent(${f.duration})`,
+      `stats pct(${f.duration}, 50) as p50, pct(${f.duration}, 95) as p95, pct(${f.duration}, 99) as p99, `
+        + `count(*) as requests by ${f.method}, ${f.route}`,
+      'sort p99 desc',
       `limit ${limit}`,
     ].join('\n| '),
     slow: [
-      `fields @timestamp, ${f.requestId}, ${f.method}, ${f.path}, ${f.statusCode}, ${f.duration}`,
+      `fields @timestamp, ${f.requestId}, ${f.method}, ${f.route}, ${f.path}, ${f.statusCode}, ${f.duration}`,
       `filter ${f.duration} >= ${slowMs}`,
       `sort ${f.duration} desc`,
       `limit ${limit}`,
     ].join('\n| '),
-    recentErrors: [
-      `fields @timestamp, ${f.requestId}, ${f.level}, ${f.message}, ${f.method}, ${f.path}, ${f.statusCode}`,
-      `filter ${isError}`,
-      'sort @timestamp desc',
-      `limit ${limit}`,
-    ].join('\n| '),
+    recentErrors: recentErrorsQuery(f, levels, limit),
   };
+}
+
+/** The condition that a line is at an error level, in any case. */
+function errorExpression(f: ResolvedJsonLogFields, levels: string[]): string {
+  const lowered = [...new Set(levels.map(l => l.toLowerCase()))];
+  return `tolower(${f.level}) in [${lowered.map(quote).join(', ')}]`;
+}
+
+/** The latest error lines with their request ids. */
+function recentErrorsQuery(f: ResolvedJsonLogFields, levels: string[], limit: number): string {
+  return [
+    `fields @timestamp, ${f.requestId}, ${f.level}, ${f.message}, ${f.method}, ${f.route}, ${f.path}, ${f.statusCode}`,
+    `filter ${errorExpression(f, levels)}`,
+    'sort @timestamp desc',
+    `limit ${limit}`,
+  ].join('\n| ');
 }

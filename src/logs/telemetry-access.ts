@@ -1,7 +1,9 @@
 import { Stack, aws_cloudwatch as cloudwatch, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { logGroupArns } from '../private/log-group-arns';
 import { GrantStatement, ManagedPolicyGrants } from '../private/managed-grants';
 import { PUT_METRIC_DATA, READ_METRIC_DATA, READ_QUERY_RESULTS } from '../private/unscoped-actions';
+import { registerUsage } from '../private/usage-registry';
 import { checkNamespace, invalid } from '../private/validation';
 
 /** Properties of {@link TelemetryAccess}. */
@@ -66,10 +68,15 @@ export class TelemetryAccess extends Construct {
   /**
    * Lets the grantee publish custom metrics into `namespace` only
    * (`cloudwatch:PutMetricData` on `*` with a `cloudwatch:namespace` condition: the
-   * action has no resource type).
+   * action has no resource type). Each call is a billed API request and each series a
+   * custom metric: declare them with `AppMetrics` so the cost report prices them (it warns
+   * otherwise), or publish through the agent's EMF listener instead (`AgentConfig` `emf`),
+   * which needs no grant.
    */
   public grantPutMetricData(grantee: iam.IGrantable, namespace: string): iam.Grant {
     checkNamespace(this, namespace);
+    // The cost report prices what the app publishes there once it is declared (AppMetrics).
+    registerUsage(this, () => ({ putMetricDataGranted: [namespace] }));
     return this.grants.grant(grantee, [{
       actions: PUT_METRIC_DATA.actions,
       resourceArns: ['*'],
@@ -113,8 +120,10 @@ export class TelemetryAccess extends Construct {
     }
     if (this.logGroups.length > 0) {
       statements.push({
-        actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery', 'logs:GetLogGroupFields'],
-        resourceArns: this.logGroups.map(g => g.logGroupArn),
+        // logs:GetQueryResults is authorized on the queried log group (its required resource
+        // type in the Service Authorization Reference), so it is scoped like StartQuery.
+        actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery', 'logs:GetQueryResults', 'logs:GetLogGroupFields'],
+        resourceArns: this.logGroups.flatMap(logGroupArns),
       });
       statements.push({ actions: READ_QUERY_RESULTS.actions, resourceArns: ['*'], conditions: thisRegion, unscoped: READ_QUERY_RESULTS });
     }

@@ -8,7 +8,8 @@ import { SharedTelemetryType } from './shared-telemetry';
 import { AlertTopic } from '../alarms/alert-topic';
 import { AlarmRouting, AlarmSeverity } from '../core/alarm-routing';
 import { AlarmSet } from '../core/alarm-set';
-import { MetricsInsightsQuery } from '../core/metrics-insights-query';
+import { ComputeMetrics, InstanceMetric } from '../core/compute-metrics';
+import { MetricsInsightsAggregation, MetricsInsightsQuery } from '../core/metrics-insights-query';
 import { recordAnalysedMetrics } from '../private/alarm-metadata';
 import { MAX_SERIES_PER_QUERY } from '../private/metrics-insights';
 import { checkInteger, checkPattern, checkRange, checkUnique, invalid, invalidMessage } from '../private/validation';
@@ -117,6 +118,26 @@ export class MonitoringAccount extends Construct {
   public constructor(scope: Construct, id: string, props: MonitoringAccountProps) {
     super(scope, id);
     Object.defineProperty(this, MONITORING_ACCOUNT, { value: true });
+    const { paths, sharedTelemetry, sinkName } = this.validate(props);
+    this.sharedTelemetry = sharedTelemetry;
+    this.sink = this.newSink(props.organizationId, paths, sinkName);
+    this.sinkArn = this.sink.attrArn;
+
+    let routing = props.routing;
+    if (!routing) {
+      this.alertTopic = new AlertTopic(this, 'Alerts', { displayName: 'Organisation alerts', emails: props.alertEmails });
+      routing = AlarmRouting.toTopic(this.alertTopic);
+    }
+    this.alarmSet = new AlarmSet(this, 'Alarms', { routing, alarmNamePrefix: `${Stack.of(this).stackName}-org`, runbookUrl: props.runbookUrl });
+    const instances = props.expectedInstances ?? 100;
+    this.addOrganisationAlarms(props.cpuThresholdPercent ?? 90, instances);
+    this.warnAboutQueryLimits(instances);
+    this.dashboard = this.newDashboard(props);
+    this.node.addValidation({ validate: () => this.checkOneSinkPerStack() });
+  }
+
+  /** The organisation, its OU paths, what is shared, the thresholds and the sink's name, checked. */
+  private validate(props: MonitoringAccountProps): { paths: string[]; sharedTelemetry: SharedTelemetryType[]; sinkName: string } {
     checkPattern(this, 'organizationId', props.organizationId, ORGANIZATION_ID, 'an organization id: o- and 10 to 32 lowercase letters or digits');
     const paths = props.organizationalUnitPaths ?? [];
     if (props.organizationalUnitPaths !== undefined && paths.length === 0) invalid(this, 'organizationalUnitPaths', 'at least one path, or undefined for the whole organisation', '[]');
@@ -126,21 +147,27 @@ export class MonitoringAccount extends Construct {
         invalid(this, `organizationalUnitPaths[${i}]`, `a path inside organisation ${props.organizationId}`, p);
       }
     });
-    this.sharedTelemetry = [...(props.sharedTelemetry ?? DEFAULT_SHARED_TELEMETRY)];
-    if (this.sharedTelemetry.length === 0) invalid(this, 'sharedTelemetry', 'at least one telemetry type', '[]');
-    checkUnique(this, 'sharedTelemetry', this.sharedTelemetry);
+    const sharedTelemetry = [...(props.sharedTelemetry ?? DEFAULT_SHARED_TELEMETRY)];
+    if (sharedTelemetry.length === 0) invalid(this, 'sharedTelemetry', 'at least one telemetry type', '[]');
+    checkUnique(this, 'sharedTelemetry', sharedTelemetry);
     checkRange(this, 'cpuThresholdPercent', props.cpuThresholdPercent, 0, 100);
     checkInteger(this, 'expectedInstances', props.expectedInstances, 1, 10_000_000);
-    const stack = Stack.of(this);
-    const sinkName = props.sinkName ?? `${stack.stackName}-sink`;
+    const sinkName = props.sinkName ?? `${Stack.of(this).stackName}-sink`;
     checkPattern(this, 'sinkName', sinkName, /^[a-zA-Z0-9_.-]{1,255}$/, '1 to 255 letters, digits, _ . or -');
+    return { paths, sharedTelemetry, sinkName };
+  }
 
-    // Sink policy: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account-Setup.html
-    // (organisation-wide sharing with aws:PrincipalOrgID, or aws:PrincipalOrgPaths for OUs).
+  /**
+   * The sink, whose policy admits the organisation's accounts (or its OUs) for the shared
+   * telemetry types only.
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account-Setup.html
+   * (organisation-wide sharing with aws:PrincipalOrgID, or aws:PrincipalOrgPaths for OUs).
+   */
+  private newSink(organizationId: string, paths: string[], sinkName: string): oam.CfnSink {
     const member = paths.length > 0
       ? { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': paths } }
-      : { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } };
-    this.sink = new oam.CfnSink(this, 'Resource', {
+      : { StringEquals: { 'aws:PrincipalOrgID': organizationId } };
+    return new oam.CfnSink(this, 'Resource', {
       name: sinkName,
       policy: {
         Version: '2012-10-17',
@@ -156,23 +183,20 @@ export class MonitoringAccount extends Construct {
         }],
       },
     });
-    this.sinkArn = this.sink.attrArn;
+  }
 
-    let routing = props.routing;
-    if (!routing) {
-      this.alertTopic = new AlertTopic(this, 'Alerts', { displayName: 'Organisation alerts', emails: props.alertEmails });
-      routing = AlarmRouting.toTopic(this.alertTopic);
-    }
-    this.alarmSet = new AlarmSet(this, 'Alarms', { routing, alarmNamePrefix: `${stack.stackName}-org`, runbookUrl: props.runbookUrl });
-    const instances = props.expectedInstances ?? 100;
-    const cpu = props.cpuThresholdPercent ?? 90;
-    // Metrics Insights in a monitoring account queries every linked account; AWS.AccountId
-    // names the account a series comes from. ORDER BY ... LIMIT 500 keeps the worst 500 series
-    // when more match. https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage.html
-    const perInstance = (metricName: string) => MetricsInsightsQuery.custom(
-      `SELECT MAX(${metricName}) FROM SCHEMA("AWS/EC2", InstanceId) GROUP BY AWS.AccountId, InstanceId ORDER BY MAX() DESC LIMIT 500`);
+  /**
+   * One alarm per signal over every linked account. Metrics Insights in a monitoring account
+   * queries every linked account; AWS.AccountId names the account a series comes from. ORDER
+   * BY ... LIMIT 500 keeps the worst 500 series when more match.
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage.html
+   */
+  private addOrganisationAlarms(cpu: number, instances: number): void {
+    const perInstance = (metric: InstanceMetric) => ComputeMetrics.instancesQuery(metric, {
+      aggregation: MetricsInsightsAggregation.MAX, perAccount: true, perInstance: true, limit: MAX_SERIES_PER_QUERY, accountWide: true,
+    });
     const statusChecks = this.alarmSet.addMetricsInsightsAlarm('StatusCheckFailed', {
-      query: perInstance('StatusCheckFailed'),
+      query: perInstance(InstanceMetric.STATUS_CHECK_FAILED),
       threshold: 1,
       period: Duration.minutes(1),
       evaluationPeriods: 2,
@@ -181,17 +205,22 @@ export class MonitoringAccount extends Construct {
         + 'and the instance (InstanceId); recovery runs in that account (its own alarms or EC2 automatic recovery).',
     });
     const cpuAlarm = this.alarmSet.addMetricsInsightsAlarm('CpuUtilization', {
-      query: perInstance('CPUUtilization'),
+      query: perInstance(InstanceMetric.CPU_UTILIZATION),
       threshold: cpu,
       period: Duration.minutes(5),
       evaluationPeriods: 3,
       description: `An instance in a linked account runs at or above ${cpu} % CPU for 15 minutes. The notification names the account and the instance.`,
     });
     for (const alarm of [statusChecks, cpuAlarm]) recordAnalysedMetrics(alarm, () => instances);
-    // A query returns at most 500 series: past 500 instances the alarm evaluates PARTIAL_DATA
-    // and only the 500 highest (ORDER BY MAX() DESC) are its contributors.
-    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-limits.html
-    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html
+  }
+
+  /**
+   * A query returns at most 500 series: past 500 instances the alarm evaluates PARTIAL_DATA
+   * and only the 500 highest (ORDER BY MAX() DESC) are its contributors.
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-limits.html
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html
+   */
+  private warnAboutQueryLimits(instances: number): void {
     if (instances > MAX_SERIES_PER_QUERY && instances <= MAX_METRICS_PER_QUERY) {
       Annotations.of(this).addWarningV2('cdk-watchkeeper:MonitoringAccount.seriesPerQuery',
         `expectedInstances is ${instances}, but one Metrics Insights query returns at most ${MAX_SERIES_PER_QUERY} series: `
@@ -207,26 +236,29 @@ export class MonitoringAccount extends Construct {
         + `instances beyond that are not read at all, and of those it reads only the ${MAX_SERIES_PER_QUERY} with the highest values are contributors. `
         + 'Use one monitoring account per group of OUs, or alarms in the source accounts.');
     }
+  }
 
-    // StatusCheckFailed is 0 or 1 once a minute per instance, so its SUM over one-minute
-    // periods counts the instances failing in that minute; over a longer period it would count
-    // failing minutes. INHERIT keeps each graph at its own period whatever the time range
-    // (AUTO widens periods with the range).
-    // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html#status-check-metrics
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName ?? `${stack.stackName}-organisation`,
+  /**
+   * StatusCheckFailed is 0 or 1 once a minute per instance, so its SUM over one-minute
+   * periods counts the instances failing in that minute; over a longer period it would count
+   * failing minutes. INHERIT keeps each graph at its own period whatever the time range
+   * (AUTO widens periods with the range).
+   * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html#status-check-metrics
+   */
+  private newDashboard(props: MonitoringAccountProps): cloudwatch.Dashboard {
+    return new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName ?? `${Stack.of(this).stackName}-organisation`,
       periodOverride: cloudwatch.PeriodOverride.INHERIT,
       widgets: [
         [new cloudwatch.AlarmStatusWidget({ title: 'Organisation alarms', alarms: this.alarmSet.alarms, width: 24, height: 3 })],
         [
           accountWidget('Worst CPU per account (%)', Duration.minutes(5),
-            'SELECT MAX(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId) GROUP BY AWS.AccountId ORDER BY MAX() DESC LIMIT 50'),
+            perAccount(InstanceMetric.CPU_UTILIZATION, MetricsInsightsAggregation.MAX)),
           accountWidget('Instances failing status checks per account (each minute)', STATUS_CHECK_PERIOD,
-            'SELECT SUM(StatusCheckFailed) FROM SCHEMA("AWS/EC2", InstanceId) GROUP BY AWS.AccountId ORDER BY SUM() DESC LIMIT 50'),
+            perAccount(InstanceMetric.STATUS_CHECK_FAILED, MetricsInsightsAggregation.SUM)),
         ],
       ],
     });
-    this.node.addValidation({ validate: () => this.checkOneSinkPerStack() });
   }
 
   private checkOneSinkPerStack(): string[] {
@@ -244,12 +276,17 @@ const MONITORING_ACCOUNT = Symbol.for('cdk-watchkeeper.MonitoringAccount');
 /** EC2 publishes status check metrics once a minute. */
 const STATUS_CHECK_PERIOD = Duration.minutes(1);
 
-function accountWidget(title: string, period: Duration, query: string): cloudwatch.GraphWidget {
+/** The 50 accounts with the highest values of an EC2 metric over their instances. */
+function perAccount(metric: InstanceMetric, aggregation: MetricsInsightsAggregation): MetricsInsightsQuery {
+  return ComputeMetrics.instancesQuery(metric, { aggregation, perAccount: true, limit: 50, accountWide: true });
+}
+
+function accountWidget(title: string, period: Duration, query: MetricsInsightsQuery): cloudwatch.GraphWidget {
   return new cloudwatch.GraphWidget({
     title,
     width: 12,
     height: 6,
     period,
-    left: [new cloudwatch.MathExpression({ expression: query, usingMetrics: {}, period, label: '' })],
+    left: [new cloudwatch.MathExpression({ expression: query.sql, usingMetrics: {}, period, label: '' })],
   });
 }

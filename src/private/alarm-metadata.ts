@@ -34,3 +34,25 @@ export function recordAnalysedMetrics(alarm: IConstruct, count: () => number): v
 export function analysedMetrics(construct: IConstruct): number | undefined {
   return analysed.get(construct)?.();
 }
+
+/** What a log alarm's scheduled query reads, for the cost report. */
+export interface LogAlarmQuery {
+  /** The log groups it queries. */
+  readonly logGroups: IConstruct[];
+  /** The window each run reads (StartTimeOffset), seconds. */
+  readonly windowSeconds: number;
+  /** Seconds between runs. */
+  readonly rateSeconds: number;
+}
+
+const logAlarmQueries = new WeakMap<IConstruct, LogAlarmQuery>();
+
+/** Records what a log alarm (or its L1 resource) queries. */
+export function recordLogAlarmQuery(alarm: IConstruct, query: LogAlarmQuery): void {
+  logAlarmQueries.set(alarm.node.defaultChild ?? alarm, query);
+}
+
+/** What a log alarm's L1 resource queries, when its creator recorded it. */
+export function logAlarmQuery(construct: IConstruct): LogAlarmQuery | undefined {
+  return logAlarmQueries.get(construct);
+}

@@ -13,6 +13,12 @@ export const MAX_METRICS_INSIGHTS_ALARMS = 200;
  * matched (and returned) after its instance is gone.
  */
 export const ALARM_LOOKBACK_HOURS = 3;
+/**
+ * The label of the linked account a series comes from, in a monitoring account of
+ * cross-account observability (WHERE and GROUP BY sections of
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage.html).
+ */
+export const ACCOUNT_ID_LABEL = 'AWS.AccountId';
 
 /** The GROUP BY labels of a query, unquoted; empty when it returns one series. */
 export function groupByOf(sql: string): string[] {

@@ -57,15 +57,24 @@ export const READ_METRIC_DATA: UnscopedActions = {
 };
 
 /**
- * Reading the results of Logs Insights queries and listing saved queries. Starting a query
- * is scoped to the log groups (`logs:StartQuery`); fetching its results and listing the
- * saved query definitions have no resource type.
+ * Listing saved Logs Insights queries. `logs:DescribeQueryDefinitions` has no resource type;
+ * starting a query and reading its results are scoped to the log groups.
  */
 export const READ_QUERY_RESULTS: UnscopedActions = {
-  actions: ['logs:GetQueryResults', 'logs:DescribeQueryDefinitions'],
-  reason: 'logs:GetQueryResults and logs:DescribeQueryDefinitions have no resource type (Service Authorization Reference, '
-    + 'Amazon CloudWatch Logs): a query can only start on the granted log groups (logs:StartQuery is scoped), '
-    + 'but reading its results and listing saved queries need Resource *.',
+  actions: ['logs:DescribeQueryDefinitions'],
+  reason: 'logs:DescribeQueryDefinitions has no resource type (Service Authorization Reference, Amazon CloudWatch Logs): '
+    + 'listing saved queries needs Resource *; starting queries and reading their results is scoped to the granted log groups.',
+};
+
+/**
+ * What a log alarm's scheduled query needs besides its log group: stopping a query it
+ * started and listing log groups (the log alarm page lists both for the query role). Neither
+ * has a resource type.
+ */
+export const LOG_ALARM_QUERY_CONTROL: UnscopedActions = {
+  actions: ['logs:StopQuery', 'logs:DescribeLogGroups'],
+  reason: 'logs:StopQuery and logs:DescribeLogGroups have no resource type (Service Authorization Reference, Amazon CloudWatch Logs): '
+    + 'the scheduled query of a log alarm needs them on Resource *; starting queries and reading results is scoped to the log group.',
 };
 
 /**
@@ -87,6 +96,19 @@ export const IDLE_SHUTDOWN_READS: UnscopedActions = {
   actions: ['ec2:DescribeInstances'],
   reason: 'ec2:DescribeInstances has no resource type (Service Authorization Reference, Amazon EC2): '
     + 'idle shutdown lists opted-in instances with it, filtered by tag.',
+};
+
+/**
+ * Reading alarms, composite alarms included. `cloudwatch:DescribeAlarms` has a resource type
+ * (alarm), but CloudWatch returns composite alarms only to a caller whose permission for it is
+ * scoped to `*`; scoped to alarm ARNs, the call succeeds and leaves the composites out
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html).
+ * It is a read: switching alarm actions stays scoped to the alarms named.
+ */
+export const READ_ALARMS: UnscopedActions = {
+  actions: ['cloudwatch:DescribeAlarms'],
+  reason: 'cloudwatch:DescribeAlarms returns composite alarms only to a caller whose permission for it is scoped to Resource * '
+    + '(CloudWatch API reference, DescribeAlarms); it is a read, and switching alarm actions stays scoped to the alarms named.',
 };
 
 /**

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  CfnElement, ISynthesisSession, Stack, Stage, attachCustomSynthesis,
+  CfnElement, CfnResource, ISynthesisSession, Stack, Stage, attachCustomSynthesis,
   aws_cloudwatch as cloudwatch, aws_ssm as ssm, cx_api as cxapi,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
@@ -16,6 +16,9 @@ import { CostReport } from '../cost/cost-report';
 import { recordedSeverity } from '../private/alarm-metadata';
 import { collectUsage } from '../private/usage-registry';
 import { checkPattern, invalid } from '../private/validation';
+import { prepareApp, rehearse } from '../rehearsal/rehearse.pure';
+import { summarize } from '../rehearsal/render.pure';
+import { STOCK_SCENARIOS } from '../rehearsal/stock-scenarios.pure';
 
 /** Properties of a {@link MonitoringReport}. */
 export interface MonitoringReportProps {
@@ -37,6 +40,13 @@ export interface MonitoringReportProps {
    * `CDK_OUTDIR`), not when a test or a script synthesizes it
    */
   readonly printSummary?: boolean;
+  /**
+   * Rehearse the app's alarms over the stock scenarios (a quiet week and one failure each) at
+   * synth, and add a "Rehearsal" section with who was notified, when and why. Takes several
+   * seconds per synth; `cdk-watchkeeper-report rehearse cdk.out` does the same on demand.
+   * @default false
+   */
+  readonly rehearse?: boolean;
 }
 
 /**
@@ -97,7 +107,13 @@ export class MonitoringReport extends Construct {
         const { title, estimate, table } = c._report();
         return { title, path: c.node.path, ...estimate, table };
       });
-    return buildReport(this.props.title ?? 'Monitoring report', stacks, costs);
+    const rehearsal = this.props.rehearse
+      ? (() => {
+        const app = prepareApp(stacks.map(s => ({ stackName: s.stackName, template: s.template, severities: s.severities, paths: s.paths })));
+        return STOCK_SCENARIOS.map(s => summarize(rehearse(app, s)));
+      })()
+      : undefined;
+    return buildReport(this.props.title ?? 'Monitoring report', stacks, costs, rehearsal);
   }
 
   private stackInput(stack: Stack, outdir: string): StackInput {
@@ -108,7 +124,8 @@ export class MonitoringReport extends Construct {
     const severities: Record<string, string> = {};
     for (const e of elements) {
       paths[idOf(e)] = e.node.path.replace(/(\/Resource)+$/, '');
-      const severity = (e instanceof cloudwatch.CfnAlarm || e instanceof cloudwatch.CfnCompositeAlarm) ? recordedSeverity(e) : undefined;
+      const severity = (e instanceof cloudwatch.CfnAlarm || e instanceof cloudwatch.CfnCompositeAlarm || (e instanceof CfnResource && e.cfnResourceType === 'AWS::CloudWatch::LogAlarm'))
+        ? recordedSeverity(e) : undefined;
       if (severity) severities[idOf(e)] = severity;
     }
     const livenessIds = stack.node.findAll()

@@ -6,6 +6,7 @@ import {
 } from 'aws-cdk-lib';
 import { ServiceEgress } from './egress';
 import { IAlertTopic } from '../core/alert-topic-base';
+import { ComputeTarget } from '../core/compute-target';
 
 /** What every new compute choice (group or instance) lets you set; everything has a secure default. */
 export interface NewComputeOptions {
@@ -153,6 +154,8 @@ export interface ComputeContext {
 export interface BuiltCompute {
   readonly autoScalingGroup?: autoscaling.IAutoScalingGroup;
   readonly instances: ec2.IInstance[];
+  /** What is watched: the group, or each instance. */
+  readonly targets: ComputeTarget[];
   readonly role?: iam.IRole;
   readonly securityGroup?: ec2.ISecurityGroup;
   readonly connections?: ec2.Connections;
@@ -164,4 +167,6 @@ export interface BuiltCompute {
   readonly userData?: ec2.UserData;
   /** How many instances usually run (for the cost report), when known. */
   readonly expectedInstances?: number;
+  /** How many instances run at most (a group's maximum size), when known. */
+  readonly maxInstances?: number;
 }

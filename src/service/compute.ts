@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import {
   BuiltCompute, ComputeContext, ExistingComputeOptions, NewAutoScalingGroupOptions, NewInstanceOptions,
 } from './compute-options';
+import { ComputeTarget } from '../core/compute-target';
 import { invalid } from '../private/validation';
 import { buildNewGroup } from './private/new-group';
 import { buildNewInstance } from './private/new-instance';
@@ -70,7 +71,7 @@ class ExistingGroupCompute extends ServiceCompute {
     const group = this.group;
     const role = this.options.role ?? roleOf(group);
     const connections = group instanceof autoscaling.AutoScalingGroup ? group.connections : undefined;
-    return { autoScalingGroup: group, instances: [], role, connections, created: false };
+    return { autoScalingGroup: group, instances: [], targets: [ComputeTarget.autoScalingGroup(group)], role, connections, created: false };
   }
 }
 
@@ -85,6 +86,7 @@ class ExistingInstancesCompute extends ServiceCompute {
     const role = this.options.role ?? (roles.size === 1 ? [...roles][0] : undefined);
     return {
       instances: [...this.instances],
+      targets: this.instances.map(instance => ComputeTarget.instance(instance)),
       role,
       connections: this.instances.length === 1 ? this.instances[0].connections : undefined,
       created: false,

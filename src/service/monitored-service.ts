@@ -3,28 +3,31 @@ import {
   aws_autoscaling as autoscaling,
   aws_cloudwatch as cloudwatch,
   aws_ec2 as ec2,
-  aws_elasticloadbalancingv2 as elbv2,
   aws_iam as iam,
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { ServiceCompute } from './compute';
 import { BuiltCompute } from './compute-options';
+import { addAgentHeartbeats, installAgent } from './private/agent-wiring';
+import { notifyComputeEvents } from './private/compute-events';
 import { createServiceAlarms } from './private/service-alarms';
 import { sessionManagerPolicy } from './private/session-manager';
+import { MetricScalingOptions, RequestCountScalingOptions, UtilizationScalingOptions } from './scaling-options';
 import { ServiceAlarmOptions } from './service-alarm-options';
 import { AgentConfig } from '../agent/agent-config';
 import { CloudWatchAgent } from '../agent/cloudwatch-agent';
-import { AgentOs } from '../agent/plugins';
-import { agentHeartbeat } from '../agent/agent-heartbeat';
 import { AgentMetricTarget, IAgentMetricSource } from '../core/agent-metrics';
-import { AlarmSeverity } from '../core/alarm-routing';
 import { AlarmSet } from '../core/alarm-set';
 import { IAlertTopic } from '../core/alert-topic-base';
-import { ComputeMetrics } from '../core/compute-metrics';
+import { ComputeMetrics, StatusCheck } from '../core/compute-metrics';
+import { ComputeTarget } from '../core/compute-target';
 import { IdleShutdown } from '../cost/idle-shutdown';
 import { ServiceDashboard } from '../dashboards/service-dashboard';
 import { EventNotifications } from '../events/event-notifications';
+import { JsonLogFields } from '../logs/json-log-fields';
+import { JsonLogFormat } from '../logs/json-log-format';
+import { LogQueries } from '../logs/log-queries';
 import { TelemetryAccess } from '../logs/telemetry-access';
 import { watchStackBudget } from '../private/stack-budget';
 import { checkPattern, invalid } from '../private/validation';
@@ -40,6 +43,8 @@ export interface IMonitoredService extends IConstruct {
   readonly autoScalingGroup?: autoscaling.IAutoScalingGroup;
   /** The instances, when the service runs on single instances (empty for a group). */
   readonly instances: ec2.IInstance[];
+  /** What is watched: the group, or each instance. */
+  readonly computeTargets: ComputeTarget[];
   /** The telemetry model of the service's agent, when it has one. */
   readonly agentMetrics?: IAgentMetricSource;
   /** The service's alarms. */
@@ -87,6 +92,17 @@ export interface MonitoredServiceProps {
    */
   readonly logGroups?: logs.ILogGroup[];
   /**
+   * The logger that writes the service's JSON logs (python-json-logger, structlog ...):
+   * the dashboard's "Recent errors" widget then selects lines by their level field.
+   * @default - plain-text logs: lines whose text looks like an error
+   */
+  readonly logFormat?: JsonLogFormat;
+  /**
+   * Field names that differ from `logFormat`'s (`{ level: 'severity' }`).
+   * @default - the format's field names
+   */
+  readonly logFields?: JsonLogFields;
+  /**
    * Let the instances' role reach SSM Session Manager (a managed policy with only the
    * channel and registration actions). Shell access then needs no SSH key and no inbound port.
    * @default true
@@ -130,28 +146,6 @@ export interface MonitoredServiceProps {
   readonly idleShutdown?: IdleShutdown;
 }
 
-/** Target tracking on a utilization percentage (CPU or memory). */
-export interface UtilizationScalingOptions extends TargetTrackingOptions {
-  /** The utilization to hold, percent (greater than 0, at most 100). */
-  readonly targetUtilizationPercent: number;
-}
-
-/** Target tracking on requests per instance behind an Application Load Balancer. */
-export interface RequestCountScalingOptions extends TargetTrackingOptions {
-  /** The target group the service's group is registered in. */
-  readonly targetGroup: elbv2.IApplicationTargetGroup;
-  /** Requests per instance to hold (per minute). */
-  readonly targetRequestsPerInstance: number;
-}
-
-/** Target tracking on any metric. */
-export interface MetricScalingOptions extends TargetTrackingOptions {
-  /** A metric that moves in proportion to capacity (for example, a per-instance average). */
-  readonly metric: cloudwatch.IMetric;
-  /** The value to hold it at (greater than 0). */
-  readonly targetValue: number;
-}
-
 /**
  * An EC2 service that is watched: compute with secure defaults (IMDSv2, encrypted gp3
  * volumes, no SSH key but Session Manager, no inbound rule, private subnets, detailed
@@ -169,6 +163,7 @@ export class MonitoredService extends Construct implements IMonitoredService, ec
   public readonly alertTopic: IAlertTopic;
   public readonly autoScalingGroup?: autoscaling.IAutoScalingGroup;
   public readonly instances: ec2.IInstance[];
+  public readonly computeTargets: ComputeTarget[];
   public readonly agentMetrics?: IAgentMetricSource;
   /** The role the instances run with, when known. */
   public readonly role?: iam.IRole;
@@ -206,50 +201,36 @@ export class MonitoredService extends Construct implements IMonitoredService, ec
       ._build(this, { vpc: props.vpc, alertTopic: props.alertTopic });
     this.autoScalingGroup = compute.autoScalingGroup;
     this.instances = compute.instances;
+    this.computeTargets = compute.targets;
     this.role = compute.role;
     this.securityGroup = compute.securityGroup;
     this.connections = compute.connections ?? new ec2.Connections();
 
-    if (props.agent) this.agent = this.installAgent(props.agent, compute);
+    if (props.agent) this.agent = installAgent(this, props.agent, compute);
 
-    if (props.sessionManager ?? true) {
-      if (this.role) {
-        this.sessionManagerPolicy = sessionManagerPolicy(this, this.role);
-      } else {
-        Annotations.of(this).addWarningV2('cdk-watchkeeper:MonitoredService.unknownRole',
-          'The instances\' role is not known, so Session Manager (and later the agent) cannot be granted: '
-          + 'pass it as `role` to ServiceCompute.existingAutoScalingGroup/existingInstances, or set sessionManager: false.');
-      }
-    }
+    if (props.sessionManager ?? true) this.sessionManagerPolicy = this.grantSessionManager();
 
     if (props.dashboard ?? true) {
       this.dashboard = new ServiceDashboard(this, 'Dashboard', {
         serviceName: this.serviceName,
         dashboardName: props.dashboardName,
-        autoScalingGroup: this.autoScalingGroup,
-        instances: this.autoScalingGroup ? undefined : this.instances,
+        targets: this.computeTargets,
         agentMetrics: this.agentMetrics,
+        recentErrorsQuery: props.logFormat || props.logFields ? LogQueries._recentErrorsQuery(this, props.logFormat, props.logFields) : undefined,
       });
     }
 
-    this.alarmSets = createServiceAlarms(this, compute, props.alertTopic, this.agentMetrics, props.alarms ?? {});
+    this.alarmSets = createServiceAlarms(this, compute, props.alertTopic, this.agentMetrics, props.alarms ?? {}, this.serviceName);
     // Before idle shutdown reads the liveness alarms: the heartbeat is one of them.
-    if (this.agent && compute.userData) this.addAgentHeartbeats(this.agent);
+    if (this.agent && compute.userData) addAgentHeartbeats(this.agent, this.alarmSets, this.computeTargets, this.serviceName);
     for (const set of this.alarmSets) {
       for (const alarm of set.alarms) this.addAlarm(alarm);
     }
     for (const group of [...(props.logGroups ?? []), ...(this.agent?.logGroups ?? [])]) this.addLogGroup(group);
 
-    const idle = props.idleShutdown;
-    if (idle) {
-      if (this.autoScalingGroup) {
-        invalid(this, 'idleShutdown', 'given only for single instances (a group replaces stopped instances: use scaleOnBusinessHours)', 'an Auto Scaling group');
-      }
-      // Each instance names its own liveness alarms: idle shutdown silences exactly those.
-      this.instances.forEach((instance, i) => idle.optIn(instance, { livenessAlarms: this.alarmSets[i]?.livenessAlarms ?? [] }));
-    }
+    if (props.idleShutdown) this.optInToIdleShutdown(props.idleShutdown);
     if (props.eventNotifications ?? false) {
-      this.eventNotifications = this.notifyComputeEvents(compute, props.idleShutdown ? this.instances : []);
+      this.eventNotifications = notifyComputeEvents(this, this.alertTopic, compute, props.idleShutdown ? this.instances : []);
     }
     watchStackBudget(this);
   }
@@ -269,9 +250,7 @@ export class MonitoredService extends Construct implements IMonitoredService, ec
    * one per instance.
    */
   public get agentTargets(): AgentMetricTarget[] {
-    return this.autoScalingGroup
-      ? [AgentMetricTarget.autoScalingGroup(this.autoScalingGroup.autoScalingGroupName)]
-      : this.instances.map(i => AgentMetricTarget.instance(i.instanceId));
+    return this.computeTargets.map(t => t.agentTarget);
   }
 
   /** Registers an alarm of this service (shown on its dashboard and fleet views). */
@@ -294,12 +273,14 @@ export class MonitoredService extends Construct implements IMonitoredService, ec
    * @default - average over 5 minutes
    */
   public metricCpuUtilization(options: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
-    return this.ec2Metric('CPUUtilization', { statistic: 'Average', ...options });
+    const all = { statistic: 'Average', ...options };
+    return this.averageOfTargets(this.computeTargets.map(t => ComputeMetrics.cpuUtilization(t, all)), all);
   }
 
   /** Failed status checks (system or instance), as `AWS/EC2 StatusCheckFailed`; maximum over 1 minute by default. */
   public metricStatusCheckFailed(options: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
-    return this.ec2Metric('StatusCheckFailed', { statistic: 'Maximum', period: Duration.minutes(1), ...options });
+    const all = { statistic: 'Maximum', period: Duration.minutes(1), ...options };
+    return this.averageOfTargets(this.computeTargets.map(t => ComputeMetrics.statusCheckFailed(t, StatusCheck.ANY, all)), all);
   }
 
   /**
@@ -362,14 +343,13 @@ export class MonitoredService extends Construct implements IMonitoredService, ec
     return new BusinessHoursScaling(this, id, { ...options, autoScalingGroup: this.requireGroup('scaleOnBusinessHours') });
   }
 
-  private ec2Metric(metricName: string, options: cloudwatch.MetricOptions): cloudwatch.IMetric {
-    if (this.autoScalingGroup) return ComputeMetrics.groupEc2(metricName, this.autoScalingGroup.autoScalingGroupName, options);
-    const metrics = this.instances.map(i => ComputeMetrics.instance(metricName, i.instanceId, options));
+  /** The one metric of the service's target, or the average of its instances'. */
+  private averageOfTargets(metrics: cloudwatch.Metric[], options: cloudwatch.MetricOptions): cloudwatch.IMetric {
     if (metrics.length === 1) return metrics[0];
     return new cloudwatch.MathExpression({
       expression: `AVG([${metrics.map((_, i) => `m${i}`).join(',')}])`,
       usingMetrics: Object.fromEntries(metrics.map((m, i) => [`m${i}`, m])),
-      label: `${metricName} of ${this.serviceName}`,
+      label: `${metrics[0].metricName} of ${this.serviceName}`,
       period: options.period ?? Duration.minutes(5),
     });
   }
@@ -397,73 +377,21 @@ export class MonitoredService extends Construct implements IMonitoredService, ec
     });
   }
 
-  private installAgent(config: AgentConfig, compute: BuiltCompute): CloudWatchAgent {
-    const agent = new CloudWatchAgent(this, 'Agent', {
-      config,
-      expectedInstances: compute.expectedInstances,
-      expectedAutoScalingGroups: compute.autoScalingGroup ? 1 : 0,
-    });
-    if (compute.role) agent.grant(compute.role);
-    if (compute.userData) {
-      const windowsUserData = compute.userData.render().startsWith('<powershell>');
-      if (windowsUserData !== (config.os === AgentOs.WINDOWS)) {
-        invalid(this, 'agent', `a ${windowsUserData ? 'windows' : 'linux'} configuration for the instances' ${windowsUserData ? 'Windows' : 'Linux'} user data`,
-          `a ${config.os} configuration`);
-      }
-      compute.userData.addCommands(...agent.userDataCommands());
-      // Configuration changes reach the running instances through State Manager.
-      if (compute.autoScalingGroup) agent.rollOutToAutoScalingGroup(compute.autoScalingGroup);
-      compute.instances.forEach(instance => agent.rollOutToInstance(instance));
-    } else {
-      Annotations.of(this).addWarningV2('cdk-watchkeeper:MonitoredService.agentNotInstalled',
-        'The instances exist already, so the CloudWatch agent is not installed by this service: run the commands of '
-        + '`service.agent.userDataCommands()` on them (or AWS Systems Manager\'s AmazonCloudWatch-ManageAgent with the parameter '
-        + '`service.agent.parameter`)' + (compute.role ? '.' : ', and grant their role `service.agent.policy`.'));
+  /** Lets the instances' role reach Session Manager, when the role is known. */
+  private grantSessionManager(): iam.ManagedPolicy | undefined {
+    if (this.role) return sessionManagerPolicy(this, this.role);
+    Annotations.of(this).addWarningV2('cdk-watchkeeper:MonitoredService.unknownRole',
+      'The instances\' role is not known, so Session Manager (and later the agent) cannot be granted: '
+      + 'pass it as `role` to ServiceCompute.existingAutoScalingGroup/existingInstances, or set sessionManager: false.');
+    return undefined;
+  }
+
+  /** Opts each instance in to idle shutdown, naming its own liveness alarms: idle shutdown silences exactly those. */
+  private optInToIdleShutdown(idle: IdleShutdown): void {
+    if (this.autoScalingGroup) {
+      invalid(this, 'idleShutdown', 'given only for single instances (a group replaces stopped instances: use scaleOnBusinessHours)', 'an Auto Scaling group');
     }
-    return agent;
-  }
-
-  /**
-   * One liveness alarm per group or instance that fires when the agent it installed stops
-   * publishing while the instances run: without it, memory, disk and swap alarms (missing
-   * data is not breaching) go quiet when the agent dies.
-   */
-  private addAgentHeartbeats(agent: CloudWatchAgent): void {
-    const targets = this.agentTargets;
-    this.alarmSets.forEach((set, i) => {
-      const target = targets[i];
-      const heartbeat = target && agentHeartbeat(agent.config, target);
-      if (!heartbeat) return;
-      const what = this.autoScalingGroup ? `instances of ${this.serviceName}` : `${this.serviceName} (${this.instances[i].node.path})`;
-      set.addAlarm('AgentHeartbeat', heartbeat.metric, {
-        threshold: heartbeat.threshold,
-        comparisonOperator: heartbeat.comparisonOperator,
-        treatMissingData: heartbeat.treatMissingData,
-        evaluationPeriods: heartbeat.evaluationPeriods,
-        liveness: true,
-        severity: AlarmSeverity.CRITICAL,
-        description: `${heartbeat.rule} on ${what}: its memory, disk and swap alarms are blind. `
-          + 'Open a session (aws ssm start-session) and check the agent (amazon-cloudwatch-agent-ctl -a status, '
-          + 'its log under /opt/aws/amazon-cloudwatch-agent/logs or C:\\ProgramData\\Amazon\\AmazonCloudWatchAgent\\Logs), '
-          + 'and the State Manager association that configures it.',
-      });
-    });
-  }
-
-  private notifyComputeEvents(compute: BuiltCompute, plannedStopInstances: ec2.IInstance[]): EventNotifications | undefined {
-    // A group this service created already sends its launch and terminate events (failures
-    // included) to the topic as group notifications; a rule would only repeat them.
-    const groups = this.autoScalingGroup && !compute.created ? [this.autoScalingGroup] : [];
-    const instances = this.autoScalingGroup ? [] : this.instances;
-    if (groups.length === 0 && instances.length === 0) return undefined;
-    return new EventNotifications(this, 'Events', {
-      alertTopic: this.alertTopic,
-      autoScalingGroups: groups,
-      instances,
-      // Idle shutdown stops them on purpose: only their termination notifies.
-      plannedStopInstances,
-      scheduledMaintenance: false,
-    });
+    this.instances.forEach((instance, i) => idle.optIn(instance, { livenessAlarms: this.alarmSets[i]?.livenessAlarms ?? [] }));
   }
 
   private requireGroup(what: string): autoscaling.IAutoScalingGroup {

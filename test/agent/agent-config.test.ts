@@ -167,6 +167,28 @@ describe('AgentConfig', () => {
     expect(json.logs.logs_collected.files.collect_list).toHaveLength(1);
   });
 
+  test('opens the EMF listener on the agent\'s default address: logs.metrics_collected.emf, next to the log files', () => {
+    const json = renderAndKeep('emf', new AgentConfig({
+      logFiles: [{ filePath: '/var/log/orders/app.log', logGroupName: '/orders/app' }],
+      emf: { logGroupName: '/orders/metrics', retention: logs.RetentionDays.TWO_WEEKS },
+    }));
+    expect(json.logs).toEqual({
+      logs_collected: { files: { collect_list: [expect.objectContaining({ file_path: '/var/log/orders/app.log' })] } },
+      metrics_collected: { emf: {} },
+    });
+    const emfOnly = renderAndKeep('emf-only', new AgentConfig({ metrics: [], emf: { logGroupName: '/orders/metrics' } }));
+    expect(emfOnly).toEqual({ agent: { metrics_collection_interval: 60 }, logs: { metrics_collected: { emf: {} } } });
+  });
+
+  test('fails on an EMF log group with a bad name, infinite retention, or a retention other sources of the group disagree with', () => {
+    expect(() => new AgentConfig({ emf: { logGroupName: 'bad name' } })).toThrow(/emf.logGroupName/);
+    expect(() => new AgentConfig({ emf: { logGroupName: '/m', retention: logs.RetentionDays.INFINITE } })).toThrow(/emf.retention must be a finite retention/);
+    expect(() => new AgentConfig({
+      logFiles: [{ filePath: '/a.log', logGroupName: '/m', retention: logs.RetentionDays.ONE_WEEK }],
+      emf: { logGroupName: '/m', retention: logs.RetentionDays.ONE_MONTH },
+    })).toThrow(/the same for every source writing to one log group/);
+  });
+
   describe('metric accessors return exactly a series the configuration publishes', () => {
     const linux = new AgentConfig({ additionalMetrics: [AgentPlugin.cpu(), AgentPlugin.netstat()] });
     const windows = new AgentConfig({ os: AgentOs.WINDOWS });

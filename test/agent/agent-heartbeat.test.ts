@@ -1,7 +1,7 @@
 import { Duration, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AgentConfig, AgentOs, AgentPlugin, AlertTopic, IdleShutdown, MonitoredService, ScheduledStartStop, ServiceAlarmOptions, ServiceCompute } from '../../src';
-import { heartbeatPeriod } from '../../src/agent/agent-heartbeat';
+import { heartbeatWindow } from '../../src/agent/agent-heartbeat';
 import { newStack } from '../helpers';
 import { EvaluationOptions, Series, evaluateAlarm } from '../helpers/alarm-evaluation';
 import { importedVpc } from '../service/fake-agent-metrics';
@@ -25,7 +25,7 @@ function service(compute: ServiceCompute, agent: AgentConfig, idle = false, alar
   const template = Template.fromStack(stack).toJSON();
   const heartbeats = Object.entries<Json>(template.Resources)
     .filter(([id, r]) => r.Type === 'AWS::CloudWatch::Alarm' && id.includes('AgentHeartbeat'));
-  return { stack, svc, template, heartbeats };
+  return { stack, svc, template, heartbeats, alertTopic };
 }
 
 describe('Agent heartbeat alarm', () => {
@@ -60,36 +60,42 @@ describe('Agent heartbeat alarm', () => {
     expect(named).toContainEqual(expect.stringMatching(/AgentHeartbeat/));
   });
 
-  test('a scheduled start turns it on again with the other liveness alarms after the default delay', () => {
-    const { stack, svc } = service(ServiceCompute.newInstance(), new AgentConfig());
+  test('a scheduled stop mutes it with the other liveness alarms over each stop window, the default delay after the start included', () => {
+    const { stack, svc, alertTopic } = service(ServiceCompute.newInstance(), new AgentConfig());
     const schedule = new ScheduledStartStop(stack, 'OfficeHours', {
       instances: svc.instances,
+      alertTopic,
       start: 'cron(0 7 ? * MON-FRI *)',
       stop: 'cron(0 20 ? * MON-FRI *)',
       timeZone: 'Europe/Berlin',
       livenessAlarms: svc.alarmSets.flatMap(set => set.livenessAlarms),
     });
-    expect(schedule.schedules.length).toBeGreaterThan(2);
+    const heartbeat = svc.alarmSets.flatMap(set => set.livenessAlarms).find(a => a.node.path.endsWith('AgentHeartbeat'))!;
+    // Weekday nights, the weekend and the hour before each start until 15 minutes after it.
+    expect(schedule.muteRules.length).toBe(3);
+    for (const rule of schedule.muteRules) {
+      expect(stack.resolve((rule.muteTargets as any).alarmNames)).toContainEqual(stack.resolve(heartbeat.alarmName));
+    }
   });
 
-  test('a group: in-service instances minus agent samples per instance, so a group scaled to zero never pages', () => {
+  test('a group: in-service instances minus agent samples per instance over ten one-minute periods, so a group scaled to zero never pages', () => {
     const { stack, svc, heartbeats } = service(ServiceCompute.newAutoScalingGroup(), new AgentConfig());
     expect(heartbeats).toHaveLength(1);
     const p = heartbeats[0][1].Properties;
     const group = stack.resolve(svc.autoScalingGroup!.autoScalingGroupName);
     const byId = Object.fromEntries(p.Metrics.map((m: Json) => [m.Id, m]));
-    expect(byId.expr_1.Expression).toBe('inService - FILL(samples, 0) / 5');
+    expect(byId.expr_1.Expression).toBe('inService - FILL(samples, 0) / 1');
     expect(byId.inService.MetricStat).toEqual({
       Metric: { Namespace: 'AWS/AutoScaling', MetricName: 'GroupInServiceInstances', Dimensions: [{ Name: 'AutoScalingGroupName', Value: group }] },
-      Period: 300,
+      Period: 60,
       Stat: 'Average',
     });
     expect(byId.samples.MetricStat).toEqual({
       Metric: { Namespace: 'CWAgent', MetricName: 'mem_used_percent', Dimensions: [{ Name: 'AutoScalingGroupName', Value: group }] },
-      Period: 300,
+      Period: 60,
       Stat: 'SampleCount',
     });
-    expect(p).toMatchObject({ Threshold: 0.5, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 3, TreatMissingData: 'breaching' });
+    expect(p).toMatchObject({ Threshold: 0.5, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 10, DatapointsToAlarm: 8, TreatMissingData: 'breaching' });
     expect(svc.alarmSets[0].livenessAlarms.map(a => stack.resolve((a.node.defaultChild as Json).logicalId))).toContain(heartbeats[0][0]);
   });
 
@@ -113,11 +119,15 @@ describe('Agent heartbeat alarm', () => {
   });
 
   test('a group reads samples from a whole number of collections per instance', () => {
-    expect([60, 10, 30, 120, 45, 7, 600, 86_400].map(s => heartbeatPeriod(s).toSeconds())).toEqual([300, 300, 300, 360, 360, 420, 600, 86_400]);
+    const windows = [60, 10, 30, 120, 45, 7, 600, 86_400].map(s => heartbeatWindow(s));
+    expect(windows.map(w => w.period.toSeconds())).toEqual([60, 60, 60, 120, 180, 420, 600, 86_400]);
+    expect(windows.map(w => w.evaluationPeriods)).toEqual([10, 10, 10, 5, 3, 1, 1, 1]);
     const { heartbeats } = service(ServiceCompute.newAutoScalingGroup(), new AgentConfig({ interval: Duration.minutes(2) }));
     const metrics = heartbeats[0][1].Properties.Metrics;
-    expect(metrics.find((m: Json) => m.Expression).Expression).toBe('inService - FILL(samples, 0) / 3');
-    expect(metrics.filter((m: Json) => m.MetricStat).map((m: Json) => m.MetricStat.Period)).toEqual([360, 360]);
+    expect(metrics.find((m: Json) => m.Expression).Expression).toBe('inService - FILL(samples, 0) / 1');
+    expect(metrics.filter((m: Json) => m.MetricStat).map((m: Json) => m.MetricStat.Period)).toEqual([120, 120]);
+    const thirty = service(ServiceCompute.newAutoScalingGroup(), new AgentConfig({ interval: Duration.seconds(30) })).heartbeats[0][1].Properties.Metrics;
+    expect(thirty.find((m: Json) => m.Expression).Expression).toBe('inService - FILL(samples, 0) / 2');
   });
 });
 
@@ -152,13 +162,25 @@ describe('Agent heartbeat of a group, evaluated as CloudWatch documents alarms a
     });
   }
 
+  test('pages for a dead agent while the newest in-service counts have not arrived; a booting instance does not page', () => {
+    const { heartbeat, perInstance } = groupAlarms();
+    const n = heartbeat.EvaluationPeriods;
+    // Oldest first. One of three agents dead; the last two periods lack GroupInServiceInstances.
+    const lagging = { inService: [...periods(n - 2, 3), undefined, undefined], samples: periods(n, 2 * perInstance) };
+    for (const reading of READINGS) expect(evaluateAlarm(heartbeat, lagging, reading)).toBe('ALARM');
+    // A new instance in service five minutes before its agent runs, then publishing.
+    const booting = { inService: periods(n, 3), samples: [...periods(n - 5, 3 * perInstance), ...periods(5, 2 * perInstance)] };
+    for (const reading of READINGS) expect(evaluateAlarm(heartbeat, booting, reading)).toBe('OK');
+  });
+
   // The README: liveness alarms (status checks, agent heartbeat) treat missing data as breaching.
   test('treats missing data as breaching, as every liveness alarm does', () => {
     for (const compute of [ServiceCompute.newAutoScalingGroup(), ServiceCompute.newInstance()]) {
       const { stack, svc, template } = service(compute, new AgentConfig());
       const liveness = svc.alarmSets.flatMap(s => s.livenessAlarms).map(a => stack.resolve((a.node.defaultChild as Json).logicalId));
       expect(liveness.some((id: string) => id.includes('AgentHeartbeat'))).toBe(true);
-      const metricAlarms = liveness.filter((id: string) => template.Resources[id].Type === 'AWS::CloudWatch::Alarm');
+      // the heartbeat itself; a group's status checks are not breaching on purpose (a group scaled to zero reports nothing)
+      const metricAlarms = liveness.filter((id: string) => template.Resources[id].Type === 'AWS::CloudWatch::Alarm' && id.includes('AgentHeartbeat'));
       expect(metricAlarms.map((id: string) => [id, template.Resources[id].Properties.TreatMissingData]))
         .toEqual(metricAlarms.map((id: string) => [id, 'breaching']));
     }

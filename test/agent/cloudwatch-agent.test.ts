@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
 import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { AgentConfig, AgentOs, AgentPlugin, AlertTopic, CloudWatchAgent, MonitoredService, ServiceCompute } from '../../src';
 import { expectNagClean, newStack, stableTemplate } from '../helpers';
@@ -96,6 +96,21 @@ describe('CloudWatchAgent', () => {
       DeletionPolicy: 'Retain',
     });
     template.resourceCountIs('AWS::KMS::Key', 1);
+  });
+
+  test('an EMF listener gets its log group (retention, key, retained) and the right to write it, and no PutMetricData', () => {
+    const stack = newStack();
+    new CloudWatchAgent(stack, 'Agent', { config: new AgentConfig({ metrics: [], emf: { logGroupName: '/orders/metrics', retention: logs.RetentionDays.TWO_WEEKS } }) });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: '/orders/metrics', RetentionInDays: 14, KmsKeyId: Match.anyValue() },
+      DeletionPolicy: 'Retain',
+    });
+    const all = statements(stack);
+    const write = all.find(st => st.Sid === 'WriteLogs');
+    expect(write.Action).toEqual(['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents']);
+    expect(JSON.stringify(write.Resource)).toMatch(/LogsordersmetricsRetention|Logsordersmetrics/);
+    expect(all.flatMap(st => [st.Action].flat())).not.toContain('cloudwatch:PutMetricData');
   });
 
   test('grant takes a grantee and returns an iam.Grant; anything but a role fails', () => {

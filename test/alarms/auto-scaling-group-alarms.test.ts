@@ -32,7 +32,7 @@ function newGroup(stack: Stack, groupMetrics?: autoscaling.GroupMetrics[]) {
 }
 
 describe('AutoScalingGroupAlarms', () => {
-  test('status checks of any instance, aggregated per group, missing data breaching', () => {
+  test('status checks of any instance, aggregated per group, missing data not breaching (a group replacing its only instance reports nothing for minutes)', () => {
     const { template } = build();
     for (const [name, evaluations] of [['StatusCheckFailed_System', 2], ['StatusCheckFailed_Instance', 3]] as const) {
       expect(alarmOn(template(), name)).toEqual(expect.objectContaining({
@@ -42,7 +42,7 @@ describe('AutoScalingGroupAlarms', () => {
         Threshold: 1,
         Period: 60,
         EvaluationPeriods: evaluations,
-        TreatMissingData: 'breaching',
+        TreatMissingData: 'notBreaching',
         AlarmActions: [TOPIC],
       }));
     }
@@ -134,6 +134,13 @@ describe('AutoScalingGroupAlarms', () => {
       .resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'CPUCreditBalance' }, 0);
   });
 
+  test('notes that the credit alarm is left out when the group\'s instance type is unknown, as for an instance', () => {
+    const { stack } = build();
+    Annotations.fromStack(stack).hasInfo('/TestStack/Web', Match.stringLikeRegexp('cdk-watchkeeper:ComputeAlarmPresets.noCreditAlarm'));
+    const known = build({ instanceType: new ec2.InstanceType('m7i.large') });
+    Annotations.fromStack(known.stack).hasNoInfo('/TestStack/Web', Match.stringLikeRegexp('noCreditAlarm'));
+  });
+
   test('liveness alarms: status checks and capacity', () => {
     const { alarms } = build({ agent: new FakeAgent() });
     expect(alarms.livenessAlarms).toEqual([alarms.systemStatusCheckAlarm, alarms.instanceStatusCheckAlarm, alarms.inServiceCapacityAlarm]);
@@ -156,6 +163,10 @@ describe('AutoScalingGroupAlarms', () => {
     ['memory forced on without an agent', { memory: { enabled: true } }, /memory.enabled must be false or unset when no agent is given/],
     ['a disk threshold above 100', { agent: new FakeAgent(), disk: { thresholdPercent: 101 } }, /disk.thresholdPercent must be between 0 and 100, got 101/],
     ['credits forced on a non-burstable type', { instanceType: new ec2.InstanceType('c7g.large'), cpuCreditBalance: { enabled: true } }, /cpuCreditBalance.enabled must be false or unset/],
+    ['recover on a group', { systemStatusCheck: { recover: true } }, /systemStatusCheck.recover must be false or unset for an Auto Scaling group/],
+    ['reboot on a group', { instanceStatusCheck: { reboot: true } }, /instanceStatusCheck.reboot must be false or unset for an Auto Scaling group/],
+    ['a negative credit threshold', { instanceType: new ec2.InstanceType('t3.large'), cpuCreditBalance: { thresholdCredits: -1 } },
+      /cpuCreditBalance.thresholdCredits must be a number of credits of at least 0, got -1/],
   ])('fails on %s', (_name, props, message) => {
     expect(() => build(props as Partial<AutoScalingGroupAlarmsProps>)).toThrow(message);
   });

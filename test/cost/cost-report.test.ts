@@ -87,6 +87,24 @@ describe('CostReport', () => {
     expect(table).toMatch(/Custom metrics \(log metric filters\)\s+17\s+series\s+\$5\.10/);
   });
 
+  test('prices a log alarm\'s query by the data it scans, next to the metric-filter alternative', () => {
+    const { app, stack, report } = appWithReport();
+    const group = new logs.LogGroup(stack, 'App', { retention: logs.RetentionDays.ONE_MONTH });
+    report.addLogVolume({ logGroup: group, gbPerMonth: 10 });
+    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'], failedDeliveryAlarm: false });
+    new JsonLogMetrics(stack, 'Metrics', { logGroup: group, namespace: 'Orders/Api', alertTopic: alerts }).addErrorLogAlarm('Errors');
+    app.synth();
+    // Every 5 minutes it reads 7 minutes of the group (5 + 2 of ingestion delay): 1.4 x 10 GB a month.
+    const line = report._report().estimate.lines.find(l => l.item === 'Log alarm queries (Logs Insights)')!;
+    expect(line).toEqual({
+      item: 'Log alarm queries (Logs Insights)',
+      quantity: 14,
+      unit: 'GB scanned',
+      monthlyUsd: 0.07,
+      note: '1 log alarm(s), from the volumes you declared; a metric filter and alarm instead: $0.40',
+    });
+  });
+
   test('log metrics continue the agent metrics\' price tiers', () => {
     const { app, stack, report } = appWithReport();
     registerUsage(stack, () => ({ customMetricSeries: 9_999 }));

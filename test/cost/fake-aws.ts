@@ -5,7 +5,13 @@
 // - a stopped instance publishes nothing;
 // - status-check alarms (1-minute periods, missing data breaching) and composite alarms
 //   that follow them change state on the datapoints readable at the time, and notify only
-//   on a transition while their actions are enabled.
+//   on a transition while their actions are enabled;
+// - the caller's IAM permissions decide what it may read and change: a call on a resource
+//   it may not act on fails as a whole (StopInstances, CreateTags, DisableAlarmActions...),
+//   and DescribeAlarms returns composite alarms only to a caller whose
+//   cloudwatch:DescribeAlarms is allowed on `*`; a narrower permission leaves them out,
+//   without an error
+//   (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html).
 // Time moves in whole minutes; answers are given through aws-sdk-client-mock.
 import {
   CloudWatchClient, DescribeAlarmsCommand, DisableAlarmActionsCommand, EnableAlarmActionsCommand, GetMetricDataCommand,
@@ -46,6 +52,28 @@ export interface Notification { readonly alarm: string; readonly state: string; 
 /** How many minutes after its 5-minute period ends a basic-monitoring datapoint is readable. */
 export type BasicDelay = (periodEndMinute: number) => number;
 
+/** What the caller's IAM policies allow (decided by the policy engine, see idle-shutdown-caller.ts). */
+export interface Caller {
+  may(action: string, resource: string, context?: Record<string, string | string[]>): Promise<boolean>;
+}
+
+/** The ARN of an alarm of the fake's account and Region. */
+export function fakeAlarmArn(name: string): string {
+  return `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`;
+}
+
+/** The ARN of an instance of the fake's account and Region. */
+export function fakeInstanceArn(id: string): string {
+  return `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/${id}`;
+}
+
+const REGION = 'us-east-1';
+const ACCOUNT = '123456789012';
+
+function denied(action: string, what: string[]): Error {
+  return Object.assign(new Error(`not authorized to perform ${action} on ${what.join(', ')}`), { name: 'UnauthorizedOperation' });
+}
+
 export class FakeAws {
   public minute: number;
   public readonly instances = new Map<string, FakeInstance>();
@@ -53,7 +81,7 @@ export class FakeAws {
   public readonly notifications: Notification[] = [];
   public readonly published: string[] = [];
 
-  public constructor(startMinute: number, private readonly basicDelay: BasicDelay = () => 10) {
+  public constructor(startMinute: number, private readonly caller: Caller, private readonly basicDelay: BasicDelay = () => 10) {
     this.minute = startMinute;
   }
 
@@ -86,34 +114,51 @@ export class FakeAws {
     }
   }
 
-  /** Answers the SDK clients' calls from this world. */
+  /** Answers the SDK clients' calls from this world, as far as the caller may make them. */
   public wire(ec2: AwsStub<any, any, any>, cw: AwsStub<any, any, any>, sns: AwsStub<any, any, any>): void {
-    ec2.on(DescribeInstancesCommand).callsFake((input: any) => this.describeInstances(input));
-    ec2.on(StopInstancesCommand).callsFake((input: any) => {
+    const region = { 'aws:RequestedRegion': REGION };
+    ec2.on(DescribeInstancesCommand).callsFake(async (input: any) => {
+      await this.require('ec2:DescribeInstances', ['*'], () => region);
+      return this.describeInstances(input);
+    });
+    ec2.on(StopInstancesCommand).callsFake(async (input: any) => {
+      await this.require('ec2:StopInstances', input.InstanceIds, id => this.resourceTags(id));
       for (const id of input.InstanceIds) {
         const run = this.instances.get(id)!.runs.find(r => r.to === undefined);
         if (run) run.to = this.minute;
       }
       return {};
     });
-    ec2.on(CreateTagsCommand).callsFake((input: any) => {
-      for (const id of input.Resources) for (const t of input.Tags) this.instances.get(id)!.tags[t.Key] = t.Value ?? '';
+    const tagging = (action: string, apply: (i: FakeInstance, t: { Key: string; Value?: string }) => void) => async (input: any) => {
+      const keys = input.Tags.map((t: any) => t.Key);
+      await this.require(action, input.Resources, id => ({ ...this.resourceTags(id), 'aws:TagKeys': keys }));
+      for (const id of input.Resources) for (const t of input.Tags) apply(this.instances.get(id)!, t);
       return {};
+    };
+    ec2.on(CreateTagsCommand).callsFake(tagging('ec2:CreateTags', (i, t) => { i.tags[t.Key] = t.Value ?? ''; }));
+    ec2.on(DeleteTagsCommand).callsFake(tagging('ec2:DeleteTags', (i, t) => { delete i.tags[t.Key]; }));
+    cw.on(GetMetricDataCommand).callsFake(async (input: any) => {
+      await this.require('cloudwatch:GetMetricData', ['*'], () => ({}));
+      return this.getMetricData(input);
     });
-    ec2.on(DeleteTagsCommand).callsFake((input: any) => {
-      for (const id of input.Resources) for (const t of input.Tags) delete this.instances.get(id)!.tags[t.Key];
-      return {};
-    });
-    cw.on(GetMetricDataCommand).callsFake((input: any) => this.getMetricData(input));
-    cw.on(DescribeAlarmsCommand).callsFake((input: any) => {
+    cw.on(DescribeAlarmsCommand).callsFake(async (input: any) => {
       const found = (input.AlarmNames as string[]).map(n => this.alarms.get(n)).filter((a): a is FakeAlarm => a !== undefined);
       const view = (a: FakeAlarm) => ({ AlarmName: a.name, ActionsEnabled: a.actionsEnabled, StateValue: a.state });
+      const mayReadAll = await this.caller.may('cloudwatch:DescribeAlarms', '*');
+      const types: string[] = input.AlarmTypes ?? ['MetricAlarm'];
+      const metricAlarms: FakeAlarm[] = [];
+      for (const a of found.filter(f => !f.follows)) {
+        if (mayReadAll || await this.caller.may('cloudwatch:DescribeAlarms', fakeAlarmArn(a.name))) metricAlarms.push(a);
+      }
       return {
-        MetricAlarms: found.filter(a => !a.follows).map(view),
-        CompositeAlarms: (input.AlarmTypes ?? []).includes('CompositeAlarm') ? found.filter(a => a.follows).map(view) : [],
+        MetricAlarms: types.includes('MetricAlarm') ? metricAlarms.map(view) : [],
+        // Composite alarms only for a permission on *: a narrower one leaves them out, without an error.
+        CompositeAlarms: types.includes('CompositeAlarm') && mayReadAll ? found.filter(a => a.follows).map(view) : [],
       };
     });
-    const switcher = (on: boolean) => (input: any) => {
+    const switcher = (on: boolean) => async (input: any) => {
+      const action = on ? 'cloudwatch:EnableAlarmActions' : 'cloudwatch:DisableAlarmActions';
+      await this.require(action, (input.AlarmNames as string[]).map(fakeAlarmArn), () => ({}));
       for (const n of input.AlarmNames) {
         const a = this.alarms.get(n);
         if (a) a.actionsEnabled = on;
@@ -126,6 +171,22 @@ export class FakeAws {
       this.published.push(input.Message);
       return {};
     });
+  }
+
+  /** Fails the whole call, as AWS does, when the caller may not act on one of the resources. */
+  private async require(action: string, resources: string[], context: (resource: string) => Record<string, string | string[]>): Promise<void> {
+    const refused: string[] = [];
+    for (const r of resources) {
+      const arn = action.startsWith('ec2:') && r !== '*' ? fakeInstanceArn(r) : r;
+      if (!await this.caller.may(action, arn, context(r))) refused.push(r);
+    }
+    if (refused.length > 0) throw denied(action, refused);
+  }
+
+  /** The `aws:ResourceTag/...` keys of an instance. */
+  private resourceTags(id: string): Record<string, string> {
+    const i = this.instances.get(id);
+    return Object.fromEntries(Object.entries(i?.tags ?? {}).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
   }
 
   private describeInstances(input: any) {

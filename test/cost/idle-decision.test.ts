@@ -1,7 +1,8 @@
 import * as fc from 'fast-check';
 import {
-  IdleSettings, InstanceFacts, InstanceSeries, MAX_QUERIES_PER_CALL, QUERIES_PER_INSTANCE, chunk, decide, expectedDatapoints, ineligibility,
-  metricQueries, metricWindow, networkBytesForWindow, publicationDelayMinutes, report, restorePlan, silencePlan,
+  IdleSettings, InstanceFacts, InstanceSeries, MAX_QUERIES_PER_CALL, QUERIES_PER_INSTANCE, QUERIES_PER_PASS, alarmsToRead, chunk, decide,
+  decideOnCpu, expectedDatapoints, ineligibility, metricQueries, metricWindow, networkBytesForWindow, publicationDelayMinutes, report,
+  restorePlan, silencePlan, silencedAlarms,
 } from '../../src/cost/idle-decision.pure';
 
 const SETTINGS: IdleSettings = {
@@ -103,6 +104,21 @@ describe('idle decision', () => {
     }), { numRuns: 500 });
   });
 
+  test('property: what the CPU alone decides is what every metric decides, so a busy instance\'s network need not be read', () => {
+    fc.assert(fc.property(instance, series, (i, s) => {
+      const byCpu = decideOnCpu(i, s.cpuPeak, SETTINGS);
+      if (byCpu) expect(decide(i, s, SETTINGS)).toEqual(byCpu);
+      else expect(decide(i, s, SETTINGS).reason).not.toMatch(/peak CPU .* reached|carries|does not carry|belongs|not running/);
+    }), { numRuns: 500 });
+  });
+
+  test('reads in two passes: one CPU query per instance (500 a call), then two network queries (250 a call)', () => {
+    expect(metricQueries(['i-a'], SETTINGS, 3, ['cpu']).map(q => q.Id)).toEqual(['c3']);
+    expect(metricQueries(['i-a'], SETTINGS, 3, ['network']).map(q => [q.Id, q.MetricStat.Metric.MetricName])).toEqual([['i3', 'NetworkIn'], ['o3', 'NetworkOut']]);
+    expect(MAX_QUERIES_PER_CALL / QUERIES_PER_PASS.cpu).toBe(500);
+    expect(MAX_QUERIES_PER_CALL / QUERIES_PER_PASS.network).toBe(250);
+  });
+
   test('three queries per instance, ids by position, so 166 instances fit one GetMetricData call', () => {
     const q = metricQueries(['i-a', 'i-b'], SETTINGS, 10);
     expect(q.map(x => x.Id)).toEqual(['c10', 'i10', 'o10', 'c11', 'i11', 'o11']);
@@ -168,5 +184,16 @@ describe('idle window and alarm plans', () => {
     expect(restorePlan({ ...tags, 'watchkeeper:liveness-silenced': '1 3' }, statuses)).toEqual({ names: ['a'], remaining: '3', waiting: ['c'] });
     // an alarm that is gone is forgotten
     expect(restorePlan({ ...tags, 'watchkeeper:liveness-silenced': '1 4' }, statuses)).toEqual({ names: ['a'], remaining: '', waiting: [] });
+  });
+
+  test('reads before a stop only the alarms the instance does not say are deployed on, and after a restart only those it silenced', () => {
+    const tags = { 'watchkeeper:liveness-alarm-1': 'a', 'watchkeeper:liveness-alarm-2': 'b', 'watchkeeper:liveness-alarm-3': 'c' };
+    expect(alarmsToRead(tags)).toEqual(['a', 'b', 'c']);
+    const managed = { ...tags, 'watchkeeper:liveness-managed': '1 3' };
+    expect(alarmsToRead(managed)).toEqual(['b']);
+    // managed alarms are turned off without a status; the others only when CloudWatch says they are on
+    expect(silencePlan(managed, new Map([['b', { name: 'b', actionsEnabled: false, state: 'OK' }]]))).toEqual({ names: ['a', 'c'], marker: '1 3' });
+    expect(silencePlan(managed, new Map([['b', { name: 'b', actionsEnabled: true, state: 'OK' }]]))).toEqual({ names: ['a', 'b', 'c'], marker: '1 2 3' });
+    expect(silencedAlarms({ ...managed, 'watchkeeper:liveness-silenced': '1 2 9' })).toEqual(['a', 'b']);
   });
 });

@@ -85,16 +85,33 @@ describe('idle shutdown handler', () => {
     expect(ec2.commandCalls(StopInstancesCommand).map(c => c.args[0].input)).toEqual([{ InstanceIds: ['i-idle'], Hibernate: undefined }]);
   });
 
-  test('a detailed-monitoring instance gets a window that ends 3 minutes before the run, in its own call', async () => {
+  test('a detailed-monitoring instance gets a window that ends 3 minutes before the run, in its own calls', async () => {
     ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-basic'), { ...instance('i-detailed'), Monitoring: { State: 'enabled' } }] }] });
     metricsAnswer();
     ec2.on(StopInstancesCommand).resolves({});
     await run(SETTINGS, plenty, new Date('2026-11-24T10:08:00Z'));
     const windows = cw.commandCalls(GetMetricDataCommand).map(c => c.args[0].input);
-    expect(windows.map(w => [w.EndTime, w.MetricDataQueries![0].MetricStat!.Metric!.Dimensions![0].Value])).toEqual([
-      [new Date('2026-11-24T09:55:00Z'), 'i-basic'],
-      [new Date('2026-11-24T10:05:00Z'), 'i-detailed'],
+    const first = (w: any) => w.MetricDataQueries![0].MetricStat!.Metric!;
+    // one call per window in each pass: CPU first, then the network of the idle ones
+    expect(windows.map(w => [w.EndTime, first(w).MetricName, first(w).Dimensions![0].Value])).toEqual([
+      [new Date('2026-11-24T09:55:00Z'), 'CPUUtilization', 'i-basic'],
+      [new Date('2026-11-24T10:05:00Z'), 'CPUUtilization', 'i-detailed'],
+      [new Date('2026-11-24T09:55:00Z'), 'NetworkIn', 'i-basic'],
+      [new Date('2026-11-24T10:05:00Z'), 'NetworkIn', 'i-detailed'],
     ]);
+  });
+
+  test('reads the network only of instances whose CPU may be idle: the CPU of a busy or silent one settles it', async () => {
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: ['i-idle', 'i-busy', 'i-silent'].map(id => instance(id)) }] });
+    metricsAnswer(new Set(['i-busy']), new Set(['i-silent']));
+    ec2.on(StopInstancesCommand).resolves({});
+    const result = await run(SETTINGS, plenty, NOW);
+    const asked = (metric: string) => cw.commandCalls(GetMetricDataCommand).flatMap(c => c.args[0].input.MetricDataQueries!)
+      .filter(q => q.MetricStat!.Metric!.MetricName === metric).map(q => q.MetricStat!.Metric!.Dimensions![0].Value);
+    expect(asked('CPUUtilization')).toEqual(['i-idle', 'i-busy', 'i-silent']);
+    expect(asked('NetworkIn')).toEqual(['i-idle']);
+    expect(asked('NetworkOut')).toEqual(['i-idle']);
+    expect(result.stopped).toEqual(['i-idle']);
   });
 
   test('silences exactly the liveness alarms the instance names, if they were on, records which, and reports to the topic', async () => {
@@ -116,6 +133,49 @@ describe('idle shutdown handler', () => {
     expect(publish.TopicArn).toBe('arn:aws:sns:us-east-1:123456789012:alerts');
     expect(publish.Subject).toBe('Idle shutdown: stopped 1');
     expect(publish.Message).toContain('i-idle: stopped, idle for 60 minutes');
+  });
+
+  test('turns off without reading first the alarms the instance says are deployed on; reads only the others', async () => {
+    ec2.on(DescribeInstancesCommand).resolves({
+      Reservations: [{
+        Instances: [
+          instance('i-managed', { 'idle': 'yes', 'watchkeeper:liveness-managed': '1 2' }),
+          instance('i-mixed', { 'idle': 'yes', 'watchkeeper:liveness-managed': '1', 'watchkeeper:liveness-alarm-2': 'imported-off' }),
+        ],
+      }],
+    });
+    metricsAnswer();
+    ec2.on(StopInstancesCommand).resolves({});
+    await run(SETTINGS, plenty, NOW);
+    expect(cw.commandCalls(DescribeAlarmsCommand).map(c => c.args[0].input.AlarmNames)).toEqual([['imported-off']]);
+    expect(cw.commandCalls(DisableAlarmActionsCommand).map(c => c.args[0].input.AlarmNames)).toEqual([['i-managed-system', 'i-managed-instance', 'i-mixed-system']]);
+    expect(ec2.commandCalls(CreateTagsCommand).map(c => c.args[0].input)).toEqual([
+      { Resources: ['i-managed'], Tags: [{ Key: 'watchkeeper:liveness-silenced', Value: '1 2' }] },
+      { Resources: ['i-mixed'], Tags: [{ Key: 'watchkeeper:liveness-silenced', Value: '1' }] },
+    ]);
+  });
+
+  test('a run over 10,000 instances, 2,000 of them idle, takes at most 100 calls and stops exactly the idle ones', async () => {
+    const ids = Array.from({ length: 10_000 }, (_, i) => `i-${i}`);
+    const idle = new Set(ids.filter((_, i) => i % 5 === 0));
+    ec2.on(DescribeInstancesCommand).callsFake(input => {
+      const start = Number(input.NextToken ?? 0);
+      return {
+        Reservations: [{ Instances: ids.slice(start, start + 1000).map(id => instance(id, { 'idle': 'yes', 'watchkeeper:liveness-managed': '1 2' })) }],
+        NextToken: start + 1000 < ids.length ? String(start + 1000) : undefined,
+      };
+    });
+    metricsAnswer(new Set(ids.filter(id => !idle.has(id))));
+    ec2.on(StopInstancesCommand).resolves({});
+    const result = await run(SETTINGS, plenty, NOW);
+    expect(new Set(result.stopped)).toEqual(idle);
+    const calls = [ec2, cw].flatMap(client => client.calls()).length;
+    expect(calls).toBeLessThanOrEqual(100);
+    // CPU of all at 500 a call, network of the idle at 250; alarms 100 a call; tags 1,000 a call
+    expect(cw.commandCalls(GetMetricDataCommand)).toHaveLength(ids.length / 500 + idle.size / 250);
+    expect(cw.commandCalls(DescribeAlarmsCommand)).toHaveLength(0);
+    expect(cw.commandCalls(DisableAlarmActionsCommand)).toHaveLength(2 * idle.size / 100);
+    expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(idle.size / 1000);
   });
 
   test('hibernates instances launched with hibernation, in their own call', async () => {
@@ -144,7 +204,7 @@ describe('idle shutdown handler', () => {
     expect(sns.commandCalls(PublishCommand)[0].args[0].input.Subject).toBe('Idle shutdown: stopped 3, 1 failed');
   });
 
-  test('asks for metrics in calls of at most 500 queries, following NextToken', async () => {
+  test('asks for metrics in calls of at most 500 queries (CPU of 500 instances, network of 250), following NextToken', async () => {
     const ids = Array.from({ length: 400 }, (_, i) => `i-${i}`);
     ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: ids.map(id => instance(id)) }] });
     let paged = false;
@@ -157,7 +217,8 @@ describe('idle shutdown handler', () => {
     const result = await run(SETTINGS, plenty, NOW);
     const calls = cw.commandCalls(GetMetricDataCommand).map(c => c.args[0].input);
     expect(calls.every(c => c.MetricDataQueries!.length <= 500)).toBe(true);
-    expect(calls.filter(c => !c.NextToken).map(c => c.MetricDataQueries!.length)).toEqual([498, 498, 204]);
+    // 400 CPU queries, then 800 network queries of the 400 whose CPU is idle
+    expect(calls.filter(c => !c.NextToken).map(c => c.MetricDataQueries!.length)).toEqual([400, 500, 300]);
     expect(calls.filter(c => c.NextToken === 'more')).toHaveLength(3);
     expect(result.stopped).toHaveLength(400);
     expect(ec2.commandCalls(StopInstancesCommand).map(c => c.args[0].input.InstanceIds!.length)).toEqual([100, 100, 100, 100]);
@@ -174,16 +235,16 @@ describe('idle shutdown handler', () => {
   });
 
   test('near the time limit it stops looking and reports what it did not reach', async () => {
-    const ids = Array.from({ length: 1000 }, (_, i) => `i-${i}`);
+    const ids = Array.from({ length: 3000 }, (_, i) => `i-${i}`);
     ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: ids.map(id => instance(id)) }] });
     metricsAnswer(new Set(ids));
     let calls = 0;
     const remaining = () => (calls++ === 0 ? 600_000 : 5_000);
     const result = await run(SETTINGS, remaining, NOW);
-    // the first group of 4 metric calls (664 instances) ran; the rest was not reached
-    expect(result.evaluated).toBe(664);
-    expect(result.unreached).toHaveLength(336);
-    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Message).toContain('Not evaluated before the time limit (336)');
+    // the first group of 4 metric calls (2,000 instances' CPU) ran; the rest was not reached
+    expect(result.evaluated).toBe(2000);
+    expect(result.unreached).toHaveLength(1000);
+    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Message).toContain('Not evaluated before the time limit (1000)');
   });
 
   test('writes one JSON line per decision and its metrics in Embedded Metric Format', async () => {

@@ -1,29 +1,26 @@
 // Idle shutdown against CloudWatch's timing (see fake-aws.ts): datapoints readable minutes
-// after their period, nothing from a stopped instance, alarms that notify on transitions.
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+// after their period, nothing from a stopped instance, alarms that notify on transitions;
+// and with the settings and permissions of the function as synthesized.
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as fc from 'fast-check';
 import { FakeAws } from './fake-aws';
-import { IdleSettings, LIVENESS_ALARM_TAG } from '../../src/cost/idle-decision.pure';
+import { idleShutdownFunction, idleShutdownStack } from './idle-shutdown-caller';
+import { LIVENESS_ALARM_TAG, LIVENESS_MANAGED_TAG } from '../../src/cost/idle-decision.pure';
 import { run } from '../../src/cost/idle-shutdown.lambda';
 
 const ec2 = mockClient(EC2Client);
 const cw = mockClient(CloudWatchClient);
 const sns = mockClient(SNSClient);
 
-const SETTINGS: IdleSettings = {
-  optInTagKey: 'watchkeeper:idle-shutdown',
-  optInTagValue: 'enabled',
-  protectionTagKey: 'watchkeeper:keep-running',
-  cpuPeakPercent: 5,
-  networkBytes: 208_333, // 5 MB a day, pro rata for the hour
-  lookbackMinutes: 60,
-  periodMinutes: 5,
-  dryRun: false,
-};
-const OPTED_IN = { 'watchkeeper:idle-shutdown': 'enabled' };
+// The function as deployed: its settings (5 % peak CPU, 5 MB a day pro rata, the last hour)
+// and its role, which the fake AWS asks before it answers. The instance's liveness alarms
+// are named as optIn names them; 'someone-elses' is not one of them.
+const FUNCTION = idleShutdownFunction(idleShutdownStack(['web-system-check', 'web-instance-check', 'web-system-check-notify']).stack);
+const SETTINGS = FUNCTION.settings;
+const OPTED_IN = { [SETTINGS.optInTagKey]: SETTINGS.optInTagValue };
 /** 2026-11-24 00:00 UTC, in minutes. */
 const DAY = Date.UTC(2026, 10, 24) / 60_000;
 const plenty = () => 600_000;
@@ -40,7 +37,7 @@ afterEach(() => jest.restoreAllMocks());
 
 /** A world with one instance that has run (idle unless told) for three hours. */
 function world(now: number, options: { detailed: boolean; delay?: (end: number) => number; busy?: number[]; from?: number }) {
-  const aws = new FakeAws(now, options.delay);
+  const aws = new FakeAws(now, FUNCTION.caller, options.delay);
   aws.addInstance('i-1', { tags: { ...OPTED_IN }, detailed: options.detailed, busyMinutes: new Set(options.busy ?? []), runs: [{ from: options.from ?? now - 180 }] });
   aws.wire(ec2, cw, sns);
   return aws;
@@ -90,8 +87,8 @@ describe('idle shutdown with CloudWatch timing', () => {
 
   test('property: no OK or ALARM notification across a planned stop and start; the alarms act again afterwards', async () => {
     await fc.assert(fc.asyncProperty(
-      fc.integer({ min: 0, max: 59 }), fc.boolean(), fc.integer({ min: 1, max: 600 }), fc.boolean(), fc.boolean(),
-      async (runMinute, detailed, stoppedFor, userDisabled, composite) => {
+      fc.integer({ min: 0, max: 59 }), fc.boolean(), fc.integer({ min: 1, max: 600 }), fc.boolean(), fc.boolean(), fc.boolean(),
+      async (runMinute, detailed, stoppedFor, userDisabled, composite, managed) => {
         ec2.reset(); cw.reset(); sns.reset();
         const firstRun = DAY + 10 * 60 + runMinute;
         const aws = world(firstRun - 1, { detailed });
@@ -105,6 +102,8 @@ describe('idle shutdown with CloudWatch timing', () => {
           aws.addAlarm({ name: 'web-system-check-notify', follows: 'web-system-check', evaluationPeriods: 1, actionsEnabled: true, state: 'OK' });
           tags[`${LIVENESS_ALARM_TAG}3`] = 'web-system-check-notify';
         }
+        // the alarms the stack deploys with their actions on, when it says so (turned off without reading them first)
+        if (managed) tags[LIVENESS_MANAGED_TAG] = ['1', ...(userDisabled ? [] : ['2']), ...(composite ? ['3'] : [])].join(' ');
         // an alarm on the same metric that idle shutdown was not given: never touched
         aws.addAlarm({ name: 'someone-elses', instanceId: 'i-1', evaluationPeriods: 1, actionsEnabled: false, state: 'OK' });
 
@@ -132,5 +131,21 @@ describe('idle shutdown with CloudWatch timing', () => {
         expect(aws.alarms.get('someone-elses')!.actionsEnabled).toBe(false);
         expect(tags['watchkeeper:liveness-silenced']).toBeUndefined();
       }), { numRuns: 60 });
+  });
+});
+
+describe('the fake CloudWatch', () => {
+  test('returns composite alarms only to a caller allowed DescribeAlarms on *, and leaves them out without an error otherwise', async () => {
+    const answer = async (mayReadAll: boolean) => {
+      cw.reset();
+      const aws = new FakeAws(DAY, { may: async (_action, resource) => mayReadAll || resource !== '*' });
+      aws.addAlarm({ name: 'check', instanceId: 'i-1', evaluationPeriods: 1, actionsEnabled: true, state: 'OK' });
+      aws.addAlarm({ name: 'check-notify', follows: 'check', evaluationPeriods: 1, actionsEnabled: true, state: 'OK' });
+      aws.wire(ec2, cw, sns);
+      const out = await new CloudWatchClient({}).send(new DescribeAlarmsCommand({ AlarmNames: ['check', 'check-notify'], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] }));
+      return [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])].map(a => a.AlarmName);
+    };
+    expect(await answer(true)).toEqual(['check', 'check-notify']);
+    expect(await answer(false)).toEqual(['check']);
   });
 });

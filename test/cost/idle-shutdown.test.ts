@@ -1,7 +1,7 @@
-import { Duration, Size, Stack, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_events as events, aws_logs as logs } from 'aws-cdk-lib';
+import { App, Duration, Size, Stack, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_events as events, aws_logs as logs } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AlertTopic, IdleShutdown, IdleShutdownProps, MonitoredService, ServiceCompute } from '../../src';
-import { expectNagClean, newStack, stableTemplate } from '../helpers';
+import { TEST_ENV, expectNagClean, newStack, stableTemplate } from '../helpers';
 import { importedVpc } from '../service/fake-agent-metrics';
 
 function setup(props: Partial<IdleShutdownProps> = {}): { stack: Stack; idle: IdleShutdown; alerts: AlertTopic } {
@@ -31,7 +31,7 @@ describe('IdleShutdown', () => {
       Environment: {
         Variables: Match.objectLike({
           OPT_IN_TAG_KEY: 'watchkeeper:idle-shutdown',
-          OPT_IN_TAG_VALUE: 'enabled',
+          OPT_IN_TAG_VALUE: 'TestStack', // the stack's own: another stack's IdleShutdown leaves these instances alone
           PROTECTION_TAG_KEY: 'watchkeeper:keep-running',
           CPU_PEAK_PERCENT: '5',
           // Compute Optimizer's 5 MB a day, pro rata for the hour
@@ -51,6 +51,35 @@ describe('IdleShutdown', () => {
     template.resourceCountIs('AWS::IAM::Policy', 0);
   });
 
+  test('its own failures alarm to the topic: a failed run, and runs waiting in its dead-letter queue', () => {
+    const { stack, idle } = setup();
+    const template = Template.fromStack(stack);
+    expect(idle.alarms).toHaveLength(2);
+    const topic = { Ref: Match.stringLikeRegexp('^Alerts') };
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^IdleShutdownFunction') } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topic],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IdleShutdownDeadLetters'), 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      AlarmActions: [topic],
+      AlarmDescription: Match.stringLikeRegexp('failed after Lambda\'s retries and wait in its dead-letter queue'),
+    });
+    expect(stack.resolve(idle.deadLetterQueue.queueArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^IdleShutdownDeadLetters/), 'Arn'] });
+  });
+
   test('grants exactly what the function does', () => {
     const { stack } = setup();
     expect(statements(stack)).toEqual([
@@ -62,12 +91,14 @@ describe('IdleShutdown', () => {
         Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } },
       },
       { Sid: 'ReadMetrics', Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' },
+      // composite alarms are returned only to a caller allowed DescribeAlarms on *
+      { Sid: 'ReadAlarms', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: '*' },
       {
         Sid: 'StopOptedInInstances',
         Effect: 'Allow',
         Action: 'ec2:StopInstances',
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:instance/*']] },
-        Condition: { StringEquals: { 'aws:ResourceTag/watchkeeper:idle-shutdown': 'enabled' } },
+        Condition: { StringEquals: { 'aws:ResourceTag/watchkeeper:idle-shutdown': 'TestStack' } },
       },
       {
         Sid: 'MarkSilencedInstances',
@@ -75,7 +106,7 @@ describe('IdleShutdown', () => {
         Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:instance/*']] },
         Condition: {
-          'StringEquals': { 'aws:ResourceTag/watchkeeper:idle-shutdown': 'enabled' },
+          'StringEquals': { 'aws:ResourceTag/watchkeeper:idle-shutdown': 'TestStack' },
           'ForAllValues:StringEquals': { 'aws:TagKeys': ['watchkeeper:liveness-silenced'] },
         },
       },
@@ -135,7 +166,7 @@ describe('IdleShutdown', () => {
     idle.protect(other);
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::EC2::Instance', {
-      Tags: Match.arrayWith([{ Key: 'watchkeeper:idle-shutdown', Value: 'enabled' }]),
+      Tags: Match.arrayWith([{ Key: 'watchkeeper:idle-shutdown', Value: 'TestStack' }]),
     });
     template.hasResourceProperties('AWS::EC2::Instance', {
       Tags: Match.arrayWith([{ Key: 'watchkeeper:keep-running', Value: 'true' }]),
@@ -147,7 +178,7 @@ describe('IdleShutdown', () => {
     const vpc = importedVpc(stack);
     new MonitoredService(stack, 'Worker', { vpc, alertTopic: alerts, compute: ServiceCompute.newInstance(), idleShutdown: idle });
     Template.fromStack(stack).hasResourceProperties('AWS::EC2::Instance', {
-      Tags: Match.arrayWith([{ Key: 'watchkeeper:idle-shutdown', Value: 'enabled' }]),
+      Tags: Match.arrayWith([{ Key: 'watchkeeper:idle-shutdown', Value: 'TestStack' }]),
     });
     expect(() => new MonitoredService(stack, 'Api', { vpc, alertTopic: alerts, idleShutdown: idle }))
       .toThrow(/idleShutdown must be given only for single instances \(a group replaces stopped instances: use scaleOnBusinessHours\), got 'an Auto Scaling group'/);
@@ -183,13 +214,15 @@ describe('IdleShutdown', () => {
     const instance = Object.values(template.findResources('AWS::EC2::Instance'))[0] as any;
     const tags = Object.fromEntries(instance.Properties.Tags.map((t: any) => [t.Key, t.Value]));
     expect(cfnNames.map((_, i) => tags[`watchkeeper:liveness-alarm-${i + 1}`])).toEqual(cfnNames);
+    // the stack deploys all four with their actions on: turned off before a stop without reading them first
+    expect(tags['watchkeeper:liveness-managed']).toBe('1 2 3 4');
     const alarmStatements = Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))
       .filter(([id]) => id.startsWith('IdleShutdownAlarmPolicy1'))
       .flatMap(([, p]: [string, any]) => p.Properties.PolicyDocument.Statement);
     expect(alarmStatements).toEqual(cfnNames.map((name, i) => ({
       Sid: `SilenceLivenessAlarms${i + 1}`,
       Effect: 'Allow',
-      Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:DisableAlarmActions', 'cloudwatch:EnableAlarmActions'],
+      Action: ['cloudwatch:DisableAlarmActions', 'cloudwatch:EnableAlarmActions'],
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cloudwatch:us-east-1:123456789012:alarm:${name}`]] },
     })));
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', { Roles: [{ Ref: Match.stringLikeRegexp('^IdleShutdownRole') }], Description: Match.stringLikeRegexp('liveness alarms') });
@@ -206,6 +239,10 @@ describe('IdleShutdown', () => {
     }
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::EC2::Instance', { Tags: Match.arrayWith([{ Key: 'watchkeeper:liveness-alarm-1', Value: 'named-15' }]) });
+    // imported alarms are not known to be on: they are read before a stop
+    for (const i of Object.values<any>(template.findResources('AWS::EC2::Instance'))) {
+      expect(i.Properties.Tags.map((t: any) => t.Key)).not.toContain('watchkeeper:liveness-managed');
+    }
     const policies = template.findResources('AWS::IAM::ManagedPolicy');
     expect(Object.keys(policies).filter(k => k.startsWith('IdleShutdownAlarmPolicy')).map(k => policies[k].Properties.PolicyDocument.Statement.length))
       .toEqual([40, 5]);
@@ -227,6 +264,27 @@ describe('IdleShutdown', () => {
     ['infinite log retention', { logRetention: logs.RetentionDays.INFINITE }, /logRetention must be a finite retention/],
   ])('fails on %s', (_name, props, message) => {
     expect(() => setup(props)).toThrow(message);
+  });
+
+  test('fails when two IdleShutdowns of an app have the same opt-in tag in one account and Region (each would act on the other\'s instances)', () => {
+    const app = new App();
+    const build = (id: string, props: Partial<IdleShutdownProps> = {}, env = TEST_ENV) => {
+      const stack = new Stack(app, id, { env });
+      return new IdleShutdown(stack, 'IdleShutdown', { alertTopic: new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] }), ...props });
+    };
+    // by default each takes its stack's name as the opt-in value
+    const a = build('A');
+    build('B');
+    expect(a.optInTagValue).toBe('A');
+    expect(a.node.validate()).toEqual([]);
+    // the same value in another Region is another set of instances
+    const c = build('C', { optInTagValue: 'enabled' });
+    build('Ireland', { optInTagValue: 'enabled' }, { ...TEST_ENV, region: 'eu-west-1' });
+    expect(c.node.validate()).toEqual([]);
+    build('D', { optInTagValue: 'enabled' });
+    expect(c.node.validate()).toEqual([expect.stringMatching(
+      /^C\/IdleShutdown: optInTagValue must be different from the opt-in tag of D\/IdleShutdown in the same account and Region .*got 'watchkeeper:idle-shutdown=enabled'$/)]);
+    expect(() => app.synth()).toThrow(/optInTagValue must be different/);
   });
 
   test('fails on a second function in the same stack', () => {

@@ -1,7 +1,7 @@
 import { App, Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_logs as logs } from 'aws-cdk-lib';
 import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
-import { AgentConfig, AgentOs, AgentPlugin, FleetOverviewDashboard, IAgentMetricSource, IMonitoredService, ServiceDashboard } from '../../src';
+import { AgentConfig, AgentOs, AgentPlugin, ComputeTarget, FleetOverviewDashboard, IAgentMetricSource, IMonitoredService, ServiceDashboard } from '../../src';
 import { DashboardBudget } from '../../src/private/dashboard-limits';
 import { expectNagClean, newStack, stableTemplate } from '../helpers';
 import { FakeAgentMetrics, importedVpc } from '../service/fake-agent-metrics';
@@ -24,13 +24,20 @@ function metricCount(dashboard: any): number {
   return dashboard.widgets.filter((w: any) => w.type === 'metric').reduce((n: number, w: any) => n + w.properties.metrics.length, 0);
 }
 
+/** A target for an Auto Scaling group this app does not define. */
+function groupTarget(scope: Construct, name: string): ComputeTarget {
+  return ComputeTarget.autoScalingGroup(autoscaling.AutoScalingGroup.fromAutoScalingGroupName(scope, 'G', name));
+}
+
 class FakeService extends Construct implements IMonitoredService {
   public readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
   public readonly instances: ec2.IInstance[] = [];
+  public readonly computeTargets: ComputeTarget[];
   public readonly alarms: cloudwatch.IAlarm[] = [];
   public constructor(scope: Construct, public readonly serviceName: string, public readonly agentMetrics?: IAgentMetricSource) {
     super(scope, serviceName);
     this.autoScalingGroup = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(this, 'G', `${serviceName}-asg`);
+    this.computeTargets = [ComputeTarget.autoScalingGroup(this.autoScalingGroup)];
   }
 }
 
@@ -41,7 +48,7 @@ describe('ServiceDashboard', () => {
     const alarm = new cloudwatch.Alarm(stack, 'A', { metric: new cloudwatch.Metric({ namespace: 'X', metricName: 'Y' }), threshold: 1, evaluationPeriods: 1 });
     const logGroup = logs.LogGroup.fromLogGroupName(stack, 'L', '/orders/app');
     new ServiceDashboard(stack, 'Dash', {
-      serviceName: 'orders', autoScalingGroup: group, agentMetrics: new FakeAgentMetrics(['/', '/data']), alarms: [alarm], logGroups: [logGroup],
+      serviceName: 'orders', targets: [ComputeTarget.autoScalingGroup(group)], agentMetrics: new FakeAgentMetrics(['/', '/data']), alarms: [alarm], logGroups: [logGroup],
     });
     const dashboard = body(stack);
     expect(titles(dashboard)).toEqual([
@@ -58,13 +65,24 @@ describe('ServiceDashboard', () => {
     expect(byTitle('Alarms').properties.alarms).toHaveLength(1);
   });
 
+  test('recent errors of JSON logs select lines by their level field, not by the word in the text', () => {
+    const stack = newStack();
+    const group = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'G', 'orders-asg');
+    const logGroup = logs.LogGroup.fromLogGroupName(stack, 'L', '/orders/app');
+    const query = 'fields @timestamp, request_id, levelname, message\n| filter tolower(levelname) in ["error"]\n| sort @timestamp desc\n| limit 100';
+    new ServiceDashboard(stack, 'Dash', { serviceName: 'orders', targets: [ComputeTarget.autoScalingGroup(group)], logGroups: [logGroup], recentErrorsQuery: query });
+    const widget = body(stack).widgets.find((w: any) => w.properties.title === 'Recent errors');
+    expect(widget.properties.query).toBe(`SOURCE '/orders/app' | ${query}`);
+    expect(widget.properties.query).not.toMatch(/@message like/);
+  });
+
   test('per-instance lines for instances, and advice instead of memory without an agent', () => {
     const stack = newStack();
     const vpc = importedVpc(stack);
     const instances = [0, 1].map(n => new ec2.Instance(stack, `I${n}`, {
       vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
     }));
-    new ServiceDashboard(stack, 'Dash', { serviceName: 'batch', instances });
+    new ServiceDashboard(stack, 'Dash', { serviceName: 'batch', targets: instances.map(i => ComputeTarget.instance(i)) });
     const dashboard = body(stack);
     const cpu = dashboard.widgets.find((w: any) => w.properties.title === 'CPU utilization');
     expect(cpu.properties.metrics.map((m: any[]) => m[4].label)).toEqual(['batch #1', 'batch #2']);
@@ -78,7 +96,7 @@ describe('ServiceDashboard', () => {
   ])('draws only what the agent collects: no memory graph when a %s agent collects no memory', (_os, agent) => {
     const stack = newStack();
     const group = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'G', 'orders-asg');
-    new ServiceDashboard(stack, 'Dash', { serviceName: 'orders', autoScalingGroup: group, agentMetrics: agent });
+    new ServiceDashboard(stack, 'Dash', { serviceName: 'orders', targets: [ComputeTarget.autoScalingGroup(group)], agentMetrics: agent });
     const dashboard = body(stack);
     const memory = dashboard.widgets.find((w: any) => (w.properties.title ?? w.properties.markdown ?? '').includes('Memory used'));
     expect(memory.type).toBe('text');
@@ -88,7 +106,7 @@ describe('ServiceDashboard', () => {
 
   test('alarms and log groups added later still appear', () => {
     const stack = newStack();
-    const dash = new ServiceDashboard(stack, 'Dash', { serviceName: 's', autoScalingGroup: autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'G', 'g') });
+    const dash = new ServiceDashboard(stack, 'Dash', { serviceName: 's', targets: [groupTarget(stack, 'g')] });
     dash.addAlarms(new cloudwatch.Alarm(stack, 'A', { metric: new cloudwatch.Metric({ namespace: 'X', metricName: 'Y' }), threshold: 1, evaluationPeriods: 1 }));
     dash.addLogGroups(logs.LogGroup.fromLogGroupName(stack, 'L', 'late'));
     const text = JSON.stringify(body(stack));
@@ -97,17 +115,18 @@ describe('ServiceDashboard', () => {
   });
 
   test.each([
-    ['neither a group nor instances', {}, /Dash: autoScalingGroup must be set, or instances given, but not both, got 'neither'/],
-    ['a malformed error pattern', { autoScalingGroup: true, errorPattern: 'error' }, /errorPattern must be a Logs Insights regular expression between slashes, got 'error'/],
-  ])('fails on %s', (_what, props: any, message) => {
+    ['no target', [], {}, /Dash: targets must be one Auto Scaling group, or one or more instances, got \[\]/],
+    ['a group with an instance', ['group', 'instance'], {}, /Dash: targets must be one Auto Scaling group, or one or more instances, got \["Auto Scaling group TestStack\/G","instance i-0123456789abcdef0"\]/],
+    ['a malformed error pattern', ['group'], { errorPattern: 'error' }, /errorPattern must be a Logs Insights regular expression between slashes, got 'error'/],
+  ])('fails on %s', (_what, kinds: string[], props: any, message) => {
     const stack = newStack();
-    const group = props.autoScalingGroup ? autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'G', 'g') : undefined;
-    expect(() => new ServiceDashboard(stack, 'Dash', { serviceName: 's', ...props, autoScalingGroup: group })).toThrow(message);
+    const targets = kinds.map(k => (k === 'group' ? groupTarget(stack, 'g') : ComputeTarget.instanceId('i-0123456789abcdef0')));
+    expect(() => new ServiceDashboard(stack, 'Dash', { serviceName: 's', ...props, targets })).toThrow(message);
   });
 
   test('fails at synth with more than 100 alarms and more than 50 log groups', () => {
     const stack = newStack();
-    const dash = new ServiceDashboard(stack, 'Dash', { serviceName: 's', autoScalingGroup: autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'G', 'g') });
+    const dash = new ServiceDashboard(stack, 'Dash', { serviceName: 's', targets: [groupTarget(stack, 'g')] });
     for (let i = 0; i < 101; i++) dash.addAlarms(cloudwatch.Alarm.fromAlarmName(stack, `A${i}`, `alarm-${i}`));
     for (let i = 0; i < 51; i++) dash.addLogGroups(logs.LogGroup.fromLogGroupName(stack, `L${i}`, `group-${i}`));
     expect(() => Template.fromStack(stack)).toThrow(/alarms must be at most 100 \(one alarm status widget\), got 101[\s\S]*logGroups must be at most 50/);
@@ -115,7 +134,7 @@ describe('ServiceDashboard', () => {
 
   test('passes the nag packs', () => {
     const stack = newStack();
-    new ServiceDashboard(stack, 'Dash', { serviceName: 's', autoScalingGroup: autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'G', 'g') });
+    new ServiceDashboard(stack, 'Dash', { serviceName: 's', targets: [groupTarget(stack, 'g')] });
     expectNagClean(stack);
   });
 
@@ -124,7 +143,7 @@ describe('ServiceDashboard', () => {
     new ServiceDashboard(stack, 'Dash', {
       serviceName: 'orders',
       dashboardName: 'orders',
-      autoScalingGroup: autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'G', 'orders-asg'),
+      targets: [groupTarget(stack, 'orders-asg')],
       agentMetrics: new FakeAgentMetrics(),
       logGroups: [logs.LogGroup.fromLogGroupName(stack, 'L', '/orders/app')],
     });

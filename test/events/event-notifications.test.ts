@@ -28,7 +28,9 @@ function readPath(event: any, path: string): any {
  * What EventBridge hands the target: each <placeholder> replaced by the value at its path,
  * written as a JSON value where it stands alone in the template and pasted raw (unescaped)
  * where it sits inside a quoted string. A path the event lacks fails the emulation: no
- * message may depend on what EventBridge does with a missing value.
+ * message may depend on what EventBridge does with a missing value. The predefined
+ * `<aws.events.event>` is the event without its detail, inserted as JSON
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html).
  */
 function transform(transformer: { InputPathsMap: Record<string, string>; InputTemplate: string }, event: any): string {
   let out = '';
@@ -36,6 +38,16 @@ function transform(transformer: { InputPathsMap: Record<string, string>; InputTe
   const template = transformer.InputTemplate;
   for (let i = 0; i < template.length; i++) {
     const c = template[i];
+    const predefined = /^<aws\.events\.event>/.exec(template.slice(i));
+    if (predefined) {
+      // The event without its detail, as JSON, not escaped: only a whole JSON value may hold it.
+      if (inString) throw new Error('<aws.events.event> inside a string');
+      const { detail, ...envelope } = event;
+      void detail;
+      out += JSON.stringify(envelope);
+      i += predefined[0].length - 1;
+      continue;
+    }
     const placeholder = /^<([A-Za-z0-9_-]+)>/.exec(template.slice(i));
     if (placeholder && placeholder[1] in transformer.InputPathsMap) {
       const path = transformer.InputPathsMap[placeholder[1]];
@@ -228,25 +240,36 @@ describe('EventNotifications', () => {
     test('is a JSON object, not a quoted string, with the multi-line description escaped intact', () => {
       const text = message(accountEvent);
       expect(text.startsWith('{')).toBe(true);
+      const { detail, ...envelope } = accountEvent;
+      void detail;
       expect(JSON.parse(text)).toEqual({
         notification: 'AWS Health scheduled change for EC2',
         eventTypeCode: 'AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED',
         startTime: 'Wed, 16 Dec 2026 09:00:00 GMT',
-        affectedResources: ['i-0123456789abcdef0'],
         description,
         console: `https://health.aws.amazon.com/health/home#/account/event-log?eventID=${arn}`,
         eventArn: arn,
         communicationId: '1234abc01232a4012345678-1',
+        event: envelope,
         account: '123456789012',
         region: 'us-east-1',
         time: '2026-11-02T10:00:00Z',
       });
+      expect(JSON.parse(text).event.resources).toEqual(['i-0123456789abcdef0']);
     });
 
     test('a public event without affectedEntities still makes a message', () => {
       const parsed = JSON.parse(message(publicEvent));
-      expect(parsed.affectedResources).toEqual([]);
+      expect(parsed.event.resources).toEqual([]);
       expect(parsed.communicationId).toBe('abcdef-1');
+    });
+
+    test('an event without resources (not required by the Health schema) still makes a message', () => {
+      const { resources, ...withoutResources } = publicEvent;
+      void resources;
+      const parsed = JSON.parse(message(withoutResources));
+      expect(parsed.event).not.toHaveProperty('resources');
+      expect(parsed.description).toBe(description);
     });
 
     test('fails the emulation on a string template holding a multi-line value (negative control)', () => {
@@ -318,11 +341,54 @@ describe('EventNotifications', () => {
     expect(events.deadLetterAlarm).toBeDefined();
   });
 
+  test('notifications EventBridge cannot publish are retried, then kept in an encrypted, TLS-only dead-letter queue', () => {
+    const { stack, alerts, instance, group } = setup();
+    const events = new EventNotifications(stack, 'Events', { alertTopic: alerts, instances: [instance], autoScalingGroups: [group] });
+    const template = Template.fromStack(stack);
+    const topicRules = rules(stack);
+    expect(topicRules).toHaveLength(3);
+    const queueArn = { 'Fn::GetAtt': [expect.stringMatching(/^EventsDeliveryDeadLetters/), 'Arn'] };
+    for (const rule of topicRules) {
+      expect(rule.Targets[0].DeadLetterConfig).toEqual({ Arn: queueArn });
+      expect(rule.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 7200 });
+    }
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
+    const [policy] = Object.values(template.findResources('AWS::SQS::QueuePolicy')).map(p => p.Properties.PolicyDocument.Statement);
+    expect(policy).toContainEqual(expect.objectContaining({
+      Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    }));
+    const sends = policy.filter((st: any) => st.Effect === 'Allow' && st.Action === 'sqs:SendMessage');
+    expect(sends.map((st: any) => st.Principal)).toEqual(topicRules.map(() => ({ Service: 'events.amazonaws.com' })));
+    expect(events.notificationDeadLetterQueue).toBeDefined();
+  });
+
+  test('an alarm on each topic rule\'s failed invocations and one on the dead-letter queue notify the topic', () => {
+    const { stack, alerts, instance, group } = setup();
+    const events = new EventNotifications(stack, 'Events', { alertTopic: alerts, instances: [instance], autoScalingGroups: [group] });
+    const template = Template.fromStack(stack);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(a => a.Properties);
+    const ruleIds = Object.keys(template.findResources('AWS::Events::Rule')).sort();
+    const failed = alarms.filter(a => a.Namespace === 'AWS/Events');
+    expect(failed.map(a => a.MetricName)).toEqual(['FailedInvocations', 'FailedInvocations', 'FailedInvocations']);
+    expect(failed.map(a => a.Dimensions[0].Value.Ref).sort()).toEqual(ruleIds);
+    for (const a of failed) {
+      expect(a).toMatchObject({ Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+      expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alerts/) }]);
+    }
+    expect(alarms.filter(a => a.Namespace === 'AWS/SQS')).toEqual([expect.objectContaining({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [expect.stringMatching(/^EventsDeliveryDeadLetters/), 'QueueName'] } }],
+      Threshold: 1,
+    })]);
+    expect(events.deliveryAlarms).toHaveLength(4);
+  });
+
   test('no dead-letter queue without a hook', () => {
     const { stack, alerts, instance } = setup();
     const events = new EventNotifications(stack, 'Events', { alertTopic: alerts, instances: [instance] });
-    Template.fromStack(stack).resourceCountIs('AWS::SQS::Queue', 0);
+    Template.fromStack(stack).resourceCountIs('AWS::SQS::Queue', 1);
     expect(events.deadLetterQueue).toBeUndefined();
+    expect(events.notificationDeadLetterQueue).toBeDefined();
   });
 
   test('onAlarmStateChange sends every alarm of the account when none are given', () => {

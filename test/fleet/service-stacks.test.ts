@@ -88,6 +88,22 @@ describe('StackBudget', () => {
     expect(() => (over.node.root as App).synth()).toThrow(/renders a \d+-byte template; CloudFormation accepts at most 1000000/);
   });
 
+  test('measures the template synthesis writes instead of rendering it a second time', () => {
+    const stack = newStack();
+    addResources(stack, 120, 8_000);
+    watchStackBudget(stack);
+    const render = jest.spyOn(stack as any, '_toCloudFormation');
+    Annotations.fromStack(stack).hasWarning('/TestStack', Match.stringLikeRegexp('renders a \\d+-byte template'));
+    expect(render).toHaveBeenCalledTimes(1);
+  });
+
+  test('fails synth when a nested stack\'s template is beyond 1 MB', () => {
+    const app = new App();
+    const fleet = new ServiceStacks(app, 'Fleet', { servicesPerStack: 1, nested: true });
+    addResources(fleet.stackForNextService(), 130, 8_000);
+    expect(() => app.synth()).toThrow(/Fleet\/Parent\/Services0 renders a \d+-byte template; CloudFormation accepts at most 1000000/);
+  });
+
   test('checks each stack once however many constructs ask', () => {
     const stack = newStack();
     new ssm.StringParameter(stack, 'P', { stringValue: 'x' });

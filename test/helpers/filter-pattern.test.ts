@@ -111,7 +111,7 @@ describe('filter-pattern evaluator', () => {
   });
 
   test('every assumption is named where the evaluator relies on it', () => {
-    const source = fs.readFileSync(path.join(__dirname, 'filter-pattern.ts'), 'utf8');
+    const source = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'rehearsal', 'filter-pattern.pure.ts'), 'utf8');
     for (const id of FILTER_PATTERN_ASSUMPTIONS) {
       expect(source).toMatch(new RegExp(`assumptions? [^\\n]*${id}`, 'i'));
     }

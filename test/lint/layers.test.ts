@@ -3,12 +3,12 @@ import * as path from 'path';
 // The project lints with the eslintrc format (projen's .eslintrc.json), whose API is
 // only reachable through require().
 /* eslint-disable @typescript-eslint/no-require-imports */
+import { FOLDERS, LAYERS, layerOf } from '../../projenrc/layers';
 const { Linter } = require('eslint');
 const { LegacyESLint } = require('eslint/use-at-your-own-risk');
 const importPlugin = require('eslint-plugin-import');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-import { FOLDERS, LAYERS, layerOf } from '../../projenrc/layers';
 
 const ROOT = path.join(__dirname, '..', '..');
 const SRC = path.join(ROOT, 'src');

@@ -139,6 +139,39 @@ describe('AppLogGroup', () => {
     });
   });
 
+  test('with active hours, mute rules silence the no-logs alarm every night and on weekends, in the time zone', () => {
+    const stack = newStack();
+    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const group = new AppLogGroup(stack, 'Logs');
+    const alarm = group.addNoLogsAlarm('NoLogs', { alertTopic: alerts, activeHours: { timeZone: 'Europe/Berlin', startHour: 7, endHour: 20 } });
+    const rules = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::AlarmMuteRule')).map(r => r.Properties);
+    const alarmName = { Ref: stack.getLogicalId(alarm.node.defaultChild as any) };
+    expect(rules.map(r => r.Rule.Schedule)).toEqual([
+      { Expression: 'cron(0 20 * * *)', Duration: 'PT11H', Timezone: 'Europe/Berlin' },
+      { Expression: 'cron(0 7 * * SAT,SUN)', Duration: 'PT13H', Timezone: 'Europe/Berlin' },
+    ]);
+    for (const r of rules) expect(r.MuteTargets).toEqual({ AlarmNames: [alarmName] });
+  });
+
+  test('active hours every day mute only the nights; without active hours there is no mute rule', () => {
+    const stack = newStack();
+    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const group = new AppLogGroup(stack, 'Logs');
+    group.addNoLogsAlarm('NoLogs', { alertTopic: alerts, activeHours: { timeZone: 'UTC', weekdaysOnly: false } });
+    group.addNoLogsAlarm('AlwaysWatched', { alertTopic: alerts });
+    const rules = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::AlarmMuteRule')).map(r => r.Properties);
+    expect(rules.map(r => r.Rule.Schedule)).toEqual([{ Expression: 'cron(0 18 * * *)', Duration: 'PT14H', Timezone: 'UTC' }]);
+  });
+
+  test('fails on active hours that end before they start or name no time zone', () => {
+    const stack = newStack();
+    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const group = new AppLogGroup(stack, 'Logs');
+    expect(() => group.addNoLogsAlarm('A', { alertTopic: alerts, activeHours: { timeZone: 'UTC', startHour: 18, endHour: 8 } }))
+      .toThrow(/activeHours.endHour must be after startHour \(18\)/);
+    expect(() => group.addNoLogsAlarm('B', { alertTopic: alerts, activeHours: { timeZone: 'CET+1' } })).toThrow(/activeHours.timeZone must be an IANA time zone/);
+  });
+
   test('fails on a silence that is not a multiple of 5 minutes', () => {
     const stack = newStack();
     const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });

@@ -147,6 +147,19 @@ describe('JsonLogMetrics', () => {
     Annotations.fromStack(stack).hasInfo('/TestStack/Metrics/ServerErrors', Match.stringLikeRegexp('custom metric billed monthly'));
   });
 
+  test('warns, acknowledgeably, when a dimension reads an unbounded field (raw path, ids, addresses)', () => {
+    const stack = newStack();
+    const group = new AppLogGroup(stack, 'Logs');
+    const metrics = new JsonLogMetrics(stack, 'M', { logGroup: group.logGroup, namespace: 'App/Api', fields: { path: 'http.target' } });
+    metrics.addLatency('ByPath', { metricName: 'LatencyByPath', dimensions: { Endpoint: 'path' } });
+    metrics.addLatency('ByUser', { metricName: 'LatencyByUser', dimensions: { User: 'ctx.user_id' } });
+    metrics.addLatency('ByTarget', { metricName: 'LatencyByTarget', dimensions: { Target: 'http.target' } });
+    metrics.addLatency('ByRoute', { metricName: 'LatencyByRoute', dimensions: { Route: 'route', Method: 'method' } });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('JsonLogMetrics.unboundedDimension'));
+    expect(warnings.map(w => w.id).sort()).toEqual(['/TestStack/M/ByPath', '/TestStack/M/ByTarget', '/TestStack/M/ByUser']);
+    expect(String(warnings[0].entry.data)).toMatch(/1,000 values within an hour.*route template/);
+  });
+
   test('an alarm on a dimensioned metric watches a second, undimensioned filter', () => {
     const { stack, metrics } = setup();
     const m = metrics.addLatency('Latency', { dimensions: { Endpoint: 'path' }, alarm: { threshold: 1000, evaluationPeriods: 3 } });

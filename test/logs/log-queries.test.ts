@@ -19,12 +19,13 @@ function setup(props: Partial<import('../../src').LogQueriesProps> = {}) {
 }
 
 describe('LogQueries', () => {
-  test('saves the five on-call queries in the folder, on the group', () => {
+  test('saves the six on-call queries in the folder, on the group', () => {
     const { byName } = setup();
     expect(Object.keys(byName)).toEqual([
       'orders-api/Errors per 5 minutes',
+      'orders-api/Error rate over time (5xx share of requests)',
       'orders-api/Top endpoints by requests',
-      'orders-api/Latency by endpoint (avg, p99)',
+      'orders-api/Latency by endpoint (p50, p95, p99)',
       'orders-api/Requests slower than 1000 ms',
       'orders-api/Recent errors with request ids',
     ]);
@@ -39,30 +40,41 @@ describe('LogQueries', () => {
       'filter tolower(level) in ["error", "fatal", "critical"]\n| stats count(*) as errors by bin(5m)');
   });
 
-  test('top endpoints by request count', () => {
-    const { byName } = setup();
-    expect(byName['orders-api/Top endpoints by requests'].QueryString).toBe(
-      'filter ispresent(path)\n| stats count(*) as requests by method, path\n| sort requests desc\n| limit 100');
+  test('error rate over time: requests, 5xx answers and their share per 5-minute bin, from the request lines', () => {
+    const { byName } = setup({ fields: { statusCode: 'http.status' } });
+    expect(byName['orders-api/Error rate over time (5xx share of requests)'].QueryString).toBe(
+      'filter ispresent(http.status)\n'
+      + '| stats count(*) as requests, sum(floor(http.status / 500)) as server_errors, '
+      + 'sum(floor(http.status / 500)) * 100 / count(*) as error_rate_percent by bin(5m)');
+    // floor(status / 500) counts exactly the 5xx answers of the status codes HTTP defines.
+    const counted = [100, 200, 302, 404, 499, 500, 503, 599].map(code => Math.floor(code / 500));
+    expect(counted).toEqual([0, 0, 0, 0, 0, 1, 1, 1]);
   });
 
-  test('average and p99 latency by endpoint', () => {
+  test('top endpoints counts requests (lines with a status code) by route template, not every line with a path', () => {
     const { byName } = setup();
-    expect(byName['orders-api/Latency by endpoint (avg, p99)'].QueryString).toBe(
-      'filter ispresent(duration_ms)\n'
-      + '| stats avg(duration_ms) as avg_duration, pct(duration_ms, 99) as p99_duration, count(*) as requests by method, path\n'
-      + '| sort p99_duration desc\n| limit 100');
+    expect(byName['orders-api/Top endpoints by requests'].QueryString).toBe(
+      'filter ispresent(status_code)\n| stats count(*) as requests by method, route\n| sort requests desc\n| limit 100');
+  });
+
+  test('p50, p95 and p99 latency by endpoint, from the request lines', () => {
+    const { byName } = setup();
+    expect(byName['orders-api/Latency by endpoint (p50, p95, p99)'].QueryString).toBe(
+      'filter ispresent(status_code) and ispresent(duration_ms)\n'
+      + '| stats pct(duration_ms, 50) as p50, pct(duration_ms, 95) as p95, pct(duration_ms, 99) as p99, count(*) as requests by method, route\n'
+      + '| sort p99 desc\n| limit 100');
   });
 
   test('requests slower than the threshold, with their request ids', () => {
     const { byName } = setup({ slowRequestThreshold: Duration.millis(250), limit: 20 });
     expect(byName['orders-api/Requests slower than 250 ms'].QueryString).toBe(
-      'fields @timestamp, request_id, method, path, status_code, duration_ms\n| filter duration_ms >= 250\n| sort duration_ms desc\n| limit 20');
+      'fields @timestamp, request_id, method, route, path, status_code, duration_ms\n| filter duration_ms >= 250\n| sort duration_ms desc\n| limit 20');
   });
 
   test('recent errors with request ids, with custom fields and levels', () => {
-    const { byName } = setup({ fields: { requestId: 'trace.id', level: 'severity' }, errorLevels: ['error'] });
+    const { byName } = setup({ fields: { requestId: 'trace.id', level: 'severity', route: 'http.route' }, errorLevels: ['error'] });
     expect(byName['orders-api/Recent errors with request ids'].QueryString).toBe(
-      'fields @timestamp, trace.id, severity, message, method, path, status_code\n| filter tolower(severity) in ["error"]\n| sort @timestamp desc\n| limit 100');
+      'fields @timestamp, trace.id, severity, message, method, http.route, path, status_code\n| filter tolower(severity) in ["error"]\n| sort @timestamp desc\n| limit 100');
   });
 
   test('error levels match in any case, each once', () => {
@@ -78,7 +90,7 @@ describe('LogQueries', () => {
   ])('the %s format names its level and message fields in the queries', (_name, format, level, message) => {
     const { byName } = setup({ format });
     expect(byName['orders-api/Recent errors with request ids'].QueryString).toBe(
-      `fields @timestamp, request_id, ${level}, ${message}, method, path, status_code\n`
+      `fields @timestamp, request_id, ${level}, ${message}, method, route, path, status_code\n`
       + `| filter tolower(${level}) in ["error", "fatal", "critical"]\n| sort @timestamp desc\n| limit 100`);
   });
 

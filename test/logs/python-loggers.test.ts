@@ -1,6 +1,3 @@
-import { spawnSync } from 'child_process';
-import * as crypto from 'crypto';
-import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -8,19 +5,15 @@ import { addExampleLogs } from '../../examples/logs';
 import { AlertTopic, AppLogGroup, HttpStatusClass, JsonLogFormat, JsonLogMetrics } from '../../src';
 import { newStack } from '../helpers';
 import { metricFilterValue } from '../helpers/filter-pattern';
+import { ensureVenv, hasPython, run } from '../helpers/python-venv';
 
 // Real log lines from python-json-logger and structlog (pinned in python/requirements.txt)
 // and from a hand-written logging.Formatter, checked against the metric filters the
 // library writes. The libraries are installed into .logs-venv/ at the repository root
 // on first run (python3 -m venv + pip), and reinstalled when the requirements change.
 
-const ROOT = path.join(__dirname, '..', '..');
-const VENV = path.join(ROOT, '.logs-venv');
-const PYTHON = path.join(VENV, 'bin', 'python');
-const REQUIREMENTS = path.join(__dirname, 'python', 'requirements.txt');
 const SCRIPT = path.join(__dirname, 'python', 'generate_lines.py');
 
-const hasPython = spawnSync('python3', ['--version']).status === 0;
 if (!hasPython) {
   // eslint-disable-next-line no-console
   console.warn('python3 not found: the real-log-line tests of python-json-logger and structlog are skipped');
@@ -30,21 +23,8 @@ type Logger = 'python-json-logger' | 'structlog' | 'standard';
 type Call = 'info' | 'warning' | 'error' | 'exception' | 'request';
 interface Generated { logger: Logger; call: Call; line: string }
 
-function run(cmd: string, args: string[]): string {
-  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
-
 function generatedLines(): Generated[] {
-  const wanted = crypto.createHash('sha256').update(fs.readFileSync(REQUIREMENTS)).digest('hex');
-  const stamp = path.join(VENV, '.requirements.sha256');
-  if (!fs.existsSync(PYTHON) || !fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== wanted) {
-    run('python3', ['-m', 'venv', VENV]);
-    run(PYTHON, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', REQUIREMENTS]);
-    fs.writeFileSync(stamp, wanted);
-  }
-  return run(PYTHON, [SCRIPT]).trim().split('\n').map(l => JSON.parse(l));
+  return run(ensureVenv(), [SCRIPT]).trim().split('\n').map(l => JSON.parse(l));
 }
 
 interface Filter { name: string; pattern: string; value: string; defaultValue?: number }

@@ -60,12 +60,16 @@ describe('TelemetryAccess', () => {
       { Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } } },
       {
         Effect: 'Allow',
-        Action: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery', 'logs:GetLogGroupFields'],
-        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ApiLogs/), 'Arn'] },
+        Action: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery', 'logs:GetQueryResults', 'logs:GetLogGroupFields'],
+        // The group's ARN as CloudFormation gives it (`…:*`) and as the Service Authorization Reference writes it.
+        Resource: [
+          { 'Fn::GetAtt': [expect.stringMatching(/^ApiLogs/), 'Arn'] },
+          { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:123456789012:log-group:', { Ref: expect.stringMatching(/^ApiLogs/) }]] },
+        ],
       },
       {
         Effect: 'Allow',
-        Action: ['logs:GetQueryResults', 'logs:DescribeQueryDefinitions'],
+        Action: 'logs:DescribeQueryDefinitions',
         Resource: '*',
         Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } },
       },

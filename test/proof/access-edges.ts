@@ -3,20 +3,21 @@
 // (negative). Policies are read lazily from the template, so a fixture that edits the template
 // JSON changes what is evaluated.
 import { AccessRequest, Decision, PolicySet, decide, servicePrincipal } from './policy-engine';
-import { ACCOUNT, OTHER_ACCOUNT, PARTITION, REGION, TemplateModel, asArray } from './template-model';
+import { ACCOUNT, OTHER_ACCOUNT, OTHER_REGION, PARTITION, REGION, TemplateModel, asArray } from './template-model';
 
 type Json = any;
 
 export type EdgeKind =
   | 'alarm → topic' | 'alarm → topic key'
-  | 'rule → topic' | 'rule → topic key' | 'rule → function'
+  | 'rule → topic' | 'rule → topic key' | 'rule → function' | 'rule → dead-letter queue'
   | 'schedule → role trust' | 'schedule → target'
   | 'idle shutdown → instances' | 'idle shutdown → alarms'
   | 'partition tagger → instances'
   | 'agent → metrics' | 'agent → logs' | 'agent → parameter'
   | 'trail → bucket' | 'trail → logs role' | 'trail → key'
   | 'log group → key' | 'auto scaling → EBS key'
-  | 'state manager → instance role';
+  | 'state manager → instance role'
+  | 'log alarm → query role' | 'log alarm → log lines role';
 
 /** A request with the policies AWS evaluates for it. */
 export interface Check {
@@ -87,6 +88,7 @@ export class AccessEdges {
 
   public constructor(private readonly m: TemplateModel) {
     this.alarms();
+    this.logAlarms();
     this.rules();
     this.schedules();
     this.idleShutdown();
@@ -117,6 +119,15 @@ export class AccessEdges {
       .map(id => this.m.resolve(this.m.props(id).PolicyDocument));
     if (docs.length === 0) return snsDefaultPolicy(topicArn);
     return { Version: '2012-10-17', Statement: docs.flatMap(d => asArray(d.Statement)) };
+  }
+
+  /** The queue policies of a queue, merged (none: no resource policy). */
+  private queuePolicy(queueArn: string): Json {
+    const queueId = this.byArn('AWS::SQS::Queue', queueArn);
+    const docs = this.m.ofType('AWS::SQS::QueuePolicy')
+      .filter(id => queueId && asArray(this.m.props(id).Queues).some((q: Json) => q?.Ref === queueId))
+      .map(id => this.m.resolve(this.m.props(id).PolicyDocument));
+    return docs.length === 0 ? undefined : { Version: '2012-10-17', Statement: docs.flatMap(d => asArray(d.Statement)) };
   }
 
   private keyPolicy(keyId: string): Json {
@@ -151,7 +162,7 @@ export class AccessEdges {
 
   /** Alarms and composite alarms → SNS topics of their actions → the topics' keys. */
   private alarms(): void {
-    for (const id of [...this.m.ofType('AWS::CloudWatch::Alarm'), ...this.m.ofType('AWS::CloudWatch::CompositeAlarm')]) {
+    for (const id of [...this.m.ofType('AWS::CloudWatch::Alarm'), ...this.m.ofType('AWS::CloudWatch::CompositeAlarm'), ...this.m.ofType('AWS::CloudWatch::LogAlarm')]) {
       const p = this.m.props(id);
       const arns = new Set<string>(['AlarmActions', 'OKActions', 'InsufficientDataActions']
         .flatMap(k => asArray(this.m.resolve(p[k])).map(String)));
@@ -159,6 +170,55 @@ export class AccessEdges {
       for (const topicArn of [...arns].filter(a => a.startsWith(`arn:${PARTITION}:sns:`))) {
         this.publishEdges('alarm', id, topicArn, 'cloudwatch', source, alarmArn('someone-elses-alarm', OTHER_ACCOUNT));
       }
+    }
+  }
+
+  /**
+   * Log alarms: CloudWatch Logs assumes the query role for a scheduled query of this account
+   * and queries the log group; CloudWatch assumes the log-lines role for an alarm of this
+   * account and reads the query's results. Neither role reaches another log group.
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-log.html
+   */
+  private logAlarms(): void {
+    for (const id of this.m.ofType('AWS::CloudWatch::LogAlarm')) {
+      const p = this.m.props(id);
+      const q = p.ScheduledQueryConfiguration;
+      const groups = asArray(this.m.resolve(q.LogGroupIdentifiers)).map(String);
+      const groupArn = (name: string) => `arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:log-group:${name}`;
+      const elsewhere = groupArn('someone-elses-group');
+      const trust = (roleId: string, principals: string[], source: string, foreignSource: string) => {
+        const assume = (principal: string, src: string, account: string): Check => ({
+          request: { principal, action: 'sts:AssumeRole', resource: this.m.arn(roleId), context: { 'aws:SourceArn': src, 'aws:SourceAccount': account } },
+          policies: () => ({ resource: this.m.resolve(this.m.props(roleId).AssumeRolePolicyDocument) }),
+        });
+        return {
+          positive: principals.map(who => assume(who, source, ACCOUNT)),
+          negative: principals.map(who => assume(who, foreignSource, OTHER_ACCOUNT)),
+        };
+      };
+      const queryRole = this.roleIdOf(q.ScheduledQueryRoleARN);
+      const scheduledQuery = `arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:scheduled-query:q-1`;
+      // CloudWatch Logs may call in with its global or its Regional principal.
+      const t = trust(queryRole, ['logs.amazonaws.com', servicePrincipal('logs')], scheduledQuery, scheduledQuery.replace(`:${ACCOUNT}:`, `:${OTHER_ACCOUNT}:`));
+      this.edges.push({
+        kind: 'log alarm → query role',
+        from: id,
+        to: queryRole,
+        positive: [...t.positive, ...groups.flatMap(g => ['logs:StartQuery', 'logs:GetQueryResults'].map(a => this.asRole(queryRole, a, groupArn(g)))),
+          ...['logs:StopQuery', 'logs:DescribeLogGroups'].map(a => this.asRole(queryRole, a, '*', { 'aws:RequestedRegion': REGION }))],
+        negative: [...t.negative, this.asRole(queryRole, 'logs:StartQuery', elsewhere),
+          this.asRole(queryRole, 'logs:StopQuery', '*', { 'aws:RequestedRegion': OTHER_REGION })],
+      });
+      if (!p.ActionLogLineRoleArn) continue;
+      const linesRole = this.roleIdOf(p.ActionLogLineRoleArn);
+      const l = trust(linesRole, [servicePrincipal('cloudwatch')], this.m.arn(id), alarmArn('someone-elses-alarm', OTHER_ACCOUNT));
+      this.edges.push({
+        kind: 'log alarm → log lines role',
+        from: id,
+        to: linesRole,
+        positive: [...l.positive, ...groups.map(g => this.asRole(linesRole, 'logs:GetQueryResults', groupArn(g)))],
+        negative: [...l.negative, this.asRole(linesRole, 'logs:GetQueryResults', elsewhere), this.asRole(linesRole, 'logs:StartQuery', groupArn(groups[0]))],
+      });
     }
   }
 
@@ -211,8 +271,34 @@ export class AccessEdges {
           });
           this.edges.push({ kind: 'rule → function', from: id, to: fnId ?? arn, positive: [invoke(ruleArn)], negative: [invoke(foreign(ruleArn))] });
         }
+        const dlq = (target as Json).DeadLetterConfig?.Arn;
+        if (dlq !== undefined) this.deadLetterEdge(id, ruleArn, String(this.m.resolve(dlq)));
       }
     }
+  }
+
+  /** EventBridge sends what a target could not take to the queue, as events.amazonaws.com for the rule. */
+  private deadLetterEdge(ruleId: string, ruleArn: string, queueArn: string): void {
+    const queueId = this.byArn('AWS::SQS::Queue', queueArn);
+    const queueUrl = queueId ? this.m.resolve({ Ref: queueId }) : undefined;
+    const send = (source: string): Check => ({
+      request: {
+        principal: servicePrincipal('events'),
+        action: 'sqs:SendMessage',
+        resource: queueArn,
+        context: { 'aws:SourceArn': source, 'aws:SourceAccount': source.split(':')[4], 'aws:SecureTransport': 'true' },
+      },
+      policies: () => ({
+        resource: {
+          Version: '2012-10-17',
+          Statement: this.m.ofType('AWS::SQS::QueuePolicy')
+            .map(pid => this.m.resolve(this.m.props(pid)))
+            .filter(p => asArray(p.Queues).includes(queueUrl))
+            .flatMap(p => asArray(p.PolicyDocument.Statement)),
+        },
+      }),
+    });
+    this.edges.push({ kind: 'rule → dead-letter queue', from: ruleId, to: queueId ?? queueArn, positive: [send(ruleArn)], negative: [send(foreign(ruleArn))] });
   }
 
   private functionPolicy(functionArn: string): Json {
@@ -250,12 +336,17 @@ export class AccessEdges {
       const resources = (input.InstanceIds ?? []).map(ec2Arn).concat((input.AlarmNames ?? []).map((n: string) => alarmArn(n)));
       if (resources.length === 0) throw new Error(`schedule ${id}: no InstanceIds or AlarmNames in ${target.Input}`);
       const other = input.InstanceIds ? ec2Arn('i-0fffffffffffffff0') : alarmArn('someone-elses-alarm');
+      // An invocation that fails after the retries goes to the dead-letter queue, sent with
+      // the schedule's role (https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html),
+      // over TLS only.
+      const dlq = target.DeadLetterConfig?.Arn as string | undefined;
+      const send = (tls: string) => this.asRole(roleId, 'sqs:SendMessage', dlq!, { 'aws:SecureTransport': tls }, () => this.queuePolicy(dlq!));
       this.edges.push({
         kind: 'schedule → target',
         from: id,
         to: roleId,
-        positive: resources.map((res: string) => this.asRole(roleId, action, res)),
-        negative: [this.asRole(roleId, action, other)],
+        positive: [...resources.map((res: string) => this.asRole(roleId, action, res)), ...(dlq ? [send('true')] : [])],
+        negative: [this.asRole(roleId, action, other), ...(dlq ? [send('false')] : [])],
       });
     }
   }

@@ -65,7 +65,8 @@ function suite(name: string, build: () => { template: Json; stackName: string },
     });
 
     test('every alarm notifies through a topic it may publish to', () => {
-      const alarms = model.ofType('AWS::CloudWatch::Alarm').length + model.ofType('AWS::CloudWatch::CompositeAlarm').length;
+      const alarms = model.ofType('AWS::CloudWatch::Alarm').length + model.ofType('AWS::CloudWatch::CompositeAlarm').length
+        + model.ofType('AWS::CloudWatch::LogAlarm').length;
       expect(new Set(edges.filter(e => e.kind === 'alarm → topic').map(e => e.from)).size).toEqual(alarms);
     });
 
@@ -154,13 +155,14 @@ function suite(name: string, build: () => { template: Json; stackName: string },
 }
 
 suite('Access proof: example app', () => ({ template: exampleTemplate(), stackName: 'WatchkeeperExample' }), {
-  'alarm → topic': 52,
-  'alarm → topic key': 52,
+  'alarm → topic': 61,
+  'alarm → topic key': 61,
   'rule → topic': 3,
   'rule → topic key': 3,
   'rule → function': 1,
-  'schedule → role trust': 4,
-  'schedule → target': 4,
+  'rule → dead-letter queue': 3,
+  'schedule → role trust': 2,
+  'schedule → target': 2,
   'idle shutdown → instances': 1,
   'idle shutdown → alarms': 1,
   'partition tagger → instances': 1,
@@ -172,16 +174,19 @@ suite('Access proof: example app', () => ({ template: exampleTemplate(), stackNa
   'trail → logs role': 1,
   'trail → key': 1,
   'log group → key': 9,
+  'log alarm → query role': 1,
+  'log alarm → log lines role': 1,
 }, {});
 
 suite('Access proof: constructs and their options', () => ({ template: constructsTemplate(), stackName: 'ProofConstructs' }), {
-  'alarm → topic': 33,
-  'alarm → topic key': 29,
+  'alarm → topic': 41,
+  'alarm → topic key': 37,
   'rule → topic': 3,
   'rule → topic key': 3,
   'rule → function': 2,
-  'schedule → role trust': 4,
-  'schedule → target': 4,
+  'rule → dead-letter queue': 4,
+  'schedule → role trust': 2,
+  'schedule → target': 2,
   'idle shutdown → instances': 1,
   'idle shutdown → alarms': 1,
   'trail → bucket': 1,

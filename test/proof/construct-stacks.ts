@@ -35,6 +35,7 @@ export function constructsTemplate(stackName = 'ProofConstructs'): Record<string
   });
   new ScheduledStartStop(stack, 'OfficeHours', {
     instances: single.instances,
+    alertTopic: alerts,
     start: 'cron(0 7 ? * MON-FRI *)',
     stop: 'cron(0 20 ? * MON-FRI *)',
     timeZone: 'Europe/Berlin',

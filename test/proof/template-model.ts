@@ -11,6 +11,8 @@
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
 export const PARTITION = 'aws';
+/** A Region that is not the stack's, for negative requests. */
+export const OTHER_REGION = 'eu-west-1';
 /** An account that is not ours, for negative requests. */
 export const OTHER_ACCOUNT = '999999999999';
 
@@ -42,6 +44,7 @@ const TYPES: Record<string, TypeInfo> = {
   'AWS::IAM::InstanceProfile': { nameProperty: 'InstanceProfileName', arn: (n, p) => `arn:${r}:iam::${ACCOUNT}:instance-profile${p.Path ?? '/'}${n}` },
   'AWS::CloudWatch::Alarm': { nameProperty: 'AlarmName', arn: n => `arn:${r}:cloudwatch:${REGION}:${ACCOUNT}:alarm:${n}` },
   'AWS::CloudWatch::CompositeAlarm': { nameProperty: 'AlarmName', arn: n => `arn:${r}:cloudwatch:${REGION}:${ACCOUNT}:alarm:${n}` },
+  'AWS::CloudWatch::LogAlarm': { nameProperty: 'AlarmName', arn: n => `arn:${r}:cloudwatch:${REGION}:${ACCOUNT}:alarm:${n}` },
   'AWS::Events::Rule': { nameProperty: 'Name', arn: n => `arn:${r}:events:${REGION}:${ACCOUNT}:rule/${n}` },
   'AWS::Scheduler::Schedule': { nameProperty: 'Name', arn: (n, p) => `arn:${r}:scheduler:${REGION}:${ACCOUNT}:schedule/${p.GroupName ?? 'default'}/${n}` },
   'AWS::SSM::Parameter': { nameProperty: 'Name', arn: n => `arn:${r}:ssm:${REGION}:${ACCOUNT}:parameter/${n.replace(/^\//, '')}` },

@@ -32,9 +32,9 @@ describe('MonitoringReport', () => {
     ]));
   });
 
-  test('names every metric and composite alarm of the example, in every format', () => {
+  test('names every metric, composite and log alarm of the example, in every format', () => {
     const alarms = Object.entries(example.template.Resources as Record<string, any>)
-      .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm' || r.Type === 'AWS::CloudWatch::CompositeAlarm');
+      .filter(([, r]) => ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm', 'AWS::CloudWatch::LogAlarm'].includes(r.Type));
     expect(alarms.length).toBeGreaterThan(40);
     const reported = model.stacks.flatMap(s => s.alarms);
     expect(reported.map(a => a.logicalId).sort()).toEqual(alarms.map(([id]) => id).sort());
@@ -174,8 +174,8 @@ describe('MonitoringReport', () => {
       liveness: true,
       runbook: 'https://wiki.example.com/runbooks/legacy-host',
     });
-    expect(alarm.alarmActions).toEqual(['EC2 recover', 'WatchkeeperExample/Alerts (email)']);
-    expect(alarm.okActions).toEqual(['WatchkeeperExample/Alerts (email)']);
+    expect(alarm.alarmActions).toEqual(['EC2 recover', 'WatchkeeperExample/Alerts (email, sms)']);
+    expect(alarm.okActions).toEqual(['WatchkeeperExample/Alerts (email, sms)']);
     expect(alarm.insufficientDataActions).toEqual([]);
   });
 
@@ -195,7 +195,12 @@ describe('MonitoringReport', () => {
     const worker = all.filter(a => a.path.startsWith('WatchkeeperExample/Worker') && a.liveness && a.kind === 'metric');
     expect(worker.length).toBeGreaterThan(0);
     for (const a of worker) {
-      expect(a.plannedDowntime).toContain('actions off by the schedule WatchkeeperExample/WorkerOfficeHours/AlarmsOff');
+      expect(a.plannedDowntime).toContain('muted by 3 mute rule(s) of WatchkeeperExample/WorkerOfficeHours');
+      expect(a.muteRules).toEqual([
+        'WatchkeeperExample/WorkerOfficeHours/StopWindowMute: cron(0 20 * * MON-THU) for PT11H (Europe/Berlin)',
+        'WatchkeeperExample/WorkerOfficeHours/StopWindowMute2: cron(0 20 * * FRI) for P2DT11H (Europe/Berlin)',
+        'WatchkeeperExample/WorkerOfficeHours/StopWindowMute3: cron(0 6 * * MON-FRI) for PT1H15M (Europe/Berlin)',
+      ]);
       expect(a.plannedDowntime).toContain('idle shutdown');
     }
     expect(all.find(a => a.name === 'example-fleet-BusiestCpu')!.plannedDowntime).toMatch(/^not needed/);
@@ -205,9 +210,30 @@ describe('MonitoringReport', () => {
     const all = model.stacks.flatMap(s => s.alarms);
     expect(all.filter(a => a.plannedDowntime.startsWith('NOT silenced')).map(a => a.path)).toEqual([]);
     const nothingStops = 'not needed (no schedule or idle shutdown of the app stops what it watches)';
-    for (const p of ['WatchkeeperExample/Api/Alarms/SystemStatusCheck', 'WatchkeeperExample/ApiAppLogs/ApiSilentSet/ApiSilent', 'WatchkeeperExample/Audit/Alarms/NoEvents']) {
+    for (const p of ['WatchkeeperExample/ApiAppLogs/ApiSilentSet/ApiSilent', 'WatchkeeperExample/Audit/Alarms/NoEvents']) {
       expect(all.find(a => a.path === p)).toMatchObject({ liveness: true, plannedDowntime: nothingStops });
     }
+    // the API's alarms are muted by its own maintenance window, which says so instead
+    expect(all.find(a => a.path === 'WatchkeeperExample/Api/Alarms/SystemStatusCheck')!.plannedDowntime).toMatch(/^muted by 1 mute rule\(s\) of WatchkeeperExample\/ApiPatching/);
+  });
+
+  test('lists each alarm\'s warm-up, mute rules and tags, the log alarm included', () => {
+    const all = model.stacks.flatMap(s => s.alarms);
+    const status = all.find(a => a.name === 'example-legacy-host-SystemStatusCheck')!;
+    expect(status.warmUp).toMatch(/^up to \d+ min$/);
+    expect(status.tagPropagation).toBe('service, severity, runbook, owner');
+    expect(status.tags).toEqual(expect.arrayContaining(['severity=CRITICAL', 'runbook=https://wiki.example.com/runbooks/legacy-host']));
+    const patched = all.filter(a => a.path.startsWith('WatchkeeperExample/Api/Alarms/'));
+    expect(patched.length).toBeGreaterThan(0);
+    for (const a of patched) {
+      expect(a.muteRules).toContain('WatchkeeperExample/ApiPatching/MuteRule: cron(0 3 * * SUN) for PT1H (Europe/Berlin)');
+      expect(a.tags).toEqual(expect.arrayContaining(['owner=orders-team', 'service=orders-api']));
+    }
+    const log = all.find(a => a.kind === 'log')!;
+    expect(log.watches).toContain('(notifications carry up to 20 log lines)');
+    expect(log.warmUp).toBe('up to 12 min');
+    expect(all.find(a => a.name === 'example-fleet-BusiestCpu')!.warmUp).toMatch(/^up to/);
+    expect(markdown).toContain('| Warm-up | Mute rules | Tags (in notifications) |');
   });
 
   test('carries the cost report\'s numbers and table unchanged', () => {

@@ -53,8 +53,8 @@ describe('MonitoringReport', () => {
   });
 
   test('warns that a liveness alarm pages while a schedule stops its instance, when nothing silences it', () => {
-    const downtime = plannedDowntime(({ stack, host }) => {
-      new ScheduledStartStop(stack, 'OfficeHours', { instances: [host], start: 'cron(0 7 ? * MON-FRI *)', stop: 'cron(0 20 ? * MON-FRI *)', timeZone: 'UTC' });
+    const downtime = plannedDowntime(({ stack, host, alerts }) => {
+      new ScheduledStartStop(stack, 'OfficeHours', { instances: [host], alertTopic: alerts, start: 'cron(0 7 ? * MON-FRI *)', stop: 'cron(0 20 ? * MON-FRI *)', timeZone: 'UTC' });
     });
     for (const alarm of ['SystemStatusCheck', 'InstanceStatusCheck']) {
       expect(downtime[`Svc/HostAlarms/${alarm}`]).toBe('NOT silenced: pages while its instances are stopped on purpose (stopped by the schedule Svc/OfficeHours/Stop)');
@@ -98,7 +98,7 @@ describe('MonitoringReport', () => {
       written.grantWrite(host.role);
       written.addNoLogsAlarm('Silent', { alertTopic: alerts });
       new AppLogGroup(stack, 'OtherLogs').addNoLogsAlarm('Silent', { alertTopic: alerts });
-      new ScheduledStartStop(stack, 'OfficeHours', { instances: [host], start: 'cron(0 7 ? * MON-FRI *)', stop: 'cron(0 20 ? * MON-FRI *)', timeZone: 'UTC' });
+      new ScheduledStartStop(stack, 'OfficeHours', { instances: [host], alertTopic: alerts, start: 'cron(0 7 ? * MON-FRI *)', stop: 'cron(0 20 ? * MON-FRI *)', timeZone: 'UTC' });
     });
     expect(downtime['Svc/HostLogs/SilentSet/Silent']).toBe('NOT silenced: pages while its instances are stopped on purpose (stopped by the schedule Svc/OfficeHours/Stop)');
     expect(downtime['Svc/OtherLogs/SilentSet/Silent']).toBe('not needed (no schedule or idle shutdown of the app stops what it watches)');

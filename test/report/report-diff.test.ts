@@ -2,10 +2,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_logs as logs } from 'aws-cdk-lib';
+import { App, Duration, Stack, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_logs as logs } from 'aws-cdk-lib';
 import {
-  AgentConfig, AgentPlugin, AlarmRouting, AlarmSet, AlarmSeverity, AlertTopic, CloudWatchAgent, CostReport, IdleShutdown, MonitoringReport,
-  ScheduledStartStop,
+  AgentConfig, AgentPlugin, AlarmRouting, AlarmSet, AlarmSeverity, AlarmWarmUp, AlertTopic, CloudWatchAgent, CostReport, IdleShutdown,
+  MaintenanceWindow, MonitoringReport, ScheduledStartStop,
 } from '../../src';
 import { main } from '../../src/report/private/report-cli';
 import { diffReports } from '../../src/report/private/report-diff.pure';
@@ -60,9 +60,31 @@ function synth(v: Variant = {}): string {
   const host = new ec2.Instance(stack, 'Host', {
     vpc: importedVpc(stack), instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
   });
-  new ScheduledStartStop(stack, 'OfficeHours', { instances: [host], start: 'cron(0 7 ? * MON-FRI *)', stop: v.stopAt ?? 'cron(0 20 ? * MON-FRI *)', timeZone: 'UTC' });
+  new ScheduledStartStop(stack, 'OfficeHours', {
+    instances: [host], alertTopic: alerts, start: 'cron(0 7 ? * MON-FRI *)', stop: v.stopAt ?? 'cron(0 20 ? * MON-FRI *)', timeZone: 'UTC',
+  });
   new IdleShutdown(stack, 'Idle', { alertTopic: alerts, dryRun: v.idleDryRun ?? false });
   new CostReport(stack, 'Cost');
+  MonitoringReport.of(app);
+  app.synth();
+  return outdir;
+}
+
+/** The same CPU alarm, with the 2026 features set one way or another. */
+function synthFeatures(changed: boolean): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'watchkeeper-diff-'));
+  dirs.push(outdir);
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'Service');
+  const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+  const set = new AlarmSet(stack, 'Alarms', {
+    routing: AlarmRouting.toTopic(alerts),
+    alarmNamePrefix: 'svc',
+    owner: changed ? 'payments' : undefined,
+    warmUp: changed ? AlarmWarmUp.of(Duration.minutes(30)) : undefined,
+  });
+  const cpu = set.addAlarm('Cpu', new cloudwatch.Metric({ namespace: 'CWAgent', metricName: 'cpu_usage_active' }), { threshold: 80 });
+  if (changed) new MaintenanceWindow(stack, 'Patching', { schedule: 'cron(0 2 * * SUN)', duration: Duration.hours(2), timeZone: 'UTC', alarms: [cpu] });
   MonitoringReport.of(app);
   app.synth();
   return outdir;
@@ -140,6 +162,13 @@ describe('cdk-watchkeeper-report diff', () => {
     // Who an alarm reaches changed with the topic's subscriptions.
     expect(section(out, 'Changed alarms')).toContain('| `Service/Alarms/Cpu` | who receives it | email oncall@example.com via Service/Alerts | '
       + 'email oncall@example.com via Service/Alerts; email team@example.com via Service/Alerts |');
+  });
+
+  test('reports changes to an alarm\'s warm-up, mute rules and tags', () => {
+    const { out } = run(['diff', synthFeatures(false), synthFeatures(true)]);
+    expect(out).toContain('| `Service/Alarms/Cpu` | warm-up | up to 18 min | up to 30 min |');
+    expect(out).toContain('| `Service/Alarms/Cpu` | mute rules | — | Service/Patching/MuteRule: cron(0 2 * * SUN) for PT2H (UTC) |');
+    expect(out).toContain('| `Service/Alarms/Cpu` | tags | owner=unassigned; runbook=none; service=Service; severity=WARNING | owner=payments; runbook=none; service=Service; severity=WARNING |');
   });
 
   test('lists removed alarms and says when nothing changed', () => {

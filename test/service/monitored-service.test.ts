@@ -1,12 +1,11 @@
 import { CfnWaitConditionHandle, Size, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_sns as sns } from 'aws-cdk-lib';
 import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
-import { AgentConfig, AgentPlugin, AlertTopic, IdleShutdown, MonitoredService, MonitoredServiceProps, ServiceCompute, ServiceEgress } from '../../src';
+import { AgentConfig, AgentPlugin, AlertTopic, IdleShutdown, JsonLogFormat, MonitoredService, MonitoredServiceProps, ServiceCompute, ServiceEgress } from '../../src';
 import { expectNagClean, nagFindings, newStack, stableTemplate } from '../helpers';
 import { FakeAgentMetrics, importedVpc } from './fake-agent-metrics';
 
-function setup(props: Partial<MonitoredServiceProps> = {}, id = 'Api'): { stack: Stack; service: MonitoredService } {
-  const stack = newStack();
+function setup(props: Partial<MonitoredServiceProps> = {}, id = 'Api', stack = newStack()): { stack: Stack; service: MonitoredService } {
   const vpc = importedVpc(stack);
   const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
   const service = new MonitoredService(stack, id, { vpc, alertTopic, ...props });
@@ -374,6 +373,24 @@ describe('MonitoredService', () => {
         .not.toContain('StatusCheckFailed_AttachedEBS');
     });
 
+    test('alarm options take the alarm set options too: tags reach every preset alarm, and routing follows alertTopic', () => {
+      const stack = newStack();
+      const pager = new AlertTopic(stack, 'Pager', { smsNumbers: ['+14155550100'] });
+      const { service } = setup({ alarms: { tags: { team: 'orders' }, alertTopic: pager } }, 'Api', stack);
+      const template = Template.fromStack(stack);
+      const cpu = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'CPUUtilization' } }))[0] as any;
+      expect(cpu.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'team', Value: 'orders' }]));
+      expect(cpu.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Pager/) }]);
+      expect(service.alarmSets).toHaveLength(1);
+    });
+
+    test('fails on recover or reboot for a service on an Auto Scaling group', () => {
+      expect(() => setup({ alarms: { systemStatusCheck: { recover: true } } }))
+        .toThrow(/Api\/Alarms: systemStatusCheck.recover must be false or unset for an Auto Scaling group/);
+      expect(() => setup({ alarms: { instanceStatusCheck: { reboot: true } } }))
+        .toThrow(/Api\/Alarms: instanceStatusCheck.reboot must be false or unset for an Auto Scaling group/);
+    });
+
     test('alarms: { enabled: false } creates no preset', () => {
       const { stack, service } = setup({ alarms: { enabled: false } });
       expect(service.alarmSets).toEqual([]);
@@ -391,6 +408,15 @@ describe('MonitoredService', () => {
       expect(body).not.toContain('mem_used_percent');
       expect(body).toContain('does not collect memory in use');
       expect(body).toContain('disk_used_percent');
+    });
+
+    test('with a logFormat, the dashboard\'s recent errors read the format\'s level field', () => {
+      const { stack } = setup({ logFormat: JsonLogFormat.PYTHON_JSON_LOGGER, logGroups: [logs.LogGroup.fromLogGroupName(new Stack(), 'L', '/orders/app')] });
+      const body = new Capture();
+      Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardBody: body });
+      const text = JSON.stringify(body.asObject());
+      expect(text).toMatch(/levelname, message, method, route, path, status_code.{1,6}n\| filter tolower\(levelname\) in \[/);
+      expect(text).not.toContain('@message like');
     });
 
     test('dashboard: false creates none', () => {

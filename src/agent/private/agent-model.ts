@@ -1,7 +1,7 @@
-import { AgentLogFileProps, WindowsEventLogProps } from '../log-sources';
+import { AgentEmfProps, AgentLogFileProps, WindowsEventLogProps } from '../log-sources';
 import { AgentOs, AgentPlugin } from '../plugins';
 import { LINUX_OWN_DIMENSIONS, PROCSTAT_SELECTORS, linuxMetricName, procstatDimensions } from './measurements';
-import { renderLogFile, renderWindowsEvent } from './render-logs';
+import { renderEmf, renderLogFile, renderWindowsEvent } from './render-logs';
 
 /** What rendering and dimension resolution need of an agent configuration. */
 export interface AgentModel {
@@ -13,6 +13,7 @@ export interface AgentModel {
   readonly aggregations: string[][];
   readonly logFiles: AgentLogFileProps[];
   readonly windowsEventLogs: WindowsEventLogProps[];
+  readonly emf?: AgentEmfProps;
 }
 
 /** Which instances publish a series: outside a group, members of a group, or either. */
@@ -43,7 +44,10 @@ export function renderAgentJson(m: AgentModel): Record<string, unknown> {
   const logsCollected: Record<string, unknown> = {};
   if (m.logFiles.length > 0) logsCollected.files = { collect_list: m.logFiles.map(renderLogFile) };
   if (m.windowsEventLogs.length > 0) logsCollected.windows_events = { collect_list: m.windowsEventLogs.map(renderWindowsEvent) };
-  if (Object.keys(logsCollected).length > 0) out.logs = { logs_collected: logsCollected };
+  const logs: Record<string, unknown> = {};
+  if (Object.keys(logsCollected).length > 0) logs.logs_collected = logsCollected;
+  if (m.emf) logs.metrics_collected = { emf: renderEmf(m.emf) };
+  if (Object.keys(logs).length > 0) out.logs = logs;
   return out;
 }
 

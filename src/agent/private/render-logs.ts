@@ -1,6 +1,6 @@
 import { aws_logs as logs } from 'aws-cdk-lib';
 import { agentError } from './agent-error';
-import { AgentLogDestination, AgentLogFileProps, WindowsEventLevel, WindowsEventLogProps } from '../log-sources';
+import { AgentEmfProps, AgentLogDestination, AgentLogFileProps, WindowsEventLevel, WindowsEventLogProps } from '../log-sources';
 
 const ENCODINGS = ['utf-8', 'utf-16', 'utf-16le', 'utf-16be', 'ascii', 'latin1', 'iso-8859-1', 'gbk', 'gb18030', 'big5', 'shift_jis', 'euc-jp', 'euc-kr'];
 const LOG_GROUP_NAME = /^[\w\-./#]{1,512}$/;
@@ -55,4 +55,15 @@ export function renderWindowsEvent(e: WindowsEventLogProps): Record<string, unkn
   if (levels.length === 0) agentError(`${where}.levels`, 'a non-empty list', levels);
   if (new Set(levels).size !== levels.length) agentError(`${where}.levels`, 'without duplicates', levels);
   return { event_name: e.eventName, event_levels: [...levels], ...renderDestination(where, e) };
+}
+
+/**
+ * Checks the EMF listener and renders `logs.metrics_collected.emf`: empty, so the agent
+ * listens on its default address, TCP and UDP port 25888, where aws-embedded-metrics sends.
+ * The group is not rendered: the agent takes it from each event's `_aws.LogGroupName`
+ * (the agent's awscloudwatchlogs exporter in EMF mode falls back to `emf/logs/default`).
+ */
+export function renderEmf(e: AgentEmfProps): Record<string, unknown> {
+  renderDestination('emf', { logGroupName: e.logGroupName, retention: e.retention });
+  return {};
 }

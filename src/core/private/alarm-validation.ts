@@ -1,5 +1,6 @@
 import { Duration, Stack, Token, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { COMPUTE_DIMENSIONS, EC2_METRICS } from '../../private/compute-metric-names';
 import { groupByOf, hasOrderBy, isMetricsInsightsQuery } from '../../private/metrics-insights';
 import { WatchkeeperValidationError, invalid, invalidMessage } from '../../private/validation';
 
@@ -95,7 +96,7 @@ export function alarmProblems(alarm: IConstruct): string[] {
   // an alarm whose contributors are instances can take them:
   // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Acting_Alarm_Changes.html
   const insights = queries.length === 1 && isMetricsInsightsQuery(queries[0].expression) ? queries[0].expression : undefined;
-  const perInstance = insights !== undefined && groupByOf(insights).join(',') === 'InstanceId';
+  const perInstance = insights !== undefined && groupByOf(insights).join(',') === COMPUTE_DIMENSIONS.instanceId;
   if (queries.length > 0 && !perInstance && ec2Actions.length > 0) {
     report('alarmActions', 'free of EC2 actions (stop, terminate, reboot, recover) on an alarm based on metric math, '
       + 'except a Metrics Insights alarm grouped by InstanceId alone (actions run per instance contributor)', 'an EC2 action');
@@ -185,7 +186,7 @@ function checkName(name: unknown, report: (prop: string, expectation: string, va
 }
 
 /** The only metric the EC2 recover action works with. */
-const RECOVER_METRIC = 'StatusCheckFailed_System';
+const RECOVER_METRIC = EC2_METRICS.statusCheckFailedSystem;
 
 // EC2 actions as PutMetricAlarm lists them (AlarmActions "Valid values"):
 // arn:<partition>:automate:<region>:ec2:<stop|terminate|reboot|recover> and

@@ -1,8 +1,9 @@
 /**
  * CloudWatch (and related) list prices the cost report uses, in USD per month unless said.
  *
- * Source: the Amazon CloudWatch, AWS KMS and AWS Lambda pricing pages, us-east-1, read
- * 2026-11-01. Prices change and differ by Region: the report says which table it used, and a
+ * Source: the Amazon CloudWatch (https://aws.amazon.com/cloudwatch/pricing/: metrics,
+ * API requests, detailed monitoring charged as custom metrics, logs, Logs Insights,
+ * dashboards, alarms), AWS KMS and AWS Lambda pricing pages, us-east-1, read 2026-11-01. Prices change and differ by Region: the report says which table it used, and a
  * Region without a table of its own is estimated with us-east-1's prices and says so.
  */
 export interface PriceTable {
@@ -38,6 +39,17 @@ export interface PriceTable {
   readonly lambdaPerMillionRequests: number;
   /** Lambda: per GB-second (x86). */
   readonly lambdaPerGbSecond: number;
+  /**
+   * CloudWatch API requests other than GetMetricData (PutMetricData among them), per 1,000
+   * requests: each boto3 `put_metric_data` call is one request.
+   */
+  readonly apiRequestsPer1000: number;
+  /**
+   * Metrics one instance with EC2 detailed monitoring is billed for: detailed monitoring is
+   * charged as custom metrics (one-minute EC2 metrics; about $2.10 per instance per month in
+   * us-east-1 at the first tier).
+   */
+  readonly detailedMonitoringMetricsPerInstance: number;
 }
 
 export const US_EAST_1_PRICES: PriceTable = {
@@ -57,6 +69,8 @@ export const US_EAST_1_PRICES: PriceTable = {
   kmsKey: 1.00,
   lambdaPerMillionRequests: 0.20,
   lambdaPerGbSecond: 0.0000166667,
+  apiRequestsPer1000: 0.01,
+  detailedMonitoringMetricsPerInstance: 7,
 };
 
 /** Price tables by Region. */

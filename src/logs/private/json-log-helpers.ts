@@ -10,6 +10,7 @@ export interface ResolvedJsonLogFields {
   readonly requestId: string;
   readonly method: string;
   readonly path: string;
+  readonly route: string;
   readonly statusCode: string;
   readonly duration: string;
 }
@@ -32,6 +33,7 @@ export function resolveJsonLogFields(
     requestId: fields.requestId ?? 'request_id',
     method: fields.method ?? 'method',
     path: fields.path ?? 'path',
+    route: fields.route ?? 'route',
     statusCode: fields.statusCode ?? 'status_code',
     duration: fields.duration ?? 'duration_ms',
   };
@@ -72,3 +74,24 @@ export function quote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
+
+/**
+ * Field names whose values are unbounded (one per request, user, address or moment), by
+ * their last path segment in lower case. Each distinct value of a dimension is a custom
+ * metric billed monthly, and "CloudWatch Logs might disable a metric filter if it generates
+ * 1,000 different name/value pairs for your specified dimensions within one hour"
+ * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html).
+ */
+const UNBOUNDED_FIELDS = new Set([
+  'path', 'url', 'uri', 'full_path', 'fullpath', 'query', 'query_string', 'querystring',
+  'request_id', 'requestid', 'trace_id', 'traceid', 'span_id', 'spanid', 'correlation_id', 'correlationid',
+  'user_id', 'userid', 'user', 'username', 'email', 'session_id', 'sessionid', 'customer_id', 'account_id', 'order_id', 'id',
+  'ip', 'client_ip', 'clientip', 'remote_addr', 'remote_ip', 'source_ip', 'user_agent', 'useragent',
+  'timestamp', 'time', 'asctime', 'message', 'event', 'msg', 'exception', 'exc_info', 'stack_trace',
+]);
+
+/** True when a field is known to hold unbounded values (`path`, `request_id`, `http.url` ...). */
+export function isUnboundedField(field: string): boolean {
+  const last = field.split('.').pop()!.toLowerCase();
+  return UNBOUNDED_FIELDS.has(last);
+}

@@ -51,6 +51,13 @@ export function countLabels(c: AlarmCounts): Array<{ key: string; count: number;
   ];
 }
 
+/** How many rehearsed scenarios failed an expectation, when the report rehearsed the app. */
+export function rehearsalCounts(report: ReportModel): { failed: number; label: string } | undefined {
+  if (!report.rehearsal) return undefined;
+  const failed = report.rehearsal.filter(s => s.verdict === 'FAILED').length;
+  return { failed, label: `of ${report.rehearsal.length} rehearsed scenarios failed an expectation` };
+}
+
 /** The CRITICAL alarms that page on-call (security-audit alarms apart), and the security-audit alarms. */
 export function cardAlarms(report: ReportModel): { page: StackAlarm[]; securityAudit: StackAlarm[] } {
   const all = report.stacks.flatMap(s => s.alarms.map(alarm => ({ stackName: s.stackName, alarm })));
@@ -105,6 +112,10 @@ export function htmlTop(report: ReportModel): string {
   const total = report.costs.reduce((t, x) => t + x.totalMonthlyUsd, 0);
   const counts = countLabels(alarmCounts(all)).map(c => `<div class="card c-${c.key}"><b>${c.count}</b>${esc(c.label)}</div>`);
   if (report.costs.length) counts.push(`<div class="card c-cost"><b>$${total.toFixed(2)}</b>per month (estimate)</div>`);
+  const rehearsal = rehearsalCounts(report);
+  if (rehearsal) {
+    counts.push(`<a class="card c-rehearsal" href="#rehearsal"><b>${rehearsal.failed}</b>${esc(rehearsal.label)}</a>`);
+  }
   return `<div class="search"><label for="search">Find an alarm: paste the name from its notification, or any word of its path or description</label>
 <input id="search" type="search" autocomplete="off" spellcheck="false" placeholder="e.g. ${esc(page[0]?.alarm.notificationName ?? 'alarm name')}">
 <span id="search-count" aria-live="polite"></span></div>
@@ -123,6 +134,7 @@ export const CARD_STYLE = `.search{margin:8px 0 12px}.search label{display:block
 .alarm-card dl{margin:0;display:grid;grid-template-columns:minmax(90px,28%) 1fr;gap:4px 10px}.alarm-card dt{font-weight:600;color:#374151}
 .alarm-card dd{margin:0;min-width:0;overflow-wrap:anywhere}.alarm-card ul{margin:0;padding-left:18px}
 .hint{margin:0 0 6px;color:#6b7280;font-size:12px}.label{margin:0 0 6px;color:#5b21b6;font-weight:600}.c-audit{background:#ede9fe}.c-total{background:#f3f4f6}
+.c-rehearsal{background:#fef9c3;color:inherit;text-decoration:none}
 [data-hidden]{display:none!important}`;
 
 // Shows only the alarms that match what is typed: a word of the name, path or description,
@@ -146,6 +158,8 @@ export function markdownTop(report: ReportModel, table: (header: string[], rows:
   const { page, securityAudit } = cardAlarms(report);
   const parts = countLabels(alarmCounts(all));
   const out = [`${parts[0].count} ${parts[0].label}: ${parts.slice(1).map(p => `${p.count} ${p.label}`).join(', ')}.`, ''];
+  const rehearsal = rehearsalCounts(report);
+  if (rehearsal) out.push(`${rehearsal.failed} ${rehearsal.label} (see Rehearsal).`, '');
   out.push(`## CRITICAL alarms: these page on-call (${page.length})`, '');
   for (const { stackName, alarm: a } of page) {
     out.push(`### ${notificationText(a)}`, '',

@@ -20,7 +20,7 @@ export interface AlarmEntry {
   readonly securityAudit: string;
   /** Who hears ALARM: every subscriber of each topic with protocol and endpoint, and EC2 or Systems Manager actions. */
   readonly recipients: string[];
-  readonly kind: 'metric' | 'math' | 'metrics-insights' | 'anomaly' | 'composite';
+  readonly kind: 'metric' | 'math' | 'metrics-insights' | 'anomaly' | 'composite' | 'log';
   /** What it watches: the metric with statistic and period, the expression, or the rule. */
   readonly watches: string;
   /** The comparison and threshold, in symbols (`>= 80`). */
@@ -38,6 +38,14 @@ export interface AlarmEntry {
   /** How planned downtime keeps it quiet, or why it need not. */
   readonly plannedDowntime: string;
   readonly description: string;
+  /** How long it waits after it is created (`up to 25 min`), or why it has no warm-up. */
+  readonly warmUp: string;
+  /** The mute rules that name it: `path: cron(...) for PT4H (Europe/Berlin)`. */
+  readonly muteRules: string[];
+  /** Its tags, `key=value`, sorted by key. */
+  readonly tags: string[];
+  /** The tag keys its notifications carry, or `off`. */
+  readonly tagPropagation: string;
 }
 
 /** The name shown for an alarm CloudFormation names. */
@@ -62,9 +70,11 @@ export function readAlarms(input: StackInput, topics: TopicEntry[], stops: Plann
   const path = (id: string) => input.paths[id] ?? id;
   const metricAlarms = resourcesOfType(t, 'AWS::CloudWatch::Alarm');
   const composites = resourcesOfType(t, 'AWS::CloudWatch::CompositeAlarm');
-  const all = [...metricAlarms, ...composites];
+  const logAlarms = resourcesOfType(t, 'AWS::CloudWatch::LogAlarm');
+  const all = [...metricAlarms, ...composites, ...logAlarms];
   const nameOf = new Map(all.map(([id, r]) => [id, r.Properties?.AlarmName ? flatten(r.Properties.AlarmName) : GENERATED]));
-  const silencers = plannedDowntimeSilencers(t, composites, path, nameOf);
+  const mutes = muteRulesByAlarm(t, path, nameOf);
+  const silencers = plannedDowntimeSilencers(t, composites, path, nameOf, mutes);
   const live = new Set(input.livenessIds);
   // A liveness alarm pages during planned downtime only when something of the app stops the
   // instances it watches: a schedule, a group scaled to zero, or idle shutdown.
@@ -100,6 +110,11 @@ export function readAlarms(input: StackInput, topics: TopicEntry[], stops: Plann
       insufficientDataActions: actions(p.InsufficientDataActions),
       runbook,
       description: runbook ? description.replace(/\s*Runbook: \S+/, '') : description,
+      muteRules: mutes.get(id) ?? [],
+      tags: (Array.isArray(p.Tags) ? p.Tags : []).map((x: any) => `${x.Key}=${flatten(x.Value)}`).sort(),
+      tagPropagation: p.ActionConfiguration?.AlarmTagsPropagation?.Enabled
+        ? (p.ActionConfiguration.AlarmTagsPropagation.IncludedTagKeys ?? ['all tags']).join(', ')
+        : 'off',
     };
   };
 
@@ -120,6 +135,7 @@ export function readAlarms(input: StackInput, topics: TopicEntry[], stops: Plann
       missingData: p.TreatMissingData ?? 'missing',
       liveness,
       plannedDowntime: downtime(id, liveness, 'not needed (missing data is not breaching)'),
+      warmUp: warmUpOf(p, kind === 'metrics-insights' && /\bGROUP\s+BY\b/i.test(raw)),
     };
   });
   const composite = composites.map(([id, r]): AlarmEntry => {
@@ -134,6 +150,25 @@ export function readAlarms(input: StackInput, topics: TopicEntry[], stops: Plann
       missingData: '',
       liveness: live.has(id),
       plannedDowntime: downtime(id, live.has(id), 'not needed'),
+      warmUp: 'none (a composite follows its members)',
+    };
+  });
+  const log = logAlarms.map(([id, r]): AlarmEntry => {
+    const p = r.Properties ?? {};
+    const q = p.ScheduledQueryConfiguration ?? {};
+    const groups = (Array.isArray(q.LogGroupIdentifiers) ? q.LogGroupIdentifiers : []).map((g: unknown) => flatten(g).replace(/<([A-Za-z0-9]+)>/g, (m, ref: string) => (input.paths[ref] ? `<${input.paths[ref]}>` : m)));
+    const lines = Number(p.ActionLogLineCount ?? 0);
+    return {
+      ...common(id, r),
+      kind: 'log',
+      watches: `Logs Insights on ${groups.join(', ')} ${q.ScheduleConfiguration?.ScheduleExpression ?? ''}: ${flatten(q.QueryString)} | ${flatten(q.AggregationExpression)}`
+        + (lines > 0 ? ` (notifications carry up to ${lines} log lines)` : ''),
+      condition: `${OPERATORS[p.ComparisonOperator] ?? p.ComparisonOperator} ${flatten(p.Threshold)}`,
+      evaluation: `${p.QueryResultsToAlarm} of ${p.QueryResultsToEvaluate} query results`,
+      missingData: p.TreatMissingData ?? 'missing',
+      liveness: live.has(id),
+      plannedDowntime: silencers.get(id) ?? 'not needed',
+      warmUp: warmUpOf(p, false),
     };
   });
   // An alarm that notifies only through composite alarms (a liveness alarm behind a
@@ -147,7 +182,32 @@ export function readAlarms(input: StackInput, topics: TopicEntry[], stops: Plann
       .flatMap(c => c.recipients.map(x => `${x} (through the composite alarm ${c.generatedName ? c.path : c.name})`));
     return via.length ? { ...a, recipients: [...a.recipients, ...via] } : a;
   };
-  return [...metric, ...composite].map(through);
+  return [...metric, ...composite, ...log].map(through);
+}
+
+/** The warm-up as people read it. */
+function warmUpOf(p: Record<string, any>, perContributor: boolean): string {
+  const w = p.WarmUpConfiguration;
+  if (w?.WarmUpPeriodDurationInMinutes !== undefined) {
+    return w.OnlyStartEvaluatingAfterWarmUpPeriodEnds ? `${w.WarmUpPeriodDurationInMinutes} min (waits it out)` : `up to ${w.WarmUpPeriodDurationInMinutes} min`;
+  }
+  return perContributor ? 'none (evaluated per contributor)' : 'none';
+}
+
+/** The mute rules of the template that name each alarm, by the alarm's logical ID. */
+function muteRulesByAlarm(t: StackInput['template'], path: (id: string) => string, nameOf: Map<string, string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const byName = new Map([...nameOf].filter(([, n]) => n !== GENERATED).map(([id, n]) => [n, id]));
+  for (const [id, r] of resourcesOfType(t, 'AWS::CloudWatch::AlarmMuteRule')) {
+    const s = r.Properties?.Rule?.Schedule ?? {};
+    const text = `${path(id)}: ${flatten(s.Expression)} for ${flatten(s.Duration)} (${flatten(s.Timezone) || 'UTC'})`;
+    for (const target of Array.isArray(r.Properties?.MuteTargets?.AlarmNames) ? r.Properties!.MuteTargets.AlarmNames : []) {
+      const flat = flatten(target);
+      const ref = referencedIds(flat).find(x => nameOf.has(x)) ?? byName.get(flat);
+      if (ref) out.set(ref, [...(out.get(ref) ?? []), text]);
+    }
+  }
+  return out;
 }
 
 function describeMetric(p: Record<string, any>): { kind: AlarmEntry['kind']; watches: string; period?: number } {
@@ -192,16 +252,20 @@ function recipients(text: string, topics: TopicEntry[], path: (id: string) => st
 }
 
 /**
- * How each alarm is kept quiet during planned downtime, by logical ID: scheduled stops that
- * turn its actions off, idle shutdown that names it in an instance tag, or a composite
- * alarm that notifies for it and whose actions a suppressor silences.
+ * How each alarm is kept quiet during planned downtime, by logical ID: mute rules that name
+ * it, scheduled stops that turn its actions off, idle shutdown that names it in an instance
+ * tag, or a composite alarm that notifies for it and whose actions a suppressor silences.
  */
 function plannedDowntimeSilencers(
   t: StackInput['template'], composites: Array<[string, TemplateResource]>,
-  path: (id: string) => string, nameOf: Map<string, string>,
+  path: (id: string) => string, nameOf: Map<string, string>, mutes: Map<string, string[]>,
 ): Map<string, string> {
   const out = new Map<string, string[]>();
   const add = (id: string, how: string) => out.set(id, [...(out.get(id) ?? []), how]);
+  for (const [id, rules] of mutes) {
+    const owners = [...new Set(rules.map(x => x.split(':')[0].replace(/\/(StopWindowMute|MuteRule)\d*(Part\d+)?$/, '')))];
+    add(id, `muted by ${rules.length} mute rule(s) of ${owners.join(', ')}; ALARM if still failing when a window ends`);
+  }
   const byName = new Map([...nameOf].filter(([, n]) => n !== GENERATED).map(([id, n]) => [n, id]));
   for (const [id, r] of resourcesOfType(t, 'AWS::Scheduler::Schedule')) {
     const target = flatten(r.Properties?.Target?.Arn);

@@ -3,6 +3,7 @@
 import { CARD_STYLE, SEARCH_SCRIPT, esc, htmlTop, notificationText, searchAttributes } from './alarm-cards.pure';
 import type { AlarmEntry } from './alarm-entries.pure';
 import type { DashboardEntry, ReportModel, StackReport } from './report-model.pure';
+import type { RehearsalSummary } from '../../rehearsal/render.pure';
 
 export { esc } from './alarm-cards.pure';
 
@@ -41,19 +42,22 @@ function alarmRow(a: AlarmEntry): string[] {
   return [
     `<b>${esc(notificationText(a))}</b><br><code>${esc(a.path)}</code>`,
     `<span class="sev sev-${esc(sev.toLowerCase())}">${esc(sev)}</span>${a.securityAudit ? '<br><span class="label">security audit</span>' : ''}`,
-    `${esc(a.description) || '<span class="none">—</span>'}${a.runbook ? `<br>Runbook: <a href="${esc(a.runbook)}">${esc(a.runbook)}</a>` : ''}`,
+    `${esc(a.description) || '<span class="none">—</span>'}${a.runbook ? `<br>Runbook: <a href="${esc(a.runbook)}">${esc(a.runbook)}</a>` : ''}`
+      + (a.tags.length ? `<br><b>Tags</b> ${a.tags.map(esc).join(', ')} <i>(in notifications: ${esc(a.tagPropagation)})</i>` : ''),
     `<i>${esc(a.kind)}</i> ${esc(a.watches)}`,
     esc([a.condition, a.evaluation && `for ${a.evaluation}`, a.missingData && `missing data: ${a.missingData}`].filter(Boolean).join(' · ')),
     [actions('ALARM', a.alarmActions), actions('OK', a.okActions), actions('INSUFFICIENT_DATA', a.insufficientDataActions)].filter(Boolean).join('<br>')
       || '<span class="none">—</span>',
-    `<span class="${a.plannedDowntime.startsWith('NOT') ? 'warn' : ''}">${esc(a.plannedDowntime)}</span>`,
+    `<span class="${a.plannedDowntime.startsWith('NOT') ? 'warn' : ''}">${esc(a.plannedDowntime)}</span>`
+      + (a.muteRules.length ? `<br><b>Mute rules</b> ${a.muteRules.map(esc).join('<br>')}` : '')
+      + `<br><b>Warm-up</b> ${esc(a.warmUp)}`,
   ];
 }
 
 function stackSection(s: StackReport): string {
   const parts = [`<h2>Stack ${esc(s.stackName)}</h2>`, `<h3>Alarms (${s.alarms.length})</h3>`,
-    htmlTable(['Alarm (name in the notification)', 'Severity', 'What happened, what to do', 'Watches', 'Fires when', 'Actions', 'Planned downtime'],
-      s.alarms.map(alarmRow), 'alarms', s.alarms.map(a => searchAttributes(s.stackName, a)))];
+    htmlTable(['Alarm (name in the notification)', 'Severity', 'What happened, what to do', 'Watches', 'Fires when', 'Actions',
+      'Planned downtime, warm-up'], s.alarms.map(alarmRow), 'alarms', s.alarms.map(a => searchAttributes(s.stackName, a)))];
   if (s.topics.length) parts.push('<h3>Alert topics</h3>', htmlTable(['Topic', 'Subscribers'], s.topics.map(t => [named(t.name, t.path), list(t.subscribers)])));
   if (s.logGroups.length) {
     parts.push('<h3>Log groups</h3>', htmlTable(['Log group', 'Retention', 'Encryption', 'Removal policy'],
@@ -107,6 +111,18 @@ var a=x.cells[i].textContent.trim(),c=y.cells[i].textContent.trim();var na=parse
 var r=(!isNaN(na)&&!isNaN(nc))?na-nc:a.localeCompare(c);return asc?r:-r;});rows.forEach(function(r){b.appendChild(r);});});});});
 document.body.setAttribute('data-report-ready','yes');`;
 
+/** The Rehearsal section: per scenario its verdict, notifications and failed expectations. */
+function rehearsalSection(summaries: readonly RehearsalSummary[]): string {
+  const parts = summaries.map(s => `<h3>${esc(s.name)}: ${esc(s.verdict)}</h3><p>${esc(s.description)}</p>`
+    + (s.note ? `<p class="none">Not applicable: ${esc(s.note)}.</p>`
+      : (s.timeline.length
+        ? htmlTable(['Time', 'Alarm', 'State', 'Severity', 'Recipients', 'Contributor', 'EC2 action'],
+          s.timeline.map(r => [r.time, r.alarm, r.state, r.severity, r.recipients, r.contributor, r.ec2Action].map(esc)))
+        : '<p class="none">Nobody was notified.</p>')
+      + (s.failures.length ? `<ul>${s.failures.map(f => `<li>${esc(f)}</li>`).join('')}</ul>` : '')));
+  return `<section id="rehearsal"><h2>Rehearsal</h2>${parts.join('\n')}</section>`;
+}
+
 /** The monitoring report as a self-contained HTML page. */
 export function renderHtml(report: ReportModel): string {
   const costs = report.costs.map(x => `<h3>${esc(x.title)}</h3>`
@@ -120,6 +136,7 @@ export function renderHtml(report: ReportModel): string {
 <body><h1>${esc(report.title)}</h1>
 ${htmlTop(report)}
 ${report.stacks.map(stackSection).join('\n')}
+${report.rehearsal ? rehearsalSection(report.rehearsal) : ''}
 <section><h2>Monthly cost</h2>${costs || '<p>No CostReport in the app.</p>'}</section>
 <script>${SEARCH_SCRIPT}
 ${SORT}</script>

@@ -1,6 +1,7 @@
 // The monitoring report as Markdown. Pure: no CDK, no I/O.
 import { markdownTop, notificationText } from './alarm-cards.pure';
 import type { ReportModel, StackReport } from './report-model.pure';
+import { renderRehearsal } from '../../rehearsal/render.pure';
 
 /** A Markdown table cell: pipes escaped, line breaks flattened. */
 export function cell(text: string): string {
@@ -23,6 +24,7 @@ export function renderMarkdown(report: ReportModel): string {
   if (report.costs.length) out.push(`Estimated monitoring cost: $${total.toFixed(2)}/month.`, '');
   out.push(...markdownTop(report, table));
   for (const stack of report.stacks) out.push(...renderStack(stack));
+  if (report.rehearsal) out.push('## Rehearsal', '', renderRehearsal(report.rehearsal, '###'));
   out.push('## Monthly cost', '');
   if (report.costs.length === 0) {
     out.push('No `CostReport` in the app: add one to a stack to estimate what its monitoring costs.', '');
@@ -38,11 +40,12 @@ function renderStack(s: StackReport): string[] {
   out.push(`### Alarms (${s.alarms.length})`, '');
   out.push(table(
     ['Alarm (name in the notification)', 'Severity', 'What happened, what to do', 'Watches', 'Condition', 'Evaluation', 'Missing data',
-      'ALARM', 'OK', 'INSUFFICIENT_DATA', 'Planned downtime', 'Runbook'],
+      'ALARM', 'OK', 'INSUFFICIENT_DATA', 'Planned downtime', 'Runbook', 'Warm-up', 'Mute rules', 'Tags (in notifications)'],
     s.alarms.map(a => [
       `${notificationText(a)}<br>\`${a.path}\``, `${a.severity || 'none (direct)'}${a.securityAudit ? ' (security audit)' : ''}`, a.description,
       `${a.kind}: ${a.watches}`, a.condition, a.evaluation, a.missingData,
       a.alarmActions.join('; '), a.okActions.join('; '), a.insufficientDataActions.join('; '), a.plannedDowntime, a.runbook,
+      a.warmUp, a.muteRules.join('<br>'), `${a.tags.join(', ')} (${a.tagPropagation})`,
     ]),
   ), '');
   if (s.topics.length) {

@@ -1,6 +1,7 @@
-// `cdk-watchkeeper-report`: compares the monitoring reports of two synths.
+// `cdk-watchkeeper-report`: compares the monitoring reports of two synths, or rehearses a synth's alarms.
 import * as fs from 'fs';
 import * as path from 'path';
+import { REHEARSE_USAGE, rehearseMain } from './rehearse-cli';
 import { diffReports } from './report-diff.pure';
 import { ReportFileError, parseReport } from './report-file.pure';
 import type { ReportModel } from './report-model.pure';
@@ -16,7 +17,9 @@ quantities. Each directory is a cloud assembly synthesized with MonitoringReport
 (it holds monitoring-report.json); a path to a monitoring-report.json file works too.
 
 Exit status: 0 when the reports were compared, 2 for bad input (one line on standard error
-names the file and what is wrong), 1 for anything else.`;
+names the file and what is wrong), 1 for anything else.
+
+${REHEARSE_USAGE}`;
 
 /** Reads one report: a cloud assembly directory or the file itself. Throws ReportFileError for bad input. */
 function load(where: string): ReportModel {
@@ -44,6 +47,7 @@ export function main(argv: string[], out: (text: string) => void = t => process.
     out(`${USAGE}\n`);
     return 0;
   }
+  if (argv[0] === 'rehearse') return rehearseMain(argv.slice(1), out, err);
   if (argv[0] !== 'diff' || argv.length !== 3) {
     err(`${USAGE}\n`);
     return 2;

@@ -21,6 +21,10 @@ const FIELDS: Array<[keyof AlarmEntry, string]> = [
   ['runbook', 'runbook'],
   ['description', 'what happened, what to do'],
   ['recipients', 'who receives it'],
+  ['warmUp', 'warm-up'],
+  ['muteRules', 'mute rules'],
+  ['tags', 'tags'],
+  ['tagPropagation', 'tags in notifications'],
 ];
 
 const show = (v: unknown) => (Array.isArray(v) ? v.join('; ') : String(v ?? ''));

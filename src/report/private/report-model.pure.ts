@@ -4,8 +4,9 @@ import { AlarmEntry, readAlarms } from './alarm-entries.pure';
 import { PlannedStops, plannedStops } from './planned-stops.pure';
 import { StackInput, TopicEntry } from './report-input.pure';
 import { dashboardBody, flatten, resourcesOfType } from './template-values.pure';
+import type { RehearsalSummary } from '../../rehearsal/render.pure';
 
-export { StackInput, TopicEntry } from './report-input.pure';
+export type { StackInput, TopicEntry } from './report-input.pure';
 
 /** One line of a cost estimate (as the cost report computes it). */
 export interface CostLineModel {
@@ -118,12 +119,21 @@ export interface ReportModel {
   readonly title: string;
   readonly stacks: StackReport[];
   readonly costs: CostModel[];
+  /** The stock scenarios rehearsed over the app, when the report was asked to rehearse. */
+  readonly rehearsal?: RehearsalSummary[];
 }
 
-/** Builds the report from the stacks' templates and metadata, and the app's cost reports. */
-export function buildReport(title: string, stacks: StackInput[], costs: CostModel[]): ReportModel {
+/** Builds the report from the stacks' templates and metadata, the app's cost reports and its rehearsal. */
+export function buildReport(title: string, stacks: StackInput[], costs: CostModel[], rehearsal?: RehearsalSummary[]): ReportModel {
   const stops = plannedStops(stacks);
-  return { schema: REPORT_SCHEMA, schemaVersion: REPORT_SCHEMA_VERSION, title, stacks: stacks.map(s => stackReport(s, stops)), costs };
+  return {
+    schema: REPORT_SCHEMA,
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    title,
+    stacks: stacks.map(s => stackReport(s, stops)),
+    costs,
+    ...(rehearsal ? { rehearsal } : {}),
+  };
 }
 
 function stackReport(input: StackInput, stops: PlannedStops): StackReport {

@@ -1,7 +1,9 @@
 import { Duration, aws_autoscaling as autoscaling, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { blockDevices, defaultImage, defaultType, newRole, newSecurityGroup, privateSubnets, requireVpc } from './compute-defaults';
+import { ComputeTarget } from '../../core/compute-target';
 import { allowAutoScalingToPublish, allowAutoScalingToUseEbsKey } from '../../private/key-policies';
+import { registerUsage } from '../../private/usage-registry';
 import { checkInteger, invalid } from '../../private/validation';
 import { BuiltCompute, ComputeContext, NewAutoScalingGroupOptions } from '../compute-options';
 
@@ -57,10 +59,15 @@ export function buildNewGroup(scope: Construct, context: ComputeContext, o: NewA
     notifications: [{ topic: context.alertTopic.topic, scalingEvents: o.notificationEvents ?? autoscaling.ScalingEvents.ALL }],
   });
   allowAutoScalingToPublish(scope, context.alertTopic);
+  // Detailed monitoring is billed as custom metrics (CloudWatch pricing), for every running instance.
+  if (o.detailedMonitoring ?? true) {
+    registerUsage(group, () => ({ detailedMonitoringInstances: o.desiredCapacity ?? minCapacity, detailedMonitoringInstancesMax: maxCapacity }));
+  }
 
   return {
     autoScalingGroup: group,
     instances: [],
+    targets: [ComputeTarget.autoScalingGroup(group)],
     role,
     securityGroup,
     connections: group.connections,
@@ -68,5 +75,6 @@ export function buildNewGroup(scope: Construct, context: ComputeContext, o: NewA
     instanceType: defaultType(o),
     userData: launchTemplate.userData,
     expectedInstances: o.desiredCapacity ?? minCapacity,
+    maxInstances: maxCapacity,
   };
 }

@@ -1,6 +1,8 @@
 import { Annotations, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { blockDevices, defaultImage, defaultType, newRole, newSecurityGroup, privateSubnets, requireVpc } from './compute-defaults';
+import { ComputeTarget } from '../../core/compute-target';
+import { registerUsage } from '../../private/usage-registry';
 import { BuiltCompute, ComputeContext, NewInstanceOptions } from '../compute-options';
 
 /** A new single instance with the library's secure defaults and termination protection. */
@@ -30,8 +32,11 @@ export function buildNewInstance(scope: Construct, context: ComputeContext, o: N
     disableApiTermination: o.terminationProtection ?? true,
   });
   requireImdsv2WithoutName(scope, instance);
+  // Detailed monitoring is billed as custom metrics (CloudWatch pricing).
+  if (o.detailedMonitoring ?? true) registerUsage(instance, () => ({ detailedMonitoringInstances: 1, detailedMonitoringInstancesMax: 1 }));
   return {
     instances: [instance],
+    targets: [ComputeTarget.instance(instance)],
     role,
     securityGroup,
     connections: instance.connections,

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AutoScalingGroupAlarms } from '../../alarms/auto-scaling-group-alarms';
 import { InstanceAlarms } from '../../alarms/instance-alarms';
@@ -11,50 +11,35 @@ import { invalid } from '../../private/validation';
 import { BuiltCompute } from '../compute-options';
 import { ServiceAlarmOptions } from '../service-alarm-options';
 
-
-/** Creates the preset alarm sets for the service's compute. */
+/** Creates one preset alarm set per compute target of the service. */
 export function createServiceAlarms(
   scope: Construct, compute: BuiltCompute, alertTopic: IAlertTopic, agent: IAgentMetricSource | undefined, options: ServiceAlarmOptions,
+  serviceName?: string,
 ): AlarmSet[] {
   if (options.enabled === false) return [];
   if (options.generatedAlarmNames && options.alarmNamePrefix !== undefined) {
     invalid(scope, 'alarms.alarmNamePrefix', 'left out when alarms.generatedAlarmNames is true (CloudFormation names the alarms)', options.alarmNamePrefix);
   }
   const prefix = options.generatedAlarmNames ? undefined : options.alarmNamePrefix ?? defaultAlarmNamePrefix(scope);
-  const common = {
-    routing: options.routing ?? AlarmRouting.toTopic(alertTopic),
-    runbookUrl: options.runbookUrl,
-    livenessSuppressor: options.livenessSuppressor,
+  const props = {
+    ...options,
+    routing: options.routing ?? AlarmRouting.toTopic(options.alertTopic ?? alertTopic),
+    serviceName: options.serviceName ?? serviceName,
     agent,
     instanceType: compute.instanceType,
-    attachedEbsStatusCheck: options.attachedEbsStatusCheck,
-    cpu: options.cpu,
-    cpuCreditBalance: options.cpuCreditBalance,
-    memory: options.memory,
-    disk: options.disk,
-    swap: options.swap,
   };
-  if (compute.autoScalingGroup) {
-    return [new AutoScalingGroupAlarms(scope, 'Alarms', {
-      ...common,
-      alarmNamePrefix: prefix,
-      autoScalingGroup: compute.autoScalingGroup,
-      systemStatusCheck: options.systemStatusCheck,
-      instanceStatusCheck: options.instanceStatusCheck,
-      inServiceCapacity: options.inServiceCapacity,
-    })];
-  }
-  const several = compute.instances.length > 1;
-  const ids = compute.instances.map(instance => instance.node.id);
-  const distinctIds = new Set(ids).size === ids.length;
-  return compute.instances.map((instance: ec2.IInstance, i) => new InstanceAlarms(scope, several ? `Alarms${i}` : 'Alarms', {
-    ...common,
+  const targets = compute.targets;
+  const several = targets.length > 1;
+  const ids = targets.map(target => target.instance?.node.id);
+  const distinctIds = ids.every(id => id !== undefined) && new Set(ids).size === ids.length;
+  return targets.map((target, i) => {
+    const id = several ? `Alarms${i}` : 'Alarms';
     // One set per instance: the instance's construct ID (or its position) keeps the names apart.
-    alarmNamePrefix: prefix !== undefined && several ? `${prefix}-${distinctIds ? ids[i] : i}` : prefix,
-    instance,
-    systemStatusCheck: options.systemStatusCheck,
-    instanceStatusCheck: options.instanceStatusCheck,
-  }));
+    const alarmNamePrefix = prefix !== undefined && several ? `${prefix}-${distinctIds ? ids[i] : i}` : prefix;
+    return target.autoScalingGroup
+      ? new AutoScalingGroupAlarms(scope, id, { ...props, alarmNamePrefix, autoScalingGroup: target.autoScalingGroup })
+      : new InstanceAlarms(scope, id, { ...props, alarmNamePrefix, instance: target.instance });
+  });
 }
 
 /** Longest prefix an AlarmSet takes (its own check), leaving room for the signal. */

@@ -1,0 +1,240 @@
+// A rehearsal: the app's alarms evaluated minute by minute over its fleet while a scenario
+// plays, and who was notified, when, and why. Pure and deterministic: no CDK, no I/O, no clock.
+import { ActionSpec, AlarmSpec, MuteRuleSpec, readAlarms, readMuteRules, topicRecipients } from './alarm-model.pure';
+import { AlarmEngine, Transition } from './alarms.pure';
+import { deployEvents } from './deploys.pure';
+import { evaluationRange } from './evaluate.pure';
+import { checkExpectations } from './expectations.pure';
+import type { Notification, ScenarioResult } from './results.pure';
+import { FleetModel, readFleet, withWatchedInstances } from './fleet-model.pure';
+import { Activity, Functions } from './functions.pure';
+import { FAILURE_KINDS, Scenario, eventMinute } from './scenario.pure';
+import { Minute, parseInstant } from './schedule.pure';
+import { MetricStore } from './store.pure';
+import { LogLines, Telemetry, appLine, applicationLogGroups } from './telemetry.pure';
+import { RehearsalStack } from './template.pure';
+import { Instance, World } from './world.pure';
+
+/** An app prepared for rehearsals (read once, rehearsed many times). */
+export interface RehearsalApp {
+  readonly stacks: readonly RehearsalStack[];
+  readonly alarms: readonly AlarmSpec[];
+  readonly muteRules: readonly MuteRuleSpec[];
+  readonly fleet: FleetModel;
+}
+
+export type { Notification, ScenarioResult } from './results.pure';
+
+/** Reads an app's stacks. */
+export function prepareApp(stacks: readonly RehearsalStack[]): RehearsalApp {
+  const topics = new Map(stacks.flatMap(s => [...topicRecipients(s)]));
+  const alarms = stacks.flatMap(s => readAlarms(s, topics));
+  const watched = alarms.flatMap(a => (a.kind === 'metric' ? a.queries.map(q => q.metric?.dimensions.InstanceId ?? '') : []));
+  return { stacks, alarms, muteRules: stacks.flatMap(readMuteRules), fleet: withWatchedInstances(readFleet(stacks), watched) };
+}
+
+/** What an alarm watches, as text. */
+export function watchesOf(a: AlarmSpec): string {
+  if (a.kind === 'composite') return 'composite';
+  return a.queries.map(q => (q.metric ? `${q.metric.namespace}/${q.metric.metricName}`
+    : q.insights ? `${q.insights.namespace}/${q.insights.metricName} ${q.insights.fn}` : q.expression ?? '')).join(' ');
+}
+
+/** Minutes of history run before the scenario starts, so alarms are in their steady state. */
+const HISTORY = 180;
+
+/** Resolves a scenario target to instances. */
+function targets(world: World, target: string | undefined, kind: string): Instance[] {
+  const live = [...world.instances.values()].filter(i => !i.terminated && !i.model?.external);
+  const firstGroup = [...world.groups.keys()][0];
+  const standalone = live.filter(i => !i.group);
+  const t = target ?? (['idle', 'start-instance', 'stop-instance', 'scheduled-start-fails'].includes(kind) ? 'instance' : 'group');
+  if (t === 'group') return firstGroup ? world.members(firstGroup).slice(0, 1) : standalone.slice(0, 1);
+  if (t === 'all') return firstGroup ? [...world.members(firstGroup)] : standalone;
+  if (t === 'instance') return standalone.length ? standalone.slice(0, 1) : firstGroup ? world.members(firstGroup).slice(0, 1) : [];
+  const group = [...world.groups.values()].find(g => g.model.name.includes(t) || g.model.logicalId.includes(t));
+  if (group) return world.members(group.model.name).slice(0, 1);
+  return live.filter(i => i.id === t || i.model?.logicalId.includes(t));
+}
+
+/** Rehearses one scenario. */
+export function rehearse(app: RehearsalApp, scenario: Scenario): ScenarioResult {
+  const start = parseInstant(scenario.start);
+  const end = start + Math.round(scenario.hours * 60);
+  const begin = start - HISTORY;
+  const lookback = Math.max(240, ...app.alarms.map(a => (a.kind === 'metric' ? evaluationRange(a.evaluationPeriods) * a.period + 20 : 0)));
+  const store = new MetricStore(lookback + 20);
+  const engine = new AlarmEngine(app.alarms, app.muteRules, store, begin);
+  const world = new World(app.fleet, scenario.load ?? {}, scenario.timeZone, begin);
+  const functions = new Functions(world, engine, store, begin);
+  const telemetry = new Telemetry(world, store);
+  const missing = (scenario.expect?.pages ?? []).find(p => !app.alarms.some(a => a.severity === p.severity
+    && (p.watches === undefined || watchesOf(a).includes(p.watches))
+    && (p.alarm === undefined || a.name.includes(p.alarm) || a.path.includes(p.alarm))));
+  if (missing) {
+    return {
+      scenario,
+      notifications: [],
+      silenced: [],
+      activity: [],
+      failures: [],
+      notApplicable: `the app has no ${missing.severity} alarm${missing.watches ? ` watching ${missing.watches}` : ''}${missing.alarm ? ` named like ${missing.alarm}` : ''}`,
+    };
+  }
+
+  const events = (scenario.events ?? []).map(e => ({ ...e, minute: eventMinute(e.at, start, scenario.timeZone) }))
+    .sort((a, b) => a.minute - b.minute);
+  const failureStart = events.find(e => FAILURE_KINDS.has(e.kind))?.minute ?? start;
+  const notifications: Notification[] = [];
+  const silenced: ScenarioResult['silenced'] = [];
+  const activity: Activity[] = [];
+  let notApplicable: string | undefined;
+  const pendingTrail = new Map<Minute, LogLines[]>();
+  const bursts: Array<{ from: Minute; to: Minute; lines: number }> = [];
+  let auditStopped = false;
+  const failingTopics = new Set<string>();
+  const sns = (topic: string, delivered: boolean, n: number, minute: Minute) => {
+    store.want('AWS/SNS', 'NumberOfNotificationsFailed');
+    store.open('AWS/SNS', delivered ? 'NumberOfNotificationsDelivered' : 'NumberOfNotificationsFailed', { TopicName: topic }, { delay: 1 })?.put(minute, n, 1);
+  };
+
+  for (let minute = begin; minute < end; minute++) {
+    for (const e of events.filter(x => x.minute === minute)) {
+      const hit = targets(world, e.target, e.kind);
+      const needsTarget = !['deploy', 'log-burst', 'audit-delivery-stops', 'topic-fails'].includes(e.kind);
+      if (needsTarget && hit.length === 0) {
+        // An ordinary event with nothing to act on is skipped; a failure that cannot happen makes the scenario moot.
+        const what = ({ group: 'Auto Scaling group', all: 'Auto Scaling group', instance: 'instance' } as Record<string, string>)[e.target ?? '']
+          ?? `instance or group matching ${e.target ?? e.kind}`;
+        if (FAILURE_KINDS.has(e.kind)) notApplicable ??= `event ${e.kind} at ${e.at}: the app has no ${what}`;
+        else if (minute >= start) activity.push({ minute, what: `${e.kind}: skipped, the app has no ${what}` });
+        continue;
+      }
+      const fault = (kind: string) => hit.forEach(i => i.faults.set(kind, {
+        from: minute, minutes: e.minutes ?? 0, until: kind === 'idle' ? minute + (e.minutes ?? 60) : undefined,
+      }));
+      switch (e.kind) {
+        case 'deploy': {
+          for (const [m, lines] of deployEvents(app.fleet, e.changes, minute)) pendingTrail.set(m, [...(pendingTrail.get(m) ?? []), ...lines]);
+          activity.push({ minute, what: `deploy (${(e.changes ?? ['an ordinary update']).join(', ')})` });
+          break;
+        }
+        case 'replace-instance': hit.forEach(i => world.terminate(i.id)); activity.push({ minute, what: `replaced ${hit.map(i => i.id).join(', ')}` }); break;
+        case 'idle': fault('idle'); break;
+        case 'start-instance': hit.forEach(i => world.start(i.id, minute)); break;
+        case 'stop-instance': hit.forEach(i => world.stop(i.id)); break;
+        case 'launch-fails': {
+          const g = hit[0].group ? world.groups.get(hit[0].group) : undefined;
+          if (!g) { notApplicable ??= 'launch-fails: the app has no Auto Scaling group'; break; }
+          g.launchFails = true;
+          const members = [...world.members(g.model.name)];
+          const lost = members.slice(0, Math.max(1, members.length - Math.max(0, g.min - 1)));
+          lost.forEach(i => world.terminate(i.id));
+          activity.push({ minute, what: `${lost.map(i => i.id).join(', ')} terminated; the group cannot launch instances` });
+          break;
+        }
+        case 'scheduled-start-fails': hit.forEach(i => functions.failingStarts.add(i.id)); break;
+        case 'log-burst': bursts.push({ from: minute, to: minute + (e.minutes ?? 20), lines: e.linesPerMinute ?? 20 }); break;
+        case 'audit-delivery-stops': auditStopped = true; break;
+        case 'topic-fails': for (const t of topicsToFail(app, e.target)) failingTopics.add(t); break;
+        default: fault(e.kind);
+      }
+    }
+    activity.push(...functions.step(minute).filter(a => a.minute >= start));
+    world.step(minute);
+    const logs = new Map<string, LogLines[]>();
+    for (const g of app.fleet.trailLogGroups) {
+      if (auditStopped) continue;
+      logs.set(g, [
+        { text: '{"eventVersion":"1.09","eventSource":"ec2.amazonaws.com","eventName":"DescribeInstances","eventType":"AwsApiCall","sourceIPAddress":"10.0.0.1","userIdentity":{"type":"AssumedRole"}}', count: 8 },
+        ...(pendingTrail.get(minute) ?? []),
+      ]);
+    }
+    pendingTrail.delete(minute);
+    for (const b of bursts) {
+      if (minute < b.from || minute >= b.to) continue;
+      for (const g of applicationLogGroups(app.fleet)) {
+        logs.set(g, [...(logs.get(g) ?? []), { text: appLine('ERROR', 500, 900), count: b.lines }]);
+      }
+    }
+    const load = [...world.groups.values()].reduce((a, g) => a + world.needed(g, minute), 0) || 1;
+    telemetry.publish(minute, logs, load);
+    for (const t of engine.step(minute)) {
+      const recorded = minute >= start;
+      if (t.silencedBy && recorded) silenced.push({ minute, alarm: t.alarm.name, to: t.to, contributor: t.contributor, why: t.silencedBy });
+      const ec2 = t.actions.filter((a): a is Extract<ActionSpec, { kind: 'ec2' }> => a.kind === 'ec2').map(a => a.action);
+      for (const action of ec2) applyEc2(world, t, action, minute);
+      for (const a of t.actions) {
+        if (a.kind !== 'sns') continue;
+        const delivered = !failingTopics.has(a.topic);
+        sns(a.topic, delivered, a.recipients.length, minute);
+        if (recorded) notifications.push(notificationOf(t, a, ec2, delivered));
+      }
+    }
+    for (const a of activity.filter(x => x.minute === minute && x.reportTo)) {
+      const topic = [...app.alarms.flatMap(x => [...x.alarmActions, ...x.okActions])].find(x => x.kind === 'sns' && a.reportTo!.endsWith(`:${x.topic}`));
+      if (topic?.kind === 'sns') {
+        sns(topic.topic, !failingTopics.has(topic.topic), topic.recipients.length, minute);
+        notifications.push({
+          minute,
+          alarm: 'idle shutdown report',
+          path: 'idle shutdown',
+          state: 'REPORT',
+          severity: 'INFO',
+          topic: topic.topic,
+          recipients: topic.recipients,
+          ec2Actions: [],
+          delivered: !failingTopics.has(topic.topic),
+          watches: 'report',
+        });
+      }
+    }
+  }
+  const result = { scenario, notifications, silenced, activity, failures: [] as string[], notApplicable };
+  return notApplicable ? result : { ...result, failures: checkExpectations(scenario, result, failureStart) };
+}
+
+/**
+ * The topics a `topic-fails` event breaks: those whose name contains the target, or else the
+ * alert topic, the one most alarms notify.
+ */
+function topicsToFail(app: RehearsalApp, target: string | undefined): string[] {
+  const counts = new Map<string, number>();
+  for (const a of app.alarms) {
+    for (const x of new Set([...a.alarmActions, ...a.okActions].filter(y => y.kind === 'sns').map(y => (y as Extract<ActionSpec, { kind: 'sns' }>).topic))) {
+      counts.set(x, (counts.get(x) ?? 0) + 1);
+    }
+  }
+  if (target !== undefined) return [...counts.keys()].filter(t => t.includes(target));
+  const most = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
+  return most ? [most[0]] : [];
+}
+
+function applyEc2(world: World, t: Transition, action: string, minute: Minute): void {
+  const id = /InstanceId=([^,]+)/.exec(t.contributor ?? '')?.[1]
+    ?? (t.alarm.kind === 'metric' ? t.alarm.queries.find(q => q.metric?.dimensions.InstanceId)?.metric?.dimensions.InstanceId : undefined);
+  if (!id) return;
+  switch (action) {
+    case 'recover': world.recover(id, minute); break;
+    case 'stop': world.stop(id); break;
+    case 'terminate': world.terminate(id); break;
+    case 'reboot': world.recover(id, minute); break;
+  }
+}
+
+function notificationOf(t: Transition, a: Extract<ActionSpec, { kind: 'sns' }>, ec2: string[], delivered: boolean): Notification {
+  return {
+    minute: t.minute,
+    alarm: t.alarm.name,
+    path: t.alarm.path,
+    state: t.to,
+    severity: t.alarm.severity,
+    topic: a.topic,
+    recipients: a.recipients,
+    contributor: t.contributor,
+    ec2Actions: ec2,
+    delivered,
+    watches: watchesOf(t.alarm),
+    ...(t.afterMute ? { afterMute: true } : {}),
+  };
+}

@@ -1,0 +1,42 @@
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { constructsTemplate } from './construct-stacks';
+import { exampleTemplate } from './example-app';
+import { OrgMonitoringStack, REGIONS } from '../../examples/org';
+
+// aws-cdk-lib's own CloudFormation validation (resource schemas and rules, run at synth),
+// with its findings as errors (`@aws-cdk/core:validateAgainstDefaultRules`): by default it
+// only prints them. The other suites turn it off (test/helpers/jest-setup.ts); this one turns
+// it back on for the apps that hold every construct.
+const STRICT = { '@aws-cdk/core:validateAgainstDefaultRules': true };
+
+beforeAll(() => {
+  delete process.env.CDK_VALIDATION;
+  // Read by every App created from here on (the helpers below create their own).
+  process.env.CDK_CONTEXT_JSON = JSON.stringify(STRICT);
+});
+
+afterAll(() => {
+  delete process.env.CDK_CONTEXT_JSON;
+});
+
+describe('CloudFormation validation', () => {
+  test('fails synth on a template CloudFormation would reject (the gate runs)', () => {
+    const app = new App();
+    new CfnResource(new Stack(app, 'Bad'), 'Topic', { type: 'AWS::SNS::Topic', properties: { NoSuchProperty: 'x' } });
+    expect(() => app.synth()).toThrow(/NoSuchProperty/);
+  });
+
+  test('the example app passes with findings as errors', () => {
+    expect(exampleTemplate().Resources).toBeDefined();
+  });
+
+  test('a stack of every construct and its options passes with findings as errors', () => {
+    expect(constructsTemplate().Resources).toBeDefined();
+  });
+
+  test('the organisation example passes with findings as errors', () => {
+    const app = new App();
+    for (const region of REGIONS) new OrgMonitoringStack(app, `WatchkeeperOrg-${region}`, { region });
+    expect(app.synth().stacks).toHaveLength(REGIONS.length);
+  });
+});
