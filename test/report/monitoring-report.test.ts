@@ -58,8 +58,8 @@ describe('MonitoringReport', () => {
       expect(a.notificationName).toBe(`WatchkeeperExample-${a.logicalId}-`);
     }
     for (const a of named) expect(a.notificationName).toBe(example.template.Resources[a.logicalId].Properties.AlarmName);
-    // The services name their alarms: none of theirs is left to CloudFormation.
-    expect(generated.filter(a => /^WatchkeeperExample\/(Api|Worker)\//.test(a.path)).map(a => a.path)).toEqual([]);
+    // The services name their preset alarms: none of them is left to CloudFormation.
+    expect(generated.filter(a => /^WatchkeeperExample\/(Api|Worker)\/Alarms\d*\//.test(a.path)).map(a => a.path)).toEqual([]);
   });
 
   test('counts the alarms by what they do, security-audit alarms apart, and says what each count counts', () => {
@@ -100,6 +100,19 @@ describe('MonitoringReport', () => {
   test('names every subscriber with its protocol and endpoint as who receives an alarm', () => {
     const legacy = model.stacks[0].alarms.find(a => a.name === 'example-legacy-host-SystemStatusCheck')!;
     expect(legacy.recipients).toEqual(['EC2 recover', 'email oncall@example.com via WatchkeeperExample/Alerts']);
+  });
+
+  test('counts a subscriber whose alarm-tag filter the notification passes, and leaves out one it does not', () => {
+    const all = model.stacks.flatMap(s => s.alarms);
+    const sms = 'sms +14155550100 (only alarms tagged severity CRITICAL, owner orders-team) via WatchkeeperExample/Alerts';
+    const orders = all.find(a => a.path === 'WatchkeeperExample/Api/Alarms/SystemStatusCheck')!;
+    expect(orders.tags).toEqual(expect.arrayContaining(['owner=orders-team', 'severity=CRITICAL']));
+    expect(orders.recipients).toContain(sms);
+    const legacy = all.find(a => a.name === 'example-legacy-host-SystemStatusCheck')!;
+    expect(legacy.tags).not.toContain('owner=orders-team');
+    expect(legacy.recipients.some(r => r.startsWith('sms '))).toBe(false);
+    const topic = model.stacks[0].topics.find(t => t.path === 'WatchkeeperExample/Alerts')!;
+    expect(topic.subscribers).toContain('sms +14155550100 (only alarms tagged severity CRITICAL, owner orders-team)');
   });
 
   test('names every subscriber by protocol and endpoint, also for an alarm that notifies through a composite', () => {

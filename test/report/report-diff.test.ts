@@ -247,7 +247,7 @@ describe('cdk-watchkeeper-report diff', () => {
     const copy = tempDir();
     fs.mkdirSync(path.join(copy, 'bin'));
     fs.copyFileSync(bin, path.join(copy, 'bin', 'cdk-watchkeeper-report'));
-    fs.cpSync(path.join(ROOT, 'src', 'report'), path.join(copy, 'src', 'report'), { recursive: true });
+    fs.cpSync(path.join(ROOT, 'src'), path.join(copy, 'src'), { recursive: true });
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
     expect(fs.existsSync(path.join(copy, 'lib'))).toBe(false);
     const result = spawnSync(process.execPath, [path.join(copy, 'bin', 'cdk-watchkeeper-report'), 'diff', base, base], { encoding: 'utf-8' });
@@ -257,5 +257,10 @@ describe('cdk-watchkeeper-report diff', () => {
     const bad = spawnSync(process.execPath, [path.join(copy, 'bin', 'cdk-watchkeeper-report'), 'diff', base, path.join(copy, 'nothing.json')], { encoding: 'utf-8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    // The same command rehearses: its usage names both subcommands.
+    const help = spawnSync(process.execPath, [path.join(copy, 'bin', 'cdk-watchkeeper-report'), '--help'], { encoding: 'utf-8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('cdk-watchkeeper-report diff OLD_CDK_OUT NEW_CDK_OUT');
+    expect(help.stdout).toContain('cdk-watchkeeper-report rehearse CDK_OUT');
   }, 60_000);
 });

@@ -103,7 +103,7 @@ export function readAlarms(input: StackInput, topics: TopicEntry[], stops: Plann
       notificationName: generatedName ? `${input.stackName}-${id}-` : nameOf.get(id)!,
       generatedName,
       securityAudit: input.securityAudit?.[id] ?? '',
-      recipients: (Array.isArray(p.AlarmActions) ? p.AlarmActions : []).flatMap((a: unknown) => recipients(flatten(a), topics, path)),
+      recipients: (Array.isArray(p.AlarmActions) ? p.AlarmActions : []).flatMap((a: unknown) => recipients(flatten(a), topics, path, notifiedTags(p))),
       severity: input.severities[id] ?? '',
       alarmActions: actions(p.AlarmActions),
       okActions: actions(p.OKActions),
@@ -243,12 +243,34 @@ function actionName(text: string, topics: TopicEntry[], path: (id: string) => st
   return ref ? path(ref[1]) : text;
 }
 
-/** Who an alarm action reaches: each subscriber of a topic of the app (`email oncall@example.com via <topic>`), or the action. */
-function recipients(text: string, topics: TopicEntry[], path: (id: string) => string): string[] {
+/**
+ * Who an alarm action reaches: each subscriber of a topic of the app (`email oncall@example.com
+ * via <topic>`) whose filter the alarm's notification passes, or the action. `tags` are the
+ * tags the notification carries.
+ */
+function recipients(text: string, topics: TopicEntry[], path: (id: string) => string, tags: Map<string, string>): string[] {
   const topic = topics.find(x => text === `<${x.logicalId}>`);
   if (!topic) return [actionName(text, topics, path)];
   if (topic.subscribers.length === 0) return [`nobody: ${topic.name} has no subscribers`];
-  return topic.subscribers.map(s => `${s} via ${topic.name}`);
+  const receives = (i: number) => {
+    const filter = topic.alarmTagFilters?.[i];
+    // SNS delivers a message to a filtered subscription only when every key of the policy
+    // matches one of its values:
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html
+    return !filter || Object.entries(filter).every(([key, values]) => values.includes(tags.get(key) ?? '\u0000'));
+  };
+  const reached = topic.subscribers.filter((_s, i) => receives(i));
+  if (reached.length === 0) return [`nobody: every subscriber of ${topic.name} filters it out`];
+  return reached.map(s => `${s} via ${topic.name}`);
+}
+
+/** The tags an alarm's notifications carry (the tags it propagates), by key. */
+function notifiedTags(p: Record<string, any>): Map<string, string> {
+  const propagation = p.ActionConfiguration?.AlarmTagsPropagation;
+  if (!propagation?.Enabled) return new Map();
+  const keys: string[] | undefined = propagation.IncludedTagKeys;
+  const tags = (Array.isArray(p.Tags) ? p.Tags : []).map((x: any): [string, string] => [String(x.Key), flatten(x.Value)]);
+  return new Map(tags.filter(([key]: [string, string]) => !keys || keys.includes(key)));
 }
 
 /**

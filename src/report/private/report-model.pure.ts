@@ -139,14 +139,17 @@ export function buildReport(title: string, stacks: StackInput[], costs: CostMode
 function stackReport(input: StackInput, stops: PlannedStops): StackReport {
   const t = input.template;
   const path = (id: string) => input.paths[id] ?? id;
-  const topics = resourcesOfType(t, 'AWS::SNS::Topic').map(([id, r]): TopicEntry => ({
-    logicalId: id,
-    path: path(id),
-    name: r.Properties?.TopicName ? flatten(r.Properties.TopicName) : path(id),
-    subscribers: resourcesOfType(t, 'AWS::SNS::Subscription')
-      .filter(([, s]) => flatten(s.Properties?.TopicArn) === `<${id}>`)
-      .map(([, s]) => `${s.Properties?.Protocol} ${targetName(flatten(s.Properties?.Endpoint), path)}`),
-  }));
+  const topics = resourcesOfType(t, 'AWS::SNS::Topic').map(([id, r]): TopicEntry => {
+    const subscriptions = resourcesOfType(t, 'AWS::SNS::Subscription').filter(([, s]) => flatten(s.Properties?.TopicArn) === `<${id}>`);
+    const filters = subscriptions.map(([, s]) => alarmTagFilter(s.Properties ?? {}));
+    return {
+      logicalId: id,
+      path: path(id),
+      name: r.Properties?.TopicName ? flatten(r.Properties.TopicName) : path(id),
+      subscribers: subscriptions.map(([, s], i) => `${s.Properties?.Protocol} ${targetName(flatten(s.Properties?.Endpoint), path)}${filterText(s.Properties ?? {}, filters[i])}`),
+      alarmTagFilters: filters,
+    };
+  });
   return {
     stackName: input.stackName,
     alarms: readAlarms(input, topics, stops),
@@ -206,6 +209,27 @@ function stackReport(input: StackInput, stops: PlannedStops): StackReport {
       };
     }),
   };
+}
+
+/**
+ * The alarm tags a subscription filters on (tag key to the values it receives), read from a
+ * filter policy on the message body's `AlarmTags`; null when it filters on nothing else
+ * either (it receives every message).
+ */
+function alarmTagFilter(p: Record<string, any>): Record<string, string[]> | null {
+  const tags = p.FilterPolicyScope === 'MessageBody' ? p.FilterPolicy?.AlarmTags : undefined;
+  if (!tags || typeof tags !== 'object') return null;
+  const out: Record<string, string[]> = {};
+  for (const [key, values] of Object.entries(tags)) {
+    if (Array.isArray(values) && values.every(v => typeof v === 'string')) out[key] = values as string[];
+  }
+  return Object.keys(out).length ? out : null;
+}
+
+/** What a subscription's filter lets through, as a person reads it. */
+function filterText(p: Record<string, any>, tags: Record<string, string[]> | null): string {
+  if (tags) return ` (only alarms tagged ${Object.entries(tags).map(([k, v]) => `${k} ${v.join(' or ')}`).join(', ')})`;
+  return p.FilterPolicy ? ` (filter policy ${JSON.stringify(p.FilterPolicy)})` : '';
 }
 
 function widgetTitle(w: any): string {
