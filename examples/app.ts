@@ -12,8 +12,10 @@ const stack = new ExampleServiceStack(app, 'WatchkeeperExample');
 // monitoring-report.md and .html in cdk.out: every alarm, log group, schedule and dollar.
 MonitoringReport.of(app);
 // Notes this app has read: the report's line carries the estimate (the table is in
-// cdk.out/watchkeeper-cost-report.txt), and the API's latency is kept per route on purpose.
+// cdk.out/watchkeeper-cost-report.txt), the stack has no env so it synthesizes offline (priced
+// at us-east-1), and the API's latency is kept per route on purpose.
 Annotations.of(stack).acknowledgeInfo('cdk-watchkeeper:CostReport.estimate', 'MonitoringReport prints the estimate after synth');
+Annotations.of(stack).acknowledgeInfo('cdk-watchkeeper:CostReport.regionAssumed', 'the example synthesizes offline without an env; us-east-1 prices are the estimate');
 Annotations.of(stack).acknowledgeInfo('cdk-watchkeeper:JsonLogMetrics.dimensionCost', 'the example API has a handful of routes: one latency metric each');
 registerNagPacks(app);
 app.synth();
