@@ -103,7 +103,8 @@ export function readAlarms(input: StackInput, topics: TopicEntry[], stops: Plann
       notificationName: generatedName ? `${input.stackName}-${id}-` : nameOf.get(id)!,
       generatedName,
       securityAudit: input.securityAudit?.[id] ?? '',
-      recipients: (Array.isArray(p.AlarmActions) ? p.AlarmActions : []).flatMap((a: unknown) => recipients(flatten(a), topics, path, notifiedTags(p))),
+      recipients: (Array.isArray(p.AlarmActions) ? p.AlarmActions : [])
+        .flatMap((a: unknown) => recipients(flatten(a), topics, path, notifiedTags(p))),
       severity: input.severities[id] ?? '',
       alarmActions: actions(p.AlarmActions),
       okActions: actions(p.OKActions),
