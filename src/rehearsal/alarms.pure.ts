@@ -43,11 +43,24 @@ interface Runtime {
   forced?: AlarmState;
 }
 
+/** A mute rule as the engine reads it, minute by minute. */
+interface MuteState {
+  readonly rule: MuteRuleSpec;
+  readonly names: Set<string>;
+  readonly recurrence: Recurrence;
+  readonly from: Minute;
+  readonly to: Minute;
+  /** The minute up to which the schedule was read. */
+  readUpTo: Minute;
+  /** The end of the window it last opened. */
+  activeUntil: Minute;
+}
+
 /** Evaluates the alarms of an app. */
 export class AlarmEngine {
   public readonly byName = new Map<string, AlarmSpec>();
   private readonly runtime = new Map<string, Runtime>();
-  private readonly mutes: Array<{ rule: MuteRuleSpec; recurrence: Recurrence; from: Minute; to: Minute }>;
+  private readonly mutes: MuteState[];
   private readonly metricAlarms: MetricAlarmSpec[];
   /** Datapoints of complete periods, by alarm, query and period end: each is computed once. */
   private readonly memo = new Map<string, Map<Minute, Datapoint>>();
@@ -69,9 +82,12 @@ export class AlarmEngine {
     }
     this.mutes = muteRules.map(rule => ({
       rule,
+      names: new Set(rule.alarmNames),
       recurrence: parseSchedule(rule.expression, rule.timeZone, firstMinute),
       from: rule.startDate ? parseInstant(rule.startDate) : -Infinity,
       to: rule.expireDate ? parseInstant(rule.expireDate) : Infinity,
+      readUpTo: -Infinity,
+      activeUntil: -Infinity,
     }));
     for (const a of this.metricAlarms) {
       for (const q of a.queries) {
@@ -122,8 +138,18 @@ export class AlarmEngine {
   /** True when a mute rule mutes the alarm at this minute. */
   public muted(name: string, minute: Minute): boolean {
     for (const m of this.mutes) {
-      if (!m.rule.alarmNames.includes(name) || minute < m.from || minute >= m.to) continue;
-      for (let s = minute; s > minute - m.rule.durationMinutes; s--) if (m.recurrence.fires(s)) return true;
+      if (!m.names.has(name) || minute < m.from || minute >= m.to) continue;
+      if (minute < m.readUpTo) {
+        // Asked about the past: read the schedule back from that minute.
+        for (let s = minute; s > minute - m.rule.durationMinutes; s--) if (m.recurrence.fires(s)) return true;
+        continue;
+      }
+      // Minutes come in order: read each minute of the schedule once, remembering the open window.
+      for (let s = Math.max(m.readUpTo + 1, minute - m.rule.durationMinutes + 1); s <= minute; s++) {
+        if (m.recurrence.fires(s)) m.activeUntil = s + m.rule.durationMinutes;
+      }
+      m.readUpTo = minute;
+      if (minute < m.activeUntil) return true;
     }
     return false;
   }

@@ -126,7 +126,8 @@ describe('Agent heartbeat alarm', () => {
     const metrics = heartbeats[0][1].Properties.Metrics;
     expect(metrics.find((m: Json) => m.Expression).Expression).toBe('inService - FILL(samples, 0) / 1');
     expect(metrics.filter((m: Json) => m.MetricStat).map((m: Json) => m.MetricStat.Period)).toEqual([120, 120]);
-    const thirty = service(ServiceCompute.newAutoScalingGroup(), new AgentConfig({ interval: Duration.seconds(30) })).heartbeats[0][1].Properties.Metrics;
+    const thirty = service(ServiceCompute.newAutoScalingGroup(), new AgentConfig({ interval: Duration.seconds(30) }))
+      .heartbeats[0][1].Properties.Metrics;
     expect(thirty.find((m: Json) => m.Expression).Expression).toBe('inService - FILL(samples, 0) / 2');
   });
 });

@@ -82,6 +82,20 @@ describe('cdk-watchkeeper-report rehearse', () => {
     expect(r.out).toContain('## disk-fills: NOT APPLICABLE');
   });
 
+  test('reports a scenario whose trouble is a log burst as not applicable to an app without application logs', () => {
+    const bare = fs.mkdtempSync(path.join(os.tmpdir(), 'rehearse-bare-'));
+    const app = new App({ outdir: bare });
+    const stack = new Stack(app, 'Bare');
+    const alerts = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    new AlarmSet(stack, 'Alarms', { routing: AlarmRouting.toTopic(alerts) }).addAlarm('Orders', new cloudwatch.Metric({ namespace: 'Shop', metricName: 'Orders' }), {
+      threshold: 1, severity: AlarmSeverity.WARNING,
+    });
+    app.synth();
+    const burst = cli('rehearse', bare, '--scenario', 'alert-topic-fails');
+    expect(burst.code).toBe(0);
+    expect(burst.out).toMatch(/## alert-topic-fails: NOT APPLICABLE[\s\S]*the app has no application log group with metric filters/);
+  });
+
   test.each([
     [['rehearse'], /give the cloud assembly to rehearse/],
     [['rehearse', '/nonexistent/cdk.out'], /is not a directory/],
