@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lib from '../../src';
 import { AgentConfig, AlertTopic, WatchkeeperErrors } from '../../src';
@@ -15,11 +17,18 @@ function thrown(f: () => unknown): any {
 describe('WatchkeeperErrors', () => {
   test('recognises a validation error by its name and code, and says which rule it broke', () => {
     expect(Object.keys(lib)).toContain('WatchkeeperErrors');
-    // Two rules, broken on purpose.
+    // The statement in docs/development.md, and the rules it names, broken on purpose.
+    const docs = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'development.md'), 'utf-8');
+    const statement = docs.slice(docs.indexOf('Bad input is never a warning'), docs.indexOf('| id | when |'));
+    for (const promised of ['WatchkeeperValidationError', '`code`', 'WatchkeeperErrors.isValidationError(e)', 'WatchkeeperErrors.validationErrorCode(e)', '<path>: <prop> must …, got …']) {
+      expect(statement).toContain(promised);
+    }
+    const named = [...statement.matchAll(/`(\w+\.\w+)`/g)].map(m => m[1]);
     const triggers: Record<string, () => unknown> = {
       'AlertTopic.emails': () => new AlertTopic(new Stack(new App(), 'Stack'), 'Alerts', { emails: ['not-an-address'] }),
       'AgentConfig.metrics': () => new AgentConfig({ metrics: [] }),
     };
+    expect(named).toEqual(Object.keys(triggers));
     for (const [code, trigger] of Object.entries(triggers)) {
       const error = thrown(trigger);
       expect(`${code}: ${WatchkeeperErrors.isValidationError(error)}`).toBe(`${code}: true`);
