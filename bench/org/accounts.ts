@@ -8,7 +8,8 @@ import { CostReport, MonitoringAccount, SourceLinkStackSet } from '../../src';
 
 const INSTANCES_PER_ACCOUNT = 10;
 
-function build(accounts: number) {
+/** Builds and synthesizes the monitoring stack for an organisation of `accounts` source accounts. */
+export function build(accounts: number) {
   const app = new App();
   const stack = new Stack(app, 'Monitoring', { env: { account: '111111111111', region: 'eu-west-1' } });
   const monitoring = new MonitoringAccount(stack, 'Monitoring', {
@@ -32,9 +33,11 @@ function build(accounts: number) {
   };
 }
 
-const rows = [1, 10, 50, 100, 1000].map(accounts => ({ accounts, ...build(accounts) }));
-console.log('| source accounts | instances | monitoring-stack resources | alarms | link template (bytes) | est. USD/month | instances watched per query |');
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: | --- |');
-for (const r of rows) {
-  console.log(`| ${r.accounts} | ${r.accounts * INSTANCES_PER_ACCOUNT} | ${r.resources} | ${r.alarms} | ${r.templateBytes} | $${r.usd.toFixed(2)} | ${r.covered} |`);
+if (require.main === module) {
+  const rows = [1, 10, 50, 100, 1000].map(accounts => ({ accounts, ...build(accounts) }));
+  console.log('| source accounts | instances | monitoring-stack resources | alarms | link template (bytes) | est. USD/month | instances watched per query |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  for (const r of rows) {
+    console.log(`| ${r.accounts} | ${r.accounts * INSTANCES_PER_ACCOUNT} | ${r.resources} | ${r.alarms} | ${r.templateBytes} | $${r.usd.toFixed(2)} | ${r.covered} |`);
+  }
 }

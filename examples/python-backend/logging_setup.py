@@ -1,4 +1,4 @@
-"""The three JSON logging set-ups of the README ("Application logs"), one per JsonLogFormat
+"""The three JSON logging set-ups of docs/python.md ("Logger set-ups"), one per JsonLogFormat
 preset. LOG_FORMAT picks one; LOG_FILE (for the CloudWatch agent to follow) or standard error
 receives the lines."""
 import json

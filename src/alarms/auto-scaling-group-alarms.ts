@@ -48,7 +48,7 @@ export class AutoScalingGroupAlarms extends AlarmSet {
 
   public constructor(scope: Construct, id: string, props: AutoScalingGroupAlarmsProps) {
     super(scope, id, props);
-    const alarms = planPresets(this, ComputeTarget.autoScalingGroup(props.autoScalingGroup), props);
+    const alarms = planPresets(this, ComputeTarget.fromAutoScalingGroup(props.autoScalingGroup), props);
     this.systemStatusCheckAlarm = alarms.systemStatusCheckAlarm;
     this.instanceStatusCheckAlarm = alarms.instanceStatusCheckAlarm;
     this.attachedEbsStatusCheckAlarm = alarms.attachedEbsStatusCheckAlarm;

@@ -73,8 +73,8 @@ export class InstanceAlarms extends AlarmSet {
     }
     checkPattern(this, 'instanceId', props.instanceId, INSTANCE_ID, 'an instance id like i-0123456789abcdef0');
     const target = props.instance
-      ? ComputeTarget.instance(props.instance, props.autoScalingGroupName)
-      : ComputeTarget.instanceId(props.instanceId!, props.autoScalingGroupName);
+      ? ComputeTarget.fromInstance(props.instance, props.autoScalingGroupName)
+      : ComputeTarget.fromInstanceId(props.instanceId!, props.autoScalingGroupName);
     this.instanceId = target.instanceId!;
     const alarms = planPresets(this, target, { ...props, instanceType: props.instanceType ?? typeOf(props.instance) });
     this.systemStatusCheckAlarm = alarms.systemStatusCheckAlarm;

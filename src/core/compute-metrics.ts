@@ -128,7 +128,7 @@ export interface InstancesQueryOptions {
  * five minutes).
  *
  * @example
- * const target = ComputeTarget.autoScalingGroup(group);
+ * const target = ComputeTarget.fromAutoScalingGroup(group);
  * const cpu = ComputeMetrics.cpuUtilization(target, { statistic: 'Maximum' });
  * const system = ComputeMetrics.statusCheckFailed(target, StatusCheck.SYSTEM);
  */

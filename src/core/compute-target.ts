@@ -7,7 +7,7 @@ import { AgentMetricTarget } from './agent-metrics';
  * series its CloudWatch agent publishes, so presets and dashboards never pick a dimension.
  *
  * @example
- * const cpu = ComputeMetrics.cpuUtilization(ComputeTarget.instance(instance));
+ * const cpu = ComputeMetrics.cpuUtilization(ComputeTarget.fromInstance(instance));
  */
 export class ComputeTarget {
   /**
@@ -16,7 +16,7 @@ export class ComputeTarget {
    * @param autoScalingGroupName the Auto Scaling group it belongs to, if any: its agent
    * series then carry the group's name, and the group (not EC2 recover) replaces it
    */
-  public static instance(instance: ec2.IInstance, autoScalingGroupName?: string): ComputeTarget {
+  public static fromInstance(instance: ec2.IInstance, autoScalingGroupName?: string): ComputeTarget {
     return new ComputeTarget(instance.instanceId, autoScalingGroupName, `instance ${instance.node.path}`, instance);
   }
 
@@ -25,12 +25,12 @@ export class ComputeTarget {
    * @param instanceId the instance's id
    * @param autoScalingGroupName the Auto Scaling group it belongs to, if any
    */
-  public static instanceId(instanceId: string, autoScalingGroupName?: string): ComputeTarget {
+  public static fromInstanceId(instanceId: string, autoScalingGroupName?: string): ComputeTarget {
     return new ComputeTarget(instanceId, autoScalingGroupName, `instance ${instanceId}`);
   }
 
   /** Every instance of an Auto Scaling group, through the group's aggregates. */
-  public static autoScalingGroup(group: autoscaling.IAutoScalingGroup): ComputeTarget {
+  public static fromAutoScalingGroup(group: autoscaling.IAutoScalingGroup): ComputeTarget {
     return new ComputeTarget(undefined, group.autoScalingGroupName, `Auto Scaling group ${group.node.path}`, undefined, group);
   }
 

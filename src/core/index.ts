@@ -7,5 +7,6 @@ export * from './agent-metrics';
 export * from './log-metric-alarm';
 export * from './compute-target';
 export * from './compute-metrics';
+export * from './errors';
 export * from './alarm-tags';
 export * from './alarm-warm-up';

@@ -80,7 +80,7 @@ const GROUP_CAPACITY = [
  * @example
  * new ServiceDashboard(this, 'Dashboard', {
  *   serviceName: 'orders-api',
- *   targets: [ComputeTarget.autoScalingGroup(group)],
+ *   targets: [ComputeTarget.fromAutoScalingGroup(group)],
  * });
  */
 export class ServiceDashboard extends Construct {

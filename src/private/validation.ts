@@ -13,8 +13,14 @@ export class WatchkeeperValidationError extends Error {
   public constructor(public readonly code: string, message: string) {
     super(message);
     Object.setPrototypeOf(this, WatchkeeperValidationError.prototype);
+    // A global symbol rather than `instanceof`, so errors thrown by another copy of the
+    // library (two versions in one node_modules) are recognised too (as aws-cdk-lib's Errors).
+    Object.defineProperty(this, VALIDATION_ERROR_SYMBOL, { value: true });
   }
 }
+
+/** Marks the errors {@link WatchkeeperValidationError} creates; `WatchkeeperErrors` reads it. */
+export const VALIDATION_ERROR_SYMBOL = Symbol.for('cdk-watchkeeper.ValidationError');
 
 /** The stable code of a rule: the owner's class name and the prop, without indices or values. */
 export function ruleCode(owner: string, prop: string): string {

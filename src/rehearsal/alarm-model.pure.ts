@@ -90,25 +90,54 @@ export interface MuteRuleSpec {
 }
 
 /** The subscribers of every topic of a stack, by topic ARN. */
-export function topicRecipients(stack: RehearsalStack): Map<string, { name: string; recipients: string[] }> {
+export function topicRecipients(stack: RehearsalStack): Map<string, TopicSpec> {
   const r = new TemplateResolver(stack);
-  const out = new Map<string, { name: string; recipients: string[] }>();
+  const out = new Map<string, TopicSpec>();
   for (const id of r.ofType('AWS::SNS::Topic')) {
     const inline = (r.prop(id, 'Subscription') ?? []) as Array<{ Endpoint: string; Protocol: string }>;
-    out.set(String(r.ref(id)), { name: r.nameOf(id), recipients: inline.map(s => `${s.Protocol}:${s.Endpoint}`) });
+    out.set(String(r.ref(id)), { name: r.nameOf(id), subscribers: inline.map(s => ({ endpoint: `${s.Protocol}:${s.Endpoint}` })) });
   }
   for (const id of r.ofType('AWS::SNS::Subscription')) {
     const topic = out.get(String(r.prop(id, 'TopicArn')));
     const protocol = String(r.prop(id, 'Protocol'));
     const endpoint = String(r.prop(id, 'Endpoint'));
-    topic?.recipients.push(protocol === 'email' || protocol === 'sms' ? `${protocol}:${endpoint}` : `${protocol}:${endpoint.split(':').pop()}`);
+    const policy = r.prop(id, 'FilterPolicy');
+    const onBody = r.prop(id, 'FilterPolicyScope') === 'MessageBody';
+    topic?.subscribers.push({
+      endpoint: protocol === 'email' || protocol === 'sms' ? `${protocol}:${endpoint}` : `${protocol}:${endpoint.split(':').pop()}`,
+      alarmTags: onBody && policy?.AlarmTags ? policy.AlarmTags as Record<string, string[]> : undefined,
+    });
   }
   return out;
 }
 
-function actionOf(arn: string, topics: Map<string, { name: string; recipients: string[] }>): ActionSpec {
+/** A topic and its subscribers. */
+export interface TopicSpec {
+  readonly name: string;
+  readonly subscribers: Array<{
+    readonly endpoint: string;
+    /** A payload filter on the notification's alarm tags: each key must have one of the values. */
+    readonly alarmTags?: Record<string, string[]>;
+  }>;
+}
+
+/**
+ * Who a topic delivers an alarm's notification to: subscribers without a filter, and those
+ * whose filter on `AlarmTags` the alarm's tags pass (exact string values, every key).
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-message-filtering.html
+ */
+function recipientsFor(topic: TopicSpec, tags: Record<string, string>): string[] {
+  return topic.subscribers
+    .filter(s => !s.alarmTags || Object.entries(s.alarmTags).every(([k, values]) => values.map(String).includes(tags[k])))
+    .map(s => s.endpoint);
+}
+
+function actionOf(arn: string, topics: Map<string, TopicSpec>, tags: Record<string, string>): ActionSpec {
   const topic = topics.get(arn);
-  if (topic) return { kind: 'sns', topic: topic.name, recipients: topic.recipients.length ? topic.recipients : ['(no subscriber)'] };
+  if (topic) {
+    const recipients = recipientsFor(topic, tags);
+    return { kind: 'sns', topic: topic.name, recipients: recipients.length ? recipients : ['(no subscriber)'] };
+  }
   if (/^arn:[^:]+:sns:/.test(arn)) return { kind: 'sns', topic: arn.split(':').pop()!, recipients: ['(topic outside the app)'] };
   const ec2 = /^arn:[^:]+:automate:[^:]*:ec2:(recover|stop|terminate|reboot)$/.exec(arn)
     ?? /AWS_EC2\.InstanceId\.(Stop|Terminate|Reboot)/.exec(arn);
@@ -124,10 +153,11 @@ function metricOf(m: any, periodSeconds: number, stat: string): MetricSpec {
 }
 
 /** Reads every alarm of a stack. */
-export function readAlarms(stack: RehearsalStack, topics: Map<string, { name: string; recipients: string[] }>): AlarmSpec[] {
+export function readAlarms(stack: RehearsalStack, topics: Map<string, TopicSpec>): AlarmSpec[] {
   const r = new TemplateResolver(stack);
   const out: AlarmSpec[] = [];
-  const actions = (id: string, prop: string) => ((r.prop(id, prop) ?? []) as string[]).map(a => actionOf(String(a), topics));
+  const tagsOf = (id: string) => Object.fromEntries(((r.prop(id, 'Tags') ?? []) as Array<{ Key: string; Value: string }>).map(t => [String(t.Key), String(t.Value)]));
+  const actions = (id: string, prop: string) => ((r.prop(id, prop) ?? []) as string[]).map(a => actionOf(String(a), topics, tagsOf(id)));
   const common = (id: string): AlarmCommon => ({
     logicalId: id,
     stackName: stack.stackName,

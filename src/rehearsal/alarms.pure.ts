@@ -43,15 +43,24 @@ interface Runtime {
   forced?: AlarmState;
 }
 
+/** A mute rule as the engine reads it, minute by minute. */
+interface MuteState {
+  readonly rule: MuteRuleSpec;
+  readonly names: Set<string>;
+  readonly recurrence: Recurrence;
+  readonly from: Minute;
+  readonly to: Minute;
+  /** The minute up to which the schedule was read. */
+  readUpTo: Minute;
+  /** The end of the window it last opened. */
+  activeUntil: Minute;
+}
+
 /** Evaluates the alarms of an app. */
 export class AlarmEngine {
   public readonly byName = new Map<string, AlarmSpec>();
   private readonly runtime = new Map<string, Runtime>();
-  private readonly mutes: Array<{
-    rule: MuteRuleSpec; names: Set<string>; recurrence: Recurrence; from: Minute; to: Minute;
-    /** The minutes up to which the schedule was read, and the end of the window it last opened. */
-    readUpTo: Minute; activeUntil: Minute;
-  }>;
+  private readonly mutes: MuteState[];
   private readonly metricAlarms: MetricAlarmSpec[];
   /** Datapoints of complete periods, by alarm, query and period end: each is computed once. */
   private readonly memo = new Map<string, Map<Minute, Datapoint>>();

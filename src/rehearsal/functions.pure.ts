@@ -7,10 +7,10 @@ import { assumed } from './assumptions.pure';
 import { Minute, Recurrence, parseSchedule } from './schedule.pure';
 import { MetricStore, emptyStats, statValue } from './store.pure';
 import { World } from './world.pure';
-import { COMPUTE_DIMENSIONS, EC2_METRICS, EC2_NAMESPACE } from '../private/compute-metric-names';
 import {
   AlarmStatus, InstanceFacts, SILENCED_TAG, decide, livenessAlarmsOf, metricWindow, restorePlan, silencePlan,
 } from '../cost/idle-decision.pure';
+import { COMPUTE_DIMENSIONS, EC2_METRICS, EC2_NAMESPACE } from '../private/compute-metric-names';
 
 /** Something a function or schedule did (shown in the timeline's notes). */
 export interface Activity {

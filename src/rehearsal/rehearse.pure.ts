@@ -1,13 +1,13 @@
 // A rehearsal: the app's alarms evaluated minute by minute over its fleet while a scenario
 // plays, and who was notified, when, and why. Pure and deterministic: no CDK, no I/O, no clock.
-import { ActionSpec, AlarmSpec, MuteRuleSpec, readAlarms, readMuteRules, topicRecipients } from './alarm-model.pure';
+import { ActionSpec, AlarmSpec, MuteRuleSpec, TopicSpec, readAlarms, readMuteRules, topicRecipients } from './alarm-model.pure';
 import { AlarmEngine, Transition } from './alarms.pure';
 import { deployEvents } from './deploys.pure';
 import { evaluationRange } from './evaluate.pure';
 import { checkExpectations } from './expectations.pure';
-import type { Notification, ScenarioResult } from './results.pure';
 import { FleetModel, readFleet, withWatchedInstances } from './fleet-model.pure';
 import { Activity, Functions } from './functions.pure';
+import type { Notification, ScenarioResult } from './results.pure';
 import { FAILURE_KINDS, Scenario, eventMinute } from './scenario.pure';
 import { Minute, parseInstant } from './schedule.pure';
 import { MetricStore } from './store.pure';
@@ -21,6 +21,8 @@ export interface RehearsalApp {
   readonly alarms: readonly AlarmSpec[];
   readonly muteRules: readonly MuteRuleSpec[];
   readonly fleet: FleetModel;
+  /** The topics by name, with their subscribers. */
+  readonly topics: ReadonlyMap<string, TopicSpec>;
 }
 
 export type { Notification, ScenarioResult } from './results.pure';
@@ -30,7 +32,13 @@ export function prepareApp(stacks: readonly RehearsalStack[]): RehearsalApp {
   const topics = new Map(stacks.flatMap(s => [...topicRecipients(s)]));
   const alarms = stacks.flatMap(s => readAlarms(s, topics));
   const watched = alarms.flatMap(a => (a.kind === 'metric' ? a.queries.map(q => q.metric?.dimensions.InstanceId ?? '') : []));
-  return { stacks, alarms, muteRules: stacks.flatMap(readMuteRules), fleet: withWatchedInstances(readFleet(stacks), watched) };
+  return {
+    stacks,
+    alarms,
+    muteRules: stacks.flatMap(readMuteRules),
+    fleet: withWatchedInstances(readFleet(stacks), watched),
+    topics: new Map([...topics.values()].map(t => [t.name, t])),
+  };
 }
 
 /** What an alarm watches, as text. */
@@ -178,19 +186,21 @@ export function rehearse(app: RehearsalApp, scenario: Scenario): ScenarioResult 
       }
     }
     for (const a of activity.filter(x => x.minute === minute && x.reportTo)) {
-      const topic = [...app.alarms.flatMap(x => [...x.alarmActions, ...x.okActions])].find(x => x.kind === 'sns' && a.reportTo!.endsWith(`:${x.topic}`));
-      if (topic?.kind === 'sns') {
-        sns(topic.topic, !failingTopics.has(topic.topic), topic.recipients.length, minute);
+      const topic = [...app.topics.values()].find(t => a.reportTo!.endsWith(`:${t.name}`));
+      if (topic) {
+        // The report carries no alarm tags: subscribers filtering on them do not receive it.
+        const recipients = topic.subscribers.filter(x => !x.alarmTags).map(x => x.endpoint);
+        sns(topic.name, !failingTopics.has(topic.name), recipients.length, minute);
         notifications.push({
           minute,
           alarm: 'idle shutdown report',
           path: 'idle shutdown',
           state: 'REPORT',
           severity: 'INFO',
-          topic: topic.topic,
-          recipients: topic.recipients,
+          topic: topic.name,
+          recipients,
           ec2Actions: [],
-          delivered: !failingTopics.has(topic.topic),
+          delivered: !failingTopics.has(topic.name),
           watches: 'report',
         });
       }

@@ -20,7 +20,9 @@ const EC2 = EC2_METRICS;
 const GROUP = AUTO_SCALING_GROUP_METRICS;
 const STATUS: string[] = [EC2.statusCheckFailed, EC2.statusCheckFailedInstance, EC2.statusCheckFailedSystem, EC2.statusCheckFailedAttachedEbs];
 const UTILIZATION: string[] = [EC2.cpuUtilization, EC2.networkIn, EC2.networkOut, EC2.cpuCreditBalance, EC2.cpuCreditUsage];
-const GROUP_METRICS: string[] = [GROUP.minSize, GROUP.maxSize, GROUP.desiredCapacity, GROUP.inServiceInstances, GROUP.pendingInstances, GROUP.totalInstances];
+const GROUP_METRICS: string[] = [
+  GROUP.minSize, GROUP.maxSize, GROUP.desiredCapacity, GROUP.inServiceInstances, GROUP.pendingInstances, GROUP.totalInstances,
+];
 
 /** A request line of a JSON application log (python-json-logger style fields). */
 export function appLine(level: string, status: number, durationMs: number, path = '/orders'): string {

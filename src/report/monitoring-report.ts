@@ -2,12 +2,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   CfnElement, CfnResource, ISynthesisSession, Stack, Stage, attachCustomSynthesis,
-  aws_cloudwatch as cloudwatch, aws_ssm as ssm,
+  aws_cloudwatch as cloudwatch, aws_ssm as ssm, cx_api as cxapi,
 } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { summaryLine } from './private/alarm-cards.pure';
 import { renderHtml } from './private/render-html.pure';
 import { renderMarkdown } from './private/render-markdown.pure';
 import { CostModel, ReportModel, StackInput, buildReport } from './private/report-model.pure';
+import { AuditTrail } from '../audit/audit-trail';
+import { CisBenchmarkAlarms } from '../audit/cis-benchmark-alarms';
 import { AlarmSet } from '../core/alarm-set';
 import { CostReport } from '../cost/cost-report';
 import { recordedSeverity } from '../private/alarm-metadata';
@@ -30,6 +33,13 @@ export interface MonitoringReportProps {
    * @default 'monitoring-report'
    */
   readonly fileName?: string;
+  /**
+   * After writing the report, print one line to standard error naming the HTML file (its
+   * path in the cloud assembly) and the estimated monthly cost of the app's CostReports.
+   * @default - printed when the CDK CLI runs the app (`cdk synth`, `cdk deploy`: it sets
+   * `CDK_OUTDIR`), not when a test or a script synthesizes it
+   */
+  readonly printSummary?: boolean;
   /**
    * Rehearse the app's alarms over the stock scenarios (a quiet week and one failure each) at
    * synth, and add a "Rehearsal" section with who was notified, when and why. Takes several
@@ -130,7 +140,7 @@ export class MonitoringReport extends Construct {
       const parameter = construct.node.findAll().find((c): c is ssm.CfnParameter => c instanceof ssm.CfnParameter);
       if (parameter) agentSeries[idOf(parameter)] = (usage.detail ?? '').replace(/^[^:]*:\s*/, '');
     }
-    return { stackName: stack.stackName, template, paths, severities, livenessIds, agentSeries };
+    return { stackName: stack.stackName, template, paths, severities, livenessIds, agentSeries, securityAudit: securityAuditAlarms(stack, idOf) };
   }
 
   private write(session: ISynthesisSession): void {
@@ -139,7 +149,36 @@ export class MonitoringReport extends Construct {
     fs.writeFileSync(`${base}.json`, `${JSON.stringify(report, undefined, 2)}\n`);
     fs.writeFileSync(`${base}.md`, renderMarkdown(report));
     fs.writeFileSync(`${base}.html`, renderHtml(report));
+    if (this.props.printSummary ?? process.env[cxapi.OUTDIR_ENV] !== undefined) {
+      process.stderr.write(`${summaryLine(report, displayPath(`${base}.html`))}\n`);
+    }
   }
 }
 
 const DEFAULT_ID = 'MonitoringReport';
+
+/** A path as a person types it: relative to the working directory when it is below it. */
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
+}
+
+/** What each security-audit alarm of the stack is, by logical ID: the CIS controls and the audit trail's delivery alarm. */
+function securityAuditAlarms(stack: Stack, idOf: (e: CfnElement) => string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const label = (alarm: IConstruct, what: string) => {
+    const cfn = alarm.node.defaultChild;
+    if (cfn && CfnElement.isCfnElement(cfn) && cfn.stack === stack) out[idOf(cfn)] = what;
+  };
+  for (const c of stack.node.findAll()) {
+    if (c instanceof CisBenchmarkAlarms) {
+      for (const alarm of c.alarms) {
+        label(alarm, 'CIS AWS Foundations Benchmark control: a security event, raised by the API call itself (a deploy that makes such a change raises it too)');
+      }
+    }
+    if (c instanceof AuditTrail) {
+      label(c.deliveryAlarm, 'audit-trail delivery: while it is in ALARM, the CIS alarms see nothing');
+    }
+  }
+  return out;
+}

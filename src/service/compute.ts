@@ -71,7 +71,7 @@ class ExistingGroupCompute extends ServiceCompute {
     const group = this.group;
     const role = this.options.role ?? roleOf(group);
     const connections = group instanceof autoscaling.AutoScalingGroup ? group.connections : undefined;
-    return { autoScalingGroup: group, instances: [], targets: [ComputeTarget.autoScalingGroup(group)], role, connections, created: false };
+    return { autoScalingGroup: group, instances: [], targets: [ComputeTarget.fromAutoScalingGroup(group)], role, connections, created: false };
   }
 }
 
@@ -86,7 +86,7 @@ class ExistingInstancesCompute extends ServiceCompute {
     const role = this.options.role ?? (roles.size === 1 ? [...roles][0] : undefined);
     return {
       instances: [...this.instances],
-      targets: this.instances.map(instance => ComputeTarget.instance(instance)),
+      targets: this.instances.map(instance => ComputeTarget.fromInstance(instance)),
       role,
       connections: this.instances.length === 1 ? this.instances[0].connections : undefined,
       created: false,

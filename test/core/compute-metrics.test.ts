@@ -8,13 +8,13 @@ const INSTANCE = 'i-0123456789abcdef0';
 
 function groupTarget(name = 'web'): ComputeTarget {
   const stack = newStack();
-  return ComputeTarget.autoScalingGroup(autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'Group', name));
+  return ComputeTarget.fromAutoScalingGroup(autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'Group', name));
 }
 
 describe('ComputeTarget', () => {
   test('names the agent series of an instance, a group member and a group', () => {
-    const alone = ComputeTarget.instanceId(INSTANCE).agentTarget;
-    const member = ComputeTarget.instanceId(INSTANCE, 'web').agentTarget;
+    const alone = ComputeTarget.fromInstanceId(INSTANCE).agentTarget;
+    const member = ComputeTarget.fromInstanceId(INSTANCE, 'web').agentTarget;
     const group = groupTarget().agentTarget;
     expect([alone.dimensionName, alone.dimensionValue, alone.autoScalingGroupName]).toEqual(['InstanceId', INSTANCE, undefined]);
     expect([member.dimensionName, member.dimensionValue, member.autoScalingGroupName]).toEqual(['InstanceId', INSTANCE, 'web']);
@@ -23,8 +23,8 @@ describe('ComputeTarget', () => {
 
   test('tells a group from an instance and a group member', () => {
     expect([groupTarget().isAutoScalingGroup, groupTarget().isGroupMember]).toEqual([true, false]);
-    expect([ComputeTarget.instanceId(INSTANCE).isAutoScalingGroup, ComputeTarget.instanceId(INSTANCE).isGroupMember]).toEqual([false, false]);
-    expect(ComputeTarget.instanceId(INSTANCE, 'web').isGroupMember).toBe(true);
+    expect([ComputeTarget.fromInstanceId(INSTANCE).isAutoScalingGroup, ComputeTarget.fromInstanceId(INSTANCE).isGroupMember]).toEqual([false, false]);
+    expect(ComputeTarget.fromInstanceId(INSTANCE, 'web').isGroupMember).toBe(true);
     expect(groupTarget().displayName).toBe('Auto Scaling group TestStack/Group');
   });
 });
@@ -32,8 +32,8 @@ describe('ComputeTarget', () => {
 describe('ComputeMetrics', () => {
   test('reads an instance by its id, a group member by its id too, and a group through its aggregate', () => {
     const dims = (t: ComputeTarget) => ComputeMetrics.cpuUtilization(t).dimensions;
-    expect(dims(ComputeTarget.instanceId(INSTANCE))).toEqual({ InstanceId: INSTANCE });
-    expect(dims(ComputeTarget.instanceId(INSTANCE, 'web'))).toEqual({ InstanceId: INSTANCE });
+    expect(dims(ComputeTarget.fromInstanceId(INSTANCE))).toEqual({ InstanceId: INSTANCE });
+    expect(dims(ComputeTarget.fromInstanceId(INSTANCE, 'web'))).toEqual({ InstanceId: INSTANCE });
     expect(dims(groupTarget())).toEqual({ AutoScalingGroupName: 'web' });
   });
 
@@ -43,19 +43,19 @@ describe('ComputeMetrics', () => {
     [StatusCheck.INSTANCE, 'StatusCheckFailed_Instance'],
     [StatusCheck.ATTACHED_EBS, 'StatusCheckFailed_AttachedEBS'],
   ])('reads status check %s as %s', (check, metricName) => {
-    const metric = ComputeMetrics.statusCheckFailed(ComputeTarget.instanceId(INSTANCE), check, { statistic: 'Maximum', period: Duration.minutes(1) });
+    const metric = ComputeMetrics.statusCheckFailed(ComputeTarget.fromInstanceId(INSTANCE), check, { statistic: 'Maximum', period: Duration.minutes(1) });
     expect([metric.namespace, metric.metricName, metric.statistic, metric.period.toMinutes()]).toEqual(['AWS/EC2', metricName, 'Maximum', 1]);
   });
 
   test('reads group metrics from AWS/AutoScaling, and the escape hatch by name', () => {
     const inService = ComputeMetrics.autoScalingGroupMetric(groupTarget(), AutoScalingGroupMetric.IN_SERVICE_INSTANCES);
     expect([inService.namespace, inService.metricName, inService.dimensions]).toEqual(['AWS/AutoScaling', 'GroupInServiceInstances', { AutoScalingGroupName: 'web' }]);
-    const custom = ComputeMetrics.ec2Metric(ComputeTarget.instanceId(INSTANCE), 'EBSIOBalance%');
+    const custom = ComputeMetrics.ec2Metric(ComputeTarget.fromInstanceId(INSTANCE), 'EBSIOBalance%');
     expect([custom.namespace, custom.metricName]).toEqual(['AWS/EC2', 'EBSIOBalance%']);
   });
 
   test('fails on a group metric of an instance', () => {
-    expect(() => ComputeMetrics.autoScalingGroupMetric(ComputeTarget.instanceId(INSTANCE), AutoScalingGroupMetric.MIN_SIZE))
+    expect(() => ComputeMetrics.autoScalingGroupMetric(ComputeTarget.fromInstanceId(INSTANCE), AutoScalingGroupMetric.MIN_SIZE))
       .toThrow(/target must be an Auto Scaling group \(group metrics describe a group\), got instance i-0123456789abcdef0/);
   });
 

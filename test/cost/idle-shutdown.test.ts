@@ -183,6 +183,14 @@ describe('IdleShutdown', () => {
       .toThrow(/idleShutdown must be given only for single instances \(a group replaces stopped instances: use scaleOnBusinessHours\), got 'an Auto Scaling group'/);
   });
 
+  test('tags an instance with the names its service gave its liveness alarms', () => {
+    const { stack, idle, alerts } = setup();
+    new MonitoredService(stack, 'Worker', { vpc: importedVpc(stack), alertTopic: alerts, compute: ServiceCompute.newInstance(), idleShutdown: idle });
+    const instance = Object.values(Template.fromStack(stack).findResources('AWS::EC2::Instance'))[0] as any;
+    const tags = instance.Properties.Tags.filter((t: any) => /^watchkeeper:liveness-alarm-\d+$/.test(t.Key)).map((t: any) => t.Value);
+    expect(tags).toEqual(['TestStack-Worker-SystemStatusCheck', 'TestStack-Worker-InstanceStatusCheck']);
+  });
+
   test('knows the liveness alarms of a service by construction: the instance names them, and only they may be switched', () => {
     const { stack, idle, alerts } = setup();
     const vpc = importedVpc(stack);
@@ -191,7 +199,8 @@ describe('IdleShutdown', () => {
       alertTopic: alerts,
       compute: ServiceCompute.newInstance(),
       idleShutdown: idle,
-      alarms: { livenessSuppressor: cloudwatch.Alarm.fromAlarmName(stack, 'Maintenance', 'maintenance-window') },
+      // CloudFormation-generated names: idle shutdown must fix a name for the tags to carry.
+      alarms: { livenessSuppressor: cloudwatch.Alarm.fromAlarmName(stack, 'Maintenance', 'maintenance-window'), generatedAlarmNames: true },
     });
     const liveness = worker.alarmSets.flatMap(s => s.livenessAlarms);
     // the status-check alarms and the composite notifiers that page for them

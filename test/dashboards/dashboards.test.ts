@@ -25,7 +25,7 @@ function metricCount(dashboard: any): number {
 
 /** A target for an Auto Scaling group this app does not define. */
 function groupTarget(scope: Construct, name: string): ComputeTarget {
-  return ComputeTarget.autoScalingGroup(autoscaling.AutoScalingGroup.fromAutoScalingGroupName(scope, 'G', name));
+  return ComputeTarget.fromAutoScalingGroup(autoscaling.AutoScalingGroup.fromAutoScalingGroupName(scope, 'G', name));
 }
 
 class FakeService extends Construct implements IMonitoredService {
@@ -36,7 +36,7 @@ class FakeService extends Construct implements IMonitoredService {
   public constructor(scope: Construct, public readonly serviceName: string, public readonly agentMetrics?: IAgentMetricSource) {
     super(scope, serviceName);
     this.autoScalingGroup = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(this, 'G', `${serviceName}-asg`);
-    this.computeTargets = [ComputeTarget.autoScalingGroup(this.autoScalingGroup)];
+    this.computeTargets = [ComputeTarget.fromAutoScalingGroup(this.autoScalingGroup)];
   }
 }
 
@@ -47,7 +47,7 @@ describe('ServiceDashboard', () => {
     const alarm = new cloudwatch.Alarm(stack, 'A', { metric: new cloudwatch.Metric({ namespace: 'X', metricName: 'Y' }), threshold: 1, evaluationPeriods: 1 });
     const logGroup = logs.LogGroup.fromLogGroupName(stack, 'L', '/orders/app');
     new ServiceDashboard(stack, 'Dash', {
-      serviceName: 'orders', targets: [ComputeTarget.autoScalingGroup(group)], agentMetrics: new FakeAgentMetrics(['/', '/data']), alarms: [alarm], logGroups: [logGroup],
+      serviceName: 'orders', targets: [ComputeTarget.fromAutoScalingGroup(group)], agentMetrics: new FakeAgentMetrics(['/', '/data']), alarms: [alarm], logGroups: [logGroup],
     });
     const dashboard = body(stack);
     expect(titles(dashboard)).toEqual([
@@ -69,7 +69,7 @@ describe('ServiceDashboard', () => {
     const group = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'G', 'orders-asg');
     const logGroup = logs.LogGroup.fromLogGroupName(stack, 'L', '/orders/app');
     const query = 'fields @timestamp, request_id, levelname, message\n| filter tolower(levelname) in ["error"]\n| sort @timestamp desc\n| limit 100';
-    new ServiceDashboard(stack, 'Dash', { serviceName: 'orders', targets: [ComputeTarget.autoScalingGroup(group)], logGroups: [logGroup], recentErrorsQuery: query });
+    new ServiceDashboard(stack, 'Dash', { serviceName: 'orders', targets: [ComputeTarget.fromAutoScalingGroup(group)], logGroups: [logGroup], recentErrorsQuery: query });
     const widget = body(stack).widgets.find((w: any) => w.properties.title === 'Recent errors');
     expect(widget.properties.query).toBe(`SOURCE '/orders/app' | ${query}`);
     expect(widget.properties.query).not.toMatch(/@message like/);
@@ -81,7 +81,7 @@ describe('ServiceDashboard', () => {
     const instances = [0, 1].map(n => new ec2.Instance(stack, `I${n}`, {
       vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
     }));
-    new ServiceDashboard(stack, 'Dash', { serviceName: 'batch', targets: instances.map(i => ComputeTarget.instance(i)) });
+    new ServiceDashboard(stack, 'Dash', { serviceName: 'batch', targets: instances.map(i => ComputeTarget.fromInstance(i)) });
     const dashboard = body(stack);
     const cpu = dashboard.widgets.find((w: any) => w.properties.title === 'CPU utilization');
     expect(cpu.properties.metrics.map((m: any[]) => m[4].label)).toEqual(['batch #1', 'batch #2']);
@@ -95,7 +95,7 @@ describe('ServiceDashboard', () => {
   ])('draws only what the agent collects: no memory graph when a %s agent collects no memory', (_os, agent) => {
     const stack = newStack();
     const group = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'G', 'orders-asg');
-    new ServiceDashboard(stack, 'Dash', { serviceName: 'orders', targets: [ComputeTarget.autoScalingGroup(group)], agentMetrics: agent });
+    new ServiceDashboard(stack, 'Dash', { serviceName: 'orders', targets: [ComputeTarget.fromAutoScalingGroup(group)], agentMetrics: agent });
     const dashboard = body(stack);
     const memory = dashboard.widgets.find((w: any) => (w.properties.title ?? w.properties.markdown ?? '').includes('Memory used'));
     expect(memory.type).toBe('text');
@@ -119,7 +119,7 @@ describe('ServiceDashboard', () => {
     ['a malformed error pattern', ['group'], { errorPattern: 'error' }, /errorPattern must be a Logs Insights regular expression between slashes, got 'error'/],
   ])('fails on %s', (_what, kinds: string[], props: any, message) => {
     const stack = newStack();
-    const targets = kinds.map(k => (k === 'group' ? groupTarget(stack, 'g') : ComputeTarget.instanceId('i-0123456789abcdef0')));
+    const targets = kinds.map(k => (k === 'group' ? groupTarget(stack, 'g') : ComputeTarget.fromInstanceId('i-0123456789abcdef0')));
     expect(() => new ServiceDashboard(stack, 'Dash', { serviceName: 's', ...props, targets })).toThrow(message);
   });
 

@@ -7,3 +7,12 @@
 // there: the unit tests turn it off. test/proof/cloudformation-validate.test.ts runs it with
 // its findings as errors over the example app and a stack of every construct.
 process.env.CDK_VALIDATION = 'false';
+
+// Every App of the tests reads this context. aws-cdk-lib records the stack trace of each
+// resource's creation and of each annotation (for `cdk synth` to show where a problem came
+// from); no test reads them, and capturing them is a quarter of a small stack's build and
+// synth time.
+process.env.CDK_CONTEXT_JSON = JSON.stringify({
+  'aws:cdk:disable-creation-stack-traces': true,
+  'aws:cdk:disable-stack-trace': true,
+});

@@ -8,7 +8,7 @@ import { checkEmf } from '../helpers/emf-spec';
 import { matchesFilterPattern, metricFilterValue } from '../helpers/filter-pattern';
 import { ensureVenv, hasPython, run } from '../helpers/python-venv';
 
-// examples/python-backend run offline: app.py (Flask, the README's middleware, each logger
+// examples/python-backend run offline: app.py (Flask, the middleware of docs/python.md, each logger
 // preset, EMF through aws-embedded-metrics to a stand-in for the agent's listener on loopback)
 // answers five requests; its log lines go through the metric filters and saved queries the
 // stack synthesizes, and its EMF events are checked against the EMF specification.

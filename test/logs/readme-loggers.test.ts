@@ -6,7 +6,7 @@ import { newStack } from '../helpers';
 import { metricFilterValue } from '../helpers/filter-pattern';
 import { ROOT, ensureVenv, hasPython, run } from '../helpers/python-venv';
 
-// The logging set-ups of the README's "Application logs" section, extracted and run exactly
+// The logging set-ups of docs/python.md ("Logger set-ups"), extracted and run exactly
 // as written (test/logs/python/run_snippets.py), their lines checked against the metric
 // filters of the logger's preset.
 
@@ -18,7 +18,7 @@ const PRESETS: Record<string, JsonLogFormat> = {
   'watchtower': JsonLogFormat.PYTHON_JSON_LOGGER,
 };
 
-/** The ```python blocks of the README preceded by `<!-- readme-logger: NAME -->`. */
+/** The ```python blocks of a page preceded by `<!-- readme-logger: NAME -->`. */
 export function readmeLoggerSnippets(readme: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const m of readme.matchAll(/<!-- readme-logger: ([\w-]+) -->\n```python\n([\s\S]*?)\n```/g)) out[m[1]] = m[2];
@@ -40,15 +40,15 @@ function metricFilters(format: JsonLogFormat) {
   });
 }
 
-(hasPython ? describe : describe.skip)('README logger set-ups, run as written', () => {
-  const snippets = readmeLoggerSnippets(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
+(hasPython ? describe : describe.skip)('Python logger set-ups of the docs, run as written', () => {
+  const snippets = readmeLoggerSnippets(fs.readFileSync(path.join(ROOT, 'docs', 'python.md'), 'utf8'));
   let written: Written[] = [];
   beforeAll(() => {
     written = run(ensureVenv(), [SCRIPT], JSON.stringify(snippets)).trim().split('\n').map(l => JSON.parse(l));
   }, 300_000);
   const of = (snippet: string) => Object.fromEntries(written.filter(w => w.snippet === snippet).map(w => [w.call, w.line]));
 
-  test('the README shows a set-up for every logger preset and for watchtower', () => {
+  test('the Python page shows a set-up for every logger preset and for watchtower', () => {
     expect(Object.keys(snippets).sort()).toEqual(Object.keys(PRESETS).sort());
   });
 

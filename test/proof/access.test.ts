@@ -155,8 +155,8 @@ function suite(name: string, build: () => { template: Json; stackName: string },
 }
 
 suite('Access proof: example app', () => ({ template: exampleTemplate(), stackName: 'WatchkeeperExample' }), {
-  'alarm → topic': 61,
-  'alarm → topic key': 61,
+  'alarm → topic': 62,
+  'alarm → topic key': 62,
   'rule → topic': 3,
   'rule → topic key': 3,
   'rule → function': 1,

@@ -9,14 +9,18 @@ import { OrgMonitoringStack, REGIONS } from '../../examples/org';
 // it back on for the apps that hold every construct.
 const STRICT = { '@aws-cdk/core:validateAgainstDefaultRules': true };
 
+const CONTEXT = process.env.CDK_CONTEXT_JSON;
+
 beforeAll(() => {
   delete process.env.CDK_VALIDATION;
-  // Read by every App created from here on (the helpers below create their own).
-  process.env.CDK_CONTEXT_JSON = JSON.stringify(STRICT);
+  // Read by every App created from here on (the helpers below create their own), with the
+  // context every test App reads (test/helpers/jest-setup.ts).
+  process.env.CDK_CONTEXT_JSON = JSON.stringify({ ...JSON.parse(CONTEXT ?? '{}'), ...STRICT });
 });
 
 afterAll(() => {
-  delete process.env.CDK_CONTEXT_JSON;
+  if (CONTEXT === undefined) delete process.env.CDK_CONTEXT_JSON;
+  else process.env.CDK_CONTEXT_JSON = CONTEXT;
 });
 
 describe('CloudFormation validation', () => {

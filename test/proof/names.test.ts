@@ -83,6 +83,20 @@ describe('Physical names in one account and Region', () => {
     expect(found.filter(isSharedAgentLogGroup)).toEqual([]);
   });
 
+  // The stack names are literals of the example too, so the filter above would hide a clash
+  // of names built from them: check the alarm names the services build on their own.
+  test('the services name their alarms <stack name>-<service>-<signal>, apart in the two copies', () => {
+    const stackNames = ['WatchkeeperExample', 'WatchkeeperExampleCopy'];
+    const alarms = physicalNames(models).filter(n => n.namespace === 'alarm');
+    const byServices = alarms.filter(n => !userChosen.filter(u => !stackNames.includes(u)).some(u => n.name.startsWith(u)));
+    expect(byServices.map(n => n.name)).toEqual(expect.arrayContaining([
+      'WatchkeeperExample-Api-Cpu', 'WatchkeeperExampleCopy-Api-Cpu',
+      'WatchkeeperExample-Worker-SystemStatusCheck', 'WatchkeeperExampleCopy-Worker-SystemStatusCheck',
+      'WatchkeeperExample-NewInstance1-Cpu', 'WatchkeeperExample-NewInstance2-Cpu',
+    ]));
+    expect(collisions(byServices)).toEqual([]);
+  });
+
   test('fails two stacks that fix the same topic name, and passes names that depend on the stack', () => {
     const topic = (name: any) => ({ Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { TopicName: name } } } });
     const fixed = [new TemplateModel(topic('alerts'), 'A'), new TemplateModel(topic('alerts'), 'B')];

@@ -105,6 +105,8 @@ describe('AlarmEngine', () => {
     ]);
   });
 
+  // alarm-mute-rules-behaviour, "Alarm actions are muted when a mute rule is active": back to OK
+  // before the window ends, nothing runs when it ends.
   test('a mute rule mutes the actions while the alarm keeps changing state', () => {
     const { store, run } = engine({
       Errors: alarm({ AlarmName: 'errors' }),
@@ -112,6 +114,18 @@ describe('AlarmEngine', () => {
     });
     const out = run(0, 70, m => { if (m >= 15 && m < 30) store.open('Shop', 'Errors', {}, { delay: 1 })!.put(m, 3); });
     expect(summary(out)).toEqual(['0 errors OK sns', '17 errors ALARM (muted by a mute rule)', '33 errors OK (muted by a mute rule)']);
+  });
+
+  // alarm-mute-rules-behaviour, "Alarm action muted when mute rule is active and re-triggered
+  // after mute window": still in the state it was muted in when the window ends, it acts then.
+  test('an alarm still in the state it was muted in when the mute ends runs that state\'s actions then', () => {
+    const { store, run } = engine({
+      Errors: alarm({ AlarmName: 'errors' }),
+      Mute: { Type: 'AWS::CloudWatch::AlarmMuteRule', Properties: { Rule: { Schedule: { Expression: 'cron(10 0 * * *)', Duration: 'PT30M' } }, MuteTargets: { AlarmNames: ['errors'] } } },
+    });
+    const out = run(0, 70, m => { if (m >= 15 && m < 50) store.open('Shop', 'Errors', {}, { delay: 1 })!.put(m, 3); });
+    expect(summary(out)).toEqual(['0 errors OK sns', '17 errors ALARM (muted by a mute rule)', '40 errors ALARM sns', '53 errors OK sns']);
+    expect(out.find(t => t.minute === 40)?.afterMute).toBe(true);
   });
 
   test('warm-up: the alarm stays INSUFFICIENT_DATA without actions, then acts on leaving it', () => {

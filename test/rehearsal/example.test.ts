@@ -51,6 +51,8 @@ describe('Rehearsal of the example app', () => {
     const cis = r.notifications.filter(n => /AuditCis/.test(n.alarm));
     expect(cis.length).toBeGreaterThan(0);
     expect(cis.every(n => n.severity === 'INFO' && n.state === 'ALARM')).toBe(true);
+    // The pager's subscription filters on the alarm tags (CRITICAL of orders-team): only email hears them.
+    expect([...new Set(cis.flatMap(n => n.recipients))]).toEqual(['email:oncall@example.com']);
     expect(cis.filter(isPage)).toEqual([]);
   });
 

@@ -124,6 +124,16 @@ describe('cdk-watchkeeper-report rehearse', () => {
     expect(md).toMatch(/\| Time \| Alarm \| State \| Severity \| Recipients \| Contributor \| EC2 action \|/);
     expect(json.rehearsal.map((s: any) => s.name)).toContain('quiet-week');
     expect(html).toContain('<section id="rehearsal"><h2>Rehearsal</h2>');
-    expect(fs.readFileSync(path.join(synth('plain'), 'monitoring-report.md'), 'utf-8')).not.toContain('Rehearsal');
+    // The counts at the top of the page say how many scenarios failed and lead to the section.
+    const failed = json.rehearsal.filter((s: any) => s.verdict === 'FAILED').length;
+    expect(failed).toBeGreaterThan(0);
+    const label = `${failed} of ${json.rehearsal.length} rehearsed scenarios failed an expectation`;
+    expect(html).toMatch(new RegExp(`<div class="overview" id="overview">.*<a class="card c-rehearsal" href="#rehearsal"><b>${failed}</b>of ${json.rehearsal.length} rehearsed`));
+    expect(md.indexOf(`${label} (see Rehearsal).`)).toBeGreaterThan(0);
+    expect(md.indexOf(`${label} (see Rehearsal).`)).toBeLessThan(md.indexOf('## CRITICAL alarms'));
+    expect(json.schemaVersion).toBeGreaterThan(1);
+    const plain = synth('plain');
+    expect(fs.readFileSync(path.join(plain, 'monitoring-report.md'), 'utf-8')).not.toContain('Rehearsal');
+    expect(fs.readFileSync(path.join(plain, 'monitoring-report.html'), 'utf-8')).not.toContain('c-rehearsal"');
   });
 });

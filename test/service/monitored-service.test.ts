@@ -1,5 +1,6 @@
 import { CfnWaitConditionHandle, Size, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_sns as sns } from 'aws-cdk-lib';
 import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
+import { Construct } from 'constructs';
 import { AgentConfig, AgentPlugin, AlertTopic, IdleShutdown, JsonLogFormat, MonitoredService, MonitoredServiceProps, ServiceCompute, ServiceEgress } from '../../src';
 import { expectNagClean, nagFindings, newStack, stableTemplate } from '../helpers';
 import { FakeAgentMetrics, importedVpc } from './fake-agent-metrics';
@@ -422,6 +423,71 @@ describe('MonitoredService', () => {
       const { stack, service } = setup({ dashboard: false });
       Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Dashboard', 0);
       expect(service.dashboard).toBeUndefined();
+    });
+  });
+
+  describe('alarm names', () => {
+    const alarmNames = (stack: Stack) => Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'))
+      .map((r: any) => r.Properties.AlarmName);
+
+    test('names every alarm <stack name>-<service path>-<signal> by default', () => {
+      const { stack } = setup();
+      const names = alarmNames(stack).filter(n => n !== undefined && !String(n).startsWith('TestStack-Alerts'));
+      expect(names).toEqual(expect.arrayContaining(['TestStack-Api-Cpu', 'TestStack-Api-SystemStatusCheck', 'TestStack-Api-InstanceStatusCheck']));
+      // Only the topic's own delivery alarm is named by its AlarmSet, not by the service.
+      const unnamed = Object.entries(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'))
+        .filter(([, r]: [string, any]) => r.Properties.AlarmName === undefined).map(([id]) => id);
+      expect(unnamed.filter(id => id.startsWith('Api'))).toEqual([]);
+    });
+
+    test('keeps the names of a service nested in a construct apart by its path', () => {
+      const stack = newStack();
+      const vpc = importedVpc(stack);
+      const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+      const team = new Construct(stack, 'Payments');
+      new MonitoredService(team, 'Api', { vpc, alertTopic });
+      new MonitoredService(stack, 'Api', { vpc, alertTopic });
+      const names = alarmNames(stack).filter((n): n is string => typeof n === 'string');
+      expect(names).toEqual(expect.arrayContaining(['TestStack-Payments-Api-Cpu', 'TestStack-Api-Cpu']));
+      expect(new Set(names).size).toBe(names.length);
+    });
+
+    test('gives each instance of a service on several instances names of its own', () => {
+      const stack = newStack();
+      const vpc = importedVpc(stack);
+      const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+      const instance = (id: string) => new ec2.Instance(stack, id, {
+        vpc, instanceType: new ec2.InstanceType('t3.small'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      });
+      new MonitoredService(stack, 'Hosts', { alertTopic, compute: ServiceCompute.existingInstances([instance('Web1'), instance('Web2')]) });
+      new MonitoredService(stack, 'Legacy', { alertTopic, alarms: { alarmNamePrefix: 'legacy' }, compute: ServiceCompute.existingInstances([instance('A'), instance('B')]) });
+      const names = alarmNames(stack).filter((n): n is string => typeof n === 'string');
+      expect(names).toEqual(expect.arrayContaining(['TestStack-Hosts-Web1-Cpu', 'TestStack-Hosts-Web2-Cpu', 'legacy-A-Cpu', 'legacy-B-Cpu']));
+      expect(new Set(names).size).toBe(names.length);
+    });
+
+    test('shortens a default prefix past 200 characters and keeps it apart by a hash', () => {
+      const stack = newStack('S'.repeat(128));
+      const vpc = importedVpc(stack);
+      const alertTopic = new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] });
+      new MonitoredService(stack, 'A'.repeat(100), { vpc, alertTopic });
+      new MonitoredService(stack, `${'A'.repeat(99)}B`, { vpc, alertTopic });
+      const cpu = alarmNames(stack).filter((n): n is string => typeof n === 'string' && n.endsWith('-Cpu'));
+      expect(cpu).toHaveLength(2);
+      for (const name of cpu) expect(name.length).toBeLessThanOrEqual(200 + '-Cpu'.length);
+      expect(new Set(cpu).size).toBe(2);
+    });
+
+    test('leaves the names to CloudFormation with generatedAlarmNames', () => {
+      const { stack } = setup({ alarms: { generatedAlarmNames: true } });
+      const named = Object.entries(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'))
+        .filter(([id, r]: [string, any]) => id.startsWith('Api') && r.Properties.AlarmName !== undefined);
+      expect(named).toEqual([]);
+    });
+
+    test('fails with both generatedAlarmNames and alarmNamePrefix', () => {
+      expect(() => setup({ alarms: { generatedAlarmNames: true, alarmNamePrefix: 'api' } }))
+        .toThrow(/TestStack\/Api: alarms.alarmNamePrefix must be left out when alarms.generatedAlarmNames is true/);
     });
   });
 

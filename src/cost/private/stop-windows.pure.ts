@@ -80,12 +80,12 @@ export function startWindows(starts: number[], beforeMinutes: number, afterMinut
   return [...groups.entries()]
     .sort(([a, da], [b, db]) => da[0] - db[0] || a - b)
     .map(([time, days]) => {
-      const list = dayList(days);
+      const dayNames = dayList(days);
       const hhmm = `${String(Math.floor(time / 60)).padStart(2, '0')}:${String(time % 60).padStart(2, '0')}`;
       return {
-        expression: `cron(${time % 60} ${Math.floor(time / 60)} * * ${list})`,
+        expression: `cron(${time % 60} ${Math.floor(time / 60)} * * ${dayNames})`,
         durationMinutes: beforeMinutes + afterMinutes,
-        description: `${list} ${hhmm}, ${beforeMinutes ? `${formatMinutes(beforeMinutes)} before ` : ''}the start until ${afterMinutes} min after it`,
+        description: `${dayNames} ${hhmm}, ${beforeMinutes ? `${formatMinutes(beforeMinutes)} before ` : ''}the start until ${afterMinutes} min after it`,
       };
     });
 }

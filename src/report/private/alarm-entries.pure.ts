@@ -9,6 +9,17 @@ export interface AlarmEntry {
   readonly path: string;
   /** The alarm's name, or `(generated)` when CloudFormation names it. */
   readonly name: string;
+  /**
+   * The AlarmName a notification carries: the name, or when CloudFormation generates it,
+   * its start `<stack name>-<logical ID>-` (a random suffix follows).
+   */
+  readonly notificationName: string;
+  /** True when CloudFormation generates the name, so `notificationName` is only its start. */
+  readonly generatedName: boolean;
+  /** What kind of security-audit alarm it is (a CIS control, audit-trail delivery), or empty for any other alarm. */
+  readonly securityAudit: string;
+  /** Who hears ALARM: every subscriber of each topic with protocol and endpoint, and EC2 or Systems Manager actions. */
+  readonly recipients: string[];
   readonly kind: 'metric' | 'math' | 'metrics-insights' | 'anomaly' | 'composite' | 'log';
   /** What it watches: the metric with statistic and period, the expression, or the rule. */
   readonly watches: string;
@@ -37,6 +48,9 @@ export interface AlarmEntry {
   readonly tagPropagation: string;
 }
 
+/** The name shown for an alarm CloudFormation names. */
+const GENERATED = '(generated)';
+
 const OPERATORS: Record<string, string> = {
   GreaterThanOrEqualToThreshold: '>=',
   GreaterThanThreshold: '>',
@@ -58,7 +72,7 @@ export function readAlarms(input: StackInput, topics: TopicEntry[], stops: Plann
   const composites = resourcesOfType(t, 'AWS::CloudWatch::CompositeAlarm');
   const logAlarms = resourcesOfType(t, 'AWS::CloudWatch::LogAlarm');
   const all = [...metricAlarms, ...composites, ...logAlarms];
-  const nameOf = new Map(all.map(([id, r]) => [id, r.Properties?.AlarmName ? flatten(r.Properties.AlarmName) : '(generated)']));
+  const nameOf = new Map(all.map(([id, r]) => [id, r.Properties?.AlarmName ? flatten(r.Properties.AlarmName) : GENERATED]));
   const mutes = muteRulesByAlarm(t, path, nameOf);
   const silencers = plannedDowntimeSilencers(t, composites, path, nameOf, mutes);
   const live = new Set(input.livenessIds);
@@ -79,10 +93,18 @@ export function readAlarms(input: StackInput, topics: TopicEntry[], stops: Plann
     const p = r.Properties ?? {};
     const description = flatten(p.AlarmDescription);
     const runbook = /Runbook: (\S+)/.exec(description)?.[1] ?? '';
+    const generatedName = nameOf.get(id) === GENERATED;
     return {
       logicalId: id,
       path: path(id),
       name: nameOf.get(id)!,
+      // CloudFormation names a resource without a name `<stack name>-<logical ID>-<random>`:
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html
+      notificationName: generatedName ? `${input.stackName}-${id}-` : nameOf.get(id)!,
+      generatedName,
+      securityAudit: input.securityAudit?.[id] ?? '',
+      recipients: (Array.isArray(p.AlarmActions) ? p.AlarmActions : [])
+        .flatMap((a: unknown) => recipients(flatten(a), topics, path, notifiedTags(p))),
       severity: input.severities[id] ?? '',
       alarmActions: actions(p.AlarmActions),
       okActions: actions(p.OKActions),
@@ -119,7 +141,7 @@ export function readAlarms(input: StackInput, topics: TopicEntry[], stops: Plann
   });
   const composite = composites.map(([id, r]): AlarmEntry => {
     const p = r.Properties ?? {};
-    const rule = flatten(p.AlarmRule).replace(/<([A-Za-z0-9]+)\.Arn>/g, (_m, ref: string) => nameOf.get(ref) && nameOf.get(ref) !== '(generated)' ? nameOf.get(ref)! : path(ref));
+    const rule = flatten(p.AlarmRule).replace(/<([A-Za-z0-9]+)\.Arn>/g, (_m, ref: string) => nameOf.get(ref) && nameOf.get(ref) !== GENERATED ? nameOf.get(ref)! : path(ref));
     return {
       ...common(id, r),
       kind: 'composite',
@@ -150,7 +172,18 @@ export function readAlarms(input: StackInput, topics: TopicEntry[], stops: Plann
       warmUp: warmUpOf(p, false),
     };
   });
-  return [...metric, ...composite, ...log];
+  // An alarm that notifies only through composite alarms (a liveness alarm behind a
+  // suppressor) reaches whoever those composites reach.
+  const notifies = (id: string) => (t.Resources?.[id]?.Properties?.AlarmActions ?? [])
+    .some((x: unknown) => !/:automate:|:ssm(-incidents)?:/.test(flatten(x)));
+  const through = (a: AlarmEntry): AlarmEntry => {
+    if (notifies(a.logicalId)) return a;
+    const via = composites.filter(([, r]) => referencedIds(flatten(r.Properties?.AlarmRule)).includes(a.logicalId))
+      .map(([id]) => composite.find(c => c.logicalId === id)!)
+      .flatMap(c => c.recipients.map(x => `${x} (through the composite alarm ${c.generatedName ? c.path : c.name})`));
+    return via.length ? { ...a, recipients: [...a.recipients, ...via] } : a;
+  };
+  return [...metric, ...composite, ...log].map(through);
 }
 
 /** The warm-up as people read it. */
@@ -165,7 +198,7 @@ function warmUpOf(p: Record<string, any>, perContributor: boolean): string {
 /** The mute rules of the template that name each alarm, by the alarm's logical ID. */
 function muteRulesByAlarm(t: StackInput['template'], path: (id: string) => string, nameOf: Map<string, string>): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  const byName = new Map([...nameOf].filter(([, n]) => n !== '(generated)').map(([id, n]) => [n, id]));
+  const byName = new Map([...nameOf].filter(([, n]) => n !== GENERATED).map(([id, n]) => [n, id]));
   for (const [id, r] of resourcesOfType(t, 'AWS::CloudWatch::AlarmMuteRule')) {
     const s = r.Properties?.Rule?.Schedule ?? {};
     const text = `${path(id)}: ${flatten(s.Expression)} for ${flatten(s.Duration)} (${flatten(s.Timezone) || 'UTC'})`;
@@ -212,6 +245,36 @@ function actionName(text: string, topics: TopicEntry[], path: (id: string) => st
 }
 
 /**
+ * Who an alarm action reaches: each subscriber of a topic of the app (`email oncall@example.com
+ * via <topic>`) whose filter the alarm's notification passes, or the action. `tags` are the
+ * tags the notification carries.
+ */
+function recipients(text: string, topics: TopicEntry[], path: (id: string) => string, tags: Map<string, string>): string[] {
+  const topic = topics.find(x => text === `<${x.logicalId}>`);
+  if (!topic) return [actionName(text, topics, path)];
+  if (topic.subscribers.length === 0) return [`nobody: ${topic.name} has no subscribers`];
+  const receives = (i: number) => {
+    const filter = topic.alarmTagFilters?.[i];
+    // SNS delivers a message to a filtered subscription only when every key of the policy
+    // matches one of its values:
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html
+    return !filter || Object.entries(filter).every(([key, values]) => values.includes(tags.get(key) ?? '\u0000'));
+  };
+  const reached = topic.subscribers.filter((_s, i) => receives(i));
+  if (reached.length === 0) return [`nobody: every subscriber of ${topic.name} filters it out`];
+  return reached.map(s => `${s} via ${topic.name}`);
+}
+
+/** The tags an alarm's notifications carry (the tags it propagates), by key. */
+function notifiedTags(p: Record<string, any>): Map<string, string> {
+  const propagation = p.ActionConfiguration?.AlarmTagsPropagation;
+  if (!propagation?.Enabled) return new Map();
+  const keys: string[] | undefined = propagation.IncludedTagKeys;
+  const tags = (Array.isArray(p.Tags) ? p.Tags : []).map((x: any): [string, string] => [String(x.Key), flatten(x.Value)]);
+  return new Map(tags.filter(([key]: [string, string]) => !keys || keys.includes(key)));
+}
+
+/**
  * How each alarm is kept quiet during planned downtime, by logical ID: mute rules that name
  * it, scheduled stops that turn its actions off, idle shutdown that names it in an instance
  * tag, or a composite alarm that notifies for it and whose actions a suppressor silences.
@@ -226,7 +289,7 @@ function plannedDowntimeSilencers(
     const owners = [...new Set(rules.map(x => x.split(':')[0].replace(/\/(StopWindowMute|MuteRule)\d*(Part\d+)?$/, '')))];
     add(id, `muted by ${rules.length} mute rule(s) of ${owners.join(', ')}; ALARM if still failing when a window ends`);
   }
-  const byName = new Map([...nameOf].filter(([, n]) => n !== '(generated)').map(([id, n]) => [n, id]));
+  const byName = new Map([...nameOf].filter(([, n]) => n !== GENERATED).map(([id, n]) => [n, id]));
   for (const [id, r] of resourcesOfType(t, 'AWS::Scheduler::Schedule')) {
     const target = flatten(r.Properties?.Target?.Arn);
     if (!/:cloudwatch:disableAlarmActions$/i.test(target)) continue;

@@ -1,14 +1,11 @@
 // The monitoring report as one self-contained HTML page: no external script, style, font or
 // image. Pure: no CDK, no I/O.
+import { CARD_STYLE, SEARCH_SCRIPT, esc, htmlTop, notificationText, searchAttributes } from './alarm-cards.pure';
 import type { AlarmEntry } from './alarm-entries.pure';
-import { severityCounts } from './render-markdown.pure';
 import type { DashboardEntry, ReportModel, StackReport } from './report-model.pure';
 import type { RehearsalSummary } from '../../rehearsal/render.pure';
 
-/** Text for HTML, with `&`, `<`, `>`, quotes escaped. */
-export function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
+export { esc } from './alarm-cards.pure';
 
 const GRID_X = 40;
 const GRID_Y = 26;
@@ -30,9 +27,10 @@ export function dashboardSvg(d: DashboardEntry): string {
   return `<svg class="dash" role="img" aria-label="${esc(`Layout of ${d.name}`)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif">${boxes}</svg>`;
 }
 
-function htmlTable(header: string[], rows: string[][], cls = ''): string {
+/** A sortable table; `rowAttributes` adds attributes to each body row (the search reads them). */
+function htmlTable(header: string[], rows: string[][], cls = '', rowAttributes: string[] = []): string {
   return `<table class="sortable ${cls}"><thead><tr>${header.map(h => `<th>${esc(h)}</th>`).join('')}</tr></thead>`
-    + `<tbody>${rows.map(r => `<tr>${r.map(c => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+    + `<tbody>${rows.map((r, i) => `<tr${rowAttributes[i] ? ` ${rowAttributes[i]}` : ''}>${r.map(c => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
 const list = (items: string[]) => items.length ? items.map(esc).join('<br>') : '<span class="none">—</span>';
@@ -40,22 +38,26 @@ const named = (name: string, path: string) => `<b>${esc(name)}</b><br><code>${es
 
 function alarmRow(a: AlarmEntry): string[] {
   const sev = a.severity || 'none';
+  const actions = (label: string, items: string[]) => (items.length ? `<b>${label}</b> ${items.map(esc).join('; ')}` : '');
   return [
-    named(a.name, a.path),
-    `<span class="sev sev-${esc(sev.toLowerCase())}">${esc(sev)}</span>`,
+    `<b>${esc(notificationText(a))}</b><br><code>${esc(a.path)}</code>`,
+    `<span class="sev sev-${esc(sev.toLowerCase())}">${esc(sev)}</span>${a.securityAudit ? '<br><span class="label">security audit</span>' : ''}`,
+    `${esc(a.description) || '<span class="none">—</span>'}${a.runbook ? `<br>Runbook: <a href="${esc(a.runbook)}">${esc(a.runbook)}</a>` : ''}`
+      + (a.tags.length ? `<br><b>Tags</b> ${a.tags.map(esc).join(', ')} <i>(in notifications: ${esc(a.tagPropagation)})</i>` : ''),
     `<i>${esc(a.kind)}</i> ${esc(a.watches)}`,
-    esc(a.condition), esc(a.evaluation), esc(a.missingData),
-    list(a.alarmActions), list(a.okActions), list(a.insufficientDataActions),
-    `<span class="${a.plannedDowntime.startsWith('NOT') ? 'warn' : ''}">${esc(a.plannedDowntime)}</span>`,
-    a.runbook ? `<a href="${esc(a.runbook)}">${esc(a.runbook)}</a>` : '<span class="none">—</span>',
-    esc(a.warmUp), list(a.muteRules), `${list(a.tags)}<br><i>in notifications: ${esc(a.tagPropagation)}</i>`,
+    esc([a.condition, a.evaluation && `for ${a.evaluation}`, a.missingData && `missing data: ${a.missingData}`].filter(Boolean).join(' · ')),
+    [actions('ALARM', a.alarmActions), actions('OK', a.okActions), actions('INSUFFICIENT_DATA', a.insufficientDataActions)].filter(Boolean).join('<br>')
+      || '<span class="none">—</span>',
+    `<span class="${a.plannedDowntime.startsWith('NOT') ? 'warn' : ''}">${esc(a.plannedDowntime)}</span>`
+      + (a.muteRules.length ? `<br><b>Mute rules</b> ${a.muteRules.map(esc).join('<br>')}` : '')
+      + `<br><b>Warm-up</b> ${esc(a.warmUp)}`,
   ];
 }
 
 function stackSection(s: StackReport): string {
   const parts = [`<h2>Stack ${esc(s.stackName)}</h2>`, `<h3>Alarms (${s.alarms.length})</h3>`,
-    `<div class="wide">${htmlTable(['Alarm', 'Severity', 'Watches', 'Condition', 'Evaluation', 'Missing data', 'ALARM', 'OK',
-      'INSUFFICIENT_DATA', 'Planned downtime', 'Runbook', 'Warm-up', 'Mute rules', 'Tags'], s.alarms.map(alarmRow), 'alarms')}</div>`];
+    htmlTable(['Alarm (name in the notification)', 'Severity', 'What happened, what to do', 'Watches', 'Fires when', 'Actions',
+      'Planned downtime, warm-up'], s.alarms.map(alarmRow), 'alarms', s.alarms.map(a => searchAttributes(s.stackName, a)))];
   if (s.topics.length) parts.push('<h3>Alert topics</h3>', htmlTable(['Topic', 'Subscribers'], s.topics.map(t => [named(t.name, t.path), list(t.subscribers)])));
   if (s.logGroups.length) {
     parts.push('<h3>Log groups</h3>', htmlTable(['Log group', 'Retention', 'Encryption', 'Removal policy'],
@@ -81,15 +83,21 @@ function stackSection(s: StackReport): string {
   return `<section>${parts.join('\n')}</section>`;
 }
 
-const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#111827;font-size:14px}
+// The page never scrolls sideways: tables take the page's width (fixed layout) and long values
+// (paths, queries, JSON) wrap anywhere. Header cells stay in view while a table scrolls by
+// (sticky to the page: no table sits in a box of its own that scrolls).
+const STYLE = `*{box-sizing:border-box}body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#111827;font-size:14px;overflow-wrap:anywhere}
 h1{margin:0 0 12px}h2{margin-top:32px;border-bottom:2px solid #e5e7eb}
-.overview{display:flex;gap:12px;margin:12px 0 20px}.card{border-radius:8px;padding:12px 18px;min-width:120px}
+.overview{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0 20px}.card{border-radius:8px;padding:12px 18px;min-width:120px;max-width:260px}
 .card b{display:block;font-size:28px}.c-critical{background:#fee2e2}.c-warning{background:#fef3c7}.c-info{background:#dbeafe}.c-none{background:#f3f4f6}.c-cost{background:#dcfce7}
-table{border-collapse:collapse;margin:8px 0 16px;width:100%}th,td{border:1px solid #e5e7eb;padding:4px 6px;vertical-align:top;text-align:left}
-th{background:#f9fafb;cursor:pointer;user-select:none;position:sticky;top:0}th.asc::after{content:" ▲"}th.desc::after{content:" ▼"}
+table{border-collapse:collapse;margin:8px 0 16px;width:100%;table-layout:fixed}th,td{border:1px solid #e5e7eb;padding:4px 6px;vertical-align:top;text-align:left;overflow-wrap:anywhere;word-break:break-word}
+th{background:#f9fafb;cursor:pointer;user-select:none;position:sticky;top:0;z-index:2;box-shadow:0 1px 0 #e5e7eb}th.asc::after{content:" ▲"}th.desc::after{content:" ▼"}
 code{font-size:12px;color:#374151}.none{color:#9ca3af}.warn{color:#b91c1c;font-weight:600}
 .sev{border-radius:4px;padding:1px 6px;font-weight:600;font-size:12px}.sev-critical{background:#fecaca}.sev-warning{background:#fde68a}.sev-info{background:#bfdbfe}.sev-none{background:#e5e7eb}
-.dash-wrap,.wide{overflow-x:auto}table.alarms{font-size:12px}table.alarms td:first-child{word-break:break-word;min-width:220px}svg.dash text{pointer-events:none}pre{background:#f9fafb;padding:8px;overflow-x:auto}`;
+table.alarms{font-size:12px}table.alarms th:nth-child(1){width:17%}table.alarms th:nth-child(2){width:8%}table.alarms th:nth-child(3){width:22%}
+table.alarms th:nth-child(4){width:17%}table.alarms th:nth-child(5){width:11%}table.alarms th:nth-child(6){width:13%}table.alarms th:nth-child(7){width:12%}
+.dash-wrap{max-width:100%}svg.dash{max-width:100%;height:auto}svg.dash text{pointer-events:none}pre{background:#f9fafb;padding:8px;white-space:pre-wrap}
+${CARD_STYLE}`;
 
 // Reports script errors into the page, so a headless browser's --dump-dom shows them.
 const ERROR_HOOK = 'window.onerror=function(m){document.documentElement.setAttribute(\'data-report-error\',String(m));};';
@@ -117,17 +125,6 @@ function rehearsalSection(summaries: readonly RehearsalSummary[]): string {
 
 /** The monitoring report as a self-contained HTML page. */
 export function renderHtml(report: ReportModel): string {
-  const all = report.stacks.flatMap(s => s.alarms);
-  const c = severityCounts(all);
-  const total = report.costs.reduce((t, x) => t + x.totalMonthlyUsd, 0);
-  const card = (cls: string, n: string, what: string) => `<div class="card ${cls}"><b>${esc(n)}</b>${esc(what)}</div>`;
-  const overview = [
-    card('c-critical', String(c.critical), 'page (CRITICAL)'),
-    card('c-warning', String(c.warning), 'warn (WARNING)'),
-    card('c-info', String(c.info), 'inform (INFO)'),
-    card('c-none', String(c.unrouted), 'notify directly'),
-    ...(report.costs.length ? [card('c-cost', `$${total.toFixed(2)}`, 'per month (estimate)')] : []),
-  ].join('');
   const costs = report.costs.map(x => `<h3>${esc(x.title)}</h3>`
     + htmlTable(['Item', 'Quantity', 'Unit', 'USD/month', 'Note'],
       [...x.lines.map(l => [esc(l.item), esc(l.quantity.toLocaleString('en-US')), esc(l.unit), `$${l.monthlyUsd.toFixed(2)}`, esc(l.note ?? '')]),
@@ -137,11 +134,12 @@ export function renderHtml(report: ReportModel): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(report.title)}</title><script>${ERROR_HOOK}</script><style>${STYLE}</style></head>
 <body><h1>${esc(report.title)}</h1>
-<div class="overview" id="overview">${overview}</div>
+${htmlTop(report)}
 ${report.stacks.map(stackSection).join('\n')}
 ${report.rehearsal ? rehearsalSection(report.rehearsal) : ''}
 <section><h2>Monthly cost</h2>${costs || '<p>No CostReport in the app.</p>'}</section>
-<script>${SORT}</script>
+<script>${SEARCH_SCRIPT}
+${SORT}</script>
 </body></html>
 `;
 }

@@ -1,14 +1,7 @@
 // The monitoring report as Markdown. Pure: no CDK, no I/O.
-import type { AlarmEntry } from './alarm-entries.pure';
+import { markdownTop, notificationText } from './alarm-cards.pure';
 import type { ReportModel, StackReport } from './report-model.pure';
 import { renderRehearsal } from '../../rehearsal/render.pure';
-
-/** Severity counts: how many alarms page, warn, inform, and how many are not routed by severity. */
-export function severityCounts(alarms: AlarmEntry[]): { critical: number; warning: number; info: number; unrouted: number } {
-  const count = (s: string) => alarms.filter(a => a.severity === s).length;
-  const critical = count('CRITICAL'); const warning = count('WARNING'); const info = count('INFO');
-  return { critical, warning, info, unrouted: alarms.length - critical - warning - info };
-}
 
 /** A Markdown table cell: pipes escaped, line breaks flattened. */
 export function cell(text: string): string {
@@ -24,19 +17,12 @@ export function table(header: string[], rows: string[][]): string {
   ].join('\n');
 }
 
-/** The monitoring report as Markdown: one section per stack, then the monthly cost. */
+/** The monitoring report as Markdown: the counts and the CRITICAL alarms, one section per stack, then the monthly cost. */
 export function renderMarkdown(report: ReportModel): string {
-  const all = report.stacks.flatMap(s => s.alarms);
-  const c = severityCounts(all);
   const total = report.costs.reduce((t, x) => t + x.totalMonthlyUsd, 0);
-  const out: string[] = [
-    `# ${report.title}`,
-    '',
-    `${all.length} alarms: ${c.critical} page (CRITICAL), ${c.warning} warn (WARNING), ${c.info} inform (INFO)`
-      + `${c.unrouted ? `, ${c.unrouted} notify their topic directly (no severity)` : ''}.`
-      + (report.costs.length ? ` Estimated monitoring cost: $${total.toFixed(2)}/month.` : ''),
-    '',
-  ];
+  const out: string[] = [`# ${report.title}`, ''];
+  if (report.costs.length) out.push(`Estimated monitoring cost: $${total.toFixed(2)}/month.`, '');
+  out.push(...markdownTop(report, table));
   for (const stack of report.stacks) out.push(...renderStack(stack));
   if (report.rehearsal) out.push('## Rehearsal', '', renderRehearsal(report.rehearsal, '###'));
   out.push('## Monthly cost', '');
@@ -53,10 +39,11 @@ function renderStack(s: StackReport): string[] {
   const out = [`## Stack ${s.stackName}`, ''];
   out.push(`### Alarms (${s.alarms.length})`, '');
   out.push(table(
-    ['Alarm', 'Severity', 'Watches', 'Condition', 'Evaluation', 'Missing data', 'ALARM', 'OK', 'INSUFFICIENT_DATA', 'Planned downtime', 'Runbook',
-      'Warm-up', 'Mute rules', 'Tags (in notifications)'],
+    ['Alarm (name in the notification)', 'Severity', 'What happened, what to do', 'Watches', 'Condition', 'Evaluation', 'Missing data',
+      'ALARM', 'OK', 'INSUFFICIENT_DATA', 'Planned downtime', 'Runbook', 'Warm-up', 'Mute rules', 'Tags (in notifications)'],
     s.alarms.map(a => [
-      `${a.name}<br>\`${a.path}\``, a.severity || 'none (direct)', `${a.kind}: ${a.watches}`, a.condition, a.evaluation, a.missingData,
+      `${notificationText(a)}<br>\`${a.path}\``, `${a.severity || 'none (direct)'}${a.securityAudit ? ' (security audit)' : ''}`, a.description,
+      `${a.kind}: ${a.watches}`, a.condition, a.evaluation, a.missingData,
       a.alarmActions.join('; '), a.okActions.join('; '), a.insufficientDataActions.join('; '), a.plannedDowntime, a.runbook,
       a.warmUp, a.muteRules.join('<br>'), `${a.tags.join(', ')} (${a.tagPropagation})`,
     ]),

@@ -14,6 +14,8 @@ export interface StackInput {
   readonly livenessIds: string[];
   /** Agent metric series per agent configuration parameter, by the parameter's logical ID. */
   readonly agentSeries: Record<string, string>;
+  /** What each security-audit alarm is (a CIS control, audit-trail delivery), by logical ID. */
+  readonly securityAudit?: Record<string, string>;
 }
 
 /** An SNS topic of the stack and who it delivers to. */
@@ -21,5 +23,12 @@ export interface TopicEntry {
   readonly logicalId: string;
   readonly path: string;
   readonly name: string;
+  /** Each subscription: `protocol endpoint`, and the alarm tags it filters on when it has a filter. */
   readonly subscribers: string[];
+  /**
+   * The alarm-tag filter of each subscription, in the order of `subscribers` (null: receives
+   * every message): tag key to the values it receives. Reports written before filters were
+   * read lack it.
+   */
+  readonly alarmTagFilters?: Array<Record<string, string[]> | null>;
 }

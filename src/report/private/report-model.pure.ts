@@ -102,8 +102,20 @@ export interface StackReport {
   readonly dashboards: DashboardEntry[];
 }
 
+/** What `monitoring-report.json` says it is. */
+export const REPORT_SCHEMA = 'cdk-watchkeeper/monitoring-report';
+/**
+ * The version of `monitoring-report.json`'s layout: raised when a field is renamed, removed or
+ * changes meaning (new fields keep it). Version 1 is the layout before the file carried one.
+ */
+export const REPORT_SCHEMA_VERSION = 2;
+
 /** The whole report, as written to `monitoring-report.json`. */
 export interface ReportModel {
+  /** {@link REPORT_SCHEMA} */
+  readonly schema: string;
+  /** {@link REPORT_SCHEMA_VERSION} when written; a report read from a file may carry another. */
+  readonly schemaVersion: number;
   readonly title: string;
   readonly stacks: StackReport[];
   readonly costs: CostModel[];
@@ -114,20 +126,30 @@ export interface ReportModel {
 /** Builds the report from the stacks' templates and metadata, the app's cost reports and its rehearsal. */
 export function buildReport(title: string, stacks: StackInput[], costs: CostModel[], rehearsal?: RehearsalSummary[]): ReportModel {
   const stops = plannedStops(stacks);
-  return { title, stacks: stacks.map(s => stackReport(s, stops)), costs, ...(rehearsal ? { rehearsal } : {}) };
+  return {
+    schema: REPORT_SCHEMA,
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    title,
+    stacks: stacks.map(s => stackReport(s, stops)),
+    costs,
+    ...(rehearsal ? { rehearsal } : {}),
+  };
 }
 
 function stackReport(input: StackInput, stops: PlannedStops): StackReport {
   const t = input.template;
   const path = (id: string) => input.paths[id] ?? id;
-  const topics = resourcesOfType(t, 'AWS::SNS::Topic').map(([id, r]): TopicEntry => ({
-    logicalId: id,
-    path: path(id),
-    name: r.Properties?.TopicName ? flatten(r.Properties.TopicName) : path(id),
-    subscribers: resourcesOfType(t, 'AWS::SNS::Subscription')
-      .filter(([, s]) => flatten(s.Properties?.TopicArn) === `<${id}>`)
-      .map(([, s]) => `${s.Properties?.Protocol} ${flatten(s.Properties?.Endpoint)}`),
-  }));
+  const topics = resourcesOfType(t, 'AWS::SNS::Topic').map(([id, r]): TopicEntry => {
+    const subscriptions = resourcesOfType(t, 'AWS::SNS::Subscription').filter(([, s]) => flatten(s.Properties?.TopicArn) === `<${id}>`);
+    const filters = subscriptions.map(([, s]) => alarmTagFilter(s.Properties ?? {}));
+    return {
+      logicalId: id,
+      path: path(id),
+      name: r.Properties?.TopicName ? flatten(r.Properties.TopicName) : path(id),
+      subscribers: subscriptions.map(([, s], i) => `${s.Properties?.Protocol} ${targetName(flatten(s.Properties?.Endpoint), path)}${filterText(s.Properties ?? {}, filters[i])}`),
+      alarmTagFilters: filters,
+    };
+  });
   return {
     stackName: input.stackName,
     alarms: readAlarms(input, topics, stops),
@@ -187,6 +209,27 @@ function stackReport(input: StackInput, stops: PlannedStops): StackReport {
       };
     }),
   };
+}
+
+/**
+ * The alarm tags a subscription filters on (tag key to the values it receives), read from a
+ * filter policy on the message body's `AlarmTags`; null when it filters on nothing else
+ * either (it receives every message).
+ */
+function alarmTagFilter(p: Record<string, any>): Record<string, string[]> | null {
+  const tags = p.FilterPolicyScope === 'MessageBody' ? p.FilterPolicy?.AlarmTags : undefined;
+  if (!tags || typeof tags !== 'object') return null;
+  const out: Record<string, string[]> = {};
+  for (const [key, values] of Object.entries(tags)) {
+    if (Array.isArray(values) && values.every(v => typeof v === 'string')) out[key] = values as string[];
+  }
+  return Object.keys(out).length ? out : null;
+}
+
+/** What a subscription's filter lets through, as a person reads it. */
+function filterText(p: Record<string, any>, tags: Record<string, string[]> | null): string {
+  if (tags) return ` (only alarms tagged ${Object.entries(tags).map(([k, v]) => `${k} ${v.join(' or ')}`).join(', ')})`;
+  return p.FilterPolicy ? ` (filter policy ${JSON.stringify(p.FilterPolicy)})` : '';
 }
 
 function widgetTitle(w: any): string {

@@ -67,7 +67,7 @@ export function buildNewGroup(scope: Construct, context: ComputeContext, o: NewA
   return {
     autoScalingGroup: group,
     instances: [],
-    targets: [ComputeTarget.autoScalingGroup(group)],
+    targets: [ComputeTarget.fromAutoScalingGroup(group)],
     role,
     securityGroup,
     connections: group.connections,

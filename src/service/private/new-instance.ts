@@ -36,7 +36,7 @@ export function buildNewInstance(scope: Construct, context: ComputeContext, o: N
   if (o.detailedMonitoring ?? true) registerUsage(instance, () => ({ detailedMonitoringInstances: 1, detailedMonitoringInstancesMax: 1 }));
   return {
     instances: [instance],
-    targets: [ComputeTarget.instance(instance)],
+    targets: [ComputeTarget.fromInstance(instance)],
     role,
     securityGroup,
     connections: instance.connections,

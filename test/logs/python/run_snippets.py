@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs the logging set-ups the README shows, exactly as written, and prints what each one
+"""Runs the logging set-ups docs/python.md shows, exactly as written, and prints what each one
 writes for the same calls, one JSON object per output line:
 
     {"snippet": "<name>", "call": "...", "line": "<the log line>"}
@@ -93,7 +93,7 @@ def run_snippet(name: str, code: str) -> list:
             boto3.client = lambda service, *a, **k: stubbed_logs_client(sent) if service == "logs" else original_client(service, *a, **k)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             namespace = {"__name__": f"readme_{name}"}
-            exec(compile(code, f"README:{name}", "exec"), namespace)
+            exec(compile(code, f"docs/python.md:{name}", "exec"), namespace)
             logger = namespace["logger"]
             for call in CALLS:
                 before = (out.tell(), err.tell(), sum(len(b) for b in sent))
