@@ -11,7 +11,8 @@ import { Suppression, ruleHolds } from './composite.pure';
 import { AlarmState, Datapoint, breaches, evaluateRange, evaluationRange } from './evaluate.pure';
 import { InsightsQuery, QueryGroup, QueryMemo, QuerySeries, groupSeries, matchedSeries, runQuery } from './insights.pure';
 import { MathValue, TimeSeries, mathValue } from './math.pure';
-import { Minute, Recurrence, localTime, parseInstant, parseSchedule } from './schedule.pure';
+import { MuteRules } from './mutes.pure';
+import { Minute, localTime } from './schedule.pure';
 import { MetricStore, Series, emptyStats, needsValues, statValue } from './store.pure';
 
 /** A state change, and what came of it. */
@@ -43,24 +44,11 @@ interface Runtime {
   forced?: AlarmState;
 }
 
-/** A mute rule as the engine reads it, minute by minute. */
-interface MuteState {
-  readonly rule: MuteRuleSpec;
-  readonly names: Set<string>;
-  readonly recurrence: Recurrence;
-  readonly from: Minute;
-  readonly to: Minute;
-  /** The minute up to which the schedule was read. */
-  readUpTo: Minute;
-  /** The end of the window it last opened. */
-  activeUntil: Minute;
-}
-
 /** Evaluates the alarms of an app. */
 export class AlarmEngine {
   public readonly byName = new Map<string, AlarmSpec>();
   private readonly runtime = new Map<string, Runtime>();
-  private readonly mutes: MuteState[];
+  private readonly mutes: MuteRules;
   private readonly metricAlarms: MetricAlarmSpec[];
   /** Datapoints of complete periods, by alarm, query and period end: each is computed once. */
   private readonly memo = new Map<string, Map<Minute, Datapoint>>();
@@ -80,15 +68,7 @@ export class AlarmEngine {
     for (const c of this.composites) {
       if (c.suppressor) this.runtime.get(c.name)!.suppression = new Suppression(c.waitMinutes, c.extensionMinutes, 'INSUFFICIENT_DATA');
     }
-    this.mutes = muteRules.map(rule => ({
-      rule,
-      names: new Set(rule.alarmNames),
-      recurrence: parseSchedule(rule.expression, rule.timeZone, firstMinute),
-      from: rule.startDate ? parseInstant(rule.startDate) : -Infinity,
-      to: rule.expireDate ? parseInstant(rule.expireDate) : Infinity,
-      readUpTo: -Infinity,
-      activeUntil: -Infinity,
-    }));
+    this.mutes = new MuteRules(muteRules, firstMinute);
     for (const a of this.metricAlarms) {
       for (const q of a.queries) {
         if (q.metric) store.want(q.metric.namespace, q.metric.metricName, q.metric.stat);
@@ -137,21 +117,7 @@ export class AlarmEngine {
 
   /** True when a mute rule mutes the alarm at this minute. */
   public muted(name: string, minute: Minute): boolean {
-    for (const m of this.mutes) {
-      if (!m.names.has(name) || minute < m.from || minute >= m.to) continue;
-      if (minute < m.readUpTo) {
-        // Asked about the past: read the schedule back from that minute.
-        for (let s = minute; s > minute - m.rule.durationMinutes; s--) if (m.recurrence.fires(s)) return true;
-        continue;
-      }
-      // Minutes come in order: read each minute of the schedule once, remembering the open window.
-      for (let s = Math.max(m.readUpTo + 1, minute - m.rule.durationMinutes + 1); s <= minute; s++) {
-        if (m.recurrence.fires(s)) m.activeUntil = s + m.rule.durationMinutes;
-      }
-      m.readUpTo = minute;
-      if (minute < m.activeUntil) return true;
-    }
-    return false;
+    return this.mutes.muted(name, minute);
   }
 
   /** Evaluates every alarm at a minute; returns the transitions. */

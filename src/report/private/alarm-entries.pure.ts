@@ -61,6 +61,20 @@ const OPERATORS: Record<string, string> = {
   LessThanLowerThreshold: 'below band',
 };
 
+/** What every entry of a template is read with. */
+interface AlarmReading {
+  readonly input: StackInput;
+  readonly topics: TopicEntry[];
+  readonly stops: PlannedStops;
+  readonly path: (id: string) => string;
+  /** Alarm names by logical ID, `(generated)` where CloudFormation names the alarm. */
+  readonly nameOf: Map<string, string>;
+  readonly mutes: Map<string, string[]>;
+  readonly silencers: Map<string, string>;
+  /** Logical IDs of the liveness alarms. */
+  readonly live: Set<string>;
+}
+
 /**
  * The alarms of a stack, metric alarms first, each in template order. `stops` says which
  * instances and groups the app stops on purpose (`plannedStops` over all its stacks).
@@ -75,115 +89,136 @@ export function readAlarms(input: StackInput, topics: TopicEntry[], stops: Plann
   const nameOf = new Map(all.map(([id, r]) => [id, r.Properties?.AlarmName ? flatten(r.Properties.AlarmName) : GENERATED]));
   const mutes = muteRulesByAlarm(t, path, nameOf);
   const silencers = plannedDowntimeSilencers(t, composites, path, nameOf, mutes);
-  const live = new Set(input.livenessIds);
-  // A liveness alarm pages during planned downtime only when something of the app stops the
-  // instances it watches: a schedule, a group scaled to zero, or idle shutdown.
-  const downtime = (id: string, liveness: boolean, otherwise: string): string => {
-    const silenced = silencers.get(id);
-    if (silenced) return silenced;
-    if (!liveness) return otherwise;
-    const why = [...new Set(watchedCompute(input, id).flatMap(key => stops.get(key) ?? []))];
-    return why.length > 0
-      ? `NOT silenced: pages while its instances are stopped on purpose (${why.join('; ')})`
-      : 'not needed (no schedule or idle shutdown of the app stops what it watches)';
-  };
+  const reading: AlarmReading = { input, topics, stops, path, nameOf, mutes, silencers, live: new Set(input.livenessIds) };
+  const metric = metricAlarms.map(([id, r]) => metricEntry(reading, id, r));
+  const composite = composites.map(([id, r]) => compositeEntry(reading, id, r));
+  const log = logAlarms.map(([id, r]) => logEntry(reading, id, r));
+  return [...metric, ...composite, ...log].map(a => withCompositeRecipients(t, composites, composite, a));
+}
 
+/**
+ * What silences an alarm during planned downtime. A liveness alarm pages during planned
+ * downtime only when something of the app stops the instances it watches: a schedule, a group
+ * scaled to zero, or idle shutdown.
+ */
+function plannedDowntime(reading: AlarmReading, id: string, liveness: boolean, otherwise: string): string {
+  const silenced = reading.silencers.get(id);
+  if (silenced) return silenced;
+  if (!liveness) return otherwise;
+  const why = [...new Set(watchedCompute(reading.input, id).flatMap(key => reading.stops.get(key) ?? []))];
+  return why.length > 0
+    ? `NOT silenced: pages while its instances are stopped on purpose (${why.join('; ')})`
+    : 'not needed (no schedule or idle shutdown of the app stops what it watches)';
+}
+
+/** The fields every kind of alarm has: names, actions, recipients, description, mute rules, tags. */
+function commonFields(reading: AlarmReading, id: string, r: TemplateResource) {
+  const { input, topics, path, nameOf } = reading;
   const actions = (list: unknown): string[] => (Array.isArray(list) ? list : []).map(a => actionName(flatten(a), topics, path));
-  const common = (id: string, r: TemplateResource) => {
-    const p = r.Properties ?? {};
-    const description = flatten(p.AlarmDescription);
-    const runbook = /Runbook: (\S+)/.exec(description)?.[1] ?? '';
-    const generatedName = nameOf.get(id) === GENERATED;
-    return {
-      logicalId: id,
-      path: path(id),
-      name: nameOf.get(id)!,
-      // CloudFormation names a resource without a name `<stack name>-<logical ID>-<random>`:
-      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html
-      notificationName: generatedName ? `${input.stackName}-${id}-` : nameOf.get(id)!,
-      generatedName,
-      securityAudit: input.securityAudit?.[id] ?? '',
-      recipients: (Array.isArray(p.AlarmActions) ? p.AlarmActions : [])
-        .flatMap((a: unknown) => recipients(flatten(a), topics, path, notifiedTags(p))),
-      severity: input.severities[id] ?? '',
-      alarmActions: actions(p.AlarmActions),
-      okActions: actions(p.OKActions),
-      insufficientDataActions: actions(p.InsufficientDataActions),
-      runbook,
-      description: runbook ? description.replace(/\s*Runbook: \S+/, '') : description,
-      muteRules: mutes.get(id) ?? [],
-      tags: (Array.isArray(p.Tags) ? p.Tags : []).map((x: any) => `${x.Key}=${flatten(x.Value)}`).sort(),
-      tagPropagation: p.ActionConfiguration?.AlarmTagsPropagation?.Enabled
-        ? (p.ActionConfiguration.AlarmTagsPropagation.IncludedTagKeys ?? ['all tags']).join(', ')
-        : 'off',
-    };
+  const p = r.Properties ?? {};
+  const description = flatten(p.AlarmDescription);
+  const runbook = /Runbook: (\S+)/.exec(description)?.[1] ?? '';
+  const generatedName = nameOf.get(id) === GENERATED;
+  return {
+    logicalId: id,
+    path: path(id),
+    name: nameOf.get(id)!,
+    // CloudFormation names a resource without a name `<stack name>-<logical ID>-<random>`:
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html
+    notificationName: generatedName ? `${input.stackName}-${id}-` : nameOf.get(id)!,
+    generatedName,
+    securityAudit: input.securityAudit?.[id] ?? '',
+    recipients: (Array.isArray(p.AlarmActions) ? p.AlarmActions : [])
+      .flatMap((a: unknown) => recipients(flatten(a), topics, path, notifiedTags(p))),
+    severity: input.severities[id] ?? '',
+    alarmActions: actions(p.AlarmActions),
+    okActions: actions(p.OKActions),
+    insufficientDataActions: actions(p.InsufficientDataActions),
+    runbook,
+    description: runbook ? description.replace(/\s*Runbook: \S+/, '') : description,
+    muteRules: reading.mutes.get(id) ?? [],
+    tags: (Array.isArray(p.Tags) ? p.Tags : []).map((x: any) => `${x.Key}=${flatten(x.Value)}`).sort(),
+    tagPropagation: p.ActionConfiguration?.AlarmTagsPropagation?.Enabled
+      ? (p.ActionConfiguration.AlarmTagsPropagation.IncludedTagKeys ?? ['all tags']).join(', ')
+      : 'off',
   };
+}
 
-  const metric = metricAlarms.map(([id, r]): AlarmEntry => {
-    const p = r.Properties ?? {};
-    const liveness = live.has(id) || p.TreatMissingData === 'breaching';
-    const { kind, watches: raw, period } = describeMetric(p);
-    // Dimension values that refer to resources of the stack read as their construct paths.
-    const watches = raw.replace(/<([A-Za-z0-9]+)(?:\.[A-Za-z0-9]+)?>/g, (m, ref: string) => (input.paths[ref] ? `<${input.paths[ref]}>` : m));
-    const n = Number(p.EvaluationPeriods);
-    const m = p.DatapointsToAlarm !== undefined ? Number(p.DatapointsToAlarm) : n;
-    return {
-      ...common(id, r),
-      kind,
-      watches,
-      condition: kind === 'anomaly' ? OPERATORS[p.ComparisonOperator] ?? p.ComparisonOperator : `${OPERATORS[p.ComparisonOperator] ?? p.ComparisonOperator} ${flatten(p.Threshold)}`,
-      evaluation: `${m} of ${n} × ${formatSeconds(period)}`,
-      missingData: p.TreatMissingData ?? 'missing',
-      liveness,
-      plannedDowntime: downtime(id, liveness, 'not needed (missing data is not breaching)'),
-      warmUp: warmUpOf(p, kind === 'metrics-insights' && /\bGROUP\s+BY\b/i.test(raw)),
-    };
-  });
-  const composite = composites.map(([id, r]): AlarmEntry => {
-    const p = r.Properties ?? {};
-    const rule = flatten(p.AlarmRule).replace(/<([A-Za-z0-9]+)\.Arn>/g, (_m, ref: string) => nameOf.get(ref) && nameOf.get(ref) !== GENERATED ? nameOf.get(ref)! : path(ref));
-    return {
-      ...common(id, r),
-      kind: 'composite',
-      watches: rule,
-      condition: 'rule is true',
-      evaluation: '',
-      missingData: '',
-      liveness: live.has(id),
-      plannedDowntime: downtime(id, live.has(id), 'not needed'),
-      warmUp: 'none (a composite follows its members)',
-    };
-  });
-  const log = logAlarms.map(([id, r]): AlarmEntry => {
-    const p = r.Properties ?? {};
-    const q = p.ScheduledQueryConfiguration ?? {};
-    const groups = (Array.isArray(q.LogGroupIdentifiers) ? q.LogGroupIdentifiers : []).map((g: unknown) => flatten(g).replace(/<([A-Za-z0-9]+)>/g, (m, ref: string) => (input.paths[ref] ? `<${input.paths[ref]}>` : m)));
-    const lines = Number(p.ActionLogLineCount ?? 0);
-    return {
-      ...common(id, r),
-      kind: 'log',
-      watches: `Logs Insights on ${groups.join(', ')} ${q.ScheduleConfiguration?.ScheduleExpression ?? ''}: ${flatten(q.QueryString)} | ${flatten(q.AggregationExpression)}`
-        + (lines > 0 ? ` (notifications carry up to ${lines} log lines)` : ''),
-      condition: `${OPERATORS[p.ComparisonOperator] ?? p.ComparisonOperator} ${flatten(p.Threshold)}`,
-      evaluation: `${p.QueryResultsToAlarm} of ${p.QueryResultsToEvaluate} query results`,
-      missingData: p.TreatMissingData ?? 'missing',
-      liveness: live.has(id),
-      plannedDowntime: silencers.get(id) ?? 'not needed',
-      warmUp: warmUpOf(p, false),
-    };
-  });
-  // An alarm that notifies only through composite alarms (a liveness alarm behind a
-  // suppressor) reaches whoever those composites reach.
-  const notifies = (id: string) => (t.Resources?.[id]?.Properties?.AlarmActions ?? [])
-    .some((x: unknown) => !/:automate:|:ssm(-incidents)?:/.test(flatten(x)));
-  const through = (a: AlarmEntry): AlarmEntry => {
-    if (notifies(a.logicalId)) return a;
-    const via = composites.filter(([, r]) => referencedIds(flatten(r.Properties?.AlarmRule)).includes(a.logicalId))
-      .map(([id]) => composite.find(c => c.logicalId === id)!)
-      .flatMap(c => c.recipients.map(x => `${x} (through the composite alarm ${c.generatedName ? c.path : c.name})`));
-    return via.length ? { ...a, recipients: [...a.recipients, ...via] } : a;
+/** A metric alarm (single metric, math, Metrics Insights or anomaly detection). */
+function metricEntry(reading: AlarmReading, id: string, r: TemplateResource): AlarmEntry {
+  const { input } = reading;
+  const p = r.Properties ?? {};
+  const liveness = reading.live.has(id) || p.TreatMissingData === 'breaching';
+  const { kind, watches: raw, period } = describeMetric(p);
+  // Dimension values that refer to resources of the stack read as their construct paths.
+  const watches = raw.replace(/<([A-Za-z0-9]+)(?:\.[A-Za-z0-9]+)?>/g, (m, ref: string) => (input.paths[ref] ? `<${input.paths[ref]}>` : m));
+  const n = Number(p.EvaluationPeriods);
+  const m = p.DatapointsToAlarm !== undefined ? Number(p.DatapointsToAlarm) : n;
+  return {
+    ...commonFields(reading, id, r),
+    kind,
+    watches,
+    condition: kind === 'anomaly' ? OPERATORS[p.ComparisonOperator] ?? p.ComparisonOperator : `${OPERATORS[p.ComparisonOperator] ?? p.ComparisonOperator} ${flatten(p.Threshold)}`,
+    evaluation: `${m} of ${n} × ${formatSeconds(period)}`,
+    missingData: p.TreatMissingData ?? 'missing',
+    liveness,
+    plannedDowntime: plannedDowntime(reading, id, liveness, 'not needed (missing data is not breaching)'),
+    warmUp: warmUpOf(p, kind === 'metrics-insights' && /\bGROUP\s+BY\b/i.test(raw)),
   };
-  return [...metric, ...composite, ...log].map(through);
+}
+
+/** A composite alarm, its rule naming the alarms it follows. */
+function compositeEntry(reading: AlarmReading, id: string, r: TemplateResource): AlarmEntry {
+  const { nameOf, path } = reading;
+  const p = r.Properties ?? {};
+  const rule = flatten(p.AlarmRule).replace(/<([A-Za-z0-9]+)\.Arn>/g, (_m, ref: string) => nameOf.get(ref) && nameOf.get(ref) !== GENERATED ? nameOf.get(ref)! : path(ref));
+  return {
+    ...commonFields(reading, id, r),
+    kind: 'composite',
+    watches: rule,
+    condition: 'rule is true',
+    evaluation: '',
+    missingData: '',
+    liveness: reading.live.has(id),
+    plannedDowntime: plannedDowntime(reading, id, reading.live.has(id), 'not needed'),
+    warmUp: 'none (a composite follows its members)',
+  };
+}
+
+/** A log alarm (a scheduled Logs Insights query). */
+function logEntry(reading: AlarmReading, id: string, r: TemplateResource): AlarmEntry {
+  const { input } = reading;
+  const p = r.Properties ?? {};
+  const q = p.ScheduledQueryConfiguration ?? {};
+  const groups = (Array.isArray(q.LogGroupIdentifiers) ? q.LogGroupIdentifiers : []).map((g: unknown) => flatten(g).replace(/<([A-Za-z0-9]+)>/g, (m, ref: string) => (input.paths[ref] ? `<${input.paths[ref]}>` : m)));
+  const lines = Number(p.ActionLogLineCount ?? 0);
+  return {
+    ...commonFields(reading, id, r),
+    kind: 'log',
+    watches: `Logs Insights on ${groups.join(', ')} ${q.ScheduleConfiguration?.ScheduleExpression ?? ''}: ${flatten(q.QueryString)} | ${flatten(q.AggregationExpression)}`
+      + (lines > 0 ? ` (notifications carry up to ${lines} log lines)` : ''),
+    condition: `${OPERATORS[p.ComparisonOperator] ?? p.ComparisonOperator} ${flatten(p.Threshold)}`,
+    evaluation: `${p.QueryResultsToAlarm} of ${p.QueryResultsToEvaluate} query results`,
+    missingData: p.TreatMissingData ?? 'missing',
+    liveness: reading.live.has(id),
+    plannedDowntime: reading.silencers.get(id) ?? 'not needed',
+    warmUp: warmUpOf(p, false),
+  };
+}
+
+/**
+ * An alarm that notifies only through composite alarms (a liveness alarm behind a
+ * suppressor) reaches whoever those composites reach.
+ */
+function withCompositeRecipients(t: StackInput['template'], composites: ReadonlyArray<[string, TemplateResource]>,
+  compositeEntries: readonly AlarmEntry[], a: AlarmEntry): AlarmEntry {
+  const notifies = (t.Resources?.[a.logicalId]?.Properties?.AlarmActions ?? [])
+    .some((x: unknown) => !/:automate:|:ssm(-incidents)?:/.test(flatten(x)));
+  if (notifies) return a;
+  const via = composites.filter(([, r]) => referencedIds(flatten(r.Properties?.AlarmRule)).includes(a.logicalId))
+    .map(([id]) => compositeEntries.find(c => c.logicalId === id)!)
+    .flatMap(c => c.recipients.map(x => `${x} (through the composite alarm ${c.generatedName ? c.path : c.name})`));
+  return via.length ? { ...a, recipients: [...a.recipients, ...via] } : a;
 }
 
 /** The warm-up as people read it. */
