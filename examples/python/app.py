@@ -236,7 +236,15 @@ class ExampleServiceStack(Stack):
 
     def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        alerts = wk.AlertTopic(self, "Alerts", display_name="Example service alerts", emails=["oncall@example.com"])
+        # Who hears that alerts do not arrive: a second topic, since the alert topic cannot
+        # deliver news of its own failure.
+        escalation = wk.AlertTopic(self, "Escalation", display_name="Example alert delivery failures", emails=["platform@example.com"])
+        alerts = wk.AlertTopic(
+            self, "Alerts",
+            display_name="Example service alerts",
+            emails=["oncall@example.com"],
+            failed_delivery_routing=wk.AlarmRouting.to_topic(escalation),
+        )
         # The orders team's pager hears only its CRITICAL alarms (by the tags alarms carry).
         alerts.add_sms_subscription("+14155550100", severities=[wk.AlarmSeverity.CRITICAL], owners=["orders-team"])
         add_example_alarms(self, alerts)
