@@ -23,7 +23,9 @@ const MARKER = String.raw`<!--\s*check:([\w.-]+)\s*-->`;
 
 /** The pages whose numbers are checked: the README and docs/*.md, except the dated benchmark record. */
 export function checkedPages(): string[] {
-  const docs = fs.readdirSync(path.join(ROOT, 'docs')).filter(f => f.endsWith('.md') && f !== 'benchmarks.md').sort();
+  // benchmarks.md is the dated record of measurements; architecture.md's only numbers are the
+  // layers, which test/docs/architecture.test.ts checks against the layer table.
+  const docs = fs.readdirSync(path.join(ROOT, 'docs')).filter(f => f.endsWith('.md') && !['benchmarks.md', 'architecture.md'].includes(f)).sort();
   return ['README.md', ...docs.map(f => `docs/${f}`)];
 }
 
