@@ -4,15 +4,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { ExampleServiceStack } from '../../examples/example-stack';
 import { readAssembly } from '../../src/rehearsal/assembly';
 import { prepareApp, rehearse } from '../../src/rehearsal/rehearse.pure';
 import { stockScenario } from '../../src/rehearsal/stock-scenarios.pure';
-import { VARIANTS } from '../scale/variants';
+import { addServices } from '../scale/fleet-cost';
 
 const SERVICES = Number(process.argv[2] ?? 200);
-const PER_STACK = 25;
 
 function outdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'rehearse-bench-'));
@@ -27,24 +26,11 @@ function example(): string {
   return dir;
 }
 
-/** Services in fleet mode (one Auto Scaling group of 1 to 2 instances each, 25 per stack), as bench/scale/fleet-cost.ts builds them. */
+/** Services in fleet mode, as bench/scale/fleet-cost.ts builds them. */
 function fleet(services: number): string {
   const dir = outdir();
   const app = new App({ outdir: dir });
-  const v = VARIANTS['cdk-watchkeeper, fleet alarms'];
-  let stack: Stack | undefined; let vpc: ec2.IVpc | undefined; let shared: unknown;
-  for (let i = 0; i < services; i++) {
-    if (i % PER_STACK === 0) {
-      stack = new Stack(app, `Services${Math.floor(i / PER_STACK)}`, { env: { account: '123456789012', region: 'us-east-1' } });
-      vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-12345678', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-11111111'] });
-      shared = v.shared(stack);
-    }
-    const asg = new autoscaling.AutoScalingGroup(stack!, `Svc${i}Group`, {
-      vpc: vpc!, instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO),
-      machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-12345678' }), minCapacity: 1, maxCapacity: 2,
-    });
-    v.service(stack!, `Svc${i}`, asg, shared);
-  }
+  addServices(app, 'cdk-watchkeeper, fleet alarms', services);
   app.synth();
   return dir;
 }

@@ -20,9 +20,8 @@ export interface FleetCost {
   readonly resourceList: Array<{ readonly path: string; readonly type: string }>;
 }
 
-/** Builds `services` Auto Scaling groups watched the way `variant` does, 25 to a stack, and synthesizes them. */
-export function build(variant: string, services: number): FleetCost {
-  const app = new App();
+/** Adds `services` Auto Scaling groups of 1 to 2 instances, watched the way `variant` does, 25 to a stack. */
+export function addServices(app: App, variant: string, services: number): void {
   const v = VARIANTS[variant];
   let stack: Stack | undefined; let vpc: ec2.IVpc | undefined; let shared: unknown;
   for (let i = 0; i < services; i++) {
@@ -39,6 +38,12 @@ export function build(variant: string, services: number): FleetCost {
     });
     v.service(stack!, `Svc${i}`, asg, shared);
   }
+}
+
+/** Builds `services` Auto Scaling groups watched the way `variant` does, 25 to a stack, and synthesizes them. */
+export function build(variant: string, services: number): FleetCost {
+  const app = new App();
+  addServices(app, variant, services);
   const report = new CostReport(app, 'Cost', { metricsInsightsSeriesPerAlarm: 1 });
   const assembly = app.synth();
   let resources = 0; const alarms: string[] = [];

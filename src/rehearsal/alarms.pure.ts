@@ -149,9 +149,7 @@ export class AlarmEngine {
     const pending = rt.mutedInto !== undefined || [...rt.contributors?.values() ?? []].some(c => c.mutedInto !== undefined);
     if (!pending || this.muted(a.name, minute)) return;
     const replay = (state: AlarmState, contributor?: string) => {
-      const t = this.acting(a, rt, minute, state, state, contributor);
-      const grouped = a.kind === 'metric' && (a.watched.insights?.groupBy.length ?? 0) > 0;
-      out.push({ ...t, afterMute: true, actions: grouped && contributor === undefined ? t.actions.filter(x => x.kind !== 'ec2') : t.actions });
+      out.push({ ...this.acting(a, rt, minute, state, state, contributor), afterMute: true });
     };
     if (rt.mutedInto !== undefined && rt.mutedInto === rt.state) replay(rt.state);
     rt.mutedInto = undefined;
@@ -234,10 +232,7 @@ export class AlarmEngine {
     contributor?: string, from?: AlarmState): void {
     const before = from ?? rt.state;
     if (contributor === undefined) rt.state = to;
-    const t = this.acting(a, rt, minute, before, to, contributor);
-    // EC2 actions run only per contributor on a multi-time-series alarm.
-    const grouped = (a.watched.insights?.groupBy.length ?? 0) > 0;
-    out.push(grouped && contributor === undefined ? { ...t, actions: t.actions.filter(x => x.kind !== 'ec2') } : t);
+    out.push(this.acting(a, rt, minute, before, to, contributor));
   }
 
   private acting(a: AlarmSpec, rt: Runtime, minute: Minute, from: AlarmState, to: AlarmState, contributor?: string): Transition {
@@ -253,7 +248,10 @@ export class AlarmEngine {
       if (contributor === undefined) rt.mutedInto ??= to;
       else if (c) c.mutedInto ??= to;
     }
-    return { minute, alarm: a, from, to, contributor, actions: silencedBy ? [] : configured, silencedBy: configured.length ? silencedBy : undefined };
+    // EC2 actions run only per contributor on a multi-time-series alarm.
+    const grouped = a.kind === 'metric' && (a.watched.insights?.groupBy.length ?? 0) > 0;
+    const runs = grouped && contributor === undefined ? configured.filter(x => x.kind !== 'ec2') : configured;
+    return { minute, alarm: a, from, to, contributor, actions: silencedBy ? [] : runs, silencedBy: configured.length ? silencedBy : undefined };
   }
 
   /** The ends of the range's periods, oldest first: sliding (ending now) or aligned to the wall clock. */
