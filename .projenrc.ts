@@ -128,6 +128,10 @@ project.package.addField('engines', { node: '^20.0.0 || ^22.0.0 || ^24.0.0' });
 const bundle = project.tasks.tryFind('bundle')!;
 project.testTask.reset();
 project.testTask.spawn(bundle);
+// The *.test.ts files of a directory run as one jest suite, its all.suite.ts (see
+// test/helpers/suites.ts): one suite per file loaded and warmed up aws-cdk-lib 80 times.
+project.package.file.addOverride('jest.testMatch', ['<rootDir>/test/**/all.suite.ts']);
+
 // ESLint (single-threaded, most of it type analysis) runs beside jest instead of after it;
 // its output is printed when jest is done, and either failing fails the task. Arguments go
 // to jest (`npm test -- --json ...`).
