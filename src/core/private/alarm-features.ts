@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { invalid } from '../../private/validation';
 import { AlarmTags } from '../alarm-tags';
 import { AlarmWarmUp } from '../alarm-warm-up';
+import { resolveWithPlaceholders } from './placeholders';
 import { derivedWarmUpMinutes, isMultiTimeSeriesQuery, queryNamespaces } from './warm-up.pure';
 
 /** Who an alarm belongs to, for its tags. */
@@ -45,11 +46,24 @@ export function applyAlarmTags(alarm: IConstruct, severity: string, labels: Alar
   // aws-cdk-lib's own template check (on by default since 2.262, an error with the recommended
   // flag @aws-cdk/core:validateAgainstDefaultRules) reads an older resource schema than the one
   // cfn-lint 1.58 ships, which documents ActionConfiguration: acknowledge that one finding here.
-  Validations.of(cfn).acknowledge({
-    id: 'CloudFormation-Validate::F3002',
-    reason: 'ActionConfiguration.AlarmTagsPropagation is part of AWS::CloudWatch::Alarm and AWS::CloudWatch::CompositeAlarm '
-      + '(CloudFormation resource schema; cfn-lint 1.58 validates it); the schema bundled with this aws-cdk-lib predates it.',
-  });
+  acknowledgeWithoutStackTrace(cfn, 'CloudFormation-Validate::F3002', ACTION_CONFIGURATION_REASON);
+}
+
+const ACTION_CONFIGURATION_REASON = 'ActionConfiguration.AlarmTagsPropagation is part of AWS::CloudWatch::Alarm and '
+  + 'AWS::CloudWatch::CompositeAlarm (CloudFormation resource schema; cfn-lint 1.58 validates it); the schema bundled with '
+  + 'this aws-cdk-lib predates it.';
+
+/**
+ * What `Validations.of(scope).acknowledge({ id, reason })` records (the acknowledged-rules
+ * metadata entry the synth-time validation reads), without the stack trace it captures for
+ * it: that capture was a fifth of the library's own synth time, once for every alarm. For a
+ * `<plugin>::<rule>` id, the id it records is the id given. Falls back to `acknowledge` on an
+ * aws-cdk-lib without the public metadata key.
+ */
+function acknowledgeWithoutStackTrace(scope: IConstruct, id: string, reason: string): void {
+  const key: unknown = (Validations as { ACKNOWLEDGED_RULES_METADATA_KEY?: unknown }).ACKNOWLEDGED_RULES_METADATA_KEY;
+  if (typeof key === 'string') scope.node.addMetadata(key, { [id]: reason });
+  else Validations.of(scope).acknowledge({ id, reason });
 }
 
 /** Fails unless the keys fit AlarmTagsPropagation.IncludedTagKeys: 1 to 50 distinct keys of 1 to 128 characters, none `aws:`. */
@@ -80,7 +94,7 @@ export function applyWarmUp(alarm: cloudwatch.Alarm, warmUp: AlarmWarmUp = Alarm
   const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm;
   const stack = Stack.of(alarm);
   type Query = { expression?: string; period?: number; metricStat?: { period?: number; metric?: { namespace?: string } } };
-  const queries = (stack.resolve(cfn.metrics) ?? []) as Query[];
+  const queries = (resolveWithPlaceholders(cfn, cfn.metrics) ?? []) as Query[];
   const expressions = queries.map(q => q.expression).filter((e): e is string => typeof e === 'string');
   if (expressions.some(isMultiTimeSeriesQuery) || warmUp._mode === 'none') return;
   let minutes: number | undefined;

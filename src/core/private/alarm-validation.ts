@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { COMPUTE_DIMENSIONS, EC2_METRICS } from '../../private/compute-metric-names';
 import { groupByOf, hasOrderBy, isMetricsInsightsQuery } from '../../private/metrics-insights';
 import { WatchkeeperValidationError, invalid, invalidMessage } from '../../private/validation';
+import { REFERENCE, resolveWithPlaceholders } from './placeholders';
 
 /**
  * CloudWatch's own limits on alarms, checked at synth so an alarm CloudWatch would reject
@@ -52,8 +53,7 @@ export function alarmProblems(alarm: IConstruct): string[] {
   if (!cfn) {
     return [`${alarm.node.path}: alarm must be a CloudWatch alarm or composite alarm, got ${alarm.constructor.name}`];
   }
-  const stack = Stack.of(cfn);
-  const p = stack.resolve(cfn instanceof cloudwatch.CfnAlarm ? metricAlarmProps(cfn) : compositeProps(cfn)) as ResolvedProps;
+  const p = resolveProps(cfn);
   const problems: string[] = [];
   const report = (prop: string, expectation: string, value: unknown) =>
     problems.push(invalidMessage(alarm, prop, expectation, value));
@@ -142,29 +142,35 @@ interface ResolvedProps {
   readonly datapointsToAlarm?: unknown;
 }
 
-function metricAlarmProps(cfn: cloudwatch.CfnAlarm) {
-  return {
-    alarmName: cfn.alarmName,
-    metricName: cfn.metricName,
-    alarmDescription: cfn.alarmDescription,
-    alarmActions: cfn.alarmActions,
-    okActions: cfn.okActions,
-    insufficientDataActions: cfn.insufficientDataActions,
-    metrics: cfn.metrics,
-    period: cfn.period,
-    evaluationPeriods: cfn.evaluationPeriods,
-    datapointsToAlarm: cfn.datapointsToAlarm,
+/**
+ * The properties the checks read. Actions and metric queries are resolved with every
+ * reference (a topic's ARN, a group's name, the partition or Region) left as a placeholder:
+ * the checks need what the ARNs and queries say, not whom they name, and resolving a
+ * reference computes its target's logical ID (a hash of its path) each time, for each of the
+ * two checks of every alarm.
+ */
+function resolveProps(cfn: cloudwatch.CfnAlarm | cloudwatch.CfnCompositeAlarm): ResolvedProps {
+  const stack = Stack.of(cfn);
+  const placeholders = (value: unknown) => resolveWithPlaceholders(cfn, value);
+  const actions = {
+    alarmActions: placeholders(cfn.alarmActions),
+    okActions: placeholders(cfn.okActions),
+    insufficientDataActions: placeholders(cfn.insufficientDataActions),
   };
-}
-
-function compositeProps(cfn: cloudwatch.CfnCompositeAlarm) {
+  if (cfn instanceof cloudwatch.CfnCompositeAlarm) {
+    return { ...stack.resolve({ alarmName: cfn.alarmName, alarmDescription: cfn.alarmDescription, alarmRule: cfn.alarmRule }), ...actions };
+  }
   return {
-    alarmName: cfn.alarmName,
-    alarmDescription: cfn.alarmDescription,
-    alarmActions: cfn.alarmActions,
-    okActions: cfn.okActions,
-    insufficientDataActions: cfn.insufficientDataActions,
-    alarmRule: cfn.alarmRule,
+    ...stack.resolve({
+      alarmName: cfn.alarmName,
+      metricName: cfn.metricName,
+      alarmDescription: cfn.alarmDescription,
+      period: cfn.period,
+      evaluationPeriods: cfn.evaluationPeriods,
+      datapointsToAlarm: cfn.datapointsToAlarm,
+    }),
+    ...actions,
+    metrics: placeholders(cfn.metrics) as ResolvedQuery[] | undefined,
   };
 }
 
@@ -225,7 +231,6 @@ function literalText(value: unknown): string {
   return REFERENCE;
 }
 
-const REFERENCE = '<ref>';
 
 /** The metric a Metrics Insights query selects: `SELECT MAX(StatusCheckFailed) ...` gives `StatusCheckFailed`. */
 function selectedMetric(sql: string): string | undefined {
