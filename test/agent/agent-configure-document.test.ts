@@ -63,6 +63,13 @@ function sandbox() {
 
 const SYSTEM_PATH = '/usr/bin:/bin';
 
+/** The Linux script with its 5-second poll cut to a tenth of a second (the loop and its count unchanged). */
+function linuxScript(content: Json, parameterName: string, ctl: string): string {
+  const script = commands(content, 'ConfigureAgentLinux', { configurationParameter: parameterName }).split(LINUX_CTL).join(ctl);
+  expect(script).toContain('do sleep 5;');
+  return script.replace('do sleep 5;', 'do sleep 0.1;');
+}
+
 describe('Agent configure document', () => {
   test('is a Command document of schema 2.2 with a Linux and a Windows step chosen by platform', () => {
     const { content, documentType } = agentOnInstance();
@@ -86,11 +93,11 @@ describe('Agent configure document', () => {
   test('on Linux, a first run during boot waits for user data to install the agent, then configures it from the parameter', async () => {
     const { content, parameterName } = agentOnInstance();
     const box = sandbox();
-    // cloud-init still running: the user data installs the agent two seconds after the run starts.
+    // cloud-init still running: the user data installs the agent a second after the run starts.
     mkdirSync(box.bin);
-    writeFileSync(join(box.bin, 'cloud-init'), `#!/bin/sh\n[ "$1 $2" = "status --wait" ] || exit 2\nsleep 2\nprintf '#!/bin/sh\\necho "$@" >> ${box.calls}\\n' > ${box.ctl}\nchmod 755 ${box.ctl}\n`);
+    writeFileSync(join(box.bin, 'cloud-init'), `#!/bin/sh\n[ "$1 $2" = "status --wait" ] || exit 2\nsleep 1\nprintf '#!/bin/sh\\necho "$@" >> ${box.calls}\\n' > ${box.ctl}\nchmod 755 ${box.ctl}\n`);
     chmodSync(join(box.bin, 'cloud-init'), 0o755);
-    const script = commands(content, 'ConfigureAgentLinux', { configurationParameter: parameterName }).split(LINUX_CTL).join(box.ctl);
+    const script = linuxScript(content, parameterName, box.ctl);
     const result = await run(script, `${box.bin}:${SYSTEM_PATH}`);
     expect(result).toEqual({ code: 0, stderr: '' });
     expect(readFileSync(box.calls, 'utf8')).toBe(`-a fetch-config -m ec2 -s -c ssm:${parameterName}\n`);
@@ -99,8 +106,8 @@ describe('Agent configure document', () => {
   test('on Linux without cloud-init, it waits for the agent to appear', async () => {
     const { content, parameterName } = agentOnInstance();
     const box = sandbox();
-    const script = commands(content, 'ConfigureAgentLinux', { configurationParameter: parameterName }).split(LINUX_CTL).join(box.ctl);
-    setTimeout(box.install, 1000);
+    const script = linuxScript(content, parameterName, box.ctl);
+    setTimeout(box.install, 500);
     const result = await run(script, SYSTEM_PATH);
     expect(result.code).toBe(0);
     expect(readFileSync(box.calls, 'utf8')).toBe(`-a fetch-config -m ec2 -s -c ssm:${parameterName}\n`);
@@ -109,9 +116,8 @@ describe('Agent configure document', () => {
   test('fails a run on an instance where the agent never appears, saying what is missing', async () => {
     const { content, parameterName } = agentOnInstance();
     const box = sandbox();
-    // The same script with its 15-minute wait cut to 5 seconds.
-    const script = commands(content, 'ConfigureAgentLinux', { configurationParameter: parameterName }).split(LINUX_CTL).join(box.ctl)
-      .replace(/-lt 900\b/, '-lt 5');
+    // The same script with its 15-minute wait cut to 15 seconds of its count (three polls).
+    const script = linuxScript(content, parameterName, box.ctl).replace(/-lt 900\b/, '-lt 15');
     const result = await run(script, SYSTEM_PATH);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/The CloudWatch agent is not installed .* is missing after 15 minutes/);
