@@ -151,8 +151,11 @@ project.addTask('rosetta:strict', {
 project.tasks.tryFind('package:dotnet')!.reset('jsii-pacmak -v --target dotnet --code-only');
 
 // Integration tests against moto's server (a local AWS emulator from PyPI) on loopback.
+// The install is a task of its own so CI can start it early, beside the unit tests.
+const integSetup = project.addTask('test:integ:setup', { description: 'Installs moto\'s server into .integ-venv (once)' });
+integSetup.exec('test -x .integ-venv/bin/moto_server || (python3 -m venv .integ-venv && .integ-venv/bin/pip install --quiet --disable-pip-version-check "moto[server]>=5,<6")');
 const integ = project.addTask('test:integ', { description: 'Idle shutdown against a local AWS emulator (moto), installed into .integ-venv' });
-integ.exec('test -x .integ-venv/bin/moto_server || (python3 -m venv .integ-venv && .integ-venv/bin/pip install --quiet --disable-pip-version-check "moto[server]>=5,<6")');
+integ.spawn(integSetup);
 integ.exec("jest --ci --coverage=false --testMatch '<rootDir>/test/integ/**/*.moto.ts'");
 
 // Benchmarks print numbers; they are never timed unit tests.
