@@ -39,6 +39,8 @@ interface Runtime {
   contributors?: Map<string, { state: AlarmState; labels: Record<string, string>; mutedInto?: AlarmState }>;
   /** The state the alarm entered while a mute rule muted its actions. */
   mutedInto?: AlarmState;
+  /** The alarm or one of its contributors has a `mutedInto` (read every minute, so kept rather than searched). */
+  mutePending?: boolean;
   suppression?: Suppression;
   /** SetAlarmState: holds until the next evaluation. */
   forced?: AlarmState;
@@ -146,8 +148,8 @@ export class AlarmEngine {
    */
   private muteEnded(a: AlarmSpec, minute: Minute, out: Transition[]): void {
     const rt = this.runtime.get(a.name)!;
-    const pending = rt.mutedInto !== undefined || [...rt.contributors?.values() ?? []].some(c => c.mutedInto !== undefined);
-    if (!pending || this.muted(a.name, minute)) return;
+    if (!rt.mutePending || this.muted(a.name, minute)) return;
+    rt.mutePending = false;
     const replay = (state: AlarmState, contributor?: string) => {
       out.push({ ...this.acting(a, rt, minute, state, state, contributor), afterMute: true });
     };
@@ -247,6 +249,7 @@ export class AlarmEngine {
       const c = contributor === undefined ? undefined : rt.contributors?.get(contributor);
       if (contributor === undefined) rt.mutedInto ??= to;
       else if (c) c.mutedInto ??= to;
+      rt.mutePending = true;
     }
     // EC2 actions run only per contributor on a multi-time-series alarm.
     const grouped = a.kind === 'metric' && (a.watched.insights?.groupBy.length ?? 0) > 0;
