@@ -1,9 +1,9 @@
 import { Duration, Stack, Token, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { REFERENCE, resolveWithPlaceholders } from './placeholders';
 import { COMPUTE_DIMENSIONS, EC2_METRICS } from '../../private/compute-metric-names';
 import { groupByOf, hasOrderBy, isMetricsInsightsQuery } from '../../private/metrics-insights';
 import { WatchkeeperValidationError, invalid, invalidMessage } from '../../private/validation';
-import { REFERENCE, resolveWithPlaceholders } from './placeholders';
 
 /**
  * CloudWatch's own limits on alarms, checked at synth so an alarm CloudWatch would reject
