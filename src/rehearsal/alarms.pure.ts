@@ -39,8 +39,6 @@ interface Runtime {
   contributors?: Map<string, { state: AlarmState; labels: Record<string, string>; mutedInto?: AlarmState }>;
   /** The state the alarm entered while a mute rule muted its actions. */
   mutedInto?: AlarmState;
-  /** The alarm or one of its contributors has a `mutedInto` (read every minute, so kept rather than searched). */
-  mutePending?: boolean;
   suppression?: Suppression;
   /** SetAlarmState: holds until the next evaluation. */
   forced?: AlarmState;
@@ -57,6 +55,8 @@ export class AlarmEngine {
   private readonly matched = new Map<InsightsQuery, { version: number; series: QueryGroup[] }>();
   private readonly found = new Map<string, Series>();
   private readonly queryMemos = new Map<string, QueryMemo>();
+  /** Alarms that entered a state while muted (theirs or a contributor's `mutedInto`): the only ones a mute's end can act on. */
+  private readonly mutedIntoState = new Set<string>();
   private readonly composites: CompositeAlarmSpec[];
 
   public constructor(alarms: readonly AlarmSpec[], muteRules: readonly MuteRuleSpec[], private readonly store: MetricStore, firstMinute: Minute) {
@@ -136,7 +136,9 @@ export class AlarmEngine {
     }
     for (const a of this.metricAlarms) this.stepMetric(a, minute, out);
     for (const c of this.composites) this.stepComposite(c, minute, out);
-    for (const a of this.byName.values()) this.muteEnded(a, minute, out);
+    if (this.mutedIntoState.size > 0) {
+      for (const a of this.byName.values()) if (this.mutedIntoState.has(a.name)) this.muteEnded(a, minute, out);
+    }
     return out;
   }
 
@@ -148,8 +150,8 @@ export class AlarmEngine {
    */
   private muteEnded(a: AlarmSpec, minute: Minute, out: Transition[]): void {
     const rt = this.runtime.get(a.name)!;
-    if (!rt.mutePending || this.muted(a.name, minute)) return;
-    rt.mutePending = false;
+    if (this.muted(a.name, minute)) return;
+    this.mutedIntoState.delete(a.name);
     const replay = (state: AlarmState, contributor?: string) => {
       out.push({ ...this.acting(a, rt, minute, state, state, contributor), afterMute: true });
     };
@@ -249,7 +251,7 @@ export class AlarmEngine {
       const c = contributor === undefined ? undefined : rt.contributors?.get(contributor);
       if (contributor === undefined) rt.mutedInto ??= to;
       else if (c) c.mutedInto ??= to;
-      rt.mutePending = true;
+      this.mutedIntoState.add(a.name);
     }
     // EC2 actions run only per contributor on a multi-time-series alarm.
     const grouped = a.kind === 'metric' && (a.watched.insights?.groupBy.length ?? 0) > 0;

@@ -202,11 +202,12 @@ const AUTOMATE_ACTION = /^arn:[^:]*:automate:[^:]*:ec2:([a-z]+)$/;
 const SWF_ACTION = /^arn:[^:]*:swf:[^:]*:[^:]*:action\/actions\/AWS_EC2\.InstanceId\.([A-Za-z]+)\/1\.0$/;
 
 /**
- * The EC2 actions (`recover`, `stop`, ...) among resolved alarm actions. Read from the
- * resolved structure, so an action whose Region is `{"Ref":"AWS::Region"}` (an
- * environment-agnostic stack) is found as well as a literal ARN.
+ * The EC2 actions (`recover`, `stop`, ...) among alarm actions resolved with references as
+ * placeholders ({@link resolveWithPlaceholders}), so an action whose Region is a reference (an
+ * environment-agnostic stack) is found as well as a literal ARN; an `Fn::Join` or `Fn::Sub`
+ * written by hand is read as text.
  */
-export function ec2ActionsOf(actions: unknown): string[] {
+function ec2ActionsOf(actions: unknown): string[] {
   if (!Array.isArray(actions)) return [];
   return actions.flatMap(action => {
     const text = literalText(action);
@@ -230,7 +231,6 @@ function literalText(value: unknown): string {
   }
   return REFERENCE;
 }
-
 
 /** The metric a Metrics Insights query selects: `SELECT MAX(StatusCheckFailed) ...` gives `StatusCheckFailed`. */
 function selectedMetric(sql: string): string | undefined {
