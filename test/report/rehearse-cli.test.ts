@@ -63,6 +63,28 @@ describe('cdk-watchkeeper-report rehearse', () => {
     expect(r.out).not.toMatch(/Orders/);
   });
 
+  test('--json prints each scenario\'s whole result, the same as the table says, with the same exit code', () => {
+    const file = scenarioFile({
+      name: 'impossible',
+      description: 'Expects a page nothing sends.',
+      start: '2026-12-01T08:00:00Z',
+      hours: 1,
+      expect: { pages: [{ severity: 'CRITICAL', watches: 'Shop/Orders', withinMinutes: 10 }] },
+    });
+    const r = cli('rehearse', outdir, '--scenario', 'disk-fills', '--json', '--scenario', file);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(1);
+    const results = JSON.parse(r.out);
+    expect(results.map((x: any) => x.scenario.name)).toEqual(['disk-fills', 'impossible']);
+    expect(results[0].notApplicable).toMatch(/disk/);
+    expect(results[1].failures).toEqual([
+      expect.stringMatching(/expected a CRITICAL page from an alarm watching Shop\/Orders within 10 min/),
+    ]);
+    expect(results[1]).toEqual(expect.objectContaining({
+      notifications: expect.any(Array), silenced: expect.any(Array), activity: expect.any(Array),
+    }));
+  });
+
   test('fails with exit code 1 and says why when an expectation fails', () => {
     const file = scenarioFile({
       name: 'impossible',

@@ -4,18 +4,20 @@
 import * as fs from 'fs';
 import { readAssembly } from '../../rehearsal/assembly';
 import { prepareApp, rehearse } from '../../rehearsal/rehearse.pure';
-import { RehearsalSummary, renderRehearsal, summarize } from '../../rehearsal/render.pure';
+import { renderRehearsal, summarize } from '../../rehearsal/render.pure';
+import { ScenarioResult } from '../../rehearsal/results.pure';
 import { Scenario, scenarioProblems } from '../../rehearsal/scenario.pure';
 import { STOCK_SCENARIOS, stockScenario } from '../../rehearsal/stock-scenarios.pure';
 
-export const REHEARSE_USAGE = `Usage: cdk-watchkeeper-report rehearse CDK_OUT [--scenario NAME|FILE]...
+export const REHEARSE_USAGE = `Usage: cdk-watchkeeper-report rehearse CDK_OUT [--scenario NAME|FILE]... [--json]
 
 Rehearses the synthesized alarms of CDK_OUT (a cloud assembly) minute by minute over a model of
 its fleet, and prints per scenario the notifications (time, alarm, state, severity, recipients,
 contributor, EC2 action) and every expectation that failed. Without --scenario it runs every
 stock scenario: ${STOCK_SCENARIOS.map(s => s.name).join(', ')}.
-A FILE is a JSON scenario (see the README, "Rehearsal"). Exits 1 when an expectation fails,
-2 on bad input.`;
+A FILE is a JSON scenario (see the README, "Rehearsal"). --json prints every scenario's
+whole result instead (a JSON array: scenario, notifications, silenced transitions, activity,
+failures), for a pipeline to assert on. Exits 1 when an expectation fails, 2 on bad input.`;
 
 /** Thrown for input the command cannot use: printed as one line, exit code 2. */
 export class BadInput extends Error {}
@@ -41,24 +43,27 @@ export function scenariosOf(names: readonly string[]): Scenario[] {
   });
 }
 
-/** Rehearses the scenarios over an assembly. */
-export function rehearseAssembly(dir: string, scenarios: readonly Scenario[]): RehearsalSummary[] {
+/** Rehearses the scenarios over an assembly; each scenario's whole result. */
+export function rehearseAssembly(dir: string, scenarios: readonly Scenario[]): ScenarioResult[] {
   let app;
   try {
     app = prepareApp(readAssembly(dir));
   } catch (e) {
     throw new BadInput((e as Error).message);
   }
-  return scenarios.map(s => summarize(rehearse(app, s)));
+  return scenarios.map(s => rehearse(app, s));
 }
 
 /** Runs `rehearse` with its arguments (after the word `rehearse`); returns the exit code. */
 export function rehearseMain(args: readonly string[], out: (text: string) => void, err: (text: string) => void): number {
   const names: string[] = [];
   let dir: string | undefined;
+  let json = false;
   try {
     for (let i = 0; i < args.length; i++) {
-      if (args[i] === '--scenario') {
+      if (args[i] === '--json') {
+        json = true;
+      } else if (args[i] === '--scenario') {
         if (args[i + 1] === undefined) throw new BadInput('--scenario needs a stock scenario name or a JSON file');
         names.push(args[++i]);
       } else if (args[i].startsWith('-')) {
@@ -70,8 +75,9 @@ export function rehearseMain(args: readonly string[], out: (text: string) => voi
       }
     }
     if (dir === undefined) throw new BadInput('give the cloud assembly to rehearse, e.g. cdk.out');
-    const summaries = rehearseAssembly(dir, scenariosOf(names));
-    out(renderRehearsal(summaries));
+    const results = rehearseAssembly(dir, scenariosOf(names));
+    const summaries = results.map(summarize);
+    out(json ? `${JSON.stringify(results)}\n` : renderRehearsal(summaries));
     return summaries.some(s => s.verdict === 'FAILED') ? 1 : 0;
   } catch (e) {
     if (e instanceof BadInput) {
