@@ -137,9 +137,9 @@ project.package.addField('engines', { node: '^20.0.0 || ^22.0.0 || ^24.0.0' });
 const bundle = project.tasks.tryFind('bundle')!;
 project.testTask.reset();
 project.testTask.spawn(bundle);
-// The *.test.ts files of a directory run as one jest suite, its all.suite.ts (see
+// The *.test.ts files run in one jest suite per worker, test/<name>.suite.ts (see
 // test/helpers/suites.ts): one suite per file loaded and warmed up aws-cdk-lib 80 times.
-project.package.file.addOverride('jest.testMatch', ['<rootDir>/test/**/all.suite.ts']);
+project.package.file.addOverride('jest.testMatch', ['<rootDir>/test/*.suite.ts']);
 // TypeScript is transpiled by swc (the test tsconfig has isolatedModules, so nothing needs the
 // type checker), and instrumented for coverage by swc's istanbul plugin in the same pass, on the
 // TypeScript source: instrumenting swc's output again with Babel took twice the CPU time.

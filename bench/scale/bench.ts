@@ -71,7 +71,7 @@ for (const n of SIZES) {
 console.log('');
 console.log(`Monitoring synth time per service against ${PEER}, same run:`);
 console.log('');
-console.log(`| variant | ${SIZES.map(n => `${fmt(n)} services`).join(' | ')} |`);
+console.log(`| variant | ${SIZES.map(n => `${fmt(n)} service${n === 1 ? '' : 's'}`).join(' | ')} |`);
 console.log(`|---|${SIZES.map(() => '---:').join('|')}|`);
 for (const v of monitored) {
   const cells = SIZES.map(n => {

@@ -1,8 +1,28 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** The name jest gives the root suite of each directory of tests. */
-export const SUITE_FILE = 'all.suite.ts';
+/**
+ * The test directories each jest suite runs, one suite per jest worker (`maxWorkers: 2`),
+ * balanced by measured time (the first: about 105 s of one core, the second about 104 s, the
+ * Python test libraries' first install included).
+ *
+ * Jest gives each suite a module registry of its own: each suite loads and compiles aws-cdk-lib
+ * and the library again and runs its first synth cold (a first stack build and nag run take
+ * about ten times the next). With one suite per directory that was 18 times; with one per
+ * worker it is twice, and the whole run takes two thirds of the CPU time.
+ */
+export const SUITES: Readonly<Record<string, readonly string[]>> = {
+  'half-1': ['docs', 'proof', 'rehearsal', 'agent', 'report', 'lint', 'events'],
+  'half-2': ['logs', 'cost', 'service', 'fleet', 'alarms', 'audit', 'dashboards', 'org', 'scaling', 'core', 'helpers'],
+};
+
+/** The directory of the tests (this file is in test/helpers). */
+const TEST_ROOT = path.join(__dirname, '..');
+
+/** The file of a suite, as jest's testMatch finds it: `test/<name>.suite.ts`. */
+export function suiteFile(root: string, name: string): string {
+  return path.join(root, `${name}.suite.ts`);
+}
 
 /** Every `*.test.ts` file of a directory (not of its subdirectories), sorted. */
 export function testFilesOf(dir: string): string[] {
@@ -10,44 +30,53 @@ export function testFilesOf(dir: string): string[] {
 }
 
 /**
- * Runs the test files of `dir` as one jest suite.
+ * Runs the test files of the suite's directories, each inside a describe block named after it
+ * (`alarms/alarm-set.test.ts`), so that a file's hooks (`beforeAll`, `afterEach`, ...) apply
+ * to its own tests only. Module state is shared: a helper that memoises a synthesized app
+ * synthesizes it once for the suite.
  *
- * Jest gives each suite a module registry of its own, so each suite loads aws-cdk-lib and the
- * library again, instruments them for coverage again and warms them up again: one to two
- * seconds of CPU before its first test, and a first synth several times slower than the next.
- * The files of one directory therefore run in one suite (`<dir>/all.suite.ts` calls this),
- * each inside a describe block named after it (`alarms/alarm-set.test.ts`), so that a file's
- * hooks (`beforeAll`, `afterEach`, ...) apply to its own tests only. Module state is shared:
- * a helper that memoises a synthesized app synthesizes it once for the directory.
- *
- * One file: `npx jest test/alarms -t alarm-set.test.ts`.
+ * One file: `npx jest -t alarms/alarm-set.test.ts` (the other files load but do not run).
  */
-export function runTestFilesOf(dir: string): void {
-  const files = testFilesOf(dir);
-  if (files.length === 0) throw new Error(`${dir} has no *.test.ts file for its ${SUITE_FILE} to run`);
-  const area = path.basename(dir);
-  for (const file of files) {
-    describe(`${area}/${file}`, () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require(path.join(dir, file));
-    });
+export function runSuite(name: string): void {
+  const dirs = SUITES[name];
+  if (!dirs) throw new Error(`no test suite ${name}; the suites are ${Object.keys(SUITES).join(', ')}`);
+  for (const dir of dirs) {
+    const files = testFilesOf(path.join(TEST_ROOT, dir));
+    if (files.length === 0) throw new Error(`test/${dir} has no *.test.ts file for suite ${name} to run`);
+    for (const file of files) {
+      describe(`${dir}/${file}`, () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require(path.join(TEST_ROOT, dir, file));
+      });
+    }
   }
 }
 
 /**
- * Test files under `root` that no suite runs: every `*.test.ts` of a directory without an
- * `all.suite.ts` that calls `runTestFilesOf(__dirname)`, as paths relative to `root`.
+ * What keeps a test from running exactly once, under `root`: a `*.test.ts` file whose
+ * directory no suite lists (or in a subdirectory deeper than one level), a directory two
+ * suites list, and a suite without its `<name>.suite.ts` calling `runSuite('<name>')`.
  */
-export function testFilesNoSuiteRuns(root: string): string[] {
-  const missed: string[] = [];
+export function suiteProblems(root: string, suites: Readonly<Record<string, readonly string[]>>): string[] {
+  const problems: string[] = [];
+  const owner = new Map<string, string>();
+  for (const [name, dirs] of Object.entries(suites)) {
+    for (const dir of dirs) {
+      if (owner.has(dir)) problems.push(`test/${dir} is in suites ${owner.get(dir)} and ${name}`);
+      owner.set(dir, name);
+    }
+    const file = suiteFile(root, name);
+    if (!fs.existsSync(file) || !fs.readFileSync(file, 'utf8').includes(`runSuite('${name}')`)) {
+      problems.push(`suite ${name} needs test/${name}.suite.ts calling runSuite('${name}')`);
+    }
+  }
   const visit = (dir: string): void => {
-    const entries = fs.readdirSync(dir, { withFileTypes: true });
-    for (const e of entries) if (e.isDirectory() && e.name !== 'node_modules') visit(path.join(dir, e.name));
-    const tests = testFilesOf(dir);
-    const suite = path.join(dir, SUITE_FILE);
-    const runs = fs.existsSync(suite) && /runTestFilesOf\(__dirname\)/.test(fs.readFileSync(suite, 'utf8'));
-    if (!runs) missed.push(...tests.map(t => path.relative(root, path.join(dir, t))));
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory() && e.name !== 'node_modules') visit(path.join(dir, e.name));
+    }
+    const relative = path.relative(root, dir);
+    if (!owner.has(relative)) problems.push(...testFilesOf(dir).map(t => `${path.join(relative, t)} runs in no suite`));
   };
   visit(root);
-  return missed.sort();
+  return problems.sort();
 }

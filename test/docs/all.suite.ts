@@ -1,4 +1,0 @@
-// Every *.test.ts file of this directory, as one jest suite (see test/helpers/suites.ts).
-import { runTestFilesOf } from '../helpers/suites';
-
-runTestFilesOf(__dirname);
