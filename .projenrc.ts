@@ -152,9 +152,12 @@ project.package.file.addOverride('jest.transform', {
 
 // ESLint (single-threaded, most of it type analysis) runs beside jest instead of after it;
 // its output is printed when jest is done, and either failing fails the task. Arguments go
-// to jest (`npm test -- --json ...`).
+// to jest (`npm test -- --json ...`). Synthesizing apps allocates many short-lived objects: a
+// young generation of 64 MB (Node.js's default is 16) spends less time collecting them, which
+// took the jest run from about 122 to 109 s (and 198 to 178 CPU s) on the 2-core machine.
 project.testTask.exec([
-  `bash -c 'mkdir -p test-reports; npx projen ${eslintTask.name} > test-reports/lint.log 2>&1 & lint=$!;`,
+  'bash -c \'export NODE_OPTIONS="${NODE_OPTIONS:-} --max-semi-space-size=64"; mkdir -p test-reports;',
+  `npx projen ${eslintTask.name} > test-reports/lint.log 2>&1 & lint=$!;`,
   'jest --passWithNoTests --ci "$@"; rc=$?;',
   'if ! wait $lint; then rc=1; fi; cat test-reports/lint.log; exit $rc\' jest',
 ].join(' '), { receiveArgs: true });
