@@ -35,14 +35,20 @@ export interface IdleShutdownClients {
  */
 export function mockIdleShutdownClients(): IdleShutdownClients {
   const clients = { ec2: mockClient(EC2Client), cw: mockClient(CloudWatchClient), sns: mockClient(SNSClient) };
+  let topicArn: string | undefined;
   beforeEach(() => {
+    topicArn = process.env.TOPIC_ARN;
     clients.ec2.reset();
     clients.cw.reset();
     clients.sns.reset();
     process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:alerts';
     jest.spyOn(console, 'log').mockImplementation(() => undefined);
   });
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(() => {
+    jest.restoreAllMocks();
+    if (topicArn === undefined) delete process.env.TOPIC_ARN;
+    else process.env.TOPIC_ARN = topicArn;
+  });
   return clients;
 }
 

@@ -32,8 +32,9 @@ export function testFilesOf(dir: string): string[] {
 /**
  * Runs the test files of the suite's directories, each inside a describe block named after it
  * (`alarms/alarm-set.test.ts`), so that a file's hooks (`beforeAll`, `afterEach`, ...) apply
- * to its own tests only. Module state is shared: a helper that memoises a synthesized app
- * synthesizes it once for the suite.
+ * to its own tests only, and fails a file that leaves an environment variable changed (the
+ * files after it would run with it). Module state is shared: a helper that memoises a
+ * synthesized app synthesizes it once for the suite.
  *
  * One file: `npx jest -t alarms/alarm-set.test.ts` (the other files load but do not run).
  */
@@ -45,11 +46,24 @@ export function runSuite(name: string): void {
     if (files.length === 0) throw new Error(`test/${dir} has no *.test.ts file for suite ${name} to run`);
     for (const file of files) {
       describe(`${dir}/${file}`, () => {
+        let before: Record<string, string | undefined> = {};
+        beforeAll(() => { before = { ...process.env }; });
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         require(path.join(TEST_ROOT, dir, file));
+        // Registered after the file's own hooks, so it runs after them: the files after this
+        // one in the suite must find the environment as jest-setup.ts left it.
+        afterAll(() => {
+          const changed = environmentChanges(before, process.env);
+          if (changed.length > 0) throw new Error(`${dir}/${file} leaves environment variables changed: ${changed.join(', ')}`);
+        });
       });
     }
   }
+}
+
+/** The names of the variables whose values differ between two environments, sorted. */
+export function environmentChanges(before: Record<string, string | undefined>, after: Record<string, string | undefined>): string[] {
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(k => before[k] !== after[k]).sort();
 }
 
 /**

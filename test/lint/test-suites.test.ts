@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { SUITES, suiteProblems } from '../helpers/suites';
+import { SUITES, environmentChanges, suiteProblems } from '../helpers/suites';
 
 describe('test suites', () => {
   test('every *.test.ts file runs exactly once: its directory is in one suite, and each suite has its file', () => {
@@ -27,5 +27,10 @@ describe('test suites', () => {
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  test('a file that leaves an environment variable changed is named (each file is checked after its hooks)', () => {
+    expect(environmentChanges({ A: '1', B: '2' }, { A: '1', B: '2' })).toEqual([]);
+    expect(environmentChanges({ A: '1', B: '2', C: '3' }, { A: '1', B: 'x', D: '4' })).toEqual(['B', 'C', 'D']);
   });
 });

@@ -10,6 +10,7 @@ import { OrgMonitoringStack, REGIONS } from '../../examples/org';
 const STRICT = { '@aws-cdk/core:validateAgainstDefaultRules': true };
 
 const CONTEXT = process.env.CDK_CONTEXT_JSON;
+const VALIDATION = process.env.CDK_VALIDATION;
 
 beforeAll(() => {
   delete process.env.CDK_VALIDATION;
@@ -18,9 +19,12 @@ beforeAll(() => {
   process.env.CDK_CONTEXT_JSON = JSON.stringify({ ...JSON.parse(CONTEXT ?? '{}'), ...STRICT });
 });
 
+// The files that run after this one in the same jest suite get the settings back.
 afterAll(() => {
   if (CONTEXT === undefined) delete process.env.CDK_CONTEXT_JSON;
   else process.env.CDK_CONTEXT_JSON = CONTEXT;
+  if (VALIDATION === undefined) delete process.env.CDK_VALIDATION;
+  else process.env.CDK_VALIDATION = VALIDATION;
 });
 
 describe('CloudFormation validation', () => {
