@@ -35,6 +35,15 @@ function cli(...argv: string[]): { code: number; out: string; err: string } {
   return { code, out, err };
 }
 
+/** A scenario whose expectation nothing meets: a CRITICAL page from an alarm on Shop/Orders. */
+const IMPOSSIBLE = {
+  name: 'impossible',
+  description: 'Expects a page nothing sends.',
+  start: '2026-12-01T08:00:00Z',
+  hours: 1,
+  expect: { pages: [{ severity: 'CRITICAL', watches: 'Shop/Orders', withinMinutes: 10 }] },
+};
+
 function scenarioFile(s: object): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'scenario-')), 'scenario.json');
   fs.writeFileSync(file, JSON.stringify(s));
@@ -64,13 +73,7 @@ describe('cdk-watchkeeper-report rehearse', () => {
   });
 
   test('--json prints each scenario\'s whole result, the same as the table says, with the same exit code', () => {
-    const file = scenarioFile({
-      name: 'impossible',
-      description: 'Expects a page nothing sends.',
-      start: '2026-12-01T08:00:00Z',
-      hours: 1,
-      expect: { pages: [{ severity: 'CRITICAL', watches: 'Shop/Orders', withinMinutes: 10 }] },
-    });
+    const file = scenarioFile(IMPOSSIBLE);
     const r = cli('rehearse', outdir, '--scenario', 'disk-fills', '--json', '--scenario', file);
     expect(r.err).toBe('');
     expect(r.code).toBe(1);
@@ -86,13 +89,7 @@ describe('cdk-watchkeeper-report rehearse', () => {
   });
 
   test('fails with exit code 1 and says why when an expectation fails', () => {
-    const file = scenarioFile({
-      name: 'impossible',
-      description: 'Expects a page nothing sends.',
-      start: '2026-12-01T08:00:00Z',
-      hours: 1,
-      expect: { pages: [{ severity: 'CRITICAL', watches: 'Shop/Orders', withinMinutes: 10 }] },
-    });
+    const file = scenarioFile(IMPOSSIBLE);
     const r = cli('rehearse', outdir, '--scenario', file);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/## impossible: FAILED[\s\S]*- expected a CRITICAL page from an alarm watching Shop\/Orders within 10 min/);
