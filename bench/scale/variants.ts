@@ -17,9 +17,12 @@ function encryptedTopic(stack: Stack): sns.ITopic {
 
 /**
  * The peer's alarm set, expressed with our presets: CPU, memory, disk (/), status check and
- * in-service capacity, per group. (Our other presets are turned off to compare like with like.)
+ * in-service capacity, per group. (Our other presets are turned off to compare like with like:
+ * the peer has no CPU credit alarm either. Said explicitly, since the group's instance type is
+ * not passed: left unset, each service would note at synth that it has no credit alarm.)
  */
 const SAME_ALARMS: ServiceAlarmOptions = {
+  cpuCreditBalance: { enabled: false },
   instanceStatusCheck: { enabled: false },
   attachedEbsStatusCheck: { enabled: false },
   swap: { enabled: false },
