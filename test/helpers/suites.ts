@@ -3,8 +3,10 @@ import * as path from 'path';
 
 /**
  * The test directories each jest suite runs, one suite per jest worker (`maxWorkers: 2`),
- * balanced by measured time (the first: about 105 s of one core, the second about 104 s, the
- * Python test libraries' first install included).
+ * balanced by measured time: each suite writes where its time went to
+ * `test-reports/file-times-<suite>.json` (see {@link runSuite}); `npm test` of 2026-12-07 on the
+ * 2-core machine, ESLint beside it: half-1 about 108 s, half-2 about 114 s with the Python test
+ * libraries' first install (about 4 s).
  *
  * Jest gives each suite a module registry of its own: each suite loads and compiles aws-cdk-lib
  * and the library again and runs its first synth cold (a first stack build and nag run take
@@ -12,8 +14,8 @@ import * as path from 'path';
  * worker it is twice, and the whole run takes two thirds of the CPU time.
  */
 export const SUITES: Readonly<Record<string, readonly string[]>> = {
-  'half-1': ['docs', 'proof', 'rehearsal', 'agent', 'report', 'lint', 'events'],
-  'half-2': ['logs', 'cost', 'service', 'fleet', 'alarms', 'audit', 'dashboards', 'org', 'scaling', 'core', 'helpers'],
+  'half-1': ['docs', 'proof', 'rehearsal', 'report', 'lint'],
+  'half-2': ['logs', 'cost', 'service', 'fleet', 'alarms', 'agent', 'events', 'audit', 'dashboards', 'org', 'scaling', 'core', 'helpers'],
 };
 
 /** The directory of the tests (this file is in test/helpers). */
@@ -41,24 +43,44 @@ export function testFilesOf(dir: string): string[] {
 export function runSuite(name: string): void {
   const dirs = SUITES[name];
   if (!dirs) throw new Error(`no test suite ${name}; the suites are ${Object.keys(SUITES).join(', ')}`);
+  const times: Record<string, number> = {};
   for (const dir of dirs) {
     const files = testFilesOf(path.join(TEST_ROOT, dir));
     if (files.length === 0) throw new Error(`test/${dir} has no *.test.ts file for suite ${name} to run`);
     for (const file of files) {
-      describe(`${dir}/${file}`, () => {
+      const id = `${dir}/${file}`;
+      describe(id, () => {
         let before: Record<string, string | undefined> = {};
-        beforeAll(() => { before = { ...process.env }; });
+        let started = 0;
+        beforeAll(() => { before = { ...process.env }; started = performance.now(); });
+        const loading = performance.now();
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         require(path.join(TEST_ROOT, dir, file));
+        times[id] = performance.now() - loading;
         // Registered after the file's own hooks, so it runs after them: the files after this
         // one in the suite must find the environment as jest-setup.ts left it.
         afterAll(() => {
+          times[id] += performance.now() - started;
           const changed = environmentChanges(before, process.env);
-          if (changed.length > 0) throw new Error(`${dir}/${file} leaves environment variables changed: ${changed.join(', ')}`);
+          if (changed.length > 0) throw new Error(`${id} leaves environment variables changed: ${changed.join(', ')}`);
         });
       });
     }
   }
+  afterAll(() => writeFileTimes(name, times));
+}
+
+/**
+ * Where each file's time went (loading it, its hooks and its tests, in ms), written to
+ * `test-reports/file-times-<suite>.json` when the suite ends: what SUITES is balanced by, and
+ * what `npm run test:times` prints. A file's tests only run when jest selects them (`-t`), so
+ * the numbers of a partial run are partial.
+ */
+function writeFileTimes(name: string, times: Record<string, number>): void {
+  const dir = path.join(TEST_ROOT, '..', 'test-reports');
+  fs.mkdirSync(dir, { recursive: true });
+  const rounded = Object.fromEntries(Object.entries(times).map(([f, ms]) => [f, Math.round(ms)]));
+  fs.writeFileSync(path.join(dir, `file-times-${name}.json`), JSON.stringify(rounded, undefined, 2) + '\n');
 }
 
 /** The names of the variables whose values differ between two environments, sorted. */
