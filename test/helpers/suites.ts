@@ -4,9 +4,9 @@ import * as path from 'path';
 /**
  * The test directories each jest suite runs, one suite per jest worker (`maxWorkers: 2`),
  * balanced by measured time: each suite writes where its time went to
- * `test-reports/file-times-<suite>.json` (see {@link runSuite}); `npm test` of 2026-12-07 on the
- * 2-core machine, ESLint beside it: half-1 about 108 s, half-2 about 114 s with the Python test
- * libraries' first install (about 4 s).
+ * `test-reports/file-times-<suite>.json` (see {@link runSuite}); a fresh clone's `npm test` of
+ * 2026-12-07 on the 2-core machine: half-1 95 s, half-2 96 s (the Python test libraries' first
+ * install included).
  *
  * Jest gives each suite a module registry of its own: each suite loads and compiles aws-cdk-lib
  * and the library again and runs its first synth cold (a first stack build and nag run take
@@ -72,9 +72,9 @@ export function runSuite(name: string): void {
 
 /**
  * Where each file's time went (loading it, its hooks and its tests, in ms), written to
- * `test-reports/file-times-<suite>.json` when the suite ends: what SUITES is balanced by, and
- * what `npm run test:times` prints. A file's tests only run when jest selects them (`-t`), so
- * the numbers of a partial run are partial.
+ * `test-reports/file-times-<suite>.json` when the suite ends: what SUITES is balanced by. A
+ * file's tests only run when jest selects them (`-t`), so the numbers of a partial run are
+ * partial. The first file of a suite to synthesize also pays for loading aws-cdk-lib.
  */
 function writeFileTimes(name: string, times: Record<string, number>): void {
   const dir = path.join(TEST_ROOT, '..', 'test-reports');
