@@ -1,4 +1,4 @@
-import { CfnResource, Stack, TagManager, Tags, Token, Validations, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
+import { CfnResource, Stack, TagManager, Token, Validations, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { invalid } from '../../private/validation';
 import { AlarmTags } from '../alarm-tags';
@@ -34,16 +34,16 @@ export function applyAlarmTags(alarm: IConstruct, severity: string, labels: Alar
     [AlarmTags.RUNBOOK]: labels.runbookUrl ?? 'none',
     [AlarmTags.OWNER]: labels.owner ?? 'unassigned',
   };
-  // Set on the resource's tag manager, as the `Tags.of(alarm).add` aspect would at synth (same
+  // Set on the resource's tag manager, as a `Tags.of(alarm).add` aspect would at synth (same
   // priority, so `Tags.of(...)` of any scope still overrides), without an aspect per tag and
-  // alarm for synth to walk.
+  // alarm for synth to walk. Every alarm resource is taggable; an untaggable one would have
+  // been skipped by the aspect too.
   const manager = TagManager.of(cfn);
   for (const [key, value] of Object.entries(values)) {
     if (!Token.isUnresolved(value) && (value.length < 1 || value.length > MAX_TAG_VALUE || value.startsWith('aws:'))) {
       invalid(alarm, `tag ${key}`, `1 to ${MAX_TAG_VALUE} characters, not starting with aws: (an alarm tag value)`, `${value.length} characters`);
     }
-    if (manager) manager.setTag(key, value, DEFAULT_TAG_PRIORITY);
-    else Tags.of(alarm).add(key, value, { priority: DEFAULT_TAG_PRIORITY });
+    manager?.setTag(key, value, DEFAULT_TAG_PRIORITY);
   }
   const keys = propagatedKeys ?? AlarmTags.keys();
   checkPropagatedKeys(alarm, keys);
