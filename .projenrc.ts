@@ -209,6 +209,10 @@ project.addTask('bench:scale', {
   description: 'Synth time, memory and template footprint per service vs cdk-monitoring-constructs',
   exec: 'ts-node --transpile-only -P examples/tsconfig.json bench/scale/bench.ts',
 });
+project.addTask('bench:paired', {
+  description: 'Per-service synth time vs cdk-monitoring-constructs, the variants built in turn in one process (ratio per round)',
+  exec: 'node --expose-gc --max-old-space-size=8192 node_modules/ts-node/dist/bin.js --transpile-only -P examples/tsconfig.json bench/scale/paired.ts',
+});
 project.addTask('bench:idle', {
   description: 'One idle-shutdown run over 10,000 instances against a simulated API, vs one call per instance and metric',
   exec: 'node --expose-gc node_modules/ts-node/dist/bin.js --transpile-only -P examples/tsconfig.json bench/idle/bench.ts',
@@ -231,6 +235,7 @@ project.addTask('bench:rehearse', {
 });
 const bench = project.addTask('bench', { description: 'Run every benchmark and print its table' });
 bench.spawn(project.tasks.tryFind('bench:scale')!);
+bench.spawn(project.tasks.tryFind('bench:paired')!);
 bench.spawn(project.tasks.tryFind('bench:idle')!);
 bench.spawn(project.tasks.tryFind('bench:fleet-cost')!);
 bench.spawn(project.tasks.tryFind('bench:org')!);

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { buildApp as buildVariantApp } from './app';
 import { VARIANTS } from './variants';
 
 const [variant, nArg, perStackArg] = process.argv.slice(2);
@@ -17,31 +17,7 @@ if (!build || !Number.isInteger(n) || n < 1) {
 }
 
 /** Builds and synthesizes the app; returns the assembly. */
-function buildApp(outdir: string, services: number) {
-  const app = new App({ outdir });
-  let stack: Stack | undefined;
-  let vpc: ec2.IVpc | undefined;
-  let shared: unknown;
-  for (let i = 0; i < services; i++) {
-    if (i % perStack === 0) {
-    stack = new Stack(app, `Services${Math.floor(i / perStack)}`, { env: { account: '123456789012', region: 'us-east-1' } });
-    vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-      vpcId: 'vpc-12345678', availabilityZones: ['us-east-1a', 'us-east-1b'],
-      privateSubnetIds: ['subnet-11111111', 'subnet-22222222'],
-    });
-    shared = build.shared(stack);
-  }
-    const s = stack!;
-    const asg = new autoscaling.AutoScalingGroup(s, `Svc${i}Group`, {
-      vpc: vpc!,
-      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO),
-      machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-12345678' }),
-      minCapacity: 1, maxCapacity: 4,
-    });
-    build.service(s, `Svc${i}`, asg, shared);
-  }
-  return app.synth();
-}
+const buildApp = (outdir: string, services: number) => buildVariantApp(build, outdir, services, perStack);
 
 // Warm-up: load the modules and JIT-compile the code paths once, outside the measurement.
 const warm = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-warm-'));
