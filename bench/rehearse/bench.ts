@@ -9,7 +9,7 @@ import { ExampleServiceStack } from '../../examples/example-stack';
 import { readAssembly } from '../../src/rehearsal/assembly';
 import { prepareApp, rehearse } from '../../src/rehearsal/rehearse.pure';
 import { stockScenario } from '../../src/rehearsal/stock-scenarios.pure';
-import { addServices } from '../scale/fleet-cost';
+import { addServices } from '../scale/app';
 
 const SERVICES = Number(process.argv[2] ?? 200);
 
@@ -30,7 +30,7 @@ function example(): string {
 function fleet(services: number): string {
   const dir = outdir();
   const app = new App({ outdir: dir });
-  addServices(app, 'cdk-watchkeeper, fleet alarms', services);
+  addServices(app, 'cdk-watchkeeper, fleet alarms', services, { maxCapacity: 2 });
   app.synth();
   return dir;
 }

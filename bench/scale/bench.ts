@@ -6,6 +6,7 @@
 import { execFileSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
+import { fmt, median, ratioSpread } from './stats';
 import { FLEET_SERVICES_PER_STACK, FLEET_VARIANT, PEER, VARIANTS } from './variants';
 
 interface Row {
@@ -27,8 +28,6 @@ function runOnce(variant: string, n: number, perStack: number): Row {
   return JSON.parse(out.trim().split('\n').pop()!) as Row;
 }
 
-const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const load = () => os.loadavg().map(l => l.toFixed(1)).join(' ');
 const monitored = Object.keys(VARIANTS).filter(v => v !== 'baseline' && (!ONLY || ONLY.includes(v)));
 const variants = ['baseline', ...monitored];
@@ -91,7 +90,7 @@ for (const v of monitored) {
     const peer = msPerService[PEER]?.[n];
     const paired = roundRatios[v]?.[n];
     const spread = paired && v !== PEER
-      ? `; round by round median ${fmt(median(paired), 2)}×, ${fmt(Math.min(...paired), 2)}–${fmt(Math.max(...paired), 2)}×` : '';
+      ? `; round by round ${ratioSpread(paired)}` : '';
     return peer !== undefined && peer > 0 && v !== PEER ? `${fmt(ms, 1)} ms (${fmt(ms / peer, 2)}×${spread})` : `${fmt(ms, 1)} ms`;
   });
   console.log(`| ${v} | ${cells.join(' | ')} |`);

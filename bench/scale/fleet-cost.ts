@@ -1,12 +1,13 @@
 // Per-service alarms against fleet alarms for the same fleet: monitoring resources, the cost
 // report's monthly estimate, and whether adding a service changes any alarm. Prints a
 // Markdown table (docs/benchmarks.md and docs/fleet.md quote it; test/docs/bench-numbers.test.ts checks the quotes).
-import { App, CfnResource, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2 } from 'aws-cdk-lib';
-import { VARIANTS } from './variants';
+import { App, CfnResource } from 'aws-cdk-lib';
+import { addServices } from './app';
+import { FLEET_SERVICES_PER_STACK } from './variants';
 import { CostReport } from '../../src';
 
 /** Services per stack, as `ServiceStacks` spreads them by default. */
-export const PER_STACK = 25;
+export const PER_STACK = FLEET_SERVICES_PER_STACK;
 
 /** What one variant of the fleet costs: its resources, its alarms and the cost report's estimate. */
 export interface FleetCost {
@@ -20,30 +21,10 @@ export interface FleetCost {
   readonly resourceList: Array<{ readonly path: string; readonly type: string }>;
 }
 
-/** Adds `services` Auto Scaling groups of 1 to 2 instances, watched the way `variant` does, 25 to a stack. */
-export function addServices(app: App, variant: string, services: number): void {
-  const v = VARIANTS[variant];
-  let stack: Stack | undefined; let vpc: ec2.IVpc | undefined; let shared: unknown;
-  for (let i = 0; i < services; i++) {
-    if (i % PER_STACK === 0) {
-      stack = new Stack(app, `Services${Math.floor(i / PER_STACK)}`, { env: { account: '123456789012', region: 'us-east-1' } });
-      vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-12345678', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-11111111'] });
-      shared = v.shared(stack);
-    }
-    const asg = new autoscaling.AutoScalingGroup(stack!, `Svc${i}Group`, {
-      vpc: vpc!,
-      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO),
-      machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-12345678' }),
-      minCapacity: 1, maxCapacity: 2,
-    });
-    v.service(stack!, `Svc${i}`, asg, shared);
-  }
-}
-
 /** Builds `services` Auto Scaling groups watched the way `variant` does, 25 to a stack, and synthesizes them. */
 export function build(variant: string, services: number): FleetCost {
   const app = new App();
-  addServices(app, variant, services);
+  addServices(app, variant, services, { maxCapacity: 2 });
   const report = new CostReport(app, 'Cost', { metricsInsightsSeriesPerAlarm: 1 });
   const assembly = app.synth();
   let resources = 0; const alarms: string[] = [];

@@ -9,11 +9,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildApp } from './app';
-import { PEER, VARIANTS } from './variants';
+import { fmt, median, ratioRange } from './stats';
+import { FLEET_SERVICES_PER_STACK, PEER, VARIANTS } from './variants';
 
 const N = Number(process.env.BENCH_SERVICES ?? 100);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-const PER_STACK = 25;
 const ONLY = process.env.BENCH_VARIANTS?.split('|');
 const variants = ['baseline', PEER, ...Object.keys(VARIANTS).filter(v => v !== 'baseline' && v !== PEER && (!ONLY || ONLY.includes(v)))];
 
@@ -21,14 +21,11 @@ function timedBuild(variant: string, services: number): number {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-paired-'));
   (global as { gc?: () => void }).gc?.();
   const started = process.hrtime.bigint();
-  buildApp(VARIANTS[variant], outdir, services, PER_STACK);
+  buildApp(variant, outdir, services);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   fs.rmSync(outdir, { recursive: true, force: true });
   return ms;
 }
-
-const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 for (const v of variants) timedBuild(v, 4); // load the modules and compile the code paths once
 const ms: Record<string, number[]> = {};
@@ -37,14 +34,15 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 
 console.log(`# cdk-watchkeeper paired synth benchmark — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, node ${process.version}`);
-console.log(`${N} services (${PER_STACK} per stack), ${ROUNDS} rounds in one process. Monitoring = build minus the same round's baseline, per service.`);
+console.log(`${N} services (${FLEET_SERVICES_PER_STACK} per stack), ${ROUNDS} rounds in one process. Monitoring = build minus the same round's baseline, per service.`);
 console.log('');
 console.log(`| variant | build ms (median) | monitoring ms/service (median) | × ${PEER}, round by round: median | range |`);
 console.log('|---|---:|---:|---:|---|');
 const monitoring = (v: string) => ms[v].map((x, r) => (x - ms.baseline[r]) / N);
+const peer = monitoring(PEER);
 for (const v of variants.slice(1)) {
-  const ratios = monitoring(v).map((x, r) => x / monitoring(PEER)[r]);
-  const cells = v === PEER ? ['1.00×', '–'] : [`${fmt(median(ratios), 2)}×`, `${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)}×`];
+  const ratios = monitoring(v).map((x, r) => x / peer[r]);
+  const cells = v === PEER ? ['1.00×', '–'] : [`${fmt(median(ratios), 2)}×`, ratioRange(ratios)];
   console.log(`| ${v} | ${fmt(median(ms[v]))} | ${fmt(median(monitoring(v)), 1)} | ${cells.join(' | ')} |`);
 }
 console.log(`| baseline (the groups alone) | ${fmt(median(ms.baseline))} | – | – | – |`);

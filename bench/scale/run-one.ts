@@ -4,24 +4,20 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildApp as buildVariantApp } from './app';
+import { buildApp } from './app';
 import { VARIANTS } from './variants';
 
 const [variant, nArg, perStackArg] = process.argv.slice(2);
 const n = Number(nArg);
 const perStack = Number(perStackArg ?? 25);
-const build = VARIANTS[variant];
-if (!build || !Number.isInteger(n) || n < 1) {
+if (!VARIANTS[variant] || !Number.isInteger(n) || n < 1) {
   console.error(`usage: run-one <${Object.keys(VARIANTS).join('|')}> <services> [servicesPerStack]`);
   process.exit(2);
 }
 
-/** Builds and synthesizes the app; returns the assembly. */
-const buildApp = (outdir: string, services: number) => buildVariantApp(build, outdir, services, perStack);
-
 // Warm-up: load the modules and JIT-compile the code paths once, outside the measurement.
 const warm = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-warm-'));
-buildApp(warm, 2);
+buildApp(variant, warm, 2, perStack);
 fs.rmSync(warm, { recursive: true, force: true });
 
 // BENCH_OUTDIR keeps the cloud assembly at a known place (for auditing the templates).
@@ -32,7 +28,7 @@ let peakHeap = 0;
 const sampler = setInterval(() => { peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed); }, 20);
 const cpuStart = process.cpuUsage();
 const started = process.hrtime.bigint();
-const assembly = buildApp(outdir, n);
+const assembly = buildApp(variant, outdir, n, perStack);
 const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
 const cpu = process.cpuUsage(cpuStart);
 clearInterval(sampler);
