@@ -8,6 +8,7 @@ import { IAgentMetricSource } from '../core/agent-metrics';
 import { AutoScalingGroupMetric, ComputeMetrics, StatusCheck } from '../core/compute-metrics';
 import { ComputeTarget } from '../core/compute-target';
 import { DASHBOARD_LIMITS, DashboardBudget, DeferredWidget, chunk } from '../private/dashboard-limits';
+import { SubstitutedDashboard } from '../private/substituted-dashboard';
 import { registerUsage } from '../private/usage-registry';
 import { checkPattern, invalid } from '../private/validation';
 
@@ -102,7 +103,7 @@ export class ServiceDashboard extends Construct {
     checkPattern(this, 'errorPattern', this.errorPattern, /^\/.+\/$/, 'a Logs Insights regular expression between slashes');
     const period = props.period ?? Duration.minutes(5);
 
-    this.dashboard = new cloudwatch.Dashboard(this, 'Resource', {
+    this.dashboard = new SubstitutedDashboard(this, 'Resource', {
       dashboardName: props.dashboardName,
       periodOverride: cloudwatch.PeriodOverride.AUTO,
     });

@@ -5,6 +5,7 @@ import {
 import { Construct } from 'constructs';
 import { AutoScalingGroupMetric, ComputeMetrics, InstanceMetric } from '../core/compute-metrics';
 import { DASHBOARD_LIMITS, DashboardBudget, DeferredWidget, chunk } from '../private/dashboard-limits';
+import { SubstitutedDashboard } from '../private/substituted-dashboard';
 import { checkInteger, checkPattern, checkUnique } from '../private/validation';
 import type { IMonitoredService } from '../service/monitored-service';
 
@@ -88,7 +89,7 @@ export class FleetOverviewDashboard extends Construct {
     this.period = props.period ?? Duration.minutes(5);
     this.perServiceGraphs = props.perServiceGraphs ?? true;
 
-    this.dashboard = new cloudwatch.Dashboard(this, 'Resource', {
+    this.dashboard = new SubstitutedDashboard(this, 'Resource', {
       dashboardName: props.dashboardName,
       periodOverride: cloudwatch.PeriodOverride.AUTO,
     });

@@ -3,16 +3,17 @@ import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import { AgentConfig, AgentOs, AgentPlugin, ComputeTarget, FleetOverviewDashboard, IAgentMetricSource, IMonitoredService, ServiceDashboard } from '../../src';
 import { DashboardBudget } from '../../src/private/dashboard-limits';
+import { dashboardBody } from '../../src/report/private/template-values.pure';
 import { expectNagClean, FakeAgentMetrics, importedVpc, newStack, stableTemplate } from '../helpers';
 
-/** The dashboard body with CloudFormation tokens rendered as <ref>, parsed. */
+/** The dashboard body, parsed, with references read as `<LogicalId>`, `<LogicalId.Arn>`, `<region>`. */
 function body(stack: Stack, index = 0): any {
   const captured = new Capture();
   Template.fromStack(stack).allResourcesProperties('AWS::CloudWatch::Dashboard', { DashboardBody: captured });
   for (let i = 0; i < index; i++) captured.next();
-  const value = captured.asObject();
-  const text = value['Fn::Join'][1].map((p: unknown) => (typeof p === 'string' ? p : '<ref>')).join('');
-  return JSON.parse(text);
+  const parsed = dashboardBody(captured.asObject());
+  expect(parsed).toBeDefined();
+  return parsed;
 }
 
 function titles(dashboard: any): string[] {

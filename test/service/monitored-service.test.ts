@@ -337,7 +337,7 @@ describe('MonitoredService', () => {
       Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardBody: body });
       const text = JSON.stringify(body.asObject());
       expect(text).toContain('"type\\":\\"alarm\\"');
-      expect(text).toMatch(/SOURCE '\",\{"Ref":"AppLogs[0-9A-F]+"\},"' \| fields/);
+      expect(text).toMatch(/SOURCE '\$\{AppLogs[0-9A-F]+\}' \| fields/);
       expect(text).toContain('mem_used_percent');
     });
 

@@ -20,8 +20,8 @@ const PSEUDO: Record<string, string> = {
 
 /**
  * A template value as one string: `Ref` becomes `<LogicalId>`, `Fn::GetAtt` becomes
- * `<LogicalId.Attribute>`, `Fn::Join` and `Fn::Sub` are joined, pseudo parameters read as
- * `<region>` and `aws`; anything else is shown as JSON.
+ * `<LogicalId.Attribute>`, `Fn::Join` and `Fn::Sub` are joined (`${!x}` read as the literal
+ * `${x}`), pseudo parameters read as `<region>` and `aws`; anything else is shown as JSON.
  */
 export function flatten(value: unknown): string {
   if (value === undefined || value === null) return '';
@@ -39,8 +39,10 @@ export function flatten(value: unknown): string {
     if (key === 'Fn::Sub') {
       const text = Array.isArray(arg) ? String(arg[0]) : String(arg);
       const vars: Record<string, unknown> = Array.isArray(arg) ? arg[1] ?? {} : {};
+      // `${!Literal}` is the escape for a literal `${Literal}`.
       return text.replace(/\$\{([^}]+)\}/g, (_m, name: string) =>
-        name in vars ? flatten(vars[name]) : `<${PSEUDO[name] === 'aws' ? 'aws' : PSEUDO[name] ?? name}>`);
+        name.startsWith('!') ? `\${${name.slice(1)}}`
+          : name in vars ? flatten(vars[name]) : `<${PSEUDO[name] === 'aws' ? 'aws' : PSEUDO[name] ?? name}>`);
     }
     if (key === 'Fn::Select' && Array.isArray(arg)) return `${flatten(arg[1])}[${flatten(arg[0])}]`;
   }
