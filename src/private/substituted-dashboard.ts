@@ -28,6 +28,7 @@ export class SubstitutedDashboard extends cloudwatch.Dashboard {
   private readonly bodyRows: cloudwatch.IWidget[] = [];
   private readonly bodyVariables: cloudwatch.IVariable[] = [];
   private rendered?: RenderedBody;
+  private written?: { readonly rendered: RenderedBody; readonly key: string; readonly body: unknown };
 
   public constructor(scope: Construct, id: string, private readonly props: cloudwatch.DashboardProps = {}) {
     // Widgets and variables given here are added below, once this class's own fields exist.
@@ -55,7 +56,13 @@ export class SubstitutedDashboard extends cloudwatch.Dashboard {
     const rendered = context.preparing || !this.rendered ? render(this, this.layout(), context.preparing) : this.rendered;
     if (context.preparing) this.rendered = rendered;
     if (rendered.holes === undefined) return context.resolve(Stack.of(this).toJsonString(this.layout()));
-    return substitute(rendered.text, rendered.holes, context);
+    const values = rendered.holes.map(hole => context.resolve(hole));
+    // The same references resolve the same at every pass but across stacks: written once for each.
+    const key = JSON.stringify(values);
+    if (this.written?.rendered !== rendered || this.written.key !== key) {
+      this.written = { rendered, key, body: substitute(rendered.text, values) };
+    }
+    return copy(this.written.body);
   }
 
   /** The body, as `cloudwatch.Dashboard` lays it out. */
@@ -135,8 +142,8 @@ const SUB_VARIABLE_FUNCTIONS = new Set([
   'Fn::Join', 'Fn::Select', 'Fn::Sub',
 ]);
 
-function substitute(text: string, holes: IResolvable[], context: IResolveContext): unknown {
-  const values = holes.map(hole => context.resolve(hole));
+/** The body with the holes' values (resolved in this pass) written in: a string, or an `Fn::Sub`. */
+function substitute(text: string, values: unknown[]): unknown {
   const variables: Record<string, unknown> = {};
   const names = new Map<string, string>();
   let literal = '';
@@ -192,6 +199,11 @@ function inlineReference(value: unknown): string | undefined {
 /** A literal `${` must be written `${!` in an Fn::Sub string. */
 function escapeSub(text: string): string {
   return text.split('${').join('${!');
+}
+
+/** A fresh copy for each pass: synthesis may annotate what it is given. */
+function copy(value: unknown): unknown {
+  return typeof value === 'string' ? value : JSON.parse(JSON.stringify(value));
 }
 
 function isIntrinsic(value: unknown): boolean {
