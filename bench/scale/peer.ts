@@ -3,13 +3,19 @@
 // per-service dashboards the facade creates. Used only by the benchmark.
 import { Duration, Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatch, aws_sns as sns } from 'aws-cdk-lib';
 import {
-  DefaultDashboardFactory, MonitoringFacade, SnsAlarmActionStrategy,
+  DefaultDashboardFactory, IDynamicDashboardFactory, MonitoringFacade, SnsAlarmActionStrategy,
 } from 'cdk-monitoring-constructs';
 
 const GT = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
 const LT = cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD;
 
-export function monitorWithPeer(stack: Stack, id: string, asg: autoscaling.AutoScalingGroup, topic: sns.ITopic): void {
+/** A dashboard factory that makes no dashboard: the facade's alarms alone, to tell their cost from the dashboards'. */
+const NO_DASHBOARDS: IDynamicDashboardFactory = {
+  addDynamicSegment: () => undefined,
+  getDashboard: () => undefined,
+};
+
+export function monitorWithPeer(stack: Stack, id: string, asg: autoscaling.AutoScalingGroup, topic: sns.ITopic, dashboards = true): void {
   const facade = new MonitoringFacade(stack, `${id}Monitoring`, {
     alarmFactoryDefaults: {
       alarmNamePrefix: id,
@@ -17,7 +23,7 @@ export function monitorWithPeer(stack: Stack, id: string, asg: autoscaling.AutoS
       action: new SnsAlarmActionStrategy({ onAlarmTopic: topic }),
     },
     metricFactoryDefaults: {},
-    dashboardFactory: new DefaultDashboardFactory(stack, `${id}Dashboards`, { dashboardNamePrefix: id }),
+    dashboardFactory: dashboards ? new DefaultDashboardFactory(stack, `${id}Dashboards`, { dashboardNamePrefix: id }) : NO_DASHBOARDS,
   });
   const group = { AutoScalingGroupName: asg.autoScalingGroupName };
   const metric = (namespace: string, metricName: string, statistic: string, dims: Record<string, string>) =>

@@ -30,7 +30,7 @@ const SAME_ALARMS: ServiceAlarmOptions = {
 
 interface Shared { readonly alerts: AlertTopic; readonly fleet?: FleetOverviewDashboard }
 
-function watchkeeper(fleetDashboard: boolean): Variant {
+function watchkeeper(fleetDashboard: boolean, serviceDashboards = !fleetDashboard): Variant {
   return {
     shared: (stack): Shared => ({
       alerts: new AlertTopic(stack, 'Alerts', { emails: ['oncall@example.com'] }),
@@ -43,7 +43,7 @@ function watchkeeper(fleetDashboard: boolean): Variant {
         compute: ServiceCompute.existingAutoScalingGroup(asg, { role: asg.role }),
         agentMetrics: benchAgentMetrics(),
         alarms: SAME_ALARMS,
-        dashboard: !fleetDashboard,
+        dashboard: serviceDashboards,
       });
       fleet?.addService(service);
     },
@@ -84,7 +84,20 @@ export const VARIANTS: Record<string, Variant> = {
   'cdk-watchkeeper': watchkeeper(false),
   'cdk-watchkeeper, fleet dashboard': watchkeeper(true),
   'cdk-watchkeeper, fleet alarms': fleetAlarms,
+  'cdk-monitoring-constructs, no dashboard': { shared: encryptedTopic, service: (s, id, asg, topic) => monitorWithPeer(s, id, asg, topic as sns.ITopic, false) },
+  'cdk-watchkeeper, no dashboard': watchkeeper(false, false),
 };
+
+/**
+ * Variants that take a configuration apart (the alarms without the dashboards), measured only
+ * when BENCH_VARIANTS names them.
+ */
+export const BREAKDOWN_VARIANTS: ReadonlySet<string> = new Set(['cdk-monitoring-constructs, no dashboard', 'cdk-watchkeeper, no dashboard']);
+
+/** Whether a run measures the variant: the ones BENCH_VARIANTS names, else every one but the breakdowns. */
+export function measured(variant: string, only: string[] | undefined): boolean {
+  return only ? only.includes(variant) : !BREAKDOWN_VARIANTS.has(variant);
+}
 
 /** The variant every other is compared with. */
 export const PEER = 'cdk-monitoring-constructs';
