@@ -12,6 +12,7 @@ import { ComputeMetrics, InstanceMetric } from '../core/compute-metrics';
 import { MetricsInsightsAggregation, MetricsInsightsQuery } from '../core/metrics-insights-query';
 import { recordAnalysedMetrics } from '../private/alarm-metadata';
 import { MAX_SERIES_PER_QUERY } from '../private/metrics-insights';
+import { SubstitutedDashboard } from '../private/substituted-dashboard';
 import { checkInteger, checkPattern, checkRange, checkUnique, invalid, invalidMessage } from '../private/validation';
 
 /** Properties of a {@link MonitoringAccount}. */
@@ -246,7 +247,7 @@ export class MonitoringAccount extends Construct {
    * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html#status-check-metrics
    */
   private newDashboard(props: MonitoringAccountProps): cloudwatch.Dashboard {
-    return new cloudwatch.Dashboard(this, 'Dashboard', {
+    return new SubstitutedDashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName ?? `${Stack.of(this).stackName}-organisation`,
       periodOverride: cloudwatch.PeriodOverride.INHERIT,
       widgets: [
