@@ -7,7 +7,7 @@ import { execFileSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import { fmt, median, ratioSpread } from './stats';
-import { FLEET_SERVICES_PER_STACK, FLEET_VARIANT, PEER, VARIANTS, measured } from './variants';
+import { FLEET_SERVICES_PER_STACK, FLEET_VARIANT, PEER, measuredVariants } from './variants';
 
 interface Row {
   variant: string; services: number; stacks: number; elapsedMs: number; cpuMs: number; peakHeapMb: number;
@@ -15,8 +15,6 @@ interface Row {
 }
 
 const SIZES = (process.env.BENCH_SIZES ?? '1,10,50,200,1000').split(',').map(Number);
-/** A |-separated subset of variants to run (all but the breakdown variants by default; the baseline always runs). */
-const ONLY = process.env.BENCH_VARIANTS?.split('|');
 /** The size whose fleet-dashboard row is the "1,000 services in one app" check (0: none). */
 const FLEET = Number(process.env.BENCH_FLEET ?? 1000);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
@@ -29,7 +27,7 @@ function runOnce(variant: string, n: number, perStack: number): Row {
 }
 
 const load = () => os.loadavg().map(l => l.toFixed(1)).join(' ');
-const monitored = Object.keys(VARIANTS).filter(v => v !== 'baseline' && measured(v, ONLY));
+const monitored = measuredVariants();
 const variants = ['baseline', ...monitored];
 
 console.log(`# cdk-watchkeeper scale benchmark — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, `

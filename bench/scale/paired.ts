@@ -10,12 +10,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { buildApp } from './app';
 import { fmt, median, ratioRange } from './stats';
-import { FLEET_SERVICES_PER_STACK, PEER, VARIANTS, measured } from './variants';
+import { FLEET_SERVICES_PER_STACK, PEER, measuredVariants } from './variants';
 
 const N = Number(process.env.BENCH_SERVICES ?? 100);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-const ONLY = process.env.BENCH_VARIANTS?.split('|');
-const variants = ['baseline', PEER, ...Object.keys(VARIANTS).filter(v => v !== 'baseline' && v !== PEER && measured(v, ONLY))];
+const variants = ['baseline', PEER, ...measuredVariants().filter(v => v !== PEER)];
 
 function timedBuild(variant: string, services: number): number {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-paired-'));

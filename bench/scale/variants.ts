@@ -94,9 +94,13 @@ export const VARIANTS: Record<string, Variant> = {
  */
 export const BREAKDOWN_VARIANTS: ReadonlySet<string> = new Set(['cdk-monitoring-constructs, no dashboard', 'cdk-watchkeeper, no dashboard']);
 
-/** Whether a run measures the variant: the ones BENCH_VARIANTS names, else every one but the breakdowns. */
-export function measured(variant: string, only: string[] | undefined): boolean {
-  return only ? only.includes(variant) : !BREAKDOWN_VARIANTS.has(variant);
+/**
+ * The variants a run measures besides the baseline: the ones BENCH_VARIANTS names (|-separated),
+ * else every one but the breakdowns.
+ */
+export function measuredVariants(): string[] {
+  const only = process.env.BENCH_VARIANTS?.split('|');
+  return Object.keys(VARIANTS).filter(v => v !== 'baseline' && (only ? only.includes(v) : !BREAKDOWN_VARIANTS.has(v)));
 }
 
 /** The variant every other is compared with. */

@@ -146,22 +146,14 @@ const SUB_VARIABLE_FUNCTIONS = new Set([
 function substitute(text: string, values: unknown[]): unknown {
   const variables: Record<string, unknown> = {};
   const names = new Map<string, string>();
-  let literal = '';
   let template = '';
   let needsSub = false;
   const pieces = text.split(HOLE);
   for (let i = 0; i < pieces.length; i++) {
-    if (i % 2 === 0) {
-      literal += pieces[i];
-      template += escapeSub(pieces[i]);
-      continue;
-    }
-    const value = values[Number(pieces[i])];
+    const value = i % 2 === 0 ? pieces[i] : values[Number(pieces[i])];
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      // Resolved at synth: written in place, as JSON inside the string it stood in.
-      const inPlace = JSON.stringify(String(value)).slice(1, -1);
-      literal += inPlace;
-      template += escapeSub(inPlace);
+      // Literal text, or a value resolved at synth written in place as JSON inside its string.
+      template += escapeSub(i % 2 === 0 ? pieces[i] : JSON.stringify(String(value)).slice(1, -1));
       continue;
     }
     needsSub = true;
@@ -182,7 +174,8 @@ function substitute(text: string, values: unknown[]): unknown {
     }
     template += `\${${name}}`;
   }
-  if (!needsSub) return literal;
+  // Without a substitution the body is the plain text: every escaped `${!` back to `${`.
+  if (!needsSub) return template.split('${!').join('${');
   return names.size > 0 ? { 'Fn::Sub': [template, variables] } : { 'Fn::Sub': template };
 }
 
